@@ -1,0 +1,56 @@
+// Builds the extension (Node, CommonJS, `vscode` external) and the chat webview (browser).
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified, no sourcemaps
+//   node esbuild.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+const extension = {
+  ...common,
+  entryPoints: { extension: 'src/extension.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  mainFields: ['module', 'main'],
+};
+
+const webview = {
+  ...common,
+  entryPoints: { chat: 'src/webview/main.ts' },
+  outdir: 'dist/webview',
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  loader: { '.css': 'css' },
+};
+
+function copyAssets() {
+  mkdirSync('dist/webview', { recursive: true });
+  cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
+  cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
+  cpSync('media/chat.css', 'dist/webview/chat.css');
+}
+
+if (watch) {
+  copyAssets();
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(webview)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[esbuild] watching…');
+} else {
+  await Promise.all([esbuild.build(extension), esbuild.build(webview)]);
+  copyAssets();
+}

@@ -1,0 +1,115 @@
+/**
+ * Attachments: files, selections, images and documents turned into content items with the right
+ * `mime_type`, with sizes checked before anything is sent.
+ */
+import type { Content } from './protocol/types';
+
+export interface Attachment {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  kind: 'file' | 'selection' | 'image' | 'document';
+  content: Content;
+}
+
+const IMAGE: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', bmp: 'image/bmp',
+  heic: 'image/heic', heif: 'image/heif', tif: 'image/tiff', tiff: 'image/tiff',
+};
+const DOCUMENT: Record<string, string> = {
+  pdf: 'application/pdf', csv: 'text/csv',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', doc: 'application/msword',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', xls: 'application/vnd.ms-excel',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', ppt: 'application/vnd.ms-powerpoint',
+  odt: 'application/vnd.oasis.opendocument.text', ods: 'application/vnd.oasis.opendocument.spreadsheet', odp: 'application/vnd.oasis.opendocument.presentation',
+};
+const AUDIO: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mp3', aac: 'audio/aac', ogg: 'audio/ogg', flac: 'audio/flac', m4a: 'audio/m4a', opus: 'audio/opus' };
+const VIDEO: Record<string, string> = { mp4: 'video/mp4', mov: 'video/mov', webm: 'video/webm', mpeg: 'video/mpeg', avi: 'video/avi' };
+
+export function extensionOf(name: string): string {
+  const m = /\.([A-Za-z0-9]+)$/.exec(name);
+  return m ? m[1]!.toLowerCase() : '';
+}
+
+export function mimeFor(name: string, fallback = 'application/octet-stream'): string {
+  const ext = extensionOf(name);
+  return IMAGE[ext] ?? DOCUMENT[ext] ?? AUDIO[ext] ?? VIDEO[ext] ?? fallback;
+}
+
+export function mimeToExtension(mime: string): string {
+  for (const table of [IMAGE, DOCUMENT, AUDIO, VIDEO]) for (const [ext, m] of Object.entries(table)) if (m === mime) return ext;
+  return 'bin';
+}
+
+/** Whether bytes look like text (no NUL in the first 8 KB, valid-ish UTF-8). */
+export function looksLikeText(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n));
+    return true;
+  } catch {
+    // A multi-byte character cut at the 8 KB boundary is fine.
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.max(0, n - 4)));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export class AttachmentError extends Error {}
+
+/** Build an attachment from file bytes; throws AttachmentError with a clear message. */
+export function attachmentFromBytes(id: string, name: string, bytes: Uint8Array, opts: { maxBytes: number; mimeType?: string; languageId?: string }): Attachment {
+  if (bytes.length > opts.maxBytes) {
+    throw new AttachmentError(`“${name}” is ${formatBytes(bytes.length)}; attachments are limited to ${formatBytes(opts.maxBytes)} (setting “gemini.attachments.maxBytes”).`);
+  }
+  const mime = opts.mimeType && opts.mimeType !== 'application/octet-stream' ? opts.mimeType : mimeFor(name);
+  const ext = extensionOf(name);
+  if (mime.startsWith('image/') && (IMAGE[ext] || opts.mimeType?.startsWith('image/'))) {
+    return { id, name, mimeType: mime, size: bytes.length, kind: 'image', content: { type: 'image', data: toBase64(bytes), mime_type: mime } };
+  }
+  if (Object.values(DOCUMENT).includes(mime) && mime !== 'text/csv') {
+    return { id, name, mimeType: mime, size: bytes.length, kind: 'document', content: { type: 'document', data: toBase64(bytes), mime_type: mime } };
+  }
+  if (mime.startsWith('audio/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'document', content: { type: 'audio', data: toBase64(bytes), mime_type: mime } };
+  if (mime.startsWith('video/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'document', content: { type: 'video', data: toBase64(bytes), mime_type: mime } };
+  if (!looksLikeText(bytes)) {
+    throw new AttachmentError(`“${name}” is a binary file of a type Gemini cannot read (${mime}). Attach text, images, PDFs or office documents.`);
+  }
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return { id, name, mimeType: 'text/plain', size: bytes.length, kind: 'file', content: { type: 'text', text: fileBlock(name, text, opts.languageId ?? ext) } };
+}
+
+export function fileBlock(path: string, text: string, language: string, range?: { start: number; end: number }): string {
+  const fence = text.includes('```') ? '~~~~' : '```';
+  const where = range ? `${path} (lines ${range.start}-${range.end})` : path;
+  return `File: ${where}\n${fence}${language}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+
+export function selectionAttachment(id: string, path: string, text: string, languageId: string, range: { start: number; end: number }, maxBytes: number): Attachment {
+  const size = Buffer.byteLength(text);
+  if (size > maxBytes) throw new AttachmentError(`The selection is ${formatBytes(size)}; attachments are limited to ${formatBytes(maxBytes)}.`);
+  return { id, name: `${path.split('/').pop()}:${range.start}-${range.end}`, mimeType: 'text/plain', size, kind: 'selection', content: { type: 'text', text: fileBlock(path, text, languageId, range) } };
+}
+
+/** Check the total before sending. */
+export function checkTotal(attachments: Attachment[], maxTotal: number): void {
+  const total = attachments.reduce((n, a) => n + a.size, 0);
+  if (total > maxTotal) {
+    throw new AttachmentError(`The attachments add up to ${formatBytes(total)}; one message can carry at most ${formatBytes(maxTotal)}. Remove some attachments.`);
+  }
+}

@@ -1,0 +1,390 @@
+/**
+ * The Interactions API client: every endpoint of the reference, streaming with automatic
+ * resume (`GET ?stream=true&last_event_id=`, never a second create), retries before the first
+ * byte, and cancellation of background runs when the caller aborts.
+ */
+import { decodeInteraction } from '../protocol/decode';
+import type {
+  Agent, AgentList, CreateEnvironmentRequest, CreateInteractionRequest, Credential, CredentialCreate,
+  CredentialList, EnvironmentFile, EnvironmentFileList, EnvironmentList, EnvironmentResource, Interaction,
+  InteractionEvent,
+} from '../protocol/types';
+import { ApiError, isAbortError } from './errors';
+import { Transport, type CallOptions, type OpenResponse, type TransportOptions } from './http';
+import { SseEventDecoder } from './sse';
+
+export interface StreamOptions extends CallOptions {
+  /** Called before each resume of a dropped stream. */
+  onResume?(info: { interactionId: string; lastEventId: string | undefined; attempt: number; reason: string }): void;
+  /** Called with every batch of events that one network read completed (journaling). */
+  onBatch?(events: InteractionEvent[]): void;
+  /** At most this many consecutive resumes without a new event (default 3, like the SDK). */
+  maxResumesWithoutProgress?: number;
+}
+
+/** Synthetic event: a resumed stream replays from the start; discard the steps of this interaction. */
+export type StreamRestartEvent = {
+  event_type: 'client.stream_restart';
+  interaction_id: string;
+};
+
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
+function envPath(env: string): string {
+  return encodeURIComponent(env.replace(/^environments\//, ''));
+}
+/** Percent-encode a file path except reserved characters (so `/` stays literal). */
+export function encodeFilePath(path: string): string {
+  return path
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((seg) => encodeURIComponent(seg).replace(/%3A/gi, ':').replace(/%40/g, '@'))
+    .join('/');
+}
+
+export class InteractionsClient {
+  readonly transport: Transport;
+
+  constructor(options: TransportOptions) {
+    this.transport = new Transport(options);
+  }
+
+  // ------------------------------------------------------------------ interactions
+
+  /** Non-streaming create (also the way to start a background run: it returns at once). */
+  async create(request: CreateInteractionRequest, opts: CallOptions = {}): Promise<Interaction> {
+    const { stream: _stream, ...body } = request;
+    const raw = await this.transport.json<unknown>({ method: 'POST', path: 'interactions', body, what: 'create an interaction', ...opts });
+    return decodeInteraction(raw);
+  }
+
+  /**
+   * Streaming create. Yields normal-form events. A stream that drops (connection error, idle
+   * timeout, end of body before `interaction.completed`) is resumed with stream-get from the
+   * last event id; the create is never sent twice.
+   */
+  async *stream(request: CreateInteractionRequest, opts: StreamOptions = {}): AsyncGenerator<InteractionEvent | StreamRestartEvent> {
+    const body = { ...request, stream: true };
+    const first = () =>
+      this.transport.open({ method: 'POST', path: 'interactions', body, accept: 'text/event-stream', what: 'create an interaction', ...opts });
+    yield* this.runStream(first, { store: request.store !== false, background: request.background === true }, opts);
+  }
+
+  /** Stream an existing interaction (replay from `lastEventId`, or from the start). */
+  async *streamGet(id: string, lastEventId: string | undefined, opts: StreamOptions & { background?: boolean } = {}): AsyncGenerator<InteractionEvent | StreamRestartEvent> {
+    const first = () => this.openStreamGet(id, lastEventId, opts);
+    yield* this.runStream(first, { store: true, background: opts.background === true, id, lastEventId }, opts);
+  }
+
+  private openStreamGet(id: string, lastEventId: string | undefined, opts: CallOptions): Promise<OpenResponse> {
+    return this.transport.open({
+      method: 'GET',
+      path: `interactions/${encodeURIComponent(id)}`,
+      query: { stream: true, last_event_id: lastEventId },
+      accept: 'text/event-stream',
+      what: 'resume the interaction stream',
+      ...opts,
+    });
+  }
+
+  private async *runStream(
+    openFirst: () => Promise<OpenResponse>,
+    ctx: { store: boolean; background: boolean; id?: string; lastEventId?: string },
+    opts: StreamOptions,
+  ): AsyncGenerator<InteractionEvent | StreamRestartEvent> {
+    let id = ctx.id;
+    let lastEventId = ctx.lastEventId;
+    let fruitless = 0;
+    const maxFruitless = opts.maxResumesWithoutProgress ?? 3;
+    let res = await openFirst();
+    for (;;) {
+      let progressed = false;
+      let ended: 'terminal' | 'eof' = 'eof';
+      let drop: ApiError | undefined;
+      const decoder = new SseEventDecoder();
+      let bytes = 0;
+      try {
+        if (res.contentType.includes('application/json')) {
+          // Tolerated: a JSON Interaction where a stream was asked for. Synthesize its events.
+          const interaction = decodeInteraction(JSON.parse(await res.body.text()));
+          const events = synthesizeEvents(interaction);
+          opts.onBatch?.(events);
+          yield* events;
+          this.logStream(res, events.length, bytes, 'ok');
+          return;
+        }
+        if (!res.contentType.includes('text/event-stream')) {
+          await res.body.dump().catch(() => undefined);
+          throw ApiError.protocol(
+            `The API answered with content type “${res.contentType || 'none'}” instead of an event stream (status ${res.status}).`,
+          );
+        }
+        outer: for await (const chunk of this.transport.chunks(res, opts.signal)) {
+          bytes += chunk.length;
+          const events = decoder.push(chunk);
+          const batch: InteractionEvent[] = [];
+          for (const ev of events) {
+            if (ev.event_id !== undefined && ev.event_id === lastEventId) continue; // replayed boundary event
+            batch.push(ev);
+          }
+          if (batch.length) opts.onBatch?.(batch);
+          for (const ev of batch) {
+            progressed = true;
+            if (ev.event_id !== undefined) lastEventId = ev.event_id;
+            switch (ev.event_type) {
+              case 'interaction.created':
+                id = (ev as { interaction: { id: string } }).interaction.id || id;
+                break;
+              case 'interaction.status_update':
+                id ||= (ev as { interaction_id: string }).interaction_id;
+                break;
+              default:
+                break;
+            }
+            yield ev;
+            if (ev.event_type === 'interaction.completed' || ev.event_type === 'error') {
+              ended = 'terminal';
+              break outer;
+            }
+          }
+          if (decoder.failure) throw decoder.failure;
+          if (decoder.done) {
+            ended = 'terminal';
+            break;
+          }
+        }
+        if (ended === 'eof') {
+          for (const ev of decoder.end()) {
+            progressed = true;
+            yield ev;
+          }
+          drop = new ApiError('network', 'The connection closed before the interaction finished.');
+        }
+      } catch (err) {
+        if (opts.signal?.aborted || isAbortError(err)) {
+          this.logStream(res, decoder.eventCount, bytes, 'aborted');
+          if (ctx.background && id) void this.cancel(id).catch(() => undefined);
+          throw ApiError.aborted();
+        }
+        if (err instanceof ApiError && (err.kind === 'network' || err.kind === 'timeout')) drop = err;
+        else {
+          this.logStream(res, decoder.eventCount, bytes, 'error', err);
+          throw err;
+        }
+      }
+      if (!drop) {
+        this.logStream(res, decoder.eventCount, bytes, 'ok');
+        return;
+      }
+      this.logStream(res, decoder.eventCount, bytes, 'dropped', drop);
+      // Resume: never a second create.
+      if (!ctx.store) {
+        throw new ApiError(drop.kind, `${drop.message} The interaction was not stored (stateless mode), so it cannot be resumed; retry the message.`, { cause: drop });
+      }
+      if (!id) throw new ApiError(drop.kind, `${drop.message} No interaction id was received, so it cannot be resumed; retry the message.`, { cause: drop });
+      fruitless = progressed ? 1 : fruitless + 1;
+      if (fruitless > maxFruitless) {
+        throw new ApiError(drop.kind, `${drop.message} Resuming failed ${maxFruitless} times in a row.`, { cause: drop });
+      }
+      opts.onResume?.({ interactionId: id, lastEventId, attempt: fruitless, reason: drop.message });
+      res = await this.openStreamGet(id, lastEventId, opts);
+      if (lastEventId === undefined) {
+        const restart: StreamRestartEvent = { event_type: 'client.stream_restart', interaction_id: id };
+        opts.onBatch?.([restart]);
+        yield restart;
+      }
+    }
+  }
+
+  private logStream(res: OpenResponse, events: number, bytes: number, outcome: 'ok' | 'error' | 'aborted' | 'dropped', err?: unknown): void {
+    this.transport.log({
+      method: res.path.includes('stream=true') ? 'GET' : 'POST',
+      path: res.path,
+      status: res.status,
+      attempt: res.attempt,
+      durationMs: this.transport.now() - res.started,
+      bytes,
+      events,
+      outcome,
+      error: err instanceof Error ? err.message : undefined,
+    });
+  }
+
+  async get(id: string, opts: CallOptions & { includeInput?: boolean } = {}): Promise<Interaction> {
+    const raw = await this.transport.json<unknown>({
+      method: 'GET',
+      path: `interactions/${encodeURIComponent(id)}`,
+      query: { include_input: opts.includeInput ? true : undefined },
+      what: 'get the interaction',
+      ...opts,
+    });
+    return decodeInteraction(raw);
+  }
+
+  async cancel(id: string, opts: CallOptions = {}): Promise<Interaction> {
+    const raw = await this.transport.json<unknown>({ method: 'POST', path: `interactions/${encodeURIComponent(id)}/cancel`, what: 'cancel the interaction', ...opts });
+    return decodeInteraction(raw);
+  }
+
+  async delete(id: string, opts: CallOptions = {}): Promise<void> {
+    await this.transport.json<unknown>({ method: 'DELETE', path: `interactions/${encodeURIComponent(id)}`, what: 'delete the interaction', ...opts });
+  }
+
+  // ------------------------------------------------------------------ agents
+
+  listAgents(opts: CallOptions & { pageSize?: number; pageToken?: string } = {}): Promise<AgentList> {
+    return this.transport.json({ method: 'GET', path: 'agents', query: { page_size: opts.pageSize, page_token: opts.pageToken }, what: 'list agents', ...opts });
+  }
+  getAgent(id: string, opts: CallOptions = {}): Promise<Agent> {
+    return this.transport.json({ method: 'GET', path: `agents/${encodeURIComponent(id)}`, what: 'get the agent', ...opts });
+  }
+
+  // ------------------------------------------------------------------ environments
+
+  createEnvironment(req: CreateEnvironmentRequest, opts: CallOptions = {}): Promise<EnvironmentResource> {
+    return this.transport.json({ method: 'POST', path: 'environments', body: req, what: 'create an environment', ...opts });
+  }
+  getEnvironment(id: string, opts: CallOptions = {}): Promise<EnvironmentResource> {
+    return this.transport.json({ method: 'GET', path: `environments/${envPath(id)}`, what: 'get the environment', ...opts });
+  }
+  listEnvironments(opts: CallOptions & { pageSize?: number; pageToken?: string } = {}): Promise<EnvironmentList> {
+    return this.transport.json({ method: 'GET', path: 'environments', query: { page_size: opts.pageSize, page_token: opts.pageToken }, what: 'list environments', ...opts });
+  }
+  async deleteEnvironment(id: string, opts: CallOptions = {}): Promise<void> {
+    await this.transport.json({ method: 'DELETE', path: `environments/${envPath(id)}`, what: 'delete the environment', ...opts });
+  }
+
+  /** List files below `path` (all pages). */
+  async listFiles(env: string, path: string, opts: CallOptions & { recursive?: boolean } = {}): Promise<EnvironmentFile[]> {
+    const files: EnvironmentFile[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.transport.json<EnvironmentFileList>({
+        method: 'GET',
+        path: `environments/${envPath(env)}/files/${encodeFilePath(path)}`,
+        query: { recursive: opts.recursive ? true : undefined, page_size: 1000, page_token: pageToken },
+        what: 'list environment files',
+        ...opts,
+      });
+      files.push(...(page.files ?? []));
+      pageToken = page.next_page_token || undefined;
+    } while (pageToken);
+    return files;
+  }
+
+  downloadFile(env: string, path: string, opts: CallOptions = {}): Promise<Uint8Array> {
+    return this.transport.bytes({
+      method: 'GET',
+      path: `environments/${envPath(env)}/files/${encodeFilePath(path)}`,
+      query: { alt: 'media' },
+      accept: '*/*',
+      what: 'download an environment file',
+      noRetry: true,
+      ...opts,
+    });
+  }
+
+  /** Resumable upload in 8 MiB chunks; `extract` unpacks a tar/tar.gz into `path`. */
+  async uploadFile(
+    env: string,
+    path: string,
+    data: Uint8Array,
+    opts: CallOptions & { mimeType?: string; extract?: boolean; overwrite?: boolean; chunkBytes?: number; onProgress?(sent: number, total: number): void } = {},
+  ): Promise<EnvironmentFile[]> {
+    const base = this.transport.baseUrl;
+    const startUrl = `${base}/upload/${this.transport.apiVersion}/environments/${envPath(env)}/files/${encodeFilePath(path)}`;
+    const start = await this.transport.open({
+      method: 'PUT',
+      path: startUrl,
+      query: { extract: opts.extract ? true : undefined, overwrite: opts.overwrite ? true : undefined },
+      accept: '*/*',
+      headers: {
+        'x-goog-upload-protocol': 'resumable',
+        'x-goog-upload-command': 'start',
+        'x-goog-upload-header-content-length': String(data.length),
+        'x-goog-upload-header-content-type': opts.mimeType ?? 'application/octet-stream',
+      },
+      what: 'start an environment file upload',
+      signal: opts.signal,
+      onRetry: opts.onRetry,
+    });
+    await start.body.dump().catch(() => undefined);
+    const sessionUrl = start.headers['x-goog-upload-url'];
+    const uploadUrl = Array.isArray(sessionUrl) ? sessionUrl[0] : sessionUrl;
+    if (!uploadUrl) throw ApiError.protocol('The upload was accepted but the server sent no X-Goog-Upload-URL.');
+    if (new URL(uploadUrl, base).origin !== new URL(base).origin) {
+      // Never send the key anywhere but the configured API origin.
+      throw ApiError.protocol(`The server asked to upload to another host (${new URL(uploadUrl, base).origin}); refused.`);
+    }
+    const absolute = new URL(uploadUrl, base).toString();
+    const chunk = opts.chunkBytes ?? UPLOAD_CHUNK_BYTES;
+    let offset = 0;
+    let final: unknown;
+    do {
+      const end = Math.min(offset + chunk, data.length);
+      const last = end >= data.length;
+      final = await this.transport.json<unknown>({
+        method: 'POST',
+        path: absolute,
+        rawBody: data.subarray(offset, end),
+        accept: '*/*',
+        headers: {
+          'x-goog-upload-offset': String(offset),
+          'x-goog-upload-command': last ? 'upload, finalize' : 'upload',
+          'content-type': 'application/octet-stream',
+        },
+        what: 'upload an environment file',
+        noRetry: true,
+        signal: opts.signal,
+      });
+      offset = end;
+      opts.onProgress?.(offset, data.length);
+    } while (offset < data.length);
+    return normalizeUploadResult(final);
+  }
+
+  // ------------------------------------------------------------------ credentials
+
+  listCredentials(opts: CallOptions = {}): Promise<CredentialList> {
+    return this.transport.json({ method: 'GET', path: 'credentials', what: 'list credentials', ...opts });
+  }
+  createCredential(body: CredentialCreate, opts: CallOptions = {}): Promise<Credential> {
+    return this.transport.json({ method: 'POST', path: 'credentials', body, what: 'create a credential', ...opts });
+  }
+  async deleteCredential(id: string, opts: CallOptions = {}): Promise<void> {
+    await this.transport.json({ method: 'DELETE', path: `credentials/${encodeURIComponent(id)}`, what: 'delete the credential', ...opts });
+  }
+}
+
+/** The SDK normalises an upload response to `{files:[…]}` from `{files}`, a bare file, or `{file}`. */
+export function normalizeUploadResult(raw: unknown): EnvironmentFile[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const r = raw as { files?: unknown; file?: unknown; path?: unknown; name?: unknown };
+  if (Array.isArray(r.files)) return r.files as EnvironmentFile[];
+  if (r.file && typeof r.file === 'object') return [r.file as EnvironmentFile];
+  if (typeof r.path === 'string' || typeof r.name === 'string') return [r as EnvironmentFile];
+  return [];
+}
+
+/** Events equivalent to a complete Interaction (used when a JSON body answers a stream request). */
+export function synthesizeEvents(interaction: Interaction): InteractionEvent[] {
+  const events: InteractionEvent[] = [
+    { event_type: 'interaction.created', interaction: { id: interaction.id, status: 'in_progress', model: interaction.model, agent: interaction.agent } },
+  ];
+  interaction.steps.forEach((step, index) => {
+    events.push({ event_type: 'step.start', index, step });
+    events.push({ event_type: 'step.stop', index });
+  });
+  events.push({
+    event_type: 'interaction.completed',
+    interaction: {
+      id: interaction.id,
+      status: interaction.status,
+      usage: interaction.usage,
+      continuation_token: interaction.continuation_token,
+      environment_id: interaction.environment_id,
+      errors: interaction.errors,
+    },
+  });
+  return events;
+}

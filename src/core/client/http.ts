@@ -1,0 +1,316 @@
+/**
+ * HTTP transport on undici: auth header, retries before the first byte (exponential backoff
+ * with jitter, honouring Retry-After / retry-after-ms), typed errors, idle-stream timeout and
+ * a request log that never sees the key.
+ */
+import { request, type Dispatcher } from 'undici';
+import { ApiError, formatDuration, isAbortError, registerSecret } from './errors';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (the SDK default is 4: five attempts in total). */
+  maxRetries: number;
+  baseDelayMs: number;
+  /** Cap for computed backoff delays. */
+  maxDelayMs: number;
+  /** The longest server-requested wait we sleep through; longer waits are surfaced to the user. */
+  maxWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 8000, maxWaitMs: 10_000 };
+export const RETRYABLE_STATUSES = (status: number): boolean => status === 408 || status === 409 || status === 429 || status >= 500;
+
+export interface RetryNotice {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+  status?: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path and query. Never contains the key (it only travels in a header). */
+  path: string;
+  status?: number;
+  attempt: number;
+  ttfbMs?: number;
+  durationMs: number;
+  bytes?: number;
+  events?: number;
+  outcome: 'ok' | 'retry' | 'error' | 'aborted' | 'dropped';
+  error?: string;
+}
+export type RequestLogger = (entry: RequestLogEntry) => void;
+
+export interface TransportOptions {
+  baseUrl: string;
+  apiVersion: string;
+  getApiKey(): Promise<string | undefined> | string | undefined;
+  dispatcher?: Dispatcher;
+  retry?: Partial<RetryPolicy>;
+  /** A stream that sends no byte for this long is treated as dropped (keep-alive comments count). */
+  idleTimeoutMs?: number;
+  log?: RequestLogger;
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  random?(): number;
+  now?(): number;
+  userAgent?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onRetry?(notice: RetryNotice): void;
+  /** Disable retries (used for the download/upload chunk calls, like the SDK). */
+  noRetry?: boolean;
+}
+
+export interface RequestSpec extends CallOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** A path below `{base}/{version}`, or an absolute URL (upload sessions). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  rawBody?: Uint8Array;
+  headers?: Record<string, string>;
+  accept?: string;
+  /** What we were trying to do, for error messages ("create an interaction"). */
+  what: string;
+}
+
+export interface OpenResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  contentType: string;
+  started: number;
+  path: string;
+  attempt: number;
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(ApiError.aborted());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(ApiError.aborted());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Parse `retry-after-ms` (ms) or `Retry-After` (seconds or HTTP date). */
+export function parseRetryAfter(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
+  const h = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const ms = h('retry-after-ms');
+  if (ms !== undefined && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const ra = h('retry-after');
+  if (ra === undefined || ra.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(ra.trim())) return Math.max(0, Number(ra) * 1000);
+  const date = Date.parse(ra);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export class Transport {
+  readonly policy: RetryPolicy;
+  readonly idleTimeoutMs: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  readonly now: () => number;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 120_000;
+    this.sleep = opts.sleep ?? abortableSleep;
+    this.random = opts.random ?? Math.random;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get apiVersion(): string {
+    return this.opts.apiVersion;
+  }
+
+  get baseUrl(): string {
+    return this.opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  url(path: string, query?: RequestSpec['query']): string {
+    const base = /^https?:\/\//.test(path) ? path : `${this.baseUrl}/${this.opts.apiVersion}/${path.replace(/^\/+/, '')}`;
+    const q = query ? Object.entries(query).filter(([, v]) => v !== undefined) : [];
+    if (!q.length) return base;
+    const sep = base.includes('?') ? '&' : '?';
+    return base + sep + q.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  }
+
+  log(entry: RequestLogEntry): void {
+    try {
+      this.opts.log?.(entry);
+    } catch {
+      /* a logger must never break a request */
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const d = this.policy.baseDelayMs * 2 ** attempt * (1 - this.random() * 0.25);
+    return Math.min(d, this.policy.maxDelayMs);
+  }
+
+  /**
+   * Send a request and return once the status and headers are in. Retries retryable statuses
+   * and connection errors (never once a body has been handed to the caller). Throws ApiError.
+   */
+  async open(spec: RequestSpec): Promise<OpenResponse> {
+    const key = await this.opts.getApiKey();
+    if (!key) throw ApiError.missingKey();
+    registerSecret(key);
+    const url = this.url(spec.path, spec.query);
+    const logPath = url.startsWith(this.baseUrl) ? url.slice(this.baseUrl.length) : new URL(url).pathname;
+    const headers: Record<string, string> = {
+      'x-goog-api-key': key,
+      accept: spec.accept ?? 'application/json',
+      'user-agent': this.opts.userAgent ?? 'gemini-interactions-vscode',
+      ...spec.headers,
+    };
+    let body: string | Uint8Array | undefined;
+    if (spec.rawBody) body = spec.rawBody;
+    else if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers['content-type'] = 'application/json';
+    }
+    const maxRetries = spec.noRetry ? 0 : this.policy.maxRetries;
+    for (let attempt = 0; ; attempt++) {
+      if (spec.signal?.aborted) throw ApiError.aborted();
+      const started = this.now();
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, {
+          method: spec.method,
+          headers,
+          body,
+          signal: spec.signal,
+          dispatcher: this.opts.dispatcher,
+        });
+      } catch (err) {
+        if (isAbortError(err) || spec.signal?.aborted) {
+          this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'aborted' });
+          throw ApiError.aborted();
+        }
+        const apiErr = ApiError.network(err, url);
+        if (attempt < maxRetries) {
+          const delayMs = this.backoff(attempt);
+          this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'retry', error: apiErr.message });
+          spec.onRetry?.({ attempt: attempt + 1, delayMs, reason: `connection failed (${apiErr.code ?? 'network error'})` });
+          await this.sleep(delayMs, spec.signal);
+          continue;
+        }
+        this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'error', error: apiErr.message });
+        throw apiErr;
+      }
+      const ttfbMs = this.now() - started;
+      const contentType = String(res.headers['content-type'] ?? '').toLowerCase();
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        return { status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt };
+      }
+      // Error status: read the (small) body for the message.
+      let parsed: unknown;
+      try {
+        const text = await res.body.text();
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+      } catch {
+        parsed = undefined;
+      }
+      const retryAfterMs = parseRetryAfter(res.headers, this.now());
+      const apiErr = ApiError.fromResponse(res.statusCode, parsed, retryAfterMs, spec.what);
+      if (RETRYABLE_STATUSES(res.statusCode) && attempt < maxRetries && apiErr.kind !== 'auth') {
+        const delayMs = retryAfterMs ?? this.backoff(attempt);
+        if (retryAfterMs !== undefined && retryAfterMs > this.policy.maxWaitMs) {
+          // Too long to sleep through silently: surface it with the time.
+          this.log({ method: spec.method, path: logPath, status: res.statusCode, attempt, ttfbMs, durationMs: this.now() - started, outcome: 'error', error: apiErr.message });
+          throw apiErr;
+        }
+        this.log({ method: spec.method, path: logPath, status: res.statusCode, attempt, ttfbMs, durationMs: this.now() - started, outcome: 'retry' });
+        const reason = res.statusCode === 429 ? `rate limited (429), retrying in ${formatDuration(delayMs)}` : `server error (${res.statusCode}), retrying in ${formatDuration(delayMs)}`;
+        spec.onRetry?.({ attempt: attempt + 1, delayMs, reason, status: res.statusCode });
+        await this.sleep(delayMs, spec.signal);
+        continue;
+      }
+      this.log({ method: spec.method, path: logPath, status: res.statusCode, attempt, ttfbMs, durationMs: this.now() - started, outcome: 'error', error: apiErr.message });
+      throw apiErr;
+    }
+  }
+
+  /** A JSON request/response. An empty body resolves to `{}`. */
+  async json<T>(spec: RequestSpec): Promise<T> {
+    const res = await this.open(spec);
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      if (spec.signal?.aborted || isAbortError(err)) throw ApiError.aborted();
+      throw ApiError.network(err, this.url(spec.path));
+    }
+    this.log({ method: spec.method, path: res.path, status: res.status, attempt: res.attempt, durationMs: this.now() - res.started, bytes: text.length, outcome: 'ok' });
+    if (text.trim() === '') return {} as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw ApiError.protocol(`The API sent malformed JSON while trying to ${spec.what}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Raw bytes (environment file download). */
+  async bytes(spec: RequestSpec): Promise<Uint8Array> {
+    const res = await this.open(spec);
+    try {
+      const buf = new Uint8Array(await res.body.arrayBuffer());
+      this.log({ method: spec.method, path: res.path, status: res.status, attempt: res.attempt, durationMs: this.now() - res.started, bytes: buf.length, outcome: 'ok' });
+      return buf;
+    } catch (err) {
+      if (spec.signal?.aborted || isAbortError(err)) throw ApiError.aborted();
+      throw ApiError.network(err, this.url(spec.path));
+    }
+  }
+
+  /**
+   * Iterate a response body with an idle timeout: if no byte arrives for `idleTimeoutMs`, the
+   * body is destroyed and the iteration throws a `timeout` ApiError (the caller may resume).
+   */
+  async *chunks(res: OpenResponse, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+    const body = res.body;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let idle = false;
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        body.destroy(new Error('idle stream timeout'));
+      }, this.idleTimeoutMs);
+    };
+    arm();
+    let finished = false;
+    try {
+      for await (const chunk of body) {
+        arm();
+        yield chunk as Uint8Array;
+      }
+      finished = true;
+    } catch (err) {
+      if (signal?.aborted) throw ApiError.aborted();
+      if (idle) throw new ApiError('timeout', `The stream went silent for ${formatDuration(this.idleTimeoutMs)}.`);
+      throw ApiError.network(err, this.url(res.path));
+    } finally {
+      if (timer) clearTimeout(timer);
+      // The consumer stopped early: release the connection.
+      if (!finished && !body.destroyed) body.destroy();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * SSE framing (eventsource-parser) + JSON + tolerant decoding, fed with raw bytes.
+ * UTF-8 characters and SSE fields split across network chunks are reassembled here.
+ */
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { DecodeError, decodeEvent } from '../protocol/decode';
+import type { InteractionEvent } from '../protocol/types';
+import { ApiError } from './errors';
+
+export class SseEventDecoder {
+  private readonly parser: EventSourceParser;
+  private readonly text = new TextDecoder('utf-8');
+  private pending: InteractionEvent[] = [];
+  /** Set when the stream held malformed data; the events before it are still delivered. */
+  failure: ApiError | undefined;
+  /** `data: [DONE]` was seen: the stream is over even if bytes follow. */
+  done = false;
+  /** The last event id seen (JSON `event_id`, else the SSE `id:` field). */
+  lastEventId: string | undefined;
+  eventCount = 0;
+
+  constructor() {
+    this.parser = createParser({
+      onEvent: (msg) => {
+        if (this.done || this.failure) return;
+        const data = msg.data;
+        if (data === '[DONE]') {
+          this.done = true;
+          return;
+        }
+        if (data === '') return;
+        let json: unknown;
+        try {
+          json = JSON.parse(data);
+        } catch (err) {
+          this.failure = ApiError.protocol(
+            `The API sent malformed JSON in a "${msg.event ?? 'message'}" event` +
+              (this.lastEventId ? ` (after event ${this.lastEventId})` : '') +
+              `: ${(err as Error).message}`,
+          );
+          return;
+        }
+        let ev: InteractionEvent;
+        try {
+          ev = decodeEvent(json);
+        } catch (err) {
+          const reason = err instanceof DecodeError ? err.message : String(err);
+          this.failure = ApiError.protocol(`The API sent an unreadable "${msg.event ?? 'message'}" event: ${reason}`);
+          return;
+        }
+        if (ev.event_id === undefined && msg.id) ev.event_id = msg.id;
+        if (ev.event_id !== undefined) this.lastEventId = ev.event_id;
+        this.eventCount++;
+        this.pending.push(ev);
+      },
+    });
+  }
+
+  /** Feed raw bytes; returns the complete events they finished. Check `failure` after consuming them. */
+  push(chunk: Uint8Array): InteractionEvent[] {
+    this.parser.feed(this.text.decode(chunk, { stream: true }));
+    return this.take();
+  }
+
+  /** End of input: flush the UTF-8 decoder (an unterminated final event is discarded, per the SSE spec). */
+  end(): InteractionEvent[] {
+    this.parser.feed(this.text.decode());
+    return this.take();
+  }
+
+  private take(): InteractionEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The turn engine: one user message in, a completed turn out. Runs the function-calling loop
+ * (parallel calls, one `function_result` per `call_id`, `is_error` on failure, a step limit),
+ * chains turns statefully (`previous_interaction_id`) or statelessly (`store:false` + the full
+ * history, thought signatures exactly as received), and follows `requires_continuation` with the
+ * continuation token until done, merged into one turn.
+ */
+import type { InteractionsClient, StreamOptions } from '../client/client';
+import { ApiError } from '../client/errors';
+import type { RetryNotice } from '../client/http';
+import type {
+  Content, CreateInteractionRequest, FunctionCallStep, FunctionResultStep, FunctionResultValue,
+  GenerationConfig, InteractionEvent, ResponseFormat, Step, Tool, AgentConfig, EnvironmentConfig,
+} from '../protocol/types';
+import { TurnAccumulator, type StepChange } from './accumulator';
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  /** Set when the streamed arguments were not valid JSON. */
+  argumentError?: string;
+}
+export interface ToolOutcome {
+  result: FunctionResultValue;
+  isError: boolean;
+}
+/** Executes the model's function calls (approval, policy and workspace access live behind this). */
+export interface ToolRunner {
+  run(calls: ToolCall[], ctx: { signal: AbortSignal }): Promise<ToolOutcome[]>;
+}
+
+export interface TurnSettings {
+  model?: string;
+  agent?: string;
+  agentConfig?: AgentConfig;
+  environment?: EnvironmentConfig | string;
+  background?: boolean;
+  mode: 'stateful' | 'stateless';
+  tools?: Tool[];
+  generationConfig?: GenerationConfig;
+  systemInstruction?: string;
+  responseFormat?: ResponseFormat | ResponseFormat[];
+  /** Maximum interactions (model steps) in one turn before we stop a looping model. */
+  maxSteps: number;
+}
+
+export interface TurnContext {
+  /** Stateful: the interaction to continue from. */
+  previousInteractionId?: string;
+  /** Stateless: every earlier step (user_input included), exactly as received. */
+  history?: Step[];
+}
+
+/** Receives everything needed to replay the turn (journal) and to render it (UI). */
+export interface TurnObserver {
+  /** Raw normal-form events, one batch per network read. */
+  events?(batch: InteractionEvent[]): void;
+  /** A new interaction starts within the turn. */
+  begin?(kind: 'continuation' | 'followup'): void;
+  /** A step we produced (function results). */
+  local?(step: Step): void;
+  /** Render-level changes; `steps` is the turn's current state. */
+  changes?(changes: StepChange[], steps: Step[]): void;
+  retry?(notice: RetryNotice): void;
+  resume?(info: { interactionId: string; lastEventId: string | undefined; attempt: number; reason: string }): void;
+  requestSent?(request: CreateInteractionRequest): void;
+}
+
+export type TurnStatus = 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded' | 'stopped' | 'error' | (string & {});
+
+export interface TurnOutcome {
+  status: TurnStatus;
+  /** The last interaction of the turn (chain the next turn from it). */
+  interactionId: string | undefined;
+  /** The last interaction that reached a terminal status (safe to chain from). */
+  chainFrom: string | undefined;
+  steps: Step[];
+  error?: ApiError;
+  accumulator: TurnAccumulator;
+}
+
+function toResultStep(call: ToolCall, outcome: ToolOutcome): FunctionResultStep {
+  const step: FunctionResultStep = { type: 'function_result', call_id: call.id, name: call.name, result: outcome.result };
+  if (outcome.isError) step.is_error = true;
+  return step;
+}
+
+export class TurnEngine {
+  constructor(
+    private readonly client: InteractionsClient,
+    private readonly tools: ToolRunner | undefined,
+  ) {}
+
+  buildRequest(settings: TurnSettings, input: CreateInteractionRequest['input'], extra: Partial<CreateInteractionRequest>): CreateInteractionRequest {
+    const common: Partial<CreateInteractionRequest> = {};
+    if (input !== undefined) common.input = input;
+    if (settings.tools?.length) common.tools = settings.tools;
+    if (settings.systemInstruction) common.system_instruction = settings.systemInstruction;
+    if (settings.responseFormat) common.response_format = settings.responseFormat;
+    if (settings.environment !== undefined) common.environment = settings.environment;
+    if (settings.background) common.background = true;
+    if (settings.mode === 'stateless') common.store = false;
+    Object.assign(common, extra);
+    if (settings.agent) {
+      return { agent: settings.agent, ...(settings.agentConfig ? { agent_config: settings.agentConfig } : {}), ...common };
+    }
+    return { model: settings.model ?? 'gemini-3.5-flash', ...(settings.generationConfig ? { generation_config: settings.generationConfig } : {}), ...common };
+  }
+
+  async runTurn(
+    userContent: Content[],
+    settings: TurnSettings,
+    ctx: TurnContext,
+    observer: TurnObserver,
+    signal: AbortSignal,
+    accumulator = new TurnAccumulator(),
+  ): Promise<TurnOutcome> {
+    const request =
+      ctx.history !== undefined
+        ? this.buildRequest(settings, [...ctx.history, { type: 'user_input', content: userContent }], {})
+        : this.buildRequest(settings, userContent, ctx.previousInteractionId ? { previous_interaction_id: ctx.previousInteractionId } : {});
+    return this.loop(accumulator, { request }, userContent, settings, ctx, observer, signal);
+  }
+
+  /**
+   * Continue a turn whose stream was interrupted (e.g. by a window reload): stream-get the
+   * interaction from the last event that arrived, then carry on with the loop as usual.
+   * `accumulator` must hold the turn as it was journaled.
+   */
+  resumeTurn(
+    accumulator: TurnAccumulator,
+    interactionId: string,
+    lastEventId: string | undefined,
+    userContent: Content[],
+    settings: TurnSettings,
+    ctx: TurnContext,
+    observer: TurnObserver,
+    signal: AbortSignal,
+  ): Promise<TurnOutcome> {
+    return this.loop(accumulator, { resume: { interactionId, lastEventId } }, userContent, settings, ctx, observer, signal);
+  }
+
+  private async loop(
+    acc: TurnAccumulator,
+    first: { request: CreateInteractionRequest } | { resume: { interactionId: string; lastEventId: string | undefined } },
+    userContent: Content[],
+    settings: TurnSettings,
+    ctx: TurnContext,
+    observer: TurnObserver,
+    signal: AbortSignal,
+  ): Promise<TurnOutcome> {
+    const userStep: Step = { type: 'user_input', content: userContent };
+    let chainFrom = ctx.previousInteractionId;
+    let request: CreateInteractionRequest | undefined = 'request' in first ? first.request : undefined;
+    let resume = 'resume' in first ? first.resume : undefined;
+    let lastToken: string | undefined;
+    const emit = (changes: StepChange[]) => {
+      if (changes.length) observer.changes?.(changes, acc.steps);
+    };
+    const finish = (status: TurnStatus, error?: ApiError): TurnOutcome => ({
+      status,
+      interactionId: acc.interactionId,
+      chainFrom,
+      steps: acc.steps,
+      error,
+      accumulator: acc,
+    });
+
+    for (let iteration = 0; ; iteration++) {
+      if (iteration >= settings.maxSteps) {
+        const err = new ApiError(
+          'interaction_failed',
+          `Stopped after ${settings.maxSteps} model steps in one turn (setting “gemini.tools.maxSteps”). The model may be looping; send “continue” if the work was expected to take longer.`,
+          { code: 'STEP_LIMIT', retryable: false },
+        );
+        emit([{ kind: 'error', message: err.message, code: 'STEP_LIMIT' }]);
+        return finish('error', err);
+      }
+      const streamOpts: StreamOptions = {
+        signal,
+        onRetry: (n) => observer.retry?.(n),
+        onResume: (info) => observer.resume?.(info),
+        onBatch: (batch) => observer.events?.(batch),
+      };
+      let source: AsyncIterable<InteractionEvent>;
+      if (resume) {
+        source = this.client.streamGet(resume.interactionId, resume.lastEventId, streamOpts);
+        resume = undefined;
+      } else {
+        observer.requestSent?.(request!);
+        source = this.client.stream(request!, streamOpts);
+      }
+      try {
+        for await (const ev of source) emit(acc.apply(ev));
+      } catch (err) {
+        const apiErr = err instanceof ApiError ? err : new ApiError('protocol', String((err as Error)?.message ?? err));
+        if (apiErr.kind === 'aborted') return finish('stopped', apiErr);
+        return finish('error', apiErr);
+      }
+      const status = acc.status ?? 'completed';
+      if (acc.errors.length && (status === 'failed' || status === 'in_progress' || acc.status === undefined)) {
+        const msg = acc.errors.map((e) => e.message).filter(Boolean).join('; ') || 'The interaction failed.';
+        return finish('failed', new ApiError('interaction_failed', msg, { code: acc.errors[0]?.code, retryable: true }));
+      }
+      if (status === 'requires_continuation') {
+        const token = acc.continuationToken;
+        if (!token || token === lastToken) {
+          return finish('error', new ApiError('protocol', 'The answer stopped at the decode limit but the API sent no new continuation token.', { retryable: true }));
+        }
+        lastToken = token;
+        const hopId = acc.interactionId;
+        observer.begin?.('continuation');
+        acc.beginInteraction('continuation');
+        request =
+          settings.mode === 'stateless'
+            ? this.buildRequest(settings, request?.input ?? [...(ctx.history ?? []), userStep, ...acc.steps], { continuation_token: token })
+            : this.buildRequest(settings, undefined, { continuation_token: token, ...(hopId ? { previous_interaction_id: hopId } : {}) });
+        continue;
+      }
+      if (status === 'requires_action') {
+        const pending = acc.pendingCalls();
+        if (!pending.length) {
+          return finish('error', new ApiError('protocol', 'The model asked for action but sent no function call.', { retryable: true }));
+        }
+        chainFrom = acc.interactionId ?? chainFrom;
+        const calls: ToolCall[] = pending.map((p) => ({
+          id: p.step.id,
+          name: p.step.name,
+          arguments: p.step.arguments,
+          ...(p.argumentError ? { argumentError: p.argumentError } : {}),
+        }));
+        let outcomes: ToolOutcome[];
+        if (!this.tools) {
+          outcomes = calls.map((c) => ({ result: `No tool named "${c.name}" is available in this context.`, isError: true }));
+        } else {
+          try {
+            outcomes = await this.tools.run(calls, { signal });
+          } catch (err) {
+            if (signal.aborted) return finish('stopped', ApiError.aborted());
+            outcomes = calls.map(() => ({ result: `The tool failed: ${(err as Error).message}`, isError: true }));
+          }
+        }
+        if (signal.aborted) return finish('stopped', ApiError.aborted());
+        const results = calls.map((c, k) => toResultStep(c, outcomes[k] ?? { result: 'No result.', isError: true }));
+        for (const r of results) {
+          observer.local?.(r);
+          emit(acc.addLocalStep(r));
+        }
+        const hopId = acc.interactionId;
+        observer.begin?.('followup');
+        acc.beginInteraction('followup');
+        request =
+          settings.mode === 'stateless' || (ctx.history !== undefined && !hopId)
+            ? this.buildRequest(settings, [...(ctx.history ?? []), userStep, ...acc.steps], {})
+            : this.buildRequest(settings, results, hopId ? { previous_interaction_id: hopId } : {});
+        continue;
+      }
+      if (status === 'completed' || status === 'incomplete' || status === 'budget_exceeded') chainFrom = acc.interactionId ?? chainFrom;
+      if (status === 'failed') {
+        const msg = acc.errors.map((e) => e.message).filter(Boolean).join('; ') || 'The interaction failed.';
+        return finish('failed', new ApiError('interaction_failed', msg, { retryable: true }));
+      }
+      return finish(status);
+    }
+  }
+}
+
+/** All function calls in a list of steps (for display and tests). */
+export function functionCalls(steps: Step[]): FunctionCallStep[] {
+  return steps.filter((s): s is FunctionCallStep => s.type === 'function_call');
+}

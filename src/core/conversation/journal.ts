@@ -1,0 +1,314 @@
+/**
+ * The persisted conversation format: one append-only JSON-lines file per conversation.
+ * A turn is journaled as it streams (the raw normal-form events, one record per network read),
+ * so replaying the journal through the accumulator reproduces exactly what arrived, even when
+ * the window reloaded mid-stream. A finished turn also gets a compact `end` record that lets
+ * loading skip its events.
+ */
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Content, InteractionEvent, Step, Usage } from '../protocol/types';
+import { TurnAccumulator } from './accumulator';
+
+export type ConversationMode = 'stateful' | 'stateless';
+
+export interface TurnError {
+  kind: string;
+  message: string;
+  retryAfterMs?: number;
+  code?: string;
+}
+
+export type TurnState = 'streaming' | 'completed' | 'incomplete' | 'failed' | 'error' | 'stopped' | 'cancelled' | 'budget_exceeded' | 'interrupted' | (string & {});
+
+export interface TurnRecord {
+  id: string;
+  created: number;
+  input: Content[];
+  model: string;
+  state: TurnState;
+  steps: Step[];
+  usage?: Usage;
+  error?: TurnError;
+  /** Every interaction id of the turn (loop iterations and continuation hops). */
+  interactionIds: string[];
+  /** The interaction the next turn chains from (`previous_interaction_id`). */
+  chainFrom?: string;
+  /** The interaction this turn continued from. */
+  previous?: string;
+  /** For an interrupted stream: where to resume. */
+  resume?: { interactionId: string; lastEventId?: string };
+  notices: string[];
+  /** The workspace files the turn's tools changed (undo). */
+  undo?: { available: boolean; files: number };
+}
+
+export interface ConversationMeta {
+  id: string;
+  title: string;
+  created: number;
+  updated: number;
+  mode: ConversationMode;
+  model: string;
+  turns: number;
+}
+
+export interface ConversationData {
+  meta: ConversationMeta;
+  turns: TurnRecord[];
+}
+
+export type JournalRecord =
+  | { r: 'meta'; v: 1; id: string; created: number; mode: ConversationMode; model: string; title: string }
+  | { r: 'turn'; t: string; at: number; input: Content[]; model: string; previous?: string }
+  | { r: 'ev'; t: string; e: InteractionEvent[] }
+  | { r: 'begin'; t: string; k: 'continuation' | 'followup' }
+  | { r: 'local'; t: string; step: Step }
+  | { r: 'note'; t: string; text: string }
+  | { r: 'undo'; t: string; available: boolean; files: number }
+  | { r: 'end'; t: string; at: number; state: TurnState; error?: TurnError; chain?: string; steps: Step[]; usage?: Usage; ids: string[] }
+  | { r: 'title'; title: string }
+  | { r: 'truncate'; from: string }
+  | { r: 'mode'; mode: ConversationMode };
+
+export function titleFrom(input: Content[]): string {
+  const text = input.filter((c) => c.type === 'text').map((c) => (c as { text: string }).text).join(' ').replace(/\s+/g, ' ').trim();
+  if (!text) return input.length ? 'Attachment' : 'New chat';
+  return text.length > 60 ? text.slice(0, 57) + '…' : text;
+}
+
+/** Rebuild a conversation from its journal lines. Finished turns skip their events. */
+export function replayJournal(text: string): ConversationData | undefined {
+  const lines = text.split('\n');
+  // Pass 1: which turns have an end record (their events need no parsing).
+  const ended = new Set<string>();
+  for (const line of lines) {
+    if (line.startsWith('{"r":"end"')) {
+      const m = /^\{"r":"end","t":"([^"]+)"/.exec(line);
+      if (m) ended.add(m[1]!);
+    }
+  }
+  let data: ConversationData | undefined;
+  const accs = new Map<string, TurnAccumulator>();
+  const byId = new Map<string, TurnRecord>();
+  for (const line of lines) {
+    if (!line) continue;
+    if (line.startsWith('{"r":"ev","t":"')) {
+      const m = /^\{"r":"ev","t":"([^"]+)"/.exec(line);
+      if (m && ended.has(m[1]!)) continue;
+    }
+    let rec: JournalRecord;
+    try {
+      rec = JSON.parse(line) as JournalRecord;
+    } catch {
+      continue; // a torn last line (crash mid-write) is skipped, the rest survives
+    }
+    if (rec.r === 'meta') {
+      data = { meta: { id: rec.id, title: rec.title, created: rec.created, updated: rec.created, mode: rec.mode, model: rec.model, turns: 0 }, turns: [] };
+      continue;
+    }
+    if (!data) continue;
+    switch (rec.r) {
+      case 'turn': {
+        const turn: TurnRecord = { id: rec.t, created: rec.at, input: rec.input, model: rec.model, state: 'interrupted', steps: [], interactionIds: [], notices: [], previous: rec.previous };
+        data.turns.push(turn);
+        byId.set(rec.t, turn);
+        data.meta.updated = rec.at;
+        if (!ended.has(rec.t)) accs.set(rec.t, new TurnAccumulator());
+        break;
+      }
+      case 'ev': {
+        const acc = accs.get(rec.t);
+        if (acc) for (const e of rec.e) acc.apply(e);
+        break;
+      }
+      case 'begin':
+        accs.get(rec.t)?.beginInteraction(rec.k);
+        break;
+      case 'local':
+        accs.get(rec.t)?.addLocalStep(rec.step);
+        break;
+      case 'note':
+        byId.get(rec.t)?.notices.push(rec.text);
+        break;
+      case 'undo': {
+        const t = byId.get(rec.t);
+        if (t) t.undo = { available: rec.available, files: rec.files };
+        break;
+      }
+      case 'end': {
+        const t = byId.get(rec.t);
+        if (!t) break;
+        t.state = rec.state;
+        t.steps = rec.steps;
+        t.usage = rec.usage;
+        t.error = rec.error;
+        t.chainFrom = rec.chain;
+        t.interactionIds = rec.ids;
+        data.meta.updated = rec.at;
+        accs.delete(rec.t);
+        break;
+      }
+      case 'title':
+        data.meta.title = rec.title;
+        break;
+      case 'mode':
+        data.meta.mode = rec.mode;
+        break;
+      case 'truncate': {
+        const k = data.turns.findIndex((t) => t.id === rec.from);
+        if (k >= 0) {
+          for (const t of data.turns.splice(k)) {
+            byId.delete(t.id);
+            accs.delete(t.id);
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (!data) return undefined;
+  // Turns without an end record were interrupted (window reload, crash): keep what arrived.
+  for (const [id, acc] of accs) {
+    const t = byId.get(id);
+    if (!t) continue;
+    t.steps = acc.steps;
+    t.usage = acc.usage;
+    t.interactionIds = [...acc.interactionIds];
+    t.state = 'interrupted';
+    if (acc.interactionId) t.resume = { interactionId: acc.interactionId, lastEventId: acc.lastEventId };
+  }
+  data.meta.turns = data.turns.length;
+  return data;
+}
+
+export class Journal {
+  constructor(readonly path: string) {}
+
+  append(rec: JournalRecord): void {
+    // Synchronous append: a reload or crash right after an event loses nothing that arrived.
+    appendFileSync(this.path, JSON.stringify(rec) + '\n');
+  }
+
+  appendMany(recs: JournalRecord[]): void {
+    if (recs.length) appendFileSync(this.path, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
+}
+
+export interface SearchHit {
+  meta: ConversationMeta;
+  /** A short excerpt around the first match. */
+  excerpt: string;
+}
+
+export class ConversationStore {
+  private readonly cache = new Map<string, { mtime: number; meta: ConversationMeta; text: string }>();
+
+  constructor(readonly dir: string) {}
+
+  private ensureDir(): void {
+    if (!existsSync(this.dir)) mkdirSync(this.dir, { recursive: true });
+  }
+
+  private file(id: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error(`invalid conversation id ${id}`);
+    return join(this.dir, `${id}.jsonl`);
+  }
+
+  create(meta: { id: string; mode: ConversationMode; model: string; title?: string; created?: number }): Journal {
+    this.ensureDir();
+    const path = this.file(meta.id);
+    const rec: JournalRecord = { r: 'meta', v: 1, id: meta.id, created: meta.created ?? Date.now(), mode: meta.mode, model: meta.model, title: meta.title ?? 'New chat' };
+    writeFileSync(path, JSON.stringify(rec) + '\n', { flag: 'wx' });
+    return new Journal(path);
+  }
+
+  exists(id: string): boolean {
+    return existsSync(this.file(id));
+  }
+
+  journal(id: string): Journal {
+    return new Journal(this.file(id));
+  }
+
+  load(id: string): ConversationData | undefined {
+    const path = this.file(id);
+    if (!existsSync(path)) return undefined;
+    return replayJournal(readFileSync(path, 'utf8'));
+  }
+
+  readText(id: string): string | undefined {
+    const path = this.file(id);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  }
+
+  delete(id: string): void {
+    const path = this.file(id);
+    if (existsSync(path)) unlinkSync(path);
+    this.cache.delete(id);
+  }
+
+  private read(id: string): { meta: ConversationMeta; text: string } | undefined {
+    const path = this.file(id);
+    let mtime: number;
+    try {
+      mtime = statSync(path).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    const hit = this.cache.get(id);
+    if (hit && hit.mtime === mtime) return hit;
+    const text = readFileSync(path, 'utf8');
+    const data = replayJournal(text);
+    if (!data) return undefined;
+    // Searchable text: prompts and answers only.
+    const parts: string[] = [data.meta.title];
+    for (const t of data.turns) {
+      for (const c of t.input) if (c.type === 'text') parts.push(c.text);
+      for (const s of t.steps) {
+        if (s.type === 'model_output') for (const c of (s as { content?: Content[] }).content ?? []) if (c.type === 'text') parts.push(c.text);
+      }
+    }
+    const entry = { mtime, meta: data.meta, text: parts.join('\n') };
+    this.cache.set(id, entry);
+    return entry;
+  }
+
+  list(): ConversationMeta[] {
+    if (!existsSync(this.dir)) return [];
+    const out: ConversationMeta[] = [];
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith('.jsonl')) continue;
+      const entry = this.read(name.slice(0, -'.jsonl'.length));
+      if (entry) out.push(entry.meta);
+    }
+    return out.sort((a, b) => b.updated - a.updated);
+  }
+
+  search(query: string): SearchHit[] {
+    const q = query.trim().toLowerCase();
+    if (!q) return this.list().map((meta) => ({ meta, excerpt: '' }));
+    const hits: SearchHit[] = [];
+    for (const meta of this.list()) {
+      const entry = this.read(meta.id);
+      if (!entry) continue;
+      const k = entry.text.toLowerCase().indexOf(q);
+      if (k < 0) continue;
+      const from = Math.max(0, k - 40);
+      hits.push({ meta, excerpt: (from > 0 ? '…' : '') + entry.text.slice(from, k + q.length + 60).replace(/\s+/g, ' ') });
+    }
+    return hits;
+  }
+
+  /** Flush a file to disk (used before a deliberate reload in tests). */
+  sync(id: string): void {
+    const fd = openSync(this.file(id), 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * A chat session: one conversation, its journal, and the turn that is running. Knows nothing
+ * of VS Code; the chat view implements `SessionView` and feeds user actions in.
+ */
+import { ApiError } from '../client/errors';
+import type { RetryNotice } from '../client/http';
+import type { Content, FunctionTool, InteractionEvent, Step, ThinkingLevel, Tool } from '../protocol/types';
+import { TurnAccumulator, type StepChange } from './accumulator';
+import { TurnEngine, type ToolRunner, type TurnContext, type TurnOutcome, type TurnSettings } from './engine';
+import { titleFrom, type ConversationData, type ConversationMode, type ConversationStore, type Journal, type JournalRecord, type TurnRecord } from './journal';
+
+export interface ChatSettings {
+  model: string;
+  thinkingLevel: ThinkingLevel | 'default';
+  googleSearch: boolean;
+  urlContext: boolean;
+  codeExecution: boolean;
+  mode: ConversationMode;
+  maxSteps: number;
+  systemInstruction?: string;
+}
+
+export interface SessionView {
+  conversationLoaded(data: ConversationData): void;
+  turnStarted(turn: TurnRecord): void;
+  turnChanges(turnId: string, changes: StepChange[], steps: Step[]): void;
+  turnEnded(turn: TurnRecord): void;
+  notice(turnId: string, text: string, kind: 'retry' | 'resume' | 'info'): void;
+  busy(busy: boolean): void;
+  /** The API rejected the key (or none is set): show the key screen, keep the draft. */
+  authRequired(message: string): void;
+}
+
+export interface TurnTools {
+  /** Function declarations to send (empty when tools are off, e.g. Restricted Mode). */
+  declarations: FunctionTool[];
+  runner: ToolRunner | undefined;
+  /** Called when the turn ends (undo snapshots). */
+  finish?(): { available: boolean; files: number } | undefined;
+}
+
+export interface SessionDeps {
+  /** The engine for one turn, wired to that turn's tool runner. */
+  engine: (tools: ToolRunner | undefined) => TurnEngine;
+  store: ConversationStore;
+  view: SessionView;
+  settings: () => ChatSettings;
+  /** Tools for one turn (a fresh runner per turn carries the turn's approvals and undo). */
+  tools: (turnId: string) => TurnTools;
+  newId: () => string;
+  now?: () => number;
+}
+
+const CHAINABLE = new Set(['completed', 'incomplete', 'budget_exceeded']);
+
+export class ChatSession {
+  data: ConversationData | undefined;
+  private journal: Journal | undefined;
+  private running: { turnId: string; abort: AbortController; done: Promise<void> } | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  get conversationId(): string | undefined {
+    return this.data?.meta.id;
+  }
+
+  /** Start an empty conversation (the file is created on the first message). */
+  newChat(): void {
+    this.stop();
+    this.data = undefined;
+    this.journal = undefined;
+  }
+
+  /** Open a stored conversation. Returns false when it does not exist. */
+  open(id: string): boolean {
+    this.stop();
+    const data = this.deps.store.load(id);
+    if (!data) return false;
+    this.data = data;
+    this.journal = this.deps.store.journal(id);
+    this.deps.view.conversationLoaded(data);
+    return true;
+  }
+
+  private ensureConversation(first: Content[]): { data: ConversationData; journal: Journal } {
+    if (!this.data || !this.journal) {
+      const s = this.deps.settings();
+      const id = this.deps.newId();
+      const created = this.now();
+      const title = titleFrom(first);
+      this.journal = this.deps.store.create({ id, mode: s.mode, model: s.model, title, created });
+      this.data = { meta: { id, title, created, updated: created, mode: s.mode, model: s.model, turns: 0 }, turns: [] };
+    }
+    return { data: this.data, journal: this.journal };
+  }
+
+  private chainFrom(turns: TurnRecord[]): string | undefined {
+    for (let k = turns.length - 1; k >= 0; k--) {
+      const t = turns[k]!;
+      if (t.chainFrom && CHAINABLE.has(t.state)) return t.chainFrom;
+    }
+    return undefined;
+  }
+
+  /** Every earlier step exactly as received (stateless mode, or when the server copy is gone). */
+  localHistory(turns: TurnRecord[]): Step[] {
+    const out: Step[] = [];
+    for (const t of turns) {
+      if (!CHAINABLE.has(t.state)) continue;
+      out.push({ type: 'user_input', content: t.input });
+      out.push(...t.steps);
+    }
+    return out;
+  }
+
+  turnSettings(s: ChatSettings, declarations: FunctionTool[]): TurnSettings {
+    const tools: Tool[] = [];
+    if (s.googleSearch) tools.push({ type: 'google_search' });
+    if (s.urlContext) tools.push({ type: 'url_context' });
+    if (s.codeExecution) tools.push({ type: 'code_execution' });
+    tools.push(...declarations);
+    const generationConfig = s.thinkingLevel === 'default' ? { thinking_summaries: 'auto' as const } : { thinking_level: s.thinkingLevel, thinking_summaries: 'auto' as const };
+    return { model: s.model, mode: s.mode, tools, generationConfig, maxSteps: s.maxSteps, systemInstruction: s.systemInstruction };
+  }
+
+  /** Send a user message. Resolves when the turn has ended (successfully or not). */
+  async send(input: Content[]): Promise<TurnRecord | undefined> {
+    if (this.running) return undefined;
+    const { data, journal } = this.ensureConversation(input);
+    const s = this.deps.settings();
+    const mode = data.meta.mode;
+    const previous = mode === 'stateful' ? this.chainFrom(data.turns) : undefined;
+    const turn: TurnRecord = {
+      id: this.deps.newId(),
+      created: this.now(),
+      input,
+      model: s.model,
+      state: 'streaming',
+      steps: [],
+      interactionIds: [],
+      notices: [],
+      previous,
+    };
+    if (data.turns.length === 0 && data.meta.title === 'New chat') {
+      data.meta.title = titleFrom(input);
+      journal.append({ r: 'title', title: data.meta.title });
+    }
+    const earlier = [...data.turns];
+    data.turns.push(turn);
+    data.meta.turns = data.turns.length;
+    journal.append({ r: 'turn', t: turn.id, at: turn.created, input, model: s.model, previous });
+    this.deps.view.turnStarted(turn);
+    const ctx: TurnContext = mode === 'stateless' ? { history: this.localHistory(earlier) } : { previousInteractionId: previous };
+    await this.run(turn, journal, ctx, earlier, { ...s, mode });
+    return turn;
+  }
+
+  /** Resume a turn whose stream was interrupted (window reload): stream-get from the last event. */
+  async resume(turnId: string): Promise<void> {
+    if (this.running || !this.data || !this.journal) return;
+    const data = this.data;
+    const k = data.turns.findIndex((t) => t.id === turnId);
+    const turn = data.turns[k];
+    if (!turn || turn.state !== 'interrupted' || !turn.resume || data.meta.mode === 'stateless') return;
+    // Rebuild the accumulator exactly as the stream left it (index map included).
+    const acc = new TurnAccumulator();
+    const text = this.deps.store.readText(data.meta.id);
+    if (text) replayTurnEvents(text, turn.id, acc);
+    const { interactionId, lastEventId } = turn.resume;
+    turn.state = 'streaming';
+    const note = 'Resuming the interrupted answer…';
+    turn.notices.push(note);
+    this.journal.append({ r: 'note', t: turn.id, text: note });
+    this.deps.view.notice(turn.id, note, 'resume');
+    const s = { ...this.deps.settings(), mode: data.meta.mode };
+    await this.run(turn, this.journal, { previousInteractionId: turn.previous }, data.turns.slice(0, k), s, { acc, interactionId, lastEventId });
+  }
+
+  private async run(
+    turn: TurnRecord,
+    journal: Journal,
+    ctx: TurnContext,
+    earlier: TurnRecord[],
+    s: ChatSettings,
+    resumeFrom?: { acc: TurnAccumulator; interactionId: string; lastEventId: string | undefined },
+  ): Promise<void> {
+    const abort = new AbortController();
+    let finishRun!: () => void;
+    this.running = { turnId: turn.id, abort, done: new Promise<void>((r) => (finishRun = r)) };
+    this.deps.view.busy(true);
+    const tools = this.deps.tools(turn.id);
+    const settings = this.turnSettings(s, tools.declarations);
+    const engine = this.deps.engine(tools.runner);
+    const observer = {
+      events: (batch: InteractionEvent[]) => journal.append({ r: 'ev', t: turn.id, e: batch }),
+      begin: (k: 'continuation' | 'followup') => journal.append({ r: 'begin', t: turn.id, k }),
+      local: (step: Step) => journal.append({ r: 'local', t: turn.id, step }),
+      changes: (changes: StepChange[], steps: Step[]) => this.deps.view.turnChanges(turn.id, changes, steps),
+      retry: (n: RetryNotice) => {
+        const text = `Retrying (attempt ${n.attempt + 0}): ${n.reason}.`;
+        turn.notices.push(text);
+        journal.append({ r: 'note', t: turn.id, text });
+        this.deps.view.notice(turn.id, text, 'retry');
+      },
+      resume: (info: { lastEventId: string | undefined; reason: string }) => {
+        const text = `Connection lost (${info.reason.replace(/\.$/, '')}); resuming the stream${info.lastEventId ? ` from event ${info.lastEventId}` : ''}…`;
+        turn.notices.push(text);
+        journal.append({ r: 'note', t: turn.id, text });
+        this.deps.view.notice(turn.id, text, 'resume');
+      },
+    };
+    try {
+      let outcome = resumeFrom
+        ? await engine.resumeTurn(resumeFrom.acc, resumeFrom.interactionId, resumeFrom.lastEventId, turn.input, settings, ctx, observer, abort.signal)
+        : await engine.runTurn(turn.input, settings, ctx, observer, abort.signal);
+      if (!resumeFrom && outcome.status === 'error' && outcome.error?.kind === 'not_found' && ctx.previousInteractionId && outcome.steps.length === 0) {
+        // The server copy of the conversation is gone: continue by resending the local history.
+        const text = 'The stored conversation is no longer on the server; resending the local history.';
+        turn.notices.push(text);
+        journal.append({ r: 'note', t: turn.id, text });
+        this.deps.view.notice(turn.id, text, 'info');
+        outcome = await engine.runTurn(turn.input, settings, { history: this.localHistory(earlier) }, observer, abort.signal);
+      }
+      const undo = tools.finish?.();
+      if (undo) {
+        turn.undo = undo;
+        journal.append({ r: 'undo', t: turn.id, available: undo.available, files: undo.files });
+      }
+      this.end(turn, journal, outcome);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError('protocol', (err as Error)?.message ?? String(err));
+      this.end(turn, journal, { status: 'error', interactionId: undefined, chainFrom: undefined, steps: turn.steps, error: e, accumulator: new TurnAccumulator() });
+    } finally {
+      this.running = undefined;
+      this.deps.view.busy(false);
+      finishRun();
+    }
+  }
+
+  private end(turn: TurnRecord, journal: Journal, outcome: TurnOutcome): void {
+    const acc = outcome.accumulator;
+    turn.steps = outcome.steps;
+    turn.usage = acc.usage;
+    turn.interactionIds = [...acc.interactionIds];
+    turn.state = outcome.status;
+    turn.chainFrom = CHAINABLE.has(outcome.status) ? outcome.interactionId ?? outcome.chainFrom : undefined;
+    turn.resume = undefined;
+    if (outcome.error) {
+      turn.error = { kind: outcome.error.kind, message: outcome.error.message, retryAfterMs: outcome.error.retryAfterMs, code: outcome.error.code };
+    } else turn.error = undefined;
+    const rec: JournalRecord = {
+      r: 'end',
+      t: turn.id,
+      at: this.now(),
+      state: turn.state,
+      error: turn.error,
+      chain: turn.chainFrom,
+      steps: turn.steps,
+      usage: turn.usage,
+      ids: turn.interactionIds,
+    };
+    try {
+      journal.append(rec);
+    } catch {
+      /* disk full: the UI still shows the turn */
+    }
+    if (this.data) this.data.meta.updated = rec.at;
+    this.deps.view.turnEnded(turn);
+    if (outcome.error?.kind === 'auth') this.deps.view.authRequired(outcome.error.message);
+  }
+
+  /** Stop the running turn (aborts the stream; background runs are cancelled by the client). */
+  stop(): void {
+    this.running?.abort.abort();
+  }
+
+  async whenIdle(): Promise<void> {
+    await this.running?.done;
+  }
+
+  /** Remove the last turn (journaled) and return it. */
+  private dropLast(): TurnRecord | undefined {
+    if (!this.data || !this.journal || this.running) return undefined;
+    const last = this.data.turns[this.data.turns.length - 1];
+    if (!last) return undefined;
+    this.data.turns.pop();
+    this.data.meta.turns = this.data.turns.length;
+    this.journal.append({ r: 'truncate', from: last.id });
+    return last;
+  }
+
+  /** Send the last turn's message again (after an error or a stop). */
+  async retry(): Promise<TurnRecord | undefined> {
+    const last = this.dropLast();
+    if (!last) return undefined;
+    this.deps.view.conversationLoaded(this.data!);
+    return this.send(last.input);
+  }
+
+  /** Replace the last user message with new text (attachments kept) and resend. */
+  async editLast(text: string): Promise<TurnRecord | undefined> {
+    const last = this.dropLast();
+    if (!last) return undefined;
+    this.deps.view.conversationLoaded(this.data!);
+    const input: Content[] = [{ type: 'text', text }, ...last.input.filter((c) => c.type !== 'text')];
+    return this.send(input);
+  }
+}
+
+/** Re-apply one turn's journaled events to an accumulator (used to resume an interrupted turn). */
+export function replayTurnEvents(journalText: string, turnId: string, acc: TurnAccumulator): void {
+  const prefix = `{"r":"ev","t":"${turnId}"`;
+  for (const line of journalText.split('\n')) {
+    if (line.startsWith(prefix)) {
+      try {
+        for (const e of (JSON.parse(line) as { e: InteractionEvent[] }).e) acc.apply(e);
+      } catch {
+        /* torn line */
+      }
+    } else if (line.startsWith(`{"r":"begin","t":"${turnId}"`)) {
+      acc.beginInteraction((JSON.parse(line) as { k: 'continuation' | 'followup' }).k);
+    } else if (line.startsWith(`{"r":"local","t":"${turnId}"`)) {
+      acc.addLocalStep((JSON.parse(line) as { step: Step }).step);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/** Activation: build the services and register them. Nothing else happens here. */
+import * as vscode from 'vscode';
+import { ApiClientProvider } from './vscode/api';
+import { ChatController } from './vscode/chat/controller';
+import { chatCommands, register } from './vscode/commands';
+import { HistoryTree } from './vscode/history';
+import { ApiKeyStore } from './vscode/keys';
+import { Log } from './vscode/log';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = Date.now();
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
+  const log = new Log();
+  const keys = new ApiKeyStore(context.secrets);
+  const api = new ApiClientProvider(keys, log, version);
+  const chat = new ChatController(context, api, keys, log);
+  const history = new HistoryTree(chat.store, () => chat.session.conversationId);
+  context.subscriptions.push(log, keys, api, chat, history, vscode.window.registerTreeDataProvider('gemini.history', history));
+  register(context, chatCommands({ chat, keys, api, log, history }));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('gemini.useEnvironmentKey')) keys.refresh();
+    }),
+  );
+  log.info(`Activated in ${Date.now() - started} ms (${vscode.env.appName} ${vscode.version}).`);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,317 @@
+/**
+ * The one message protocol between the extension host and the chat webview. Both sides import
+ * it; both validate what they receive (`parseHostMessage` in the webview, `parseWebviewMessage`
+ * in the host). The host posts deltas, never the whole transcript (only `conversation` on load).
+ * The webview can never name a command to run: every action is one of the fixed kinds below.
+ */
+
+/** A step as the webview sees it (wire step; rendered defensively). */
+export interface WireStep {
+  type: string;
+  [key: string]: unknown;
+}
+export interface WireContent {
+  type: string;
+  text?: string;
+  data?: string;
+  uri?: string;
+  mime_type?: string;
+  [key: string]: unknown;
+}
+/** A citation mapped to string indices of its text content by the host. */
+export interface CitationView {
+  url: string;
+  title?: string;
+  start: number;
+  end: number;
+}
+
+export type UiChange =
+  | { k: 'add'; s: number; step: WireStep }
+  | { k: 'text'; s: number; c: number; t: string }
+  | { k: 'content'; s: number; c: number; content: WireContent }
+  | { k: 'cite'; s: number; c: number; cites: CitationView[] }
+  | { k: 'thought'; s: number; t: string }
+  | { k: 'args'; s: number; t: string }
+  | { k: 'update'; s: number; step: WireStep }
+  | { k: 'done'; s: number; step?: WireStep }
+  | { k: 'restart'; from: number };
+
+export interface UsageView {
+  input?: number;
+  cached?: number;
+  thought?: number;
+  output?: number;
+  total?: number;
+}
+
+export interface ErrorView {
+  kind: string;
+  message: string;
+  retryAfterMs?: number;
+}
+
+export type ToolCallStatus = 'waiting' | 'running' | 'done' | 'failed' | 'rejected';
+
+export interface ToolActivity {
+  callId: string;
+  name: string;
+  status: ToolCallStatus;
+  /** Why it ran without asking, or why it was refused. */
+  reason?: string;
+  /** Streamed command output (appended). */
+  output?: string;
+  durationMs?: number;
+  /** Short result summary (collapsible in the UI). */
+  result?: string;
+  approval?: ApprovalRequest;
+}
+
+export interface ApprovalRequest {
+  requestId: string;
+  kind: 'edit' | 'command' | 'write';
+  title: string;
+  /** The command line, or the path being edited. */
+  detail: string;
+  /** Unified diff for edits. */
+  diff?: string;
+  sensitive?: string;
+  allowAcceptAll: boolean;
+}
+
+export interface TurnView {
+  id: string;
+  input: WireContent[];
+  steps: WireStep[];
+  /** Citations per "step:content" key (host-mapped). */
+  cites?: Record<string, CitationView[]>;
+  state: string;
+  error?: ErrorView;
+  usage?: UsageView;
+  notices: string[];
+  model: string;
+  tools?: ToolActivity[];
+  undo?: { available: boolean; files: number };
+}
+
+export interface ConversationView {
+  id: string | undefined;
+  title: string;
+  mode: 'stateful' | 'stateless';
+  turns: TurnView[];
+}
+
+export interface AttachmentView {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  kind: 'file' | 'selection' | 'image' | 'document';
+}
+
+export interface SettingsView {
+  models: string[];
+  model: string;
+  thinkingLevel: string;
+  googleSearch: boolean;
+  urlContext: boolean;
+  codeExecution: boolean;
+  mode: 'stateful' | 'stateless';
+}
+
+export interface PanelState {
+  hasKey: boolean;
+  /** Why the key screen is shown (e.g. the API rejected the key). */
+  keyMessage?: string;
+  toolsEnabled: boolean;
+  toolsDisabledReason?: string;
+  busy: boolean;
+  settings: SettingsView;
+}
+
+// ------------------------------------------------------------------ host → webview
+
+export type HostMessage =
+  | { type: 'init'; state: PanelState; conversation: ConversationView; draft: string; attachments: AttachmentView[] }
+  | { type: 'state'; state: PanelState }
+  | { type: 'conversation'; conversation: ConversationView }
+  | { type: 'turnStart'; turn: TurnView }
+  | { type: 'turnChanges'; turnId: string; changes: UiChange[] }
+  | { type: 'turnEnd'; turnId: string; state: string; error?: ErrorView; usage?: UsageView; undo?: { available: boolean; files: number } }
+  | { type: 'notice'; turnId: string; text: string; kind: 'retry' | 'resume' | 'info' }
+  | { type: 'tool'; turnId: string; activity: ToolActivity }
+  | { type: 'toolOutput'; turnId: string; callId: string; text: string }
+  | { type: 'draft'; text: string; append?: boolean }
+  | { type: 'attachments'; attachments: AttachmentView[] }
+  | { type: 'focus' }
+  | { type: 'toast'; text: string; kind: 'info' | 'error' };
+
+// ------------------------------------------------------------------ webview → host
+
+export type ToggleName = 'googleSearch' | 'urlContext' | 'codeExecution';
+export type AttachKind = 'activeFile' | 'selection' | 'workspaceFile' | 'picker';
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'send'; text: string }
+  | { type: 'stop' }
+  | { type: 'retry' }
+  | { type: 'editLast'; text: string }
+  | { type: 'newChat' }
+  | { type: 'setModel'; model: string }
+  | { type: 'setThinking'; level: string }
+  | { type: 'setToggle'; name: ToggleName; value: boolean }
+  | { type: 'draft'; text: string }
+  | { type: 'attach'; kind: AttachKind }
+  | { type: 'attachData'; name: string; mimeType: string; data: string }
+  | { type: 'removeAttachment'; id: string }
+  | { type: 'setKey' }
+  | { type: 'codeAction'; action: 'copy' | 'insert' | 'newFile'; code: string; language: string }
+  | { type: 'openLink'; url: string }
+  | { type: 'image'; action: 'open' | 'save'; turnId: string; step: number; content: number }
+  | { type: 'approval'; requestId: string; decision: 'accept' | 'reject' | 'acceptAll' }
+  | { type: 'undoTurn'; turnId: string }
+  | { type: 'runRemote'; text: string }
+  | { type: 'showHistory' }
+  | { type: 'resume'; turnId: string };
+
+// ------------------------------------------------------------------ validation
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (o: Obj, k: string, max = 1_000_000): boolean => typeof o[k] === 'string' && (o[k] as string).length <= max;
+const bool = (o: Obj, k: string): boolean => typeof o[k] === 'boolean';
+const oneOf = <T extends string>(o: Obj, k: string, values: readonly T[]): boolean => typeof o[k] === 'string' && (values as readonly string[]).includes(o[k] as string);
+const int = (o: Obj, k: string): boolean => typeof o[k] === 'number' && Number.isInteger(o[k]) && (o[k] as number) >= 0;
+
+const MAX_TEXT = 2_000_000;
+/** Attachments posted from the webview (base64): 20 MB of data at most. */
+export const MAX_ATTACHMENT_B64 = 28_000_000;
+
+/** Validate a message from the webview. Returns undefined for anything malformed. */
+export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
+  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
+  const m = raw;
+  switch (m.type) {
+    case 'ready':
+    case 'stop':
+    case 'retry':
+    case 'newChat':
+    case 'setKey':
+    case 'showHistory':
+      return { type: m.type };
+    case 'send':
+    case 'editLast':
+    case 'draft':
+    case 'runRemote':
+      return str(m, 'text', MAX_TEXT) ? ({ type: m.type, text: m.text } as WebviewMessage) : undefined;
+    case 'setModel':
+      return str(m, 'model', 200) ? { type: 'setModel', model: m.model as string } : undefined;
+    case 'setThinking':
+      return oneOf(m, 'level', ['default', 'minimal', 'low', 'medium', 'high'] as const) ? { type: 'setThinking', level: m.level as string } : undefined;
+    case 'setToggle':
+      return oneOf(m, 'name', ['googleSearch', 'urlContext', 'codeExecution'] as const) && bool(m, 'value')
+        ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean }
+        : undefined;
+    case 'attach':
+      return oneOf(m, 'kind', ['activeFile', 'selection', 'workspaceFile', 'picker'] as const) ? { type: 'attach', kind: m.kind as AttachKind } : undefined;
+    case 'attachData':
+      return str(m, 'name', 500) && str(m, 'mimeType', 200) && str(m, 'data', MAX_ATTACHMENT_B64) && /^[A-Za-z0-9+/=\s]*$/.test((m.data as string).slice(0, 1000))
+        ? { type: 'attachData', name: m.name as string, mimeType: m.mimeType as string, data: m.data as string }
+        : undefined;
+    case 'removeAttachment':
+      return str(m, 'id', 100) ? { type: 'removeAttachment', id: m.id as string } : undefined;
+    case 'codeAction':
+      return oneOf(m, 'action', ['copy', 'insert', 'newFile'] as const) && str(m, 'code', MAX_TEXT) && str(m, 'language', 100)
+        ? { type: 'codeAction', action: m.action as 'copy' | 'insert' | 'newFile', code: m.code as string, language: m.language as string }
+        : undefined;
+    case 'openLink':
+      return str(m, 'url', 8000) ? { type: 'openLink', url: m.url as string } : undefined;
+    case 'image':
+      return oneOf(m, 'action', ['open', 'save'] as const) && str(m, 'turnId', 100) && int(m, 'step') && int(m, 'content')
+        ? { type: 'image', action: m.action as 'open' | 'save', turnId: m.turnId as string, step: m.step as number, content: m.content as number }
+        : undefined;
+    case 'approval':
+      return str(m, 'requestId', 100) && oneOf(m, 'decision', ['accept', 'reject', 'acceptAll'] as const)
+        ? { type: 'approval', requestId: m.requestId as string, decision: m.decision as 'accept' | 'reject' | 'acceptAll' }
+        : undefined;
+    case 'undoTurn':
+    case 'resume':
+      return str(m, 'turnId', 100) ? ({ type: m.type, turnId: m.turnId as string } as WebviewMessage) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isUiChange(c: unknown): c is UiChange {
+  if (!isObj(c) || typeof c.k !== 'string') return false;
+  switch (c.k) {
+    case 'add':
+    case 'update':
+      return int(c, 's') && isObj(c.step) && typeof (c.step as Obj).type === 'string';
+    case 'done':
+      return int(c, 's') && (c.step === undefined || (isObj(c.step) && typeof (c.step as Obj).type === 'string'));
+    case 'text':
+      return int(c, 's') && int(c, 'c') && typeof c.t === 'string';
+    case 'content':
+      return int(c, 's') && int(c, 'c') && isObj(c.content) && typeof (c.content as Obj).type === 'string';
+    case 'cite':
+      return int(c, 's') && int(c, 'c') && Array.isArray(c.cites);
+    case 'thought':
+    case 'args':
+      return int(c, 's') && typeof c.t === 'string';
+    case 'restart':
+      return int(c, 'from');
+    default:
+      return false;
+  }
+}
+
+function isTurnView(t: unknown): t is TurnView {
+  return isObj(t) && typeof t.id === 'string' && Array.isArray(t.input) && Array.isArray(t.steps) && typeof t.state === 'string' && Array.isArray(t.notices);
+}
+function isConversation(c: unknown): c is ConversationView {
+  return isObj(c) && typeof c.title === 'string' && Array.isArray(c.turns) && c.turns.every(isTurnView);
+}
+function isPanelState(s: unknown): s is PanelState {
+  return isObj(s) && typeof s.hasKey === 'boolean' && typeof s.busy === 'boolean' && typeof s.toolsEnabled === 'boolean' && isObj(s.settings) && Array.isArray((s.settings as Obj).models);
+}
+
+/** Validate a message from the host (the webview trusts nothing it did not check). */
+export function parseHostMessage(raw: unknown): HostMessage | undefined {
+  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
+  const m = raw;
+  switch (m.type) {
+    case 'init':
+      return isPanelState(m.state) && isConversation(m.conversation) && typeof m.draft === 'string' && Array.isArray(m.attachments) ? (m as HostMessage) : undefined;
+    case 'state':
+      return isPanelState(m.state) ? (m as HostMessage) : undefined;
+    case 'conversation':
+      return isConversation(m.conversation) ? (m as HostMessage) : undefined;
+    case 'turnStart':
+      return isTurnView(m.turn) ? (m as HostMessage) : undefined;
+    case 'turnChanges':
+      return typeof m.turnId === 'string' && Array.isArray(m.changes) && m.changes.every(isUiChange) ? (m as HostMessage) : undefined;
+    case 'turnEnd':
+      return typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as HostMessage) : undefined;
+    case 'notice':
+      return typeof m.turnId === 'string' && typeof m.text === 'string' ? (m as HostMessage) : undefined;
+    case 'tool':
+      return typeof m.turnId === 'string' && isObj(m.activity) && typeof (m.activity as Obj).callId === 'string' ? (m as HostMessage) : undefined;
+    case 'toolOutput':
+      return typeof m.turnId === 'string' && typeof m.callId === 'string' && typeof m.text === 'string' ? (m as HostMessage) : undefined;
+    case 'draft':
+      return typeof m.text === 'string' ? (m as HostMessage) : undefined;
+    case 'attachments':
+      return Array.isArray(m.attachments) ? (m as HostMessage) : undefined;
+    case 'focus':
+      return { type: 'focus' };
+    case 'toast':
+      return typeof m.text === 'string' ? (m as HostMessage) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Link schemes the host opens (after the webview asks). */
+export const OPENABLE_SCHEMES = ['http:', 'https:', 'mailto:'] as const;

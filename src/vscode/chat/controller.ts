@@ -1,0 +1,397 @@
+/**
+ * Connects the chat view to a ChatSession: sending (with attachments), stop/retry/edit, history,
+ * code-block actions, images, and the API key state.
+ */
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AttachmentError, attachmentFromBytes, checkTotal, formatBytes, mimeToExtension, selectionAttachment, type Attachment } from '../../core/attachments';
+import { TurnEngine } from '../../core/conversation/engine';
+import { exportJson, exportMarkdown } from '../../core/conversation/export';
+import { ConversationStore } from '../../core/conversation/journal';
+import { ChatSession, type TurnTools } from '../../core/conversation/session';
+import type { Content, ImageContent } from '../../core/protocol/types';
+import type { PanelState, WebviewMessage } from '../../shared/protocol';
+import type { ApiClientProvider } from '../api';
+import { chatSettings, setting } from '../config';
+import type { ApiKeyStore } from '../keys';
+import type { Log } from '../log';
+import { ChatView, currentSettingsView } from './chatView';
+
+const ACTIVE_KEY = 'gemini.activeConversation';
+const DRAFT_KEY = 'gemini.draft';
+
+export interface ToolsProvider {
+  /** Tools for one turn, or a reason why they are off. */
+  forTurn(turnId: string, view: ChatView): TurnTools;
+  enabled(): { enabled: boolean; reason?: string };
+  handleApproval(requestId: string, decision: 'accept' | 'reject' | 'acceptAll'): void;
+  undoTurn(turnId: string): Promise<string>;
+}
+
+export class ChatController implements vscode.Disposable {
+  readonly view: ChatView;
+  readonly session: ChatSession;
+  readonly store: ConversationStore;
+  private attachments: Attachment[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  tools: ToolsProvider | undefined;
+  /** Run a remote task from the chat input (set by the agents feature). */
+  runRemote: ((text: string) => Promise<void>) | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly api: ApiClientProvider,
+    private readonly keys: ApiKeyStore,
+    private readonly log: Log,
+  ) {
+    this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'));
+    this.view = new ChatView({
+      extensionUri: context.extensionUri,
+      panelState: () => this.panelState(),
+      onMessage: (m) => this.onMessage(m),
+      draft: () => context.workspaceState.get<string>(DRAFT_KEY, ''),
+    });
+    this.session = new ChatSession({
+      engine: (runner) => new TurnEngine(this.api.get(), runner),
+      store: this.store,
+      view: this.view,
+      settings: chatSettings,
+      tools: (turnId) => this.tools?.forTurn(turnId, this.view) ?? { declarations: [], runner: undefined },
+      newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
+    });
+    this.view.session = this.session;
+    this.disposables.push(
+      vscode.window.registerWebviewViewProvider(ChatView.viewType, this.view),
+      this.view,
+      keys.onDidChange(() => void this.view.refreshState()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('gemini')) void this.view.refreshState();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.view.refreshState()),
+    );
+    const active = context.workspaceState.get<string>(ACTIVE_KEY);
+    if (active && this.store.exists(active)) this.session.open(active);
+  }
+
+  private async panelState(): Promise<PanelState> {
+    const tools = this.tools?.enabled() ?? { enabled: false, reason: undefined };
+    return {
+      hasKey: await this.keys.has(),
+      toolsEnabled: tools.enabled,
+      toolsDisabledReason: tools.reason,
+      busy: this.session.busy,
+      settings: currentSettingsView(),
+    };
+  }
+
+  private rememberActive(): void {
+    void this.context.workspaceState.update(ACTIVE_KEY, this.session.conversationId);
+  }
+
+  async onMessage(msg: WebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'send':
+        return this.send(msg.text);
+      case 'stop':
+        this.session.stop();
+        return;
+      case 'retry':
+        await this.session.retry();
+        return;
+      case 'editLast':
+        await this.session.editLast(msg.text);
+        return;
+      case 'resume':
+        await this.session.resume(msg.turnId);
+        return;
+      case 'newChat':
+        return this.newChat();
+      case 'draft':
+        await this.context.workspaceState.update(DRAFT_KEY, msg.text);
+        return;
+      case 'attach':
+        return this.attach(msg.kind);
+      case 'attachData':
+        return this.addAttachmentBytes(msg.name, Buffer.from(msg.data, 'base64'), msg.mimeType);
+      case 'removeAttachment':
+        this.attachments = this.attachments.filter((a) => a.id !== msg.id);
+        this.postAttachments();
+        return;
+      case 'setKey':
+        await vscode.commands.executeCommand('gemini.setApiKey');
+        return;
+      case 'showHistory':
+        await vscode.commands.executeCommand('gemini.searchHistory');
+        return;
+      case 'codeAction':
+        return this.codeAction(msg.action, msg.code, msg.language);
+      case 'image':
+        return this.image(msg.action, msg.turnId, msg.step, msg.content);
+      case 'approval':
+        this.tools?.handleApproval(msg.requestId, msg.decision);
+        return;
+      case 'undoTurn': {
+        if (!this.tools) return;
+        const text = await this.tools.undoTurn(msg.turnId);
+        this.view.post({ type: 'toast', text, kind: 'info' });
+        return;
+      }
+      case 'runRemote':
+        if (this.runRemote) await this.runRemote(msg.text);
+        else await vscode.commands.executeCommand('gemini.runRemoteTask');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
+  async send(text: string, extra: Content[] = []): Promise<void> {
+    if (this.session.busy) {
+      this.view.post({ type: 'toast', text: 'Gemini is still answering. Stop it first or wait.', kind: 'info' });
+      return;
+    }
+    if (!(await this.keys.has())) {
+      this.view.authRequired('No Gemini API key is set. Add one to start chatting; your message is kept.');
+      this.view.post({ type: 'draft', text });
+      return;
+    }
+    try {
+      checkTotal(this.attachments, setting('attachments.maxTotalBytes', 20 * 1024 * 1024));
+    } catch (err) {
+      this.view.post({ type: 'toast', text: (err as Error).message, kind: 'error' });
+      this.view.post({ type: 'draft', text });
+      return;
+    }
+    const input: Content[] = [];
+    if (text.trim()) input.push({ type: 'text', text });
+    input.push(...extra, ...this.attachments.map((a) => a.content));
+    if (!input.length) return;
+    this.attachments = [];
+    this.postAttachments();
+    const done = this.session.send(input);
+    this.rememberActive();
+    await done;
+    this.rememberActive();
+  }
+
+  newChat(): void {
+    this.session.newChat();
+    this.view.showConversation(undefined);
+    void this.context.workspaceState.update(ACTIVE_KEY, undefined);
+  }
+
+  open(id: string): boolean {
+    const ok = this.session.open(id);
+    if (ok) {
+      this.rememberActive();
+      // An answer interrupted by a reload continues where it stopped.
+      const last = this.session.data?.turns[this.session.data.turns.length - 1];
+      if (last?.state === 'interrupted' && last.resume && this.session.data?.meta.mode === 'stateful') void this.session.resume(last.id);
+    }
+    return ok;
+  }
+
+  /** Called when the view becomes ready after a window reload. */
+  resumeIfInterrupted(): void {
+    const last = this.session.data?.turns[this.session.data.turns.length - 1];
+    if (last?.state === 'interrupted' && last.resume && this.session.data?.meta.mode === 'stateful' && !this.session.busy) void this.session.resume(last.id);
+  }
+
+  // ---------------------------------------------------------------- attachments
+
+  private postAttachments(): void {
+    this.view.post({ type: 'attachments', attachments: this.attachments.map(({ content: _c, ...rest }) => rest) });
+  }
+
+  private maxBytes(): number {
+    return setting('attachments.maxBytes', 20 * 1024 * 1024);
+  }
+
+  private newAttachmentId(): string {
+    return randomUUID().slice(0, 8);
+  }
+
+  async addAttachmentBytes(name: string, bytes: Uint8Array, mimeType?: string, languageId?: string): Promise<void> {
+    try {
+      this.attachments.push(attachmentFromBytes(this.newAttachmentId(), name, bytes, { maxBytes: this.maxBytes(), mimeType, languageId }));
+      this.postAttachments();
+    } catch (err) {
+      const text = err instanceof AttachmentError ? err.message : `Could not attach ${name}: ${(err as Error).message}`;
+      this.view.post({ type: 'toast', text, kind: 'error' });
+      void vscode.window.showWarningMessage(`Gemini: ${text}`);
+    }
+  }
+
+  async attachUri(uri: vscode.Uri): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > this.maxBytes()) {
+        const text = `“${vscode.workspace.asRelativePath(uri)}” is ${formatBytes(stat.size)}; attachments are limited to ${formatBytes(this.maxBytes())} (setting “gemini.attachments.maxBytes”).`;
+        this.view.post({ type: 'toast', text, kind: 'error' });
+        void vscode.window.showWarningMessage(`Gemini: ${text}`);
+        return;
+      }
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch (err) {
+      this.view.post({ type: 'toast', text: `Could not read ${uri.fsPath}: ${(err as Error).message}`, kind: 'error' });
+      return;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    await this.addAttachmentBytes(vscode.workspace.asRelativePath(uri), bytes, undefined, doc?.languageId);
+  }
+
+  addSelection(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): boolean {
+    if (!editor || editor.selection.isEmpty) {
+      this.view.post({ type: 'toast', text: 'Select some text in an editor first.', kind: 'info' });
+      return false;
+    }
+    const sel = editor.selection;
+    try {
+      this.attachments.push(
+        selectionAttachment(
+          this.newAttachmentId(),
+          vscode.workspace.asRelativePath(editor.document.uri),
+          editor.document.getText(sel),
+          editor.document.languageId,
+          { start: sel.start.line + 1, end: sel.end.line + 1 },
+          this.maxBytes(),
+        ),
+      );
+      this.postAttachments();
+      return true;
+    } catch (err) {
+      this.view.post({ type: 'toast', text: (err as Error).message, kind: 'error' });
+      return false;
+    }
+  }
+
+  private async attach(kind: 'activeFile' | 'selection' | 'workspaceFile' | 'picker'): Promise<void> {
+    if (kind === 'activeFile') {
+      const ed = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      if (!ed) {
+        this.view.post({ type: 'toast', text: 'No file is open in an editor.', kind: 'info' });
+        return;
+      }
+      const doc = ed.document;
+      await this.addAttachmentBytes(vscode.workspace.asRelativePath(doc.uri), Buffer.from(doc.getText(), 'utf8'), 'text/plain', doc.languageId);
+      return;
+    }
+    if (kind === 'selection') {
+      this.addSelection(vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0]);
+      return;
+    }
+    if (kind === 'workspaceFile') {
+      const files = await vscode.workspace.findFiles('**/*', undefined, 5000);
+      const pick = await vscode.window.showQuickPick(
+        files.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })).sort((a, b) => a.label.localeCompare(b.label)),
+        { placeHolder: 'Attach a workspace file', matchOnDescription: true },
+      );
+      if (pick) await this.attachUri(pick.uri);
+      return;
+    }
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: 'Attach',
+      filters: { 'Images and documents': ['png', 'jpg', 'jpeg', 'webp', 'gif', 'pdf', 'csv', 'txt', 'md', 'docx', 'xlsx', 'pptx'], 'All files': ['*'] },
+    });
+    for (const uri of picked ?? []) await this.attachUri(uri);
+  }
+
+  // ---------------------------------------------------------------- code blocks and images
+
+  private async codeAction(action: 'copy' | 'insert' | 'newFile', code: string, language: string): Promise<void> {
+    if (action === 'copy') {
+      await vscode.env.clipboard.writeText(code);
+      this.view.post({ type: 'toast', text: 'Copied to the clipboard.', kind: 'info' });
+      return;
+    }
+    if (action === 'insert') {
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      if (!editor) {
+        this.view.post({ type: 'toast', text: 'Open an editor to insert the code into.', kind: 'info' });
+        return;
+      }
+      await editor.edit((b) => {
+        for (const sel of editor.selections) b.replace(sel, code);
+      });
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument({ content: code, language: languageIdFor(language) });
+    await vscode.window.showTextDocument(doc);
+  }
+
+  private findImage(turnId: string, step: number, content: number): ImageContent | undefined {
+    const turn = this.session.data?.turns.find((t) => t.id === turnId);
+    const s = turn?.steps[step] as { content?: Content[] } | undefined;
+    const c = s?.content?.[content];
+    return c?.type === 'image' ? c : undefined;
+  }
+
+  private async image(action: 'open' | 'save', turnId: string, step: number, content: number): Promise<void> {
+    const img = this.findImage(turnId, step, content);
+    if (!img?.data) {
+      this.view.post({ type: 'toast', text: 'That image is not available (it may still be streaming).', kind: 'error' });
+      return;
+    }
+    const bytes = Buffer.from(img.data, 'base64');
+    const ext = mimeToExtension(img.mime_type ?? 'image/png');
+    if (action === 'open') {
+      const dir = join(this.context.globalStorageUri.fsPath, 'images');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${turnId}-${step}-${content}.${ext}`);
+      writeFileSync(file, bytes);
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
+      return;
+    }
+    await saveBytesToWorkspace(bytes, `gemini-image-${Date.now()}.${ext}`, this.log);
+  }
+
+  // ---------------------------------------------------------------- export
+
+  async exportChat(format?: 'markdown' | 'json'): Promise<vscode.Uri | undefined> {
+    const data = this.session.data;
+    if (!data || !data.turns.length) {
+      void vscode.window.showInformationMessage('Gemini: there is no conversation to export yet.');
+      return undefined;
+    }
+    const fmt =
+      format ??
+      ((await vscode.window.showQuickPick([{ label: 'Markdown', v: 'markdown' as const }, { label: 'JSON', v: 'json' as const }], { placeHolder: 'Export format' }))?.v);
+    if (!fmt) return undefined;
+    const text = fmt === 'markdown' ? exportMarkdown(data) : exportJson(data);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const safe = data.meta.title.replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 40) || 'chat';
+    const defaultUri = folder ? vscode.Uri.joinPath(folder, `${safe}.${fmt === 'markdown' ? 'md' : 'json'}`) : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri, filters: fmt === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] } });
+    if (!target) return undefined;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    void vscode.window.showInformationMessage(`Gemini: exported the conversation to ${vscode.workspace.asRelativePath(target)}.`);
+    return target;
+  }
+
+  dispose(): void {
+    this.session.stop();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+export async function saveBytesToWorkspace(bytes: Uint8Array, suggested: string, log: Log): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, suggested) : undefined, saveLabel: 'Save image' });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, bytes);
+  log.info(`Saved ${bytes.length} bytes to ${target.fsPath}`);
+  void vscode.window.showInformationMessage(`Gemini: saved ${vscode.workspace.asRelativePath(target)}.`);
+  return target;
+}
+
+function languageIdFor(lang: string): string {
+  const map: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', yml: 'yaml', md: 'markdown', rs: 'rust', golang: 'go', 'c++': 'cpp', cs: 'csharp' };
+  const l = lang.toLowerCase();
+  return map[l] ?? (l || 'plaintext');
+}

@@ -1,0 +1,138 @@
+/** Palette commands of the chat (each a small object: id + execute). */
+import * as vscode from 'vscode';
+import type { ConversationMeta } from '../core/conversation/journal';
+import type { ApiClientProvider } from './api';
+import type { ChatController } from './chat/controller';
+import { models, update } from './config';
+import { searchHistory, type HistoryTree } from './history';
+import type { ApiKeyStore } from './keys';
+import type { Log } from './log';
+
+export interface Command {
+  id: string;
+  execute(...args: unknown[]): unknown;
+}
+
+export interface CommandDeps {
+  chat: ChatController;
+  keys: ApiKeyStore;
+  api: ApiClientProvider;
+  log: Log;
+  history: HistoryTree;
+}
+
+export function chatCommands(d: CommandDeps): Command[] {
+  return [
+    {
+      id: 'gemini.setApiKey',
+      async execute() {
+        const key = await vscode.window.showInputBox({
+          title: 'Gemini API Key',
+          prompt: 'Paste your Gemini API key. It is stored in VS Code’s secret storage and sent only in the x-goog-api-key header.',
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim().length < 8 ? 'That does not look like an API key.' : undefined),
+        });
+        if (!key) return false;
+        const trimmed = key.trim();
+        const check = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Gemini: checking the API key…' },
+          () => d.api.validateKey(trimmed),
+        );
+        if (!check.ok) {
+          if (check.network) {
+            const save = await vscode.window.showWarningMessage(`Gemini: could not check the key. ${check.reason}`, 'Save Anyway', 'Cancel');
+            if (save !== 'Save Anyway') return false;
+          } else {
+            void vscode.window.showErrorMessage(`Gemini: the API key was rejected. ${check.reason}`);
+            return false;
+          }
+        }
+        await d.keys.set(trimmed);
+        d.log.info('API key saved to secret storage.');
+        void vscode.window.showInformationMessage('Gemini: API key saved.');
+        return true;
+      },
+    },
+    {
+      id: 'gemini.clearApiKey',
+      async execute() {
+        await d.keys.clear();
+        d.log.info('API key removed from secret storage.');
+        void vscode.window.showInformationMessage('Gemini: API key cleared.');
+      },
+    },
+    {
+      id: 'gemini.newChat',
+      async execute() {
+        d.chat.newChat();
+        await d.chat.view.reveal();
+        d.history.refresh();
+      },
+    },
+    { id: 'gemini.focusChat', execute: () => d.chat.view.reveal() },
+    { id: 'gemini.exportChat', execute: (format?: unknown) => d.chat.exportChat(format === 'json' || format === 'markdown' ? format : undefined) },
+    { id: 'gemini.showLog', execute: () => d.log.channel.show(true) },
+    {
+      id: 'gemini.searchHistory',
+      async execute() {
+        const meta = await searchHistory(d.chat.store);
+        if (meta) await vscode.commands.executeCommand('gemini.history.open', meta);
+      },
+    },
+    {
+      id: 'gemini.history.open',
+      async execute(meta?: unknown) {
+        const id = (meta as ConversationMeta | undefined)?.id;
+        if (!id) return;
+        await d.chat.view.reveal(false);
+        if (!d.chat.open(id)) void vscode.window.showWarningMessage('Gemini: that conversation no longer exists.');
+        d.history.refresh();
+      },
+    },
+    {
+      id: 'gemini.history.delete',
+      async execute(meta?: unknown) {
+        const m = meta as ConversationMeta | undefined;
+        if (!m?.id) return;
+        const ok = await vscode.window.showWarningMessage(`Delete the conversation “${m.title}”? This cannot be undone.`, { modal: true }, 'Delete');
+        if (ok !== 'Delete') return;
+        if (d.chat.session.conversationId === m.id) d.chat.newChat();
+        d.chat.store.delete(m.id);
+        d.history.refresh();
+      },
+    },
+    { id: 'gemini.history.refresh', execute: () => d.history.refresh() },
+    {
+      id: 'gemini.selectModel',
+      async execute() {
+        const pick = await vscode.window.showQuickPick(models(), { placeHolder: 'Model for new messages' });
+        if (pick) await update('model', pick);
+      },
+    },
+    {
+      id: 'gemini.addSelectionToChat',
+      async execute() {
+        await d.chat.view.reveal();
+        d.chat.addSelection(vscode.window.activeTextEditor);
+      },
+    },
+    {
+      id: 'gemini.askAboutFile',
+      async execute(uri?: unknown) {
+        const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+        if (!target) {
+          void vscode.window.showInformationMessage('Gemini: open a file first.');
+          return;
+        }
+        await d.chat.view.reveal();
+        await d.chat.attachUri(target);
+        d.chat.view.post({ type: 'draft', text: `About ${vscode.workspace.asRelativePath(target)}: ` });
+      },
+    },
+  ];
+}
+
+export function register(context: vscode.ExtensionContext, commands: Command[]): void {
+  for (const c of commands) context.subscriptions.push(vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.execute(...args)));
+}

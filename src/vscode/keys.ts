@@ -1,0 +1,62 @@
+/**
+ * The API key: in SecretStorage only (or GEMINI_API_KEY from the environment when the user opts
+ * in). It leaves this module only as the value of the `x-goog-api-key` header.
+ */
+import * as vscode from 'vscode';
+import { registerSecret } from '../core/client/errors';
+import { apiSettings } from './config';
+
+const SECRET_KEY = 'gemini.apiKey';
+
+export class ApiKeyStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.sub = secrets.onDidChange((e) => {
+      if (e.key === SECRET_KEY) this.changed.fire();
+    });
+  }
+
+  async get(): Promise<string | undefined> {
+    const stored = await this.secrets.get(SECRET_KEY);
+    if (stored) {
+      registerSecret(stored);
+      return stored;
+    }
+    if (apiSettings().useEnvironmentKey) {
+      const env = process.env.GEMINI_API_KEY?.trim();
+      if (env) {
+        registerSecret(env);
+        return env;
+      }
+    }
+    return undefined;
+  }
+
+  async has(): Promise<boolean> {
+    return (await this.get()) !== undefined;
+  }
+
+  async set(key: string): Promise<void> {
+    registerSecret(key);
+    await this.secrets.store(SECRET_KEY, key);
+    this.changed.fire();
+  }
+
+  async clear(): Promise<void> {
+    await this.secrets.delete(SECRET_KEY);
+    this.changed.fire();
+  }
+
+  /** Notify listeners (e.g. after the environment-key setting changed). */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,414 @@
+/**
+ * The chat webview. Validates every message from the host, applies streamed changes once per
+ * animation frame, renders only the turns near the viewport, and keeps the draft in webview
+ * state and in the host (it survives reloads and errors).
+ */
+import {
+  parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage,
+} from '../shared/protocol';
+import { TurnRenderer } from './turn';
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (msg: WebviewMessage) => vscode.postMessage(msg);
+
+function $(id: string): HTMLElement {
+  return document.getElementById(id)!;
+}
+
+const log = $('log');
+const keyScreen = $('key-screen');
+const keyMessage = $('key-message');
+const banner = $('banner');
+const input = $('input') as HTMLTextAreaElement;
+const sendBtn = $('send') as HTMLButtonElement;
+const stopBtn = $('stop') as HTMLButtonElement;
+const modelSel = $('model') as HTMLSelectElement;
+const thinkingSel = $('thinking') as HTMLSelectElement;
+const attachList = $('attachments');
+const editHint = $('edit-hint');
+const toast = $('toast');
+const empty = $('empty');
+
+let state: PanelState | undefined;
+let turns: TurnRenderer[] = [];
+const byId = new Map<string, TurnRenderer>();
+let editing = false;
+let attachments: AttachmentView[] = [];
+
+// ------------------------------------------------------------------ draft
+
+interface SavedState {
+  draft: string;
+}
+function saveDraft(): void {
+  vscode.setState({ draft: input.value } satisfies SavedState);
+}
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
+input.addEventListener('input', () => {
+  saveDraft();
+  autosize();
+  if (draftTimer) clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => post({ type: 'draft', text: input.value }), 250);
+});
+const saved = vscode.getState() as SavedState | undefined;
+if (saved && typeof saved.draft === 'string') input.value = saved.draft;
+
+function autosize(): void {
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(240, input.scrollHeight + 2)}px`;
+}
+
+// ------------------------------------------------------------------ virtualization
+
+const observer = new IntersectionObserver(
+  (entries) => {
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      const t = byId.get((e.target as HTMLElement).dataset.turn ?? '');
+      if (t && !t.rendered) {
+        const atBottom = isAtBottom();
+        t.render();
+        if (atBottom) scrollToBottom();
+      }
+      observer.unobserve(e.target);
+    }
+  },
+  { root: log, rootMargin: '1500px 0px' },
+);
+
+const hooks = {
+  isLast: (t: TurnRenderer) => turns[turns.length - 1] === t,
+  busy: () => state?.busy === true,
+  edit: (t: TurnRenderer) => startEdit(t),
+};
+
+function addTurn(view: TurnView, render: boolean): TurnRenderer {
+  const t = new TurnRenderer(view, post, hooks);
+  turns.push(t);
+  byId.set(view.id, t);
+  log.appendChild(t.el);
+  if (render) t.render();
+  else {
+    t.renderPlaceholder();
+    observer.observe(t.el);
+  }
+  return t;
+}
+
+/** Load a whole conversation: only the last turns are rendered now, the rest when scrolled near. */
+function loadConversation(c: ConversationView): void {
+  observer.disconnect();
+  turns = [];
+  byId.clear();
+  log.textContent = '';
+  const eager = 6;
+  c.turns.forEach((tv, k) => addTurn(tv, k >= c.turns.length - eager));
+  empty.hidden = c.turns.length > 0;
+  scrollToBottom();
+  refreshLastTurnControls();
+}
+
+function refreshLastTurnControls(): void {
+  const prev = turns[turns.length - 2];
+  prev?.refreshUser();
+  prev?.renderFooter();
+  const last = turns[turns.length - 1];
+  last?.refreshUser();
+  last?.renderFooter();
+}
+
+function isAtBottom(): boolean {
+  return log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+}
+function scrollToBottom(): void {
+  log.scrollTop = log.scrollHeight;
+}
+
+// ------------------------------------------------------------------ state
+
+function applyState(s: PanelState): void {
+  const wasBusy = state?.busy;
+  state = s;
+  keyScreen.hidden = s.hasKey;
+  keyMessage.textContent = s.keyMessage ?? 'Add your Gemini API key to start chatting. It is stored in VS Code’s secret storage.';
+  log.hidden = !s.hasKey;
+  banner.hidden = s.toolsEnabled || !s.toolsDisabledReason;
+  banner.textContent = s.toolsDisabledReason ?? '';
+  sendBtn.hidden = s.busy;
+  stopBtn.hidden = !s.busy;
+  sendBtn.disabled = !s.hasKey;
+  const models = s.settings.models.includes(s.settings.model) ? s.settings.models : [s.settings.model, ...s.settings.models];
+  if (modelSel.options.length !== models.length || [...modelSel.options].some((o, k) => o.value !== models[k])) {
+    modelSel.textContent = '';
+    for (const m of models) modelSel.appendChild(new Option(m, m));
+  }
+  modelSel.value = s.settings.model;
+  thinkingSel.value = s.settings.thinkingLevel;
+  for (const name of ['googleSearch', 'urlContext', 'codeExecution'] as const) {
+    const b = $(`toggle-${name}`);
+    const on = s.settings[name];
+    b.classList.toggle('on', on);
+    b.setAttribute('aria-pressed', String(on));
+  }
+  if (wasBusy !== s.busy) refreshLastTurnControls();
+}
+
+function renderAttachments(): void {
+  attachList.textContent = '';
+  attachList.hidden = attachments.length === 0;
+  for (const a of attachments) {
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.textContent = `${a.name} (${formatSize(a.size)})`;
+    const x = document.createElement('button');
+    x.className = 'icon-btn';
+    x.setAttribute('aria-label', `Remove attachment ${a.name}`);
+    x.innerHTML = '<i class="codicon codicon-close" aria-hidden="true"></i>';
+    x.addEventListener('click', () => post({ type: 'removeAttachment', id: a.id }));
+    chip.appendChild(x);
+    attachList.appendChild(chip);
+  }
+}
+
+function formatSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+function showToast(text: string, kind: 'info' | 'error'): void {
+  toast.textContent = text;
+  toast.className = `toast ${kind}`;
+  toast.hidden = false;
+  if (toastTimer) clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (toast.hidden = true), 6000);
+}
+
+// ------------------------------------------------------------------ messages (coalesced per frame)
+
+const queue: HostMessage[] = [];
+let scheduled = false;
+window.addEventListener('message', (e: MessageEvent) => {
+  const msg = parseHostMessage(e.data);
+  if (!msg) {
+    console.warn('[gemini] ignored an invalid message from the host');
+    return;
+  }
+  queue.push(msg);
+  if (!scheduled) {
+    scheduled = true;
+    requestAnimationFrame(processQueue);
+  }
+});
+
+function processQueue(): void {
+  scheduled = false;
+  const atBottom = isAtBottom();
+  const touched = new Set<TurnRenderer>();
+  const batch = queue.splice(0);
+  for (const msg of batch) handle(msg, touched);
+  for (const t of touched) t.flush();
+  if (atBottom) scrollToBottom();
+}
+
+function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
+  switch (msg.type) {
+    case 'init':
+      applyState(msg.state);
+      loadConversation(msg.conversation);
+      if (!input.value && msg.draft) input.value = msg.draft;
+      autosize();
+      attachments = msg.attachments;
+      renderAttachments();
+      document.body.dataset.ready = 'true';
+      break;
+    case 'state':
+      applyState(msg.state);
+      break;
+    case 'conversation':
+      loadConversation(msg.conversation);
+      break;
+    case 'turnStart': {
+      empty.hidden = true;
+      const t = addTurn(msg.turn, true);
+      refreshLastTurnControls();
+      touched.add(t);
+      scrollToBottom();
+      break;
+    }
+    case 'turnChanges': {
+      const t = byId.get(msg.turnId);
+      if (!t) break;
+      t.apply(msg.changes);
+      touched.add(t);
+      break;
+    }
+    case 'turnEnd': {
+      const t = byId.get(msg.turnId);
+      t?.end(msg.state, msg.error, msg.usage, msg.undo);
+      if (msg.error && t) document.body.dataset.lastError = msg.error.kind;
+      break;
+    }
+    case 'notice':
+      byId.get(msg.turnId)?.notice(msg.text);
+      break;
+    case 'tool':
+      byId.get(msg.turnId)?.tool(msg.activity);
+      break;
+    case 'toolOutput':
+      byId.get(msg.turnId)?.toolOutput(msg.callId, msg.text);
+      break;
+    case 'draft':
+      input.value = msg.append && input.value ? `${input.value}\n${msg.text}` : msg.text;
+      autosize();
+      saveDraft();
+      input.focus();
+      break;
+    case 'attachments':
+      attachments = msg.attachments;
+      renderAttachments();
+      break;
+    case 'focus':
+      input.focus();
+      break;
+    case 'toast':
+      showToast(msg.text, msg.kind);
+      break;
+  }
+}
+
+// ------------------------------------------------------------------ composer
+
+function send(): void {
+  const text = input.value;
+  if (!text.trim() && attachments.length === 0) return;
+  if (state?.busy || !state?.hasKey) return;
+  if (editing) {
+    post({ type: 'editLast', text });
+    stopEdit();
+  } else post({ type: 'send', text });
+  input.value = '';
+  saveDraft();
+  autosize();
+  post({ type: 'draft', text: '' });
+}
+
+function startEdit(t: TurnRenderer): void {
+  if (state?.busy) return;
+  editing = true;
+  editHint.hidden = false;
+  input.value = t.view.input.filter((c) => c.type === 'text').map((c) => c.text ?? '').join('\n');
+  autosize();
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
+}
+function stopEdit(): void {
+  editing = false;
+  editHint.hidden = true;
+}
+$('cancel-edit').addEventListener('click', () => {
+  stopEdit();
+  input.value = '';
+  saveDraft();
+});
+
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    send();
+  } else if (e.key === 'Escape') {
+    if (state?.busy) {
+      e.preventDefault();
+      post({ type: 'stop' });
+    } else if (editing) {
+      stopEdit();
+    }
+  } else if (e.key === 'ArrowUp' && input.value === '' && turns.length) {
+    e.preventDefault();
+    startEdit(turns[turns.length - 1]!);
+  }
+});
+sendBtn.addEventListener('click', send);
+stopBtn.addEventListener('click', () => post({ type: 'stop' }));
+$('set-key').addEventListener('click', () => post({ type: 'setKey' }));
+$('new-chat').addEventListener('click', () => post({ type: 'newChat' }));
+$('history').addEventListener('click', () => post({ type: 'showHistory' }));
+$('run-remote').addEventListener('click', () => post({ type: 'runRemote', text: input.value }));
+modelSel.addEventListener('change', () => post({ type: 'setModel', model: modelSel.value }));
+thinkingSel.addEventListener('change', () => post({ type: 'setThinking', level: thinkingSel.value }));
+for (const name of ['googleSearch', 'urlContext', 'codeExecution'] as const) {
+  $(`toggle-${name}`).addEventListener('click', () => post({ type: 'setToggle', name, value: !(state?.settings[name] ?? false) }));
+}
+
+// Attach menu.
+const attachMenu = $('attach-menu');
+$('attach').addEventListener('click', () => {
+  attachMenu.hidden = !attachMenu.hidden;
+  if (!attachMenu.hidden) (attachMenu.querySelector('button') as HTMLButtonElement | null)?.focus();
+});
+attachMenu.addEventListener('click', (e) => {
+  const kind = (e.target as HTMLElement).closest('button')?.dataset.kind;
+  if (kind === 'activeFile' || kind === 'selection' || kind === 'workspaceFile' || kind === 'picker') post({ type: 'attach', kind });
+  attachMenu.hidden = true;
+});
+attachMenu.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') attachMenu.hidden = true;
+});
+
+// Drag-and-drop and paste of files.
+function readFile(file: File): void {
+  const reader = new FileReader();
+  reader.onload = () => {
+    const url = String(reader.result);
+    const comma = url.indexOf(',');
+    post({ type: 'attachData', name: file.name || 'pasted', mimeType: file.type || 'application/octet-stream', data: url.slice(comma + 1) });
+  };
+  reader.readAsDataURL(file);
+}
+const composer = $('composer');
+composer.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  composer.classList.add('drop');
+});
+composer.addEventListener('dragleave', () => composer.classList.remove('drop'));
+composer.addEventListener('drop', (e) => {
+  e.preventDefault();
+  composer.classList.remove('drop');
+  for (const f of Array.from(e.dataTransfer?.files ?? [])) readFile(f);
+});
+input.addEventListener('paste', (e) => {
+  const files = Array.from(e.clipboardData?.files ?? []);
+  if (files.length) {
+    e.preventDefault();
+    files.forEach(readFile);
+  }
+});
+
+// Links and code actions (event delegation; the host checks the scheme before opening).
+log.addEventListener('click', (e) => {
+  const target = e.target as HTMLElement;
+  const a = target.closest('a');
+  if (a) {
+    e.preventDefault();
+    const href = a.getAttribute('href');
+    if (href && href !== '#') post({ type: 'openLink', url: href });
+    return;
+  }
+  const btn = target.closest('button[data-act]') as HTMLButtonElement | null;
+  if (btn) {
+    const block = btn.closest('.code-block') as HTMLElement | null;
+    const code = block?.querySelector('code')?.textContent ?? '';
+    const action = btn.dataset.act as 'copy' | 'insert' | 'newFile';
+    post({ type: 'codeAction', action, code, language: block?.dataset.lang ?? '' });
+  }
+});
+
+post({ type: 'ready' });

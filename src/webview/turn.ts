@@ -1,0 +1,648 @@
+/**
+ * One turn of the conversation in the DOM: the user's message, every step as it streams, tool
+ * activity, notices, status, usage. Turns far from the viewport are not rendered until needed.
+ */
+import type { CitationView, ErrorView, ToolActivity, TurnView, UiChange, UsageView, WebviewMessage, WireContent, WireStep } from '../shared/protocol';
+import { codeBlockHtml, MarkdownStream } from './markdown';
+
+export type Post = (msg: WebviewMessage) => void;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+function icon(name: string): HTMLElement {
+  const i = h('i', `codicon codicon-${name}`);
+  i.setAttribute('aria-hidden', 'true');
+  return i;
+}
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+function arr<T = unknown>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+function obj(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+function json(v: unknown): string {
+  try {
+    return JSON.stringify(v, null, 2);
+  } catch {
+    return String(v);
+  }
+}
+function resultText(result: unknown): string {
+  if (typeof result === 'string') return result;
+  if (Array.isArray(result)) {
+    return result.map((c) => (obj(c).type === 'text' ? str(obj(c).text) : `[${str(obj(c).type) || 'item'}]`)).join('\n');
+  }
+  return json(result);
+}
+const IMAGE_MIME = /^image\/(png|jpeg|webp|gif|bmp)$/;
+
+/** Renders one step; function results attach to their call. */
+interface StepView {
+  el: HTMLElement;
+  change(c: UiChange, turn: TurnRenderer): void;
+  flush(final: boolean): void;
+}
+
+class ModelOutputView implements StepView {
+  el = h('div', 'step model-output');
+  private streams = new Map<number, MarkdownStream>();
+  private sources: HTMLElement | undefined;
+  constructor(private readonly index: number, step: WireStep, private readonly turn: TurnRenderer) {
+    const content = arr<WireContent>(step.content);
+    content.forEach((c, k) => this.addContent(k, c));
+    const err = obj(step.error);
+    if (err.message) this.el.appendChild(h('div', 'step-error', `Model error: ${str(err.message)}`));
+  }
+  private addContent(k: number, c: WireContent): void {
+    if (c.type === 'text') {
+      const div = h('div', 'text-content');
+      const md = new MarkdownStream(div);
+      this.streams.set(k, md);
+      this.el.appendChild(div);
+      if (c.text) md.append(c.text);
+      const cites = this.turn.citesFor(this.index, k);
+      if (cites.length) md.setCitations(cites, this.turn.citeNumbers);
+      return;
+    }
+    if (c.type === 'image') {
+      const fig = h('figure', 'image-content');
+      const mime = str(c.mime_type) || 'image/png';
+      if (c.data && IMAGE_MIME.test(mime)) {
+        const img = h('img');
+        img.src = `data:${mime};base64,${c.data}`;
+        img.alt = 'Generated image';
+        img.tabIndex = 0;
+        img.title = 'Click to open';
+        img.addEventListener('click', () => this.turn.post({ type: 'image', action: 'open', turnId: this.turn.view.id, step: this.index, content: k }));
+        fig.appendChild(img);
+      } else fig.appendChild(h('div', 'media-placeholder', c.uri ? `Image at ${c.uri}` : 'Image'));
+      const bar = h('div', 'image-actions');
+      const open = h('button', 'text-btn', 'Open');
+      open.addEventListener('click', () => this.turn.post({ type: 'image', action: 'open', turnId: this.turn.view.id, step: this.index, content: k }));
+      const save = h('button', 'text-btn', 'Save to workspace');
+      save.addEventListener('click', () => this.turn.post({ type: 'image', action: 'save', turnId: this.turn.view.id, step: this.index, content: k }));
+      bar.append(open, save);
+      fig.appendChild(bar);
+      this.el.appendChild(fig);
+      return;
+    }
+    const card = h('div', 'media-placeholder');
+    card.append(icon('file-media'), document.createTextNode(` ${c.type}${c.mime_type ? ` (${str(c.mime_type)})` : ''}${c.uri ? `: ${str(c.uri)}` : ''}`));
+    this.el.appendChild(card);
+  }
+  change(c: UiChange): void {
+    if (c.k === 'text') {
+      let md = this.streams.get(c.c);
+      if (!md) {
+        this.addContent(c.c, { type: 'text', text: '' });
+        md = this.streams.get(c.c)!;
+      }
+      md.append(c.t);
+    } else if (c.k === 'content') this.addContent(c.c, c.content);
+    else if (c.k === 'cite') {
+      const md = this.streams.get(c.c);
+      md?.flush();
+      md?.setCitations(this.turn.citesFor(this.index, c.c), this.turn.citeNumbers);
+      this.renderSources();
+    }
+  }
+  private renderSources(): void {
+    const all: CitationView[] = [];
+    for (const k of this.streams.keys()) all.push(...this.turn.citesFor(this.index, k));
+    if (!all.length) return;
+    this.sources?.remove();
+    const box = h('div', 'sources');
+    box.appendChild(h('div', 'sources-title', 'Sources'));
+    const ol = h('ol');
+    const seen = new Set<string>();
+    for (const c of all) {
+      if (seen.has(c.url)) continue;
+      seen.add(c.url);
+      const li = h('li');
+      li.value = this.turn.citeNumbers.get(c.url) ?? 0;
+      const a = h('a', undefined, c.title || c.url);
+      a.href = c.url;
+      a.title = c.url;
+      li.appendChild(a);
+      ol.appendChild(li);
+    }
+    box.appendChild(ol);
+    this.sources = box;
+    this.el.appendChild(box);
+  }
+  flush(final: boolean): void {
+    for (const md of this.streams.values()) md.flush(final);
+  }
+}
+
+class ThoughtView implements StepView {
+  el = h('details', 'step thought');
+  private label = h('span', 'thought-label', 'Thinking…');
+  private body = h('div', 'thought-text');
+  constructor(step: WireStep, done: boolean) {
+    const summary = h('summary');
+    summary.append(icon('lightbulb'), this.label);
+    this.el.append(summary, this.body);
+    for (const c of arr<WireContent>(step.summary)) if (c.type === 'text') this.body.append(str(c.text));
+    if (done) this.label.textContent = 'Thought';
+  }
+  change(c: UiChange): void {
+    if (c.k === 'thought') this.body.append(c.t);
+    else if (c.k === 'done') this.label.textContent = 'Thought';
+    else if (c.k === 'update' && c.step) {
+      this.body.textContent = '';
+      for (const x of arr<WireContent>(c.step.summary)) if (x.type === 'text') this.body.append(str(x.text));
+    }
+  }
+  flush(): void {}
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  waiting: 'Waiting for approval',
+  running: 'Running',
+  done: 'Done',
+  failed: 'Failed',
+  rejected: 'Rejected',
+};
+
+class FunctionCallView implements StepView {
+  el = h('div', 'step tool-call');
+  private args = h('pre', 'tool-args');
+  private status = h('span', 'tool-status');
+  private reason = h('div', 'tool-reason');
+  private approval = h('div', 'tool-approval');
+  private output = h('pre', 'tool-output');
+  private result = h('details', 'tool-result');
+  private argsText = '';
+  readonly callId: string;
+  constructor(step: WireStep, private readonly turn: TurnRenderer) {
+    this.callId = str(step.id);
+    const head = h('div', 'tool-head');
+    head.append(icon('tools'), h('span', 'tool-name', str(step.name) || 'function'), this.status);
+    this.el.append(head, this.args, this.reason, this.approval, this.output, this.result);
+    this.reason.hidden = true;
+    this.approval.hidden = true;
+    this.output.hidden = true;
+    this.result.hidden = true;
+    this.el.setAttribute('role', 'group');
+    this.el.setAttribute('aria-label', `Tool call ${str(step.name)}`);
+    if (step.arguments && Object.keys(obj(step.arguments)).length) this.args.textContent = json(step.arguments);
+  }
+  change(c: UiChange): void {
+    if (c.k === 'args') {
+      this.argsText += c.t;
+      this.args.textContent = this.argsText;
+    } else if ((c.k === 'done' || c.k === 'update') && c.step) {
+      this.args.textContent = json(c.step.arguments ?? {});
+    }
+  }
+  setActivity(a: ToolActivity): void {
+    this.status.textContent = STATUS_TEXT[a.status] ?? a.status;
+    this.status.className = `tool-status status-${a.status}`;
+    if (a.durationMs !== undefined && (a.status === 'done' || a.status === 'failed')) this.status.textContent += ` · ${(a.durationMs / 1000).toFixed(1)} s`;
+    this.reason.hidden = !a.reason;
+    this.reason.textContent = a.reason ?? '';
+    if (a.output !== undefined) {
+      this.output.hidden = false;
+      this.output.textContent = a.output;
+    }
+    if (a.result !== undefined) this.setResult(a.result, a.status === 'failed' || a.status === 'rejected');
+    this.renderApproval(a);
+  }
+  appendOutput(t: string): void {
+    this.output.hidden = false;
+    this.output.append(t);
+    if (this.output.textContent!.length > 200_000) this.output.textContent = '…' + this.output.textContent!.slice(-150_000);
+  }
+  setResult(text: string, isError: boolean): void {
+    this.result.hidden = false;
+    this.result.textContent = '';
+    const s = h('summary', undefined, isError ? 'Error result' : 'Result');
+    const pre = h('pre', isError ? 'tool-result-text error' : 'tool-result-text', text);
+    this.result.append(s, pre);
+  }
+  private renderApproval(a: ToolActivity): void {
+    this.approval.textContent = '';
+    const req = a.approval;
+    if (!req || a.status !== 'waiting') {
+      this.approval.hidden = true;
+      return;
+    }
+    this.approval.hidden = false;
+    this.approval.appendChild(h('div', 'approval-title', req.title));
+    if (req.sensitive) this.approval.appendChild(h('div', 'approval-sensitive', req.sensitive));
+    if (req.kind === 'command') this.approval.appendChild(h('pre', 'approval-command', req.detail));
+    else this.approval.appendChild(h('div', 'approval-path', req.detail));
+    if (req.diff) {
+      const pre = h('pre', 'diff');
+      for (const line of req.diff.split('\n')) {
+        const cls = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+        pre.appendChild(h('span', cls ? `diff-${cls}` : undefined, line + '\n'));
+      }
+      this.approval.appendChild(pre);
+    }
+    const bar = h('div', 'approval-actions');
+    const accept = h('button', 'primary-btn', req.kind === 'command' ? 'Run' : 'Accept');
+    accept.setAttribute('aria-label', req.kind === 'command' ? 'Run command' : 'Accept change');
+    accept.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'accept' }));
+    const reject = h('button', 'secondary-btn', 'Reject');
+    reject.setAttribute('aria-label', 'Reject');
+    reject.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'reject' }));
+    bar.append(accept, reject);
+    if (req.allowAcceptAll) {
+      const all = h('button', 'secondary-btn', 'Accept all for this turn');
+      all.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'acceptAll' }));
+      bar.appendChild(all);
+    }
+    this.approval.appendChild(bar);
+  }
+  flush(): void {}
+}
+
+class GenericView implements StepView {
+  el = h('div', 'step generic');
+  constructor(private step: WireStep, private readonly turn: TurnRenderer) {
+    this.render();
+  }
+  private render(): void {
+    const s = this.step;
+    this.el.textContent = '';
+    switch (s.type) {
+      case 'google_search_call': {
+        this.el.className = 'step search-call';
+        const q = arr<string>(obj(s.arguments).queries).filter((x) => typeof x === 'string');
+        this.el.append(icon('search'), h('span', undefined, q.length ? ` Searched: ${q.join(' · ')}` : ' Searching the web…'));
+        break;
+      }
+      case 'google_search_result': {
+        this.el.className = 'step search-result';
+        const html = arr(s.result).map((r) => str(obj(r).search_suggestions)).filter(Boolean).join('\n');
+        if (html) {
+          // The suggestions widget is third-party HTML: only inside a sandboxed frame, never in our DOM.
+          const frame = h('iframe', 'search-suggestions');
+          frame.setAttribute('sandbox', '');
+          frame.setAttribute('title', 'Google Search suggestions');
+          frame.setAttribute('referrerpolicy', 'no-referrer');
+          frame.srcdoc = html;
+          this.el.appendChild(frame);
+        } else {
+          const texts = arr<WireContent>(s.content).map((c) => str(c.text)).filter(Boolean);
+          this.el.append(icon('globe'), h('span', undefined, texts.length ? ` ${texts.join(' ')}` : ' Search results received'));
+        }
+        if (s.is_error) this.el.classList.add('error');
+        break;
+      }
+      case 'code_execution_call': {
+        this.el.className = 'step code-exec';
+        const a = obj(s.arguments);
+        this.el.appendChild(h('div', 'step-title', 'Code execution'));
+        const div = h('div');
+        div.innerHTML = codeBlockHtml(str(a.code), str(a.language) || 'python', true);
+        this.el.appendChild(div);
+        break;
+      }
+      case 'code_execution_result': {
+        this.el.className = 'step code-exec-result' + (s.is_error ? ' error' : '');
+        this.el.appendChild(h('div', 'step-title', s.is_error ? 'Execution error' : 'Output'));
+        this.el.appendChild(h('pre', 'exec-output', resultText(s.result)));
+        break;
+      }
+      case 'url_context_call': {
+        this.el.className = 'step url-call';
+        const urls = arr<string>(obj(s.arguments).urls);
+        this.el.appendChild(h('div', 'step-title', 'Reading URLs'));
+        const ul = h('ul');
+        for (const u of urls) ul.appendChild(h('li', undefined, String(u)));
+        this.el.appendChild(ul);
+        break;
+      }
+      case 'url_context_result': {
+        this.el.className = 'step url-result';
+        this.el.appendChild(h('div', 'step-title', 'URL context'));
+        const ul = h('ul');
+        for (const r of arr(s.result)) {
+          const li = h('li');
+          const st = str(obj(r).status) || 'unknown';
+          li.append(h('span', `badge badge-${st}`, st), document.createTextNode(' ' + str(obj(r).url)));
+          ul.appendChild(li);
+        }
+        this.el.appendChild(ul);
+        break;
+      }
+      case 'function_result': {
+        this.el.className = 'step tool-call orphan-result';
+        this.el.append(icon('output'), h('span', undefined, ` Result of ${str(s.name) || str(s.call_id)}`));
+        this.el.appendChild(h('pre', 'tool-result-text', resultText(s.result)));
+        break;
+      }
+      default: {
+        const known = ['google_maps_call', 'google_maps_result', 'mcp_server_tool_call', 'mcp_server_tool_result', 'file_search_call', 'file_search_result', 'retrieval_call', 'retrieval_result', 'processing_call', 'processing_result'];
+        const isKnown = known.includes(s.type);
+        this.el.className = isKnown ? 'step generic' : 'step unsupported';
+        this.el.appendChild(h('div', 'step-title', isKnown ? s.type.replace(/_/g, ' ') : `Unsupported step: ${s.type}`));
+        const d = h('details');
+        d.append(h('summary', undefined, 'Details'), h('pre', undefined, json(s)));
+        this.el.appendChild(d);
+      }
+    }
+    void this.turn;
+  }
+  change(c: UiChange): void {
+    if ((c.k === 'update' || c.k === 'done') && c.step) {
+      this.step = c.step;
+      this.render();
+    }
+  }
+  flush(): void {}
+}
+
+export class TurnRenderer {
+  readonly el = h('section', 'turn');
+  rendered = false;
+  private stepViews: Array<StepView | undefined> = [];
+  private callViews = new Map<string, FunctionCallView>();
+  private stepsEl = h('div', 'steps');
+  private noticesEl = h('div', 'notices');
+  private footerEl = h('div', 'turn-footer');
+  private userEl = h('div', 'user-msg');
+  readonly citeNumbers = new Map<string, number>();
+  private dirty = new Set<StepView>();
+  private doneSteps = new Set<number>();
+
+  constructor(
+    public view: TurnView,
+    readonly post: Post,
+    private readonly hooks: { isLast(t: TurnRenderer): boolean; busy(): boolean; edit(t: TurnRenderer): void },
+  ) {
+    this.el.dataset.turn = view.id;
+    this.el.setAttribute('aria-label', 'Turn');
+    for (const list of Object.values(view.cites ?? {})) for (const c of list) this.number(c.url);
+    view.steps.forEach((_, k) => this.doneSteps.add(k));
+  }
+
+  private number(url: string): void {
+    if (!this.citeNumbers.has(url)) this.citeNumbers.set(url, this.citeNumbers.size + 1);
+  }
+
+  citesFor(step: number, content: number): CitationView[] {
+    return this.view.cites?.[`${step}:${content}`] ?? [];
+  }
+
+  /** A rough height for the placeholder of an unrendered turn. */
+  estimateHeight(): number {
+    let chars = 0;
+    for (const s of this.view.steps) for (const c of arr<WireContent>(s.content)) chars += str(c.text).length;
+    return 80 + Math.min(4000, chars / 2);
+  }
+
+  renderPlaceholder(): void {
+    this.el.classList.add('placeholder');
+    this.el.style.minHeight = `${this.estimateHeight()}px`;
+  }
+
+  render(): void {
+    if (this.rendered) return;
+    this.rendered = true;
+    this.el.classList.remove('placeholder');
+    this.el.style.minHeight = '';
+    this.el.textContent = '';
+    this.renderUser();
+    this.el.append(this.userEl, this.stepsEl, this.noticesEl, this.footerEl);
+    this.view.steps.forEach((s, k) => this.addStep(k, s));
+    for (const a of this.view.tools ?? []) this.tool(a);
+    for (const n of this.view.notices) this.noticesEl.appendChild(h('div', 'notice', n));
+    this.flush(true);
+    this.renderFooter();
+  }
+
+  private renderUser(): void {
+    this.userEl.textContent = '';
+    const text = this.view.input.filter((c) => c.type === 'text').map((c) => str(c.text)).join('\n');
+    const body = h('div', 'user-text', text);
+    this.userEl.appendChild(body);
+    const chips = this.view.input.filter((c) => c.type !== 'text');
+    if (chips.length) {
+      const list = h('div', 'chips');
+      for (const c of chips) list.appendChild(h('span', 'chip', `${c.type}${c.mime_type ? ` · ${str(c.mime_type)}` : ''}`));
+      this.userEl.appendChild(list);
+    }
+    if (this.hooks.isLast(this) && !this.hooks.busy()) {
+      const edit = h('button', 'icon-btn edit-btn');
+      edit.title = 'Edit and resend';
+      edit.setAttribute('aria-label', 'Edit and resend the last message');
+      edit.appendChild(icon('edit'));
+      edit.addEventListener('click', () => this.hooks.edit(this));
+      this.userEl.appendChild(edit);
+    }
+  }
+
+  refreshUser(): void {
+    if (this.rendered) this.renderUser();
+  }
+
+  private addStep(k: number, step: WireStep): void {
+    let view: StepView | undefined;
+    switch (step.type) {
+      case 'model_output':
+        view = new ModelOutputView(k, step, this);
+        break;
+      case 'thought':
+        view = new ThoughtView(step, this.doneSteps.has(k));
+        break;
+      case 'function_call': {
+        const fv = new FunctionCallView(step, this);
+        this.callViews.set(fv.callId, fv);
+        view = fv;
+        break;
+      }
+      case 'user_input':
+        view = undefined;
+        break;
+      case 'function_result': {
+        const call = this.callViews.get(str(step.call_id));
+        if (call) {
+          call.setResult(resultText(step.result), step.is_error === true);
+          view = undefined;
+        } else view = new GenericView(step, this);
+        break;
+      }
+      default:
+        view = new GenericView(step, this);
+    }
+    this.stepViews[k] = view;
+    if (view) {
+      this.stepsEl.appendChild(view.el);
+      this.dirty.add(view);
+    }
+  }
+
+  /** Apply streamed changes to the model and, when rendered, to the DOM. */
+  apply(changes: UiChange[]): void {
+    for (const c of changes) {
+      const steps = this.view.steps;
+      switch (c.k) {
+        case 'add':
+          steps[c.s] = c.step;
+          this.doneSteps.delete(c.s);
+          if (this.rendered) this.addStep(c.s, c.step);
+          continue;
+        case 'restart':
+          steps.length = c.from;
+          if (this.rendered) {
+            for (let k = c.from; k < this.stepViews.length; k++) this.stepViews[k]?.el.remove();
+            this.stepViews.length = c.from;
+          }
+          continue;
+        case 'text': {
+          const step = steps[c.s];
+          if (!step) continue;
+          const content = ((step.content as WireContent[] | undefined) ??= []);
+          const item = content[c.c];
+          if (item) item.text = (item.text ?? '') + c.t;
+          else content[c.c] = { type: 'text', text: c.t };
+          break;
+        }
+        case 'content': {
+          const step = steps[c.s];
+          if (!step) continue;
+          ((step.content as WireContent[] | undefined) ??= [])[c.c] = c.content;
+          break;
+        }
+        case 'cite': {
+          const key = `${c.s}:${c.c}`;
+          const cites = (this.view.cites ??= {});
+          cites[key] = [...(cites[key] ?? []), ...c.cites];
+          for (const x of c.cites) this.number(x.url);
+          break;
+        }
+        case 'thought': {
+          const step = steps[c.s];
+          if (!step) continue;
+          const summary = ((step.summary as WireContent[] | undefined) ??= []);
+          const last = summary[summary.length - 1];
+          if (last && last.type === 'text') last.text = (last.text ?? '') + c.t;
+          else summary.push({ type: 'text', text: c.t });
+          break;
+        }
+        case 'args':
+          break;
+        case 'update':
+          steps[c.s] = c.step;
+          break;
+        case 'done':
+          if (c.step) steps[c.s] = c.step;
+          this.doneSteps.add(c.s);
+          if (this.rendered && steps[c.s]?.type === 'function_result' && !this.stepViews[c.s]) {
+            const call = this.callViews.get(str(steps[c.s]!.call_id));
+            call?.setResult(resultText(steps[c.s]!.result), steps[c.s]!.is_error === true);
+          }
+          break;
+      }
+      if (!this.rendered) continue;
+      const view = this.stepViews[c.s];
+      if (view) {
+        view.change(c, this);
+        this.dirty.add(view);
+        if (c.k === 'done') view.flush(true);
+      }
+    }
+  }
+
+  /** Render pending markdown (called once per animation frame). */
+  flush(final = false): void {
+    if (!this.rendered) return;
+    for (const v of this.dirty) v.flush(final);
+    this.dirty.clear();
+  }
+
+  tool(a: ToolActivity): void {
+    const list = (this.view.tools ??= []);
+    const k = list.findIndex((x) => x.callId === a.callId);
+    if (k >= 0) list[k] = { ...list[k], ...a };
+    else list.push(a);
+    if (!this.rendered) return;
+    this.callViews.get(a.callId)?.setActivity(list[k >= 0 ? k : list.length - 1]!);
+  }
+
+  toolOutput(callId: string, text: string): void {
+    const a = this.view.tools?.find((x) => x.callId === callId);
+    if (a) a.output = (a.output ?? '') + text;
+    if (this.rendered) this.callViews.get(callId)?.appendOutput(text);
+  }
+
+  notice(text: string): void {
+    this.view.notices.push(text);
+    if (this.rendered) this.noticesEl.appendChild(h('div', 'notice', text));
+  }
+
+  end(state: string, error: ErrorView | undefined, usage: UsageView | undefined, undo?: { available: boolean; files: number }): void {
+    this.view.state = state;
+    this.view.error = error;
+    this.view.usage = usage;
+    if (undo) this.view.undo = undo;
+    this.flush(true);
+    this.renderFooter();
+    this.refreshUser();
+  }
+
+  renderFooter(): void {
+    if (!this.rendered) return;
+    const f = this.footerEl;
+    f.textContent = '';
+    const v = this.view;
+    if (v.state === 'streaming') {
+      const s = h('div', 'status streaming');
+      s.append(icon('loading'), h('span', undefined, ' Generating…'));
+      s.querySelector('.codicon')?.classList.add('codicon-modifier-spin');
+      f.appendChild(s);
+    } else if (v.error || ['error', 'failed', 'stopped', 'interrupted', 'cancelled', 'budget_exceeded', 'incomplete'].includes(v.state)) {
+      const box = h('div', v.error ? 'status error' : 'status warn');
+      box.setAttribute('role', v.error ? 'alert' : 'status');
+      const label =
+        v.state === 'stopped' ? 'Stopped.' :
+        v.state === 'interrupted' ? 'This answer was interrupted.' :
+        v.state === 'cancelled' ? 'Cancelled.' :
+        v.state === 'budget_exceeded' ? 'The token budget was exhausted.' :
+        v.state === 'incomplete' ? 'The answer is incomplete (output limit reached).' : '';
+      box.appendChild(h('span', 'status-text', v.error ? v.error.message : label));
+      if (v.error?.retryAfterMs) box.appendChild(h('span', 'retry-at', ` (retry possible in ${Math.ceil(v.error.retryAfterMs / 1000)} s)`));
+      if (v.error?.kind === 'auth') {
+        const b = h('button', 'secondary-btn', 'Set API Key');
+        b.addEventListener('click', () => this.post({ type: 'setKey' }));
+        box.appendChild(b);
+      }
+      if (this.hooks.isLast(this) && !this.hooks.busy()) {
+        if (v.state === 'interrupted') {
+          const r = h('button', 'secondary-btn', 'Resume');
+          r.addEventListener('click', () => this.post({ type: 'resume', turnId: v.id }));
+          box.appendChild(r);
+        }
+        const retry = h('button', 'secondary-btn retry-btn', 'Retry');
+        retry.setAttribute('aria-label', 'Retry the last message');
+        retry.addEventListener('click', () => this.post({ type: 'retry' }));
+        box.appendChild(retry);
+      }
+      f.appendChild(box);
+    }
+    if (v.usage) {
+      const u = v.usage;
+      const parts = [`in ${u.input ?? 0}`];
+      if (u.cached) parts.push(`cached ${u.cached}`);
+      if (u.thought) parts.push(`thought ${u.thought}`);
+      parts.push(`out ${u.output ?? 0}`);
+      f.appendChild(h('div', 'usage', `Tokens: ${parts.join(' · ')}`));
+    }
+    if (v.undo?.available && v.undo.files > 0) {
+      const b = h('button', 'secondary-btn undo-btn', `Undo changes of this turn (${v.undo.files} file${v.undo.files === 1 ? '' : 's'})`);
+      b.addEventListener('click', () => this.post({ type: 'undoTurn', turnId: v.id }));
+      f.appendChild(b);
+    }
+  }
+}

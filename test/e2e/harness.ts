@@ -1,0 +1,303 @@
+/**
+ * End-to-end harness: a real VS Code workbench (code-server) with the built extension installed,
+ * driven in Debian's Chromium through playwright-core, against the fake Interactions API.
+ */
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { FakeApi, type FakeApiOptions } from '../fake-api/server';
+// @ts-ignore -- plain ESM helper shared with the demo script
+import { CHROMIUM_ARGS, findChromium, installExtension, startCodeServer, writeUserSettings } from '../../scripts/workbench.mjs';
+
+export const E2E_KEY = 'test-key-e2e-0123456789';
+
+export interface LaunchOptions {
+  settings?: Record<string, unknown>;
+  files?: Record<string, string | Buffer>;
+  trust?: boolean;
+  /** Put the key in GEMINI_API_KEY and opt in (default true). False: no key at all. */
+  envKey?: boolean;
+  git?: boolean;
+  fake?: FakeApiOptions;
+  /** Extra extension folders to install beside ours. */
+  extraExtensions?: string[];
+}
+
+export interface Workbench {
+  url: string;
+  fake: FakeApi;
+  root: string;
+  workspace: string;
+  userDataDir: string;
+  extensionsDir: string;
+  stop(): Promise<void>;
+  serverOutput(): string;
+}
+
+export async function launch(opts: LaunchOptions = {}): Promise<Workbench> {
+  const fake = new FakeApi({ quiet: true, ...opts.fake });
+  await fake.start();
+  const root = mkdtempSync(join(tmpdir(), 'gemini-e2e-'));
+  const workspace = join(root, 'workspace');
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  for (const [rel, content] of Object.entries(opts.files ?? { 'README.md': '# Sample project\n', 'src/app.ts': 'export const answer = 42;\n' })) {
+    const p = join(workspace, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+  }
+  if (opts.git) {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'initial');
+  }
+  installExtension(extensionsDir);
+  for (const extra of opts.extraExtensions ?? []) installExtension(extensionsDir, extra);
+  const envKey = opts.envKey !== false;
+  writeUserSettings(userDataDir, {
+    'gemini.apiBaseUrl': fake.url,
+    ...(envKey ? { 'gemini.useEnvironmentKey': true } : {}),
+    ...opts.settings,
+  });
+  const server = await startCodeServer({
+    workspace,
+    userDataDir,
+    extensionsDir,
+    trust: opts.trust,
+    env: envKey ? { GEMINI_API_KEY: E2E_KEY } : { GEMINI_API_KEY: '' },
+  });
+  return {
+    url: server.url,
+    fake,
+    root,
+    workspace,
+    userDataDir,
+    extensionsDir,
+    serverOutput: () => server.output(),
+    async stop() {
+      await server.stop();
+      await fake.close();
+      if (!process.env.GEMINI_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Logs of the extension host (which extensions activated, errors). */
+export function extensionHostLog(wb: Workbench): string {
+  const logs = join(wb.userDataDir, 'logs');
+  if (!existsSync(logs)) return '';
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, n.name);
+      if (n.isDirectory()) walk(p);
+      else if (/exthost|Gemini/i.test(n.name)) out.push(`--- ${p}\n${readFileSync(p, 'utf8')}`);
+    }
+  };
+  walk(logs);
+  return out.join('\n');
+}
+
+export class WorkbenchPage {
+  constructor(
+    readonly page: Page,
+    readonly wb: Workbench,
+    readonly context: BrowserContext,
+  ) {}
+
+  static async open(browser: Browser, wb: Workbench, context?: BrowserContext): Promise<WorkbenchPage> {
+    const ctx = context ?? (await browser.newContext({ viewport: { width: 1400, height: 900 } }));
+    const page = await ctx.newPage();
+    page.on('dialog', (d) => void d.dismiss());
+    await page.goto(`${wb.url}/?folder=${encodeURIComponent(wb.workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // The status bar shows once the workbench has restored.
+    await page.waitForSelector('.statusbar', { timeout: 60_000 });
+    return new WorkbenchPage(page, wb, ctx);
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await this.page.waitForSelector('.statusbar', { timeout: 60_000 });
+  }
+
+  /**
+   * Run a command from the palette by its title (e.g. "Gemini: New Chat"). The palette lists
+   * commands once when it opens, so while extensions are still registering it is reopened.
+   */
+  async command(title: string, timeoutMs = 30_000): Promise<void> {
+    const p = this.page;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.dismissNotificationsIfBlocking();
+      await p.keyboard.press('F1');
+      const input = p.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(`>${title}`);
+      const row = p.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 2_500 });
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await p.keyboard.press('Escape');
+        await p.waitForTimeout(500);
+        continue;
+      }
+      // Pick the row whose label is exactly the title.
+      const rows = p.locator('.quick-input-list .monaco-list-row');
+      const texts = await rows.allInnerTexts();
+      const k = texts.findIndex((t) => t.split('\n')[0]!.trim() === title);
+      if (k > 0) await rows.nth(k).click();
+      else await input.press('Enter');
+      return;
+    }
+  }
+
+  private async dismissNotificationsIfBlocking(): Promise<void> {
+    // Nothing modal is expected; close the quick input if one is left open.
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible().catch(() => false)) await this.page.keyboard.press('Escape');
+  }
+
+  /** Type into an open quick input (input box or quick pick) and accept. */
+  async answerQuickInput(text: string, opts: { pickRow?: string } = {}): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(text);
+    if (opts.pickRow) {
+      await this.page.locator('.quick-input-list .monaco-list-row', { hasText: opts.pickRow }).first().waitFor({ timeout: 15_000 });
+    }
+    await this.page.waitForTimeout(100);
+    await input.press('Enter');
+  }
+
+  async quickInputVisible(): Promise<boolean> {
+    return this.page.locator('.quick-input-widget input').isVisible();
+  }
+
+  /** Open the Gemini chat view and return its webview frame (ready). */
+  async openChat(): Promise<Frame> {
+    const existing = await this.findChatFrame(500);
+    if (existing) return existing;
+    await this.command('Gemini: Focus Chat');
+    const frame = await this.findChatFrame(40_000);
+    if (!frame) throw new Error(`chat webview did not appear\n${extensionHostLog(this.wb).slice(-4000)}`);
+    return frame;
+  }
+
+  /** The chat webview's inner frame (nested iframes), once it reported ready. */
+  async findChatFrame(timeoutMs: number): Promise<Frame | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    do {
+      for (const f of this.page.frames()) {
+        try {
+          if (await f.evaluate(() => document.body?.dataset.ready === 'true' && !!document.getElementById('input'))) return f;
+        } catch {
+          /* detached or cross-origin */
+        }
+      }
+      await this.page.waitForTimeout(200);
+    } while (Date.now() < deadline);
+    return undefined;
+  }
+
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  async waitForNotification(re: RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const hit = (await this.notifications()).find((t) => re.test(t));
+      if (hit) return hit;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`no notification matching ${re}; saw: ${(await this.notifications()).join(' | ')}`);
+  }
+
+  /** Click a button on a notification toast. */
+  async clickNotificationButton(messageRe: RegExp, button: string): Promise<void> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: messageRe }).first();
+    await toast.waitFor({ timeout: 20_000 });
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  /** Open a workspace file in an editor via Quick Open. */
+  async openFile(rel: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(rel);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: rel.split('/').pop()! }).first().waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    await this.page.locator(`.tab[aria-label*="${rel.split('/').pop()}"]`).first().waitFor({ timeout: 15_000 });
+  }
+
+  /** The text of the active editor (via the DOM view lines; fine for small files). */
+  async editorText(): Promise<string> {
+    return this.page.evaluate(() => {
+      const lines = Array.from(document.querySelectorAll('.editor-instance .view-lines .view-line')) as HTMLElement[];
+      return lines
+        .map((l) => ({ top: parseFloat(l.style.top || '0'), text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n');
+    });
+  }
+}
+
+// ------------------------------------------------------------------ chat helpers
+
+export async function sendChat(frame: Frame, text: string): Promise<void> {
+  await frame.locator('#input').fill(text);
+  await frame.locator('#input').press('Enter');
+}
+
+export async function lastAnswerText(frame: Frame): Promise<string> {
+  return frame.evaluate(() => {
+    const turns = document.querySelectorAll('.turn');
+    const last = turns[turns.length - 1];
+    return Array.from(last?.querySelectorAll('.model-output .text-content') ?? []).map((e) => (e as HTMLElement).innerText).join('\n');
+  });
+}
+
+/** Sample a frame value until `done` holds; returns every distinct value seen (progress). */
+export async function sampleUntil<T>(frame: Frame, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T[]> {
+  const seen: T[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (!seen.length || JSON.stringify(seen[seen.length - 1]) !== JSON.stringify(v)) seen.push(v);
+    if (done(v)) return seen;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(v).slice(0, 500)}`);
+    await frame.page().waitForTimeout(15);
+  }
+}
+
+export async function waitForTurnState(frame: Frame, pred: (footerText: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await frame.evaluate(() => {
+      const turns = document.querySelectorAll('.turn');
+      return (turns[turns.length - 1]?.querySelector('.turn-footer') as HTMLElement | null)?.innerText ?? '';
+    });
+    if (pred(last)) return last;
+    await frame.page().waitForTimeout(100);
+  }
+  throw new Error(`turn footer never matched; last: ${last}`);
+}
+
+export function readWorkspaceFile(wb: Workbench, rel: string): string {
+  return readFileSync(join(wb.workspace, rel), 'utf8');
+}
