@@ -75,6 +75,8 @@ export interface Faults {
   malformedAt?: number;
   /** Answer with this content type instead of text/event-stream. */
   contentType?: string;
+  /** Answer a streaming create with the finished Interaction as JSON. */
+  jsonBody?: boolean;
   /** Insert `: keep-alive` comments between events. */
   keepAlive?: boolean;
 }

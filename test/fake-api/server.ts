@@ -373,7 +373,7 @@ export class FakeApi {
     }
 
     const variant: Variant = { ...this.scenarioVariant, ...reply.variant };
-    const id = `v1_${(++this.counter).toString(36)}${randomBytes(6).toString('hex')}`;
+    const id = `v1_${(++this.counter).toString(36).padStart(6, '0')}${randomBytes(6).toString('hex')}`;
     let environmentId: string | undefined;
     if (body.environment !== undefined) {
       const envSpec = body.environment;
@@ -411,7 +411,11 @@ export class FakeApi {
     this.interactions.set(id, inter);
     const timeline = this.runTimeline(inter);
 
-    if (inter.background) {
+    if (body.stream === true && reply.faults?.jsonBody) {
+      await timeline;
+      return this.json(res, 200, this.interactionJson(inter, false));
+    }
+    if (inter.background && body.stream !== true) {
       return this.json(res, 200, this.interactionJson(inter, false));
     }
     if (body.stream === true) {
@@ -458,7 +462,7 @@ export class FakeApi {
   }
 
   private append(inter: StoredInteraction, ev: GeneratedEvent): void {
-    const eventId = `evt_${(++this.eventCounter).toString(36)}`;
+    const eventId = `evt_${(++this.eventCounter).toString(36).padStart(7, '0')}`;
     inter.log.push({ eventId, name: ev.name, data: frameData(ev, eventId, inter.variant), stepIndex: ev.stepIndex });
     if (ev.name === 'step.stop' && ev.stepIndex >= 0) inter.stepsDone = ev.stepIndex + 1;
     inter.waiters.forEach((w) => w());
@@ -533,7 +537,7 @@ export class FakeApi {
     inter.cancelled = true;
     inter.status = 'cancelled';
     inter.final = true;
-    const eventId = `evt_${(++this.eventCounter).toString(36)}`;
+    const eventId = `evt_${(++this.eventCounter).toString(36).padStart(7, '0')}`;
     inter.log.push({
       eventId,
       name: 'interaction.completed',

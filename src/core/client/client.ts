@@ -4,6 +4,7 @@
  * byte, and cancellation of background runs when the caller aborts.
  */
 import { decodeInteraction } from '../protocol/decode';
+import { isTerminalStatus } from '../protocol/types';
 import type {
   Agent, AgentList, CreateEnvironmentRequest, CreateInteractionRequest, Credential, CredentialCreate,
   CredentialList, EnvironmentFile, EnvironmentFileList, EnvironmentList, EnvironmentResource, Interaction,
@@ -100,18 +101,30 @@ export class InteractionsClient {
     for (;;) {
       let progressed = false;
       let ended: 'terminal' | 'eof' = 'eof';
+      // A terminal status seen in a status update ([S3] `interaction.requires_action`): an end of
+      // stream after it is a clean end, not a drop.
+      let terminalStatus = false;
       let drop: ApiError | undefined;
       const decoder = new SseEventDecoder();
       let bytes = 0;
       try {
         if (res.contentType.includes('application/json')) {
-          // Tolerated: a JSON Interaction where a stream was asked for. Synthesize its events.
+          // Tolerated: a JSON Interaction where a stream was asked for (e.g. a background create).
           const interaction = decodeInteraction(JSON.parse(await res.body.text()));
-          const events = synthesizeEvents(interaction);
-          opts.onBatch?.(events);
-          yield* events;
-          this.logStream(res, events.length, bytes, 'ok');
-          return;
+          this.logStream(res, 0, bytes, 'ok');
+          if (isTerminalStatus(interaction.status)) {
+            const events = synthesizeEvents(interaction);
+            opts.onBatch?.(events);
+            yield* events;
+            return;
+          }
+          // Still running: follow it with stream-get from the start.
+          id = interaction.id;
+          const created: InteractionEvent = { event_type: 'interaction.created', interaction: { id: interaction.id, status: interaction.status, model: interaction.model, agent: interaction.agent, environment_id: interaction.environment_id } };
+          opts.onBatch?.([created]);
+          yield created;
+          res = await this.openStreamGet(interaction.id, undefined, opts);
+          continue;
         }
         if (!res.contentType.includes('text/event-stream')) {
           await res.body.dump().catch(() => undefined);
@@ -137,6 +150,7 @@ export class InteractionsClient {
                 break;
               case 'interaction.status_update':
                 id ||= (ev as { interaction_id: string }).interaction_id;
+                terminalStatus = isTerminalStatus((ev as { status?: string }).status);
                 break;
               default:
                 break;
@@ -154,11 +168,18 @@ export class InteractionsClient {
           }
         }
         if (ended === 'eof') {
-          for (const ev of decoder.end()) {
+          // Flush the decoder; a trailing '\n' resolves a final bare CR (CR-only line endings).
+          const tail = decoder.end();
+          if (tail.length) opts.onBatch?.(tail);
+          for (const ev of tail) {
             progressed = true;
+            if (ev.event_id !== undefined) lastEventId = ev.event_id;
+            if (ev.event_type === 'interaction.completed' || ev.event_type === 'error') ended = 'terminal';
+            if (ev.event_type === 'interaction.status_update') terminalStatus = isTerminalStatus((ev as { status?: string }).status);
             yield ev;
           }
-          drop = new ApiError('network', 'The connection closed before the interaction finished.');
+          if (decoder.failure) throw decoder.failure;
+          if (ended === 'eof' && !terminalStatus && !decoder.done) drop = new ApiError('network', 'The connection closed before the interaction finished.');
         }
       } catch (err) {
         if (opts.signal?.aborted || isAbortError(err)) {

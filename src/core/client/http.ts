@@ -3,7 +3,7 @@
  * with jitter, honouring Retry-After / retry-after-ms), typed errors, idle-stream timeout and
  * a request log that never sees the key.
  */
-import { request, type Dispatcher } from 'undici';
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { ApiError, formatDuration, isAbortError, registerSecret } from './errors';
 
 export interface RetryPolicy {
@@ -79,7 +79,7 @@ export interface RequestSpec extends CallOptions {
 export interface OpenResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  body: ResponseBody;
   contentType: string;
   started: number;
   path: string;
@@ -114,6 +114,129 @@ export function parseRetryAfter(headers: Record<string, string | string[] | unde
   if (/^\d+(\.\d+)?$/.test(ra.trim())) return Math.max(0, Number(ra) * 1000);
   const date = Date.parse(ra);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * A response body fed by undici's dispatch handler. Every byte that arrived is queued before an
+ * error is recorded, so data received just before a connection broke is never lost (a Node
+ * stream destroyed with an error drops its buffer, and with it perhaps the interaction id).
+ */
+export class ResponseBody {
+  private queue: Uint8Array[] = [];
+  private ended = false;
+  private error: Error | undefined;
+  private wake: (() => void) | undefined;
+  destroyed = false;
+  constructor(private readonly abortRequest: (reason: Error) => void) {}
+
+  /** @internal */ push(chunk: Uint8Array): void {
+    this.queue.push(chunk);
+    this.notify();
+  }
+  /** @internal */ end(err?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.error = err;
+    this.notify();
+  }
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** Next chunk, or undefined at the end; throws the transport error after the queued data. */
+  async next(): Promise<Uint8Array | undefined> {
+    for (;;) {
+      if (this.queue.length) return this.queue.shift();
+      if (this.ended) {
+        if (this.error) throw this.error;
+        return undefined;
+      }
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    for (let c = await this.next(); c; c = await this.next()) parts.push(c);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.bytes());
+  }
+
+  async dump(): Promise<void> {
+    this.destroy();
+  }
+
+  destroy(reason: Error = new Error('response body discarded')): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (!this.ended) this.abortRequest(reason);
+    this.queue = [];
+    this.end(reason);
+  }
+}
+
+interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: ResponseBody;
+}
+
+/** One HTTP request through a dispatcher; resolves at the response headers. */
+function dispatch(dispatcher: Dispatcher, url: string, init: { method: string; headers: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal }): Promise<RawResponse> {
+  const u = new URL(url);
+  return new Promise<RawResponse>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let body: ResponseBody | undefined;
+    let settled = false;
+    const onAbort = () => {
+      const err = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+      controller?.abort(err);
+      if (!settled) {
+        settled = true;
+        reject(err);
+      }
+    };
+    if (init.signal?.aborted) return onAbort();
+    init.signal?.addEventListener('abort', onAbort, { once: true });
+    const cleanup = () => init.signal?.removeEventListener('abort', onAbort);
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (init.signal?.aborted) c.abort(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }));
+      },
+      onResponseStart(c, statusCode, headers) {
+        if (statusCode < 200) return; // 1xx
+        body = new ResponseBody((reason) => c.abort(reason));
+        settled = true;
+        resolve({ statusCode, headers: headers as RawResponse['headers'], body });
+      },
+      onResponseData(_c, chunk) {
+        body?.push(chunk);
+      },
+      onResponseEnd() {
+        cleanup();
+        body?.end();
+      },
+      onResponseError(_c, err) {
+        cleanup();
+        if (!settled) {
+          settled = true;
+          reject(err);
+        } else body?.end(init.signal?.aborted ? Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }) : err);
+      },
+    };
+    try {
+      dispatcher.dispatch({ origin: u.origin, path: u.pathname + u.search, method: init.method as Dispatcher.HttpMethod, headers: init.headers, body: init.body }, handler);
+    } catch (err) {
+      cleanup();
+      reject(err);
+    }
+  });
 }
 
 export class Transport {
@@ -186,15 +309,9 @@ export class Transport {
     for (let attempt = 0; ; attempt++) {
       if (spec.signal?.aborted) throw ApiError.aborted();
       const started = this.now();
-      let res: Dispatcher.ResponseData;
+      let res: RawResponse;
       try {
-        res = await request(url, {
-          method: spec.method,
-          headers,
-          body,
-          signal: spec.signal,
-          dispatcher: this.opts.dispatcher,
-        });
+        res = await dispatch(this.opts.dispatcher ?? getGlobalDispatcher(), url, { method: spec.method, headers, body, signal: spec.signal });
       } catch (err) {
         if (isAbortError(err) || spec.signal?.aborted) {
           this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'aborted' });
@@ -271,7 +388,7 @@ export class Transport {
   async bytes(spec: RequestSpec): Promise<Uint8Array> {
     const res = await this.open(spec);
     try {
-      const buf = new Uint8Array(await res.body.arrayBuffer());
+      const buf = await res.body.bytes();
       this.log({ method: spec.method, path: res.path, status: res.status, attempt: res.attempt, durationMs: this.now() - res.started, bytes: buf.length, outcome: 'ok' });
       return buf;
     } catch (err) {
@@ -282,12 +399,12 @@ export class Transport {
 
   /**
    * Iterate a response body with an idle timeout: if no byte arrives for `idleTimeoutMs`, the
-   * body is destroyed and the iteration throws a `timeout` ApiError (the caller may resume).
+   * request is aborted and the iteration throws a `timeout` ApiError (the caller may resume).
    */
   async *chunks(res: OpenResponse, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
     const body = res.body;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let idle = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = () => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
@@ -298,19 +415,24 @@ export class Transport {
     arm();
     let finished = false;
     try {
-      for await (const chunk of body) {
+      for (;;) {
+        let chunk: Uint8Array | undefined;
+        try {
+          chunk = await body.next();
+        } catch (err) {
+          if (signal?.aborted || isAbortError(err)) throw ApiError.aborted();
+          if (idle) throw new ApiError('timeout', `The stream went silent for ${formatDuration(this.idleTimeoutMs)}.`);
+          throw ApiError.network(err, this.url(res.path));
+        }
+        if (!chunk) break;
         arm();
-        yield chunk as Uint8Array;
+        yield chunk;
       }
       finished = true;
-    } catch (err) {
-      if (signal?.aborted) throw ApiError.aborted();
-      if (idle) throw new ApiError('timeout', `The stream went silent for ${formatDuration(this.idleTimeoutMs)}.`);
-      throw ApiError.network(err, this.url(res.path));
     } finally {
       if (timer) clearTimeout(timer);
       // The consumer stopped early: release the connection.
-      if (!finished && !body.destroyed) body.destroy();
+      if (!finished) body.destroy();
     }
   }
 }

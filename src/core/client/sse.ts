@@ -64,7 +64,9 @@ export class SseEventDecoder {
 
   /** End of input: flush the UTF-8 decoder (an unterminated final event is discarded, per the SSE spec). */
   end(): InteractionEvent[] {
-    this.parser.feed(this.text.decode());
+    // A final bare CR may be the first half of a CRLF: one more line feed settles it. An
+    // unterminated event (no blank line after it) is still discarded.
+    this.parser.feed(this.text.decode() + '\n');
     return this.take();
   }
 
