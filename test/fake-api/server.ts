@@ -229,12 +229,12 @@ export class FakeApi {
       return this.json(res, 401, errorBody(401, 'UNAUTHENTICATED', 'API key not valid. Please pass a valid API key.', 'API_KEY_INVALID'));
     }
 
+    if (path.startsWith('/upload/session/')) return this.uploadChunk(path.slice('/upload/session/'.length), req, raw, res);
     const m = /^\/(upload\/)?([^/]+)\/(.*)$/.exec(path);
     if (!m) return this.json(res, 404, errorBody(404, 'NOT_FOUND', `No route for ${path}`));
     const [, upload, , rest] = m as unknown as [string, string | undefined, string, string];
     const method = req.method ?? 'GET';
 
-    if (upload && rest.startsWith('session/')) return this.uploadChunk(rest.slice('session/'.length), req, raw, res);
     if (upload) {
       const fm = /^environments\/([^/]+)\/files\/(.*)$/.exec(rest);
       if (!fm || method !== 'PUT') return this.json(res, 404, errorBody(404, 'NOT_FOUND', 'No upload route'));
@@ -558,7 +558,7 @@ export class FakeApi {
   /** Write the interaction's log from `from` to the response as SSE, following it until final. */
   private async streamTo(res: ServerResponse, inter: StoredInteraction, from: number, faults: Faults): Promise<void> {
     const v = inter.variant;
-    res.writeHead(200, { 'content-type': faults.contentType ?? 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, { 'content-type': faults.contentType ?? 'text/event-stream', 'cache-control': 'no-cache' });
     res.flushHeaders();
     const wire: Buffer[] = [];
     this.lastWire = wire;

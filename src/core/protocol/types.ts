@@ -332,6 +332,9 @@ export interface Interaction {
   [key: string]: unknown;
 }
 
+/** An Interaction as it arrives on the wire (`steps` may be absent; decoding fills in `[]`). */
+export type WireInteraction = Omit<Interaction, 'steps'> & { steps?: Step[] };
+
 /** The interaction carried by SSE lifecycle events (may omit most fields). */
 export interface PartialInteraction {
   id: string;
