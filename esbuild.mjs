@@ -3,7 +3,7 @@
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -44,6 +44,9 @@ function copyAssets() {
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
   cpSync('media/chat.css', 'dist/webview/chat.css');
 }
+
+// A production build starts from a clean dist/ (no stale source maps in the .vsix).
+if (production) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   copyAssets();
