@@ -18,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, keys, api, chat, history, vscode.window.registerTreeDataProvider('gemini.history', history));
   register(context, chatCommands({ chat, keys, api, log, history }));
   context.subscriptions.push(
+    chat.onDidChangeConversations(() => history.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gemini.useEnvironmentKey')) keys.refresh();
     }),

@@ -91,6 +91,8 @@ export class MarkdownStream {
   private cites: CitationView[] = [];
   private citeNumbers: Map<string, number> | undefined;
   private dirty = false;
+  /** The last block, frozen only because the step ended; reopened if more text arrives (continuation). */
+  private provisional: { el: HTMLElement; start: number } | undefined;
 
   constructor(el: HTMLElement) {
     this.el = el;
@@ -103,6 +105,13 @@ export class MarkdownStream {
 
   /** Append streamed text. Rendering happens in `flush` (once per animation frame). */
   append(t: string): void {
+    if (!t) return;
+    if (this.provisional) {
+      // The answer continues (a continuation hop): the block is not finished after all.
+      this.provisional.el.remove();
+      this.blockStart = this.provisional.start;
+      this.provisional = undefined;
+    }
     this.src += t;
     this.dirty = true;
   }
@@ -112,6 +121,7 @@ export class MarkdownStream {
     this.blockStart = 0;
     this.scan = 0;
     this.fence = undefined;
+    this.provisional = undefined;
     this.el.textContent = '';
     this.tail = undefined;
     this.tailCode = undefined;
@@ -128,7 +138,7 @@ export class MarkdownStream {
 
   /** Render what changed since the last flush. `final` closes the last block. */
   flush(final = false): void {
-    if (!this.dirty && !final) return;
+    if (!this.dirty && (!final || this.provisional)) return;
     this.dirty = false;
     const src = this.src;
     // Classify complete lines.
@@ -158,10 +168,12 @@ export class MarkdownStream {
       nl = src.indexOf('\n', this.scan);
     }
     if (final) {
-      if (this.fence) {
-        this.freeze(this.fence.start, src.length);
-        this.fence = undefined;
-      } else if (src.slice(this.blockStart).trim()) this.freeze(this.blockStart, src.length);
+      const start = this.fence ? this.fence.start : this.blockStart;
+      if (this.fence || src.slice(this.blockStart).trim()) {
+        this.freeze(start, src.length);
+        this.provisional = { el: this.el.lastElementChild as HTMLElement, start };
+        // Keep the fence state: a continuation may still close it.
+      }
       this.removeTail();
       return;
     }
@@ -170,6 +182,7 @@ export class MarkdownStream {
 
   private freeze(from: number, to: number): void {
     this.removeTail();
+    this.provisional = undefined;
     const block = document.createElement('div');
     block.className = 'md-block';
     block.innerHTML = renderMarkdown(this.withCites(from, to));

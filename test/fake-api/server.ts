@@ -611,6 +611,8 @@ export class FakeApi {
 
     let sent = 0;
     let i = from;
+    let onClose: (() => void) | undefined;
+    res.once('close', () => onClose?.());
     for (;;) {
       while (i < inter.log.length) {
         if (dropped || closed) return;
@@ -631,10 +633,11 @@ export class FakeApi {
       await new Promise<void>((r) => {
         const w = () => {
           inter.waiters.delete(w);
+          onClose = undefined;
           r();
         };
         inter.waiters.add(w);
-        res.once('close', w);
+        onClose = w;
       });
     }
     if (dropped || closed) return;

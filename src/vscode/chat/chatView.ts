@@ -18,6 +18,8 @@ export interface ChatViewDeps {
   /** Handle a validated message that is not purely about rendering. */
   onMessage(msg: WebviewMessage): void | Promise<void>;
   draft(): string;
+  /** The webview (re)connected and has the conversation. */
+  onReady?(): void;
 }
 
 export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode.Disposable {
@@ -176,6 +178,7 @@ export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode
     const state = await this.state();
     this.post({ type: 'init', state, conversation: conversationView(this.session?.data), draft: this.deps.draft(), attachments: [] });
     for (const w of this.readyWaiters.splice(0)) w();
+    this.deps.onReady?.();
   }
 
   whenReady(): Promise<void> {
@@ -185,15 +188,23 @@ export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode
 
   private async state(): Promise<PanelState> {
     const s = await this.deps.panelState();
-    if (this.keyMessage && !s.hasKey) s.keyMessage = this.keyMessage;
+    // The API rejected the key: back to the key screen until the key changes.
+    if (this.keyMessage) {
+      s.hasKey = false;
+      s.keyMessage = this.keyMessage;
+    }
     return s;
+  }
+
+  /** The stored key changed: forget an earlier rejection. */
+  keyChanged(): void {
+    this.keyMessage = undefined;
+    void this.refreshState();
   }
 
   async refreshState(): Promise<void> {
     if (!this.ready) return;
-    const state = await this.state();
-    if (state.hasKey) this.keyMessage = undefined;
-    this.post({ type: 'state', state });
+    this.post({ type: 'state', state: await this.state() });
   }
 
   post(msg: HostMessage): void {

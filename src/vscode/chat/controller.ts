@@ -10,7 +10,7 @@ import { AttachmentError, attachmentFromBytes, checkTotal, formatBytes, mimeToEx
 import { TurnEngine } from '../../core/conversation/engine';
 import { exportJson, exportMarkdown } from '../../core/conversation/export';
 import { ConversationStore } from '../../core/conversation/journal';
-import { ChatSession, type TurnTools } from '../../core/conversation/session';
+import { ChatSession, type SessionView, type TurnTools } from '../../core/conversation/session';
 import type { Content, ImageContent } from '../../core/protocol/types';
 import type { PanelState, WebviewMessage } from '../../shared/protocol';
 import type { ApiClientProvider } from '../api';
@@ -35,6 +35,9 @@ export class ChatController implements vscode.Disposable {
   readonly session: ChatSession;
   readonly store: ConversationStore;
   private attachments: Attachment[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a conversation was created, changed or switched (history view). */
+  readonly onDidChangeConversations = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   tools: ToolsProvider | undefined;
   /** Run a remote task from the chat input (set by the agents feature). */
@@ -52,11 +55,29 @@ export class ChatController implements vscode.Disposable {
       panelState: () => this.panelState(),
       onMessage: (m) => this.onMessage(m),
       draft: () => context.workspaceState.get<string>(DRAFT_KEY, ''),
+      onReady: () => this.resumeIfInterrupted(),
     });
+    // Forward to the view, and tell listeners (the history view) when conversations change.
+    const view = this.view;
+    const sessionView: SessionView = {
+      conversationLoaded: (d) => view.conversationLoaded(d),
+      turnStarted: (t) => {
+        view.turnStarted(t);
+        this.changed.fire();
+      },
+      turnChanges: (id, changes, steps) => view.turnChanges(id, changes, steps),
+      turnEnded: (t) => {
+        view.turnEnded(t);
+        this.changed.fire();
+      },
+      notice: (id, text, kind) => view.notice(id, text, kind),
+      busy: () => view.busy(),
+      authRequired: (m) => view.authRequired(m),
+    };
     this.session = new ChatSession({
       engine: (runner) => new TurnEngine(this.api.get(), runner),
       store: this.store,
-      view: this.view,
+      view: sessionView,
       settings: chatSettings,
       tools: (turnId) => this.tools?.forTurn(turnId, this.view) ?? { declarations: [], runner: undefined },
       newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
@@ -65,7 +86,7 @@ export class ChatController implements vscode.Disposable {
     this.disposables.push(
       vscode.window.registerWebviewViewProvider(ChatView.viewType, this.view),
       this.view,
-      keys.onDidChange(() => void this.view.refreshState()),
+      keys.onDidChange(() => this.view.keyChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('gemini')) void this.view.refreshState();
       }),
@@ -181,12 +202,14 @@ export class ChatController implements vscode.Disposable {
     this.session.newChat();
     this.view.showConversation(undefined);
     void this.context.workspaceState.update(ACTIVE_KEY, undefined);
+    this.changed.fire();
   }
 
   open(id: string): boolean {
     const ok = this.session.open(id);
     if (ok) {
       this.rememberActive();
+      this.changed.fire();
       // An answer interrupted by a reload continues where it stopped.
       const last = this.session.data?.turns[this.session.data.turns.length - 1];
       if (last?.state === 'interrupted' && last.resume && this.session.data?.meta.mode === 'stateful') void this.session.resume(last.id);
@@ -376,6 +399,7 @@ export class ChatController implements vscode.Disposable {
 
   dispose(): void {
     this.session.stop();
+    this.changed.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -1,0 +1,261 @@
+/** The chat panel in the real workbench: every step type, code and image actions, faults, export. */
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame } from 'playwright-core';
+import { launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, waitForTurnState, WorkbenchPage, type Workbench } from './harness';
+import { citedAnswer, continuationReplies, DEMO_PNG, everyStepReply, textReply } from '../fake-api/library';
+import { SEED_S0, SEED_S3, type Reply, type Variant } from '../fake-api/scenario';
+
+let wb: Workbench;
+let browser: Browser;
+let p: WorkbenchPage;
+let chat: Frame;
+
+before(async () => {
+  wb = await launch({ files: { 'src/app.ts': 'export const answer = 42;\n', 'README.md': '# Sample\n' } });
+  browser = await launchBrowser();
+  p = await WorkbenchPage.open(browser, wb);
+  chat = await p.openChat();
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+async function newChat(): Promise<void> {
+  await chat.locator('#new-chat').click();
+  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);
+}
+beforeEach(async () => {
+  wb.fake.reset();
+  await newChat();
+});
+
+/** Send a prompt with the given fake replies and wait until its turn is on screen. */
+async function ask(reply: Reply | Reply[], prompt = 'question'): Promise<void> {
+  wb.fake.setScenario({ replies: Array.isArray(reply) ? reply : [reply] });
+  const before = await chat.locator('.turn').count();
+  await chat.waitForFunction(() => !document.getElementById('send')!.hidden, undefined, { timeout: 10_000 });
+  await sendChat(chat, prompt);
+  await chat.waitForFunction((n) => document.querySelectorAll('.turn').length > n, before, { timeout: 10_000 });
+}
+
+async function lastTurnText(): Promise<string> {
+  return chat.evaluate(() => {
+    const t = document.querySelectorAll('.turn');
+    return (t[t.length - 1] as HTMLElement | undefined)?.innerText ?? '';
+  });
+}
+
+async function waitDone(): Promise<string> {
+  return waitForTurnState(chat, (f) => /Tokens:/.test(f) || /error|Stopped|Retry/i.test(f), 30_000);
+}
+
+describe('rendering every step type', () => {
+  test('thought collapsed, opens on click; search, code, url context, citations, image, unsupported step, usage', async () => {
+    await ask(everyStepReply());
+    await waitDone();
+    const thought = chat.locator('details.thought').first();
+    assert.equal(await thought.evaluate((d) => (d as HTMLDetailsElement).open), false);
+    await thought.locator('summary').click();
+    assert.equal(await thought.evaluate((d) => (d as HTMLDetailsElement).open), true);
+    assert.match(await thought.innerText(), /Let me search, run code and read a page/);
+    const text = await lastTurnText();
+    assert.match(text, /Searched: euro 2024 winner · euro 2024 final score/);
+    assert.match(text, /Code execution/);
+    assert.match(text, /print\(2 \+ 1\)/);
+    assert.match(text, /Output\s+3/);
+    assert.match(text, /https:\/\/example\.com\/a/);
+    assert.match(text, /paywall/);
+    assert.match(text, /Unsupported step: future_step_kind/);
+    assert.match(text, /Tokens: in 100 · cached 10 · thought 50 · out 200/);
+    assert.equal(await chat.locator('.image-content img').count(), 1);
+  });
+
+  test('google_search citations: a numbered link after the cited span, a sources list, the widget only in a sandboxed frame', async () => {
+    await ask(everyStepReply());
+    await waitDone();
+    const c = citedAnswer();
+    const cite = chat.locator('a.citation').first();
+    assert.equal(await cite.innerText(), '[1]');
+    assert.equal(await cite.getAttribute('href'), 'https://www.uefa.com/euro2024/final');
+    // The marker sits right after the cited span.
+    const before = await cite.evaluate((a) => (a.previousSibling?.textContent ?? ''));
+    assert.ok(before.endsWith(c.cited), `text before the marker: ${JSON.stringify(before)}`);
+    assert.match(await chat.locator('.sources').innerText(), /UEFA: Euro 2024 final/);
+    const frame = chat.locator('iframe.search-suggestions');
+    assert.equal(await frame.getAttribute('sandbox'), '');
+    assert.equal(await chat.locator('.chips:has-text("euro 2024 winner")').count(), 0, 'widget HTML is not in our DOM');
+  });
+
+  test('every seed variant of the stream renders the same', async () => {
+    const variants: Variant[] = [{}, SEED_S3, SEED_S0, { done: true, lineEnding: '\r\n' }];
+    const rendered: string[] = [];
+    for (const variant of variants) {
+      await newChat();
+      await ask({ ...everyStepReply(), variant, faults: { chunks: [3, 17, 64] } });
+      await waitDone();
+      rendered.push((await lastTurnText()).replace(/Tokens:.*$/m, ''));
+    }
+    for (const r of rendered.slice(1)) assert.equal(r, rendered[0]);
+  });
+});
+
+describe('code blocks', () => {
+  test('Insert puts the code at the cursor in the editor; Save as new file opens it', async () => {
+    await p.openFile('src/app.ts');
+    await ask(textReply('Use this:\n\n```ts\nexport const inserted = "from Gemini";\n```\n'));
+    await waitDone();
+    await chat.locator('.code-block button[data-act="insert"]').first().click();
+    const deadline = Date.now() + 10_000;
+    while (!(await p.editorText()).includes('from Gemini') && Date.now() < deadline) await p.page.waitForTimeout(100);
+    assert.match(await p.editorText(), /export const inserted = "from Gemini";export const answer = 42;/);
+    await chat.locator('.code-block button[data-act="newFile"]').first().click();
+    await p.page.locator('.tab', { hasText: 'Untitled' }).first().waitFor({ timeout: 10_000 });
+    assert.match(await p.editorText(), /export const inserted/);
+  });
+});
+
+describe('images', () => {
+  test('an image answer is shown inline and saved to the workspace', async () => {
+    await p.page.keyboard.press('Escape');
+    await ask({ steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Here:' }, { type: 'image', mime_type: 'image/png', data: DEMO_PNG }] }] });
+    await waitDone();
+    const img = chat.locator('.image-content img');
+    await img.waitFor();
+    assert.ok((await img.getAttribute('src'))!.startsWith('data:image/png;base64,'));
+    await chat.locator('.image-content button', { hasText: 'Save to workspace' }).click();
+    const target = join(wb.workspace, 'generated.png');
+    await p.answerQuickInput(target);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
+    assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
+  });
+});
+
+describe('long answers, faults and control', () => {
+  test('a requires_continuation answer is joined seamlessly', async () => {
+    await ask(continuationReplies('This answer is long, so it arrives in two hops; ', 'the second hop finishes it.'));
+    await waitDone();
+    assert.equal(await chat.locator('.turn .model-output').count(), 1);
+    assert.equal((await lastAnswerText(chat)).trim(), 'This answer is long, so it arrives in two hops; the second hop finishes it.');
+    const [, second] = wb.fake.creates();
+    assert.equal((second!.body as { continuation_token: string }).continuation_token, 'cont-token-1');
+  });
+
+  test('a dropped stream is resumed with last_event_id and never re-created', async () => {
+    const answer = 'Resumed streams lose nothing and repeat nothing, even when the connection drops in the middle.';
+    await ask({ ...textReply(answer), textChunk: 5, faults: { dropAfterEvents: 6 } });
+    await waitDone();
+    assert.equal((await lastAnswerText(chat)).trim(), answer);
+    assert.match(await lastTurnText(), /Connection lost .*resuming the stream from event/);
+    assert.equal(wb.fake.creates().length, 1);
+    assert.ok(wb.fake.requests.some((r) => r.query.stream === 'true' && r.query.last_event_id));
+  });
+
+  test('429 with Retry-After is shown to the user while waiting, then succeeds', async () => {
+    await ask([{ http: { status: 429, retryAfter: 2 } }, textReply('After the wait.')]);
+    await chat.locator('.notice', { hasText: /rate limited \(429\), retrying in 2 s/ }).waitFor({ timeout: 5_000 });
+    await waitDone();
+    assert.equal((await lastAnswerText(chat)).trim(), 'After the wait.');
+  });
+
+  test('a long Retry-After is reported with the time and Retry works', async () => {
+    await ask([{ http: { status: 429, retryAfter: 90 } }, textReply('Second try worked.')]);
+    const footer = await waitForTurnState(chat, (f) => /Retry/.test(f));
+    assert.match(footer, /Rate limited by the Gemini API \(429\)\. Try again in 1 min 30 s/);
+    await chat.locator('.retry-btn').click();
+    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'Second try worked.');
+  });
+
+  test('500 then success is retried without the user noticing an error', async () => {
+    await ask([{ http: { status: 500 } }, textReply('Recovered.')]);
+    await waitDone();
+    assert.equal((await lastAnswerText(chat)).trim(), 'Recovered.');
+  });
+
+  test('Stop aborts the stream and keeps what arrived; Escape in the input stops too', async () => {
+    const long = 'word '.repeat(400);
+    await ask({ ...textReply(long), delayMs: 30, textChunk: 5 });
+    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 20);
+    await chat.locator('#stop').click();
+    const footer = await waitForTurnState(chat, (f) => /Stopped/.test(f));
+    assert.match(footer, /Retry/);
+    const partial = await lastAnswerText(chat);
+    assert.ok(partial.length > 0 && partial.length < long.length);
+    await p.page.waitForTimeout(300);
+    assert.equal(await lastAnswerText(chat), partial, 'nothing arrives after Stop');
+    // Escape while streaming.
+    await ask({ ...textReply(long), delayMs: 30, textChunk: 5 }, 'again');
+    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 20);
+    await chat.locator('#input').press('Escape');
+    await waitForTurnState(chat, (f) => /Stopped/.test(f));
+  });
+
+  test('an in-stream error event and a malformed stream show clear errors with Retry', async () => {
+    await ask({ ...textReply('partial'), errorEvent: { code: 'INTERNAL', message: 'The model hit an internal error.' } });
+    let footer = await waitForTurnState(chat, (f) => /Retry/.test(f));
+    assert.match(footer, /The model hit an internal error/);
+    await newChat();
+    await ask({ ...textReply('x y z'), faults: { malformedAt: 3 } });
+    footer = await waitForTurnState(chat, (f) => /Retry/.test(f));
+    assert.match(footer, /malformed JSON in a "step\.\w+" event/);
+  });
+
+  test('edit and resend the last message (Up arrow), the composer keeps Shift+Enter newlines', async () => {
+    await ask(textReply('first answer'), 'first question');
+    await waitDone();
+    wb.fake.setScenario({ replies: [textReply('edited answer')] });
+    await chat.locator('#input').press('ArrowUp');
+    assert.equal(await chat.locator('#input').inputValue(), 'first question');
+    await chat.locator('#input').fill('edited');
+    await chat.locator('#input').press('Shift+Enter');
+    await chat.locator('#input').type('question');
+    await chat.locator('#input').press('Enter');
+    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'edited answer');
+    assert.equal(await chat.locator('.turn').count(), 1, 'the edited turn replaced the old one');
+    assert.deepEqual((wb.fake.creates().pop()!.body as { input: unknown }).input, [{ type: 'text', text: 'edited\nquestion' }]);
+  });
+
+  test('multi-turn chains with previous_interaction_id; model, thinking and tool toggles go into the request', async () => {
+    await ask(textReply('one'), 'first');
+    await waitDone();
+    await chat.locator('#model').selectOption('gemini-3.1-pro-preview');
+    await chat.locator('#thinking').selectOption('high');
+    await chat.locator('#toggle-googleSearch').click();
+    await chat.locator('#toggle-codeExecution').click();
+    await p.page.waitForTimeout(500);
+    await ask(textReply('two'), 'second');
+    await waitDone();
+    const [b1, b2] = wb.fake.creates().map((r) => r.body as Record<string, unknown>);
+    assert.equal(b2!.previous_interaction_id, undefined === b1 ? '' : wb.fake.creates()[0] && (b2!.previous_interaction_id as string));
+    assert.match(String(b2!.previous_interaction_id), /^v1_/);
+    assert.equal(b2!.model, 'gemini-3.1-pro-preview');
+    assert.deepEqual(b2!.generation_config, { thinking_level: 'high', thinking_summaries: 'auto' });
+    assert.deepEqual(b2!.tools, [{ type: 'google_search' }, { type: 'code_execution' }]);
+    // Back to defaults for the other tests.
+    await chat.locator('#model').selectOption('gemini-3.5-flash');
+    await chat.locator('#thinking').selectOption('default');
+    await chat.locator('#toggle-googleSearch').click();
+    await chat.locator('#toggle-codeExecution').click();
+  });
+});
+
+describe('export', () => {
+  test('Export Chat writes the conversation as Markdown', async () => {
+    await ask(everyStepReply(), 'Who won Euro 2024?');
+    await waitDone();
+    await p.command('Gemini: Export Chat');
+    await p.answerQuickInput('Markdown', { pickRow: 'Markdown' });
+    const target = join(wb.workspace, 'exported-chat.md');
+    await p.answerQuickInput(target);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
+    const md = readFileSync(target, 'utf8');
+    assert.match(md, /^# Who won Euro 2024\?/);
+    assert.match(md, /## You\n\nWho won Euro 2024\?/);
+    assert.match(md, /Spain beat England 2–1 in Berlin/);
+    assert.match(md, /\[UEFA: Euro 2024 final\]\(https:\/\/www\.uefa\.com\/euro2024\/final\)/);
+  });
+});
