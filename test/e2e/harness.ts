@@ -159,6 +159,14 @@ export class WorkbenchPage {
       const k = texts.findIndex((t) => t.split('\n')[0]!.trim() === title);
       if (k > 0) await rows.nth(k).click();
       else await input.press('Enter');
+      // Wait until the palette has closed or turned into the command's own prompt.
+      const until = Date.now() + 5_000;
+      while (Date.now() < until) {
+        const visible = await input.isVisible().catch(() => false);
+        const value = visible ? await input.inputValue().catch(() => '') : '';
+        if (!visible || !value.startsWith('>')) break;
+        await p.waitForTimeout(50);
+      }
       return;
     }
   }

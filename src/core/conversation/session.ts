@@ -58,6 +58,8 @@ export class ChatSession {
   private journal: Journal | undefined;
   private running: { turnId: string; abort: AbortController; done: Promise<void> } | undefined;
   private readonly now: () => number;
+  /** Set while the host shuts down: a running turn is left "interrupted" for the next host to resume. */
+  private suspending = false;
 
   constructor(private readonly deps: SessionDeps) {
     this.now = deps.now ?? Date.now;
@@ -245,6 +247,9 @@ export class ChatSession {
   }
 
   private end(turn: TurnRecord, journal: Journal, outcome: TurnOutcome): void {
+    // Shutting down (window reload): no end record, so the journal shows the turn interrupted
+    // and the next extension host resumes it from the last event.
+    if (this.suspending) return;
     const acc = outcome.accumulator;
     turn.steps = outcome.steps;
     turn.usage = acc.usage;
@@ -279,6 +284,13 @@ export class ChatSession {
   /** Stop the running turn (aborts the stream; background runs are cancelled by the client). */
   stop(): void {
     this.running?.abort.abort();
+  }
+
+  /** The host is going away: drop the connection but keep the turn resumable. */
+  suspend(): void {
+    if (!this.running) return;
+    this.suspending = true;
+    this.running.abort.abort();
   }
 
   async whenIdle(): Promise<void> {

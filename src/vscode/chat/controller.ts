@@ -398,7 +398,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.session.stop();
+    this.session.suspend();
     this.changed.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
