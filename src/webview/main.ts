@@ -87,6 +87,10 @@ const hooks = {
   isLast: (t: TurnRenderer) => turns[turns.length - 1] === t,
   busy: () => state?.busy === true,
   edit: (t: TurnRenderer) => startEdit(t),
+  more: (t: TurnRenderer) => {
+    pendingTurns.add(t);
+    schedule();
+  },
 };
 
 function addTurn(view: TurnView, render: boolean): TurnRenderer {
@@ -203,20 +207,29 @@ window.addEventListener('message', (e: MessageEvent) => {
     return;
   }
   queue.push(msg);
+  schedule();
+});
+
+/** Turns with rendering work left over from a burst (rendered over the next frames). */
+const pendingTurns = new Set<TurnRenderer>();
+
+function schedule(): void {
   if (!scheduled) {
     scheduled = true;
     requestAnimationFrame(processQueue);
   }
-});
+}
 
 function processQueue(): void {
   scheduled = false;
   const atBottom = isAtBottom();
-  const touched = new Set<TurnRenderer>();
+  const touched = new Set<TurnRenderer>(pendingTurns);
+  pendingTurns.clear();
   const batch = queue.splice(0);
   for (const msg of batch) handle(msg, touched);
   for (const t of touched) t.flush();
   if (atBottom) scrollToBottom();
+  if (pendingTurns.size) schedule();
 }
 
 function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {

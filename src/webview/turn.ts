@@ -47,7 +47,8 @@ const IMAGE_MIME = /^image\/(png|jpeg|webp|gif|bmp)$/;
 interface StepView {
   el: HTMLElement;
   change(c: UiChange, turn: TurnRenderer): void;
-  flush(final: boolean): void;
+  /** Returns true when rendering work is left for the next frame. */
+  flush(final: boolean): boolean;
 }
 
 class ModelOutputView implements StepView {
@@ -137,8 +138,10 @@ class ModelOutputView implements StepView {
     this.sources = box;
     this.el.appendChild(box);
   }
-  flush(final: boolean): void {
-    for (const md of this.streams.values()) md.flush(final);
+  flush(final: boolean): boolean {
+    let more = false;
+    for (const md of this.streams.values()) more = md.flush(final) || more;
+    return more;
   }
 }
 
@@ -161,7 +164,9 @@ class ThoughtView implements StepView {
       for (const x of arr<WireContent>(c.step.summary)) if (x.type === 'text') this.body.append(str(x.text));
     }
   }
-  flush(): void {}
+  flush(): boolean {
+    return false;
+  }
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -263,7 +268,9 @@ class FunctionCallView implements StepView {
     }
     this.approval.appendChild(bar);
   }
-  flush(): void {}
+  flush(): boolean {
+    return false;
+  }
 }
 
 class GenericView implements StepView {
@@ -360,7 +367,9 @@ class GenericView implements StepView {
       this.render();
     }
   }
-  flush(): void {}
+  flush(): boolean {
+    return false;
+  }
 }
 
 export class TurnRenderer {
@@ -379,7 +388,13 @@ export class TurnRenderer {
   constructor(
     public view: TurnView,
     readonly post: Post,
-    private readonly hooks: { isLast(t: TurnRenderer): boolean; busy(): boolean; edit(t: TurnRenderer): void },
+    private readonly hooks: {
+      isLast(t: TurnRenderer): boolean;
+      busy(): boolean;
+      edit(t: TurnRenderer): void;
+      /** Rendering work is left: flush this turn again in the next frame. */
+      more(t: TurnRenderer): void;
+    },
   ) {
     this.el.dataset.turn = view.id;
     this.el.setAttribute('aria-label', 'Turn');
@@ -550,16 +565,25 @@ export class TurnRenderer {
       if (view) {
         view.change(c, this);
         this.dirty.add(view);
-        if (c.k === 'done') view.flush(true);
+        if (c.k === 'done' && view.flush(true)) this.hooks.more(this);
       }
     }
   }
 
-  /** Render pending markdown (called once per animation frame). */
-  flush(final = false): void {
-    if (!this.rendered) return;
-    for (const v of this.dirty) v.flush(final);
+  /** Render pending markdown (called once per animation frame). Returns true if work is left. */
+  flush(final = false): boolean {
+    if (!this.rendered) return false;
+    const views = [...this.dirty];
     this.dirty.clear();
+    let more = false;
+    for (const v of views) {
+      if (v.flush(final)) {
+        this.dirty.add(v);
+        more = true;
+      }
+    }
+    if (more) this.hooks.more(this);
+    return more;
   }
 
   tool(a: ToolActivity): void {

@@ -127,7 +127,7 @@ describe('images', () => {
     assert.ok((await img.getAttribute('src'))!.startsWith('data:image/png;base64,'));
     await chat.locator('.image-content button', { hasText: 'Save to workspace' }).click();
     const target = join(wb.workspace, 'generated.png');
-    await p.answerQuickInput(target);
+    await p.saveAs(target);
     const deadline = Date.now() + 10_000;
     while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
     assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
@@ -249,7 +249,7 @@ describe('export', () => {
     await p.command('Gemini: Export Chat');
     await p.answerQuickInput('Markdown', { pickRow: 'Markdown' });
     const target = join(wb.workspace, 'exported-chat.md');
-    await p.answerQuickInput(target);
+    await p.saveAs(target);
     const deadline = Date.now() + 10_000;
     while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
     const md = readFileSync(target, 'utf8');

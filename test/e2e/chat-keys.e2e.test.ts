@@ -91,7 +91,7 @@ test('the key appears in no log, journal, webview state, exported file or webvie
   await p.command('Gemini: Export Chat');
   await p.answerQuickInput('JSON', { pickRow: 'JSON' });
   const exported = join(wb.workspace, 'chat-export.json');
-  await p.answerQuickInput(exported);
+  await p.saveAs(exported);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     try {

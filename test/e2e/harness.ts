@@ -189,6 +189,23 @@ export class WorkbenchPage {
     await input.press('Enter');
   }
 
+  /**
+   * Answer VS Code's (simple) save dialog with an absolute path. The dialog fills in its default
+   * path asynchronously, so the value is set until it sticks, then accepted.
+   */
+  async saveAs(path: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await this.page.waitForTimeout(150);
+      await input.fill(path);
+      await this.page.waitForTimeout(150);
+      if ((await input.inputValue()) === path) break;
+    }
+    await input.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+  }
+
   async quickInputVisible(): Promise<boolean> {
     return this.page.locator('.quick-input-widget input').isVisible();
   }

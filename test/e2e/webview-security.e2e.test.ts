@@ -1,0 +1,110 @@
+/**
+ * The chat renderer against hostile model output, in Chromium (the real webview bundle, no
+ * workbench): nothing executes, nothing remote loads, links go through the host.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// @ts-ignore -- plain ESM helper
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/workbench.mjs';
+import { PANEL_STATE, serveWebview } from './webview-page';
+
+let browser: Browser;
+let server: { url: string; close(): void };
+let page: Page;
+const remote: string[] = [];
+
+before(async () => {
+  server = await serveWebview();
+  browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  page = await browser.newPage();
+  page.on('request', (r) => {
+    if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) remote.push(r.url());
+  });
+  await page.goto(server.url);
+  await page.evaluate((s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'), PANEL_STATE);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const HOSTILE = [
+  '# Title <script>window.__pwned = 1</script>',
+  '',
+  'Inline <img src="https://evil.example/x.png" onerror="window.__pwned = 2"> html and <b onclick="window.__pwned=3">bold</b>.',
+  '',
+  '[click me](javascript:window.__pwned=4) and [data](data:text/html,<script>1</script>) and [ok](https://example.com/ok)',
+  '',
+  '![remote image](https://evil.example/tracker.png)',
+  '',
+  '<iframe src="https://evil.example/"></iframe><svg onload="window.__pwned=5"></svg><style>body{display:none}</style>',
+  '',
+  '<a href="https://example.com/" style="position:fixed">styled</a> <!-- comment --> <form action="https://evil.example"><input name=x></form>',
+  '',
+  '```html\n<script>window.__pwned = 6</script>\n```',
+].join('\n');
+
+async function render(turnId: string, text: string, streamed: boolean): Promise<void> {
+  await page.evaluate(
+    ({ turnId, text, streamed }) => {
+      const post = (m: unknown) => window.postMessage(m, '*');
+      post({ type: 'turnStart', turn: { id: turnId, input: [{ type: 'text', text: 'x' }], steps: [], state: 'streaming', notices: [], model: 'm' } });
+      post({ type: 'turnChanges', turnId, changes: [{ k: 'add', s: 0, step: { type: 'model_output' } }] });
+      if (streamed) for (let i = 0; i < text.length; i += 7) post({ type: 'turnChanges', turnId, changes: [i === 0 ? { k: 'content', s: 0, c: 0, content: { type: 'text', text: text.slice(0, 7) } } : { k: 'text', s: 0, c: 0, t: text.slice(i, i + 7) }] });
+      else post({ type: 'turnChanges', turnId, changes: [{ k: 'content', s: 0, c: 0, content: { type: 'text', text } }] });
+      post({ type: 'turnChanges', turnId, changes: [{ k: 'done', s: 0 }] });
+      post({ type: 'turnEnd', turnId, state: 'completed' });
+    },
+    { turnId, text, streamed },
+  );
+  await page.waitForFunction((id) => document.querySelector(`[data-turn="${id}"] .turn-footer`) !== null && !document.querySelector(`[data-turn="${id}"] .md-tail`), turnId);
+  await page.waitForTimeout(300);
+}
+
+for (const streamed of [false, true]) {
+  test(`hostile markdown (${streamed ? 'streamed in 7-character deltas' : 'in one piece'}): nothing runs, nothing loads`, async () => {
+    const id = streamed ? 'streamed' : 'whole';
+    await render(id, HOSTILE, streamed);
+    const r = await page.evaluate((id) => {
+      const root = document.querySelector(`[data-turn="${id}"] .model-output`)!;
+      const attrs = Array.from(root.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes).map((a) => `${e.localName}[${a.name}=${a.value}]`));
+      return {
+        pwned: (window as unknown as { __pwned?: number }).__pwned,
+        tags: Array.from(new Set(Array.from(root.querySelectorAll('*')).map((e) => e.localName))).sort(),
+        handlers: attrs.filter((a) => /\[on/i.test(a)),
+        styles: attrs.filter((a) => /\[style=/.test(a)),
+        hrefs: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href')),
+        text: (root as HTMLElement).innerText,
+      };
+    }, id);
+    assert.equal(r.pwned, undefined, 'no script ran');
+    for (const bad of ['script', 'img', 'iframe', 'svg', 'style', 'form', 'input']) assert.ok(!r.tags.includes(bad), `no <${bad}> element (tags: ${r.tags})`);
+    assert.deepEqual(r.handlers, []);
+    assert.deepEqual(r.styles, []);
+    for (const h of r.hrefs) assert.ok(h === null || /^(https?:|mailto:|#)/.test(h), `unsafe href ${h}`);
+    assert.ok(r.hrefs.includes('https://example.com/ok'));
+    assert.match(r.text, /<script>window.__pwned = 1<\/script>/, 'raw HTML is shown as text, nothing of the answer is lost');
+    assert.match(r.text, /remote image/, 'a remote image becomes a link placeholder');
+    assert.deepEqual(remote, [], 'no remote request');
+  });
+}
+
+test('links are opened by the host, not by the webview', async () => {
+  await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
+  const before = page.url();
+  await page.locator('[data-turn="whole"] a[href="https://example.com/ok"]').click();
+  assert.equal(page.url(), before, 'no navigation');
+  const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; url?: string }> }).__posted);
+  assert.deepEqual(posted.filter((m) => m.type === 'openLink'), [{ type: 'openLink', url: 'https://example.com/ok' }]);
+});
+
+test('a message that fails validation is ignored', async () => {
+  const n = await page.locator('.turn').count();
+  await page.evaluate(() => window.postMessage({ type: 'turnStart', turn: { id: 'bad' } }, '*'));
+  await page.evaluate(() => window.postMessage({ type: 'eval', code: 'window.__pwned = 7' }, '*'));
+  await page.waitForTimeout(200);
+  assert.equal(await page.locator('.turn').count(), n);
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+});
