@@ -6,6 +6,7 @@ import { chatCommands, register } from './vscode/commands';
 import { HistoryTree } from './vscode/history';
 import { ApiKeyStore } from './vscode/keys';
 import { Log } from './vscode/log';
+import { WorkspaceTools } from './vscode/tools';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
@@ -14,9 +15,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const api = new ApiClientProvider(keys, log, version);
   const chat = new ChatController(context, api, keys, log);
+  const tools = new WorkspaceTools(log);
+  chat.tools = tools;
   const history = new HistoryTree(chat.store, () => chat.session.conversationId);
-  context.subscriptions.push(log, keys, api, chat, history, vscode.window.registerTreeDataProvider('gemini.history', history));
-  register(context, chatCommands({ chat, keys, api, log, history }));
+  context.subscriptions.push(log, keys, api, chat, tools, history, vscode.window.registerTreeDataProvider('gemini.history', history));
+  register(context, chatCommands({ chat, tools, keys, api, log, history }));
   context.subscriptions.push(
     chat.onDidChangeConversations(() => history.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {

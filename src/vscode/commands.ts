@@ -7,6 +7,7 @@ import { models, update } from './config';
 import { searchHistory, type HistoryTree } from './history';
 import type { ApiKeyStore } from './keys';
 import type { Log } from './log';
+import type { WorkspaceTools } from './tools';
 
 export interface Command {
   id: string;
@@ -15,6 +16,7 @@ export interface Command {
 
 export interface CommandDeps {
   chat: ChatController;
+  tools: WorkspaceTools;
   keys: ApiKeyStore;
   api: ApiClientProvider;
   log: Log;
@@ -73,6 +75,7 @@ export function chatCommands(d: CommandDeps): Command[] {
     { id: 'gemini.focusChat', execute: () => d.chat.view.reveal() },
     { id: 'gemini.exportChat', execute: (format?: unknown) => d.chat.exportChat(format === 'json' || format === 'markdown' ? format : undefined) },
     { id: 'gemini.showLog', execute: () => d.log.channel.show(true) },
+    { id: 'gemini.showCommandTerminal', execute: () => d.tools.terminal.show() },
     {
       id: 'gemini.searchHistory',
       async execute() {

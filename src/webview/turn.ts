@@ -249,7 +249,7 @@ class FunctionCallView implements StepView {
       const pre = h('pre', 'diff');
       for (const line of req.diff.split('\n')) {
         const cls = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
-        pre.appendChild(h('span', cls ? `diff-${cls}` : undefined, line + '\n'));
+        pre.appendChild(h('span', cls ? `diff-line diff-${cls}` : 'diff-line', line || ' '));
       }
       this.approval.appendChild(pre);
     }

@@ -297,6 +297,15 @@ export class ChatSession {
     await this.running?.done;
   }
 
+  /** The turn's tool changes were undone: no undo is offered any more. */
+  markUndone(turnId: string): TurnRecord | undefined {
+    const turn = this.data?.turns.find((t) => t.id === turnId);
+    if (!turn || !this.journal) return undefined;
+    turn.undo = { available: false, files: turn.undo?.files ?? 0 };
+    this.journal.append({ r: 'undo', t: turnId, available: false, files: turn.undo.files });
+    return turn;
+  }
+
   /** Remove the last turn (journaled) and return it. */
   private dropLast(): TurnRecord | undefined {
     if (!this.data || !this.journal || this.running) return undefined;

@@ -156,6 +156,8 @@ export class ChatController implements vscode.Disposable {
       case 'undoTurn': {
         if (!this.tools) return;
         const text = await this.tools.undoTurn(msg.turnId);
+        const turn = this.session.markUndone(msg.turnId);
+        if (turn) this.view.turnEnded(turn);
         this.view.post({ type: 'toast', text, kind: 'info' });
         return;
       }

@@ -1,0 +1,141 @@
+/**
+ * The interfaces core asks of its host. VS Code implements them in src/vscode/adapters; unit
+ * tests implement them with small in-memory fakes. Nothing here imports `vscode`.
+ */
+import type { ApprovalRequest, ToolActivity } from '../shared/protocol';
+
+/** A file as the user sees it: the open editor's buffer when there is one. */
+export interface LiveDocument {
+  text: string;
+  /** Editor version (0 for a file that is not open). Writes are checked against it. */
+  version: number;
+  /** The editor has unsaved changes. */
+  dirty: boolean;
+  open: boolean;
+  /** The file is not text (its `text` is empty). */
+  binary?: boolean;
+}
+
+export class VersionConflictError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} changed while the edit was waiting (it was edited or reloaded). Read it again and redo the edit.`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+export interface DocumentsPort {
+  /** The live text of a file, or undefined if it does not exist. Throws for directories. */
+  read(absPath: string): Promise<LiveDocument | undefined>;
+  /**
+   * Replace a file's text through the editor layer (one undoable WorkspaceEdit), refusing if its
+   * version moved past `expectedVersion`. Saves unless the editor had unsaved changes before.
+   */
+  write(absPath: string, text: string, expectedVersion: number): Promise<{ saved: boolean }>;
+  create(absPath: string, text: string): Promise<void>;
+  delete(absPath: string): Promise<void>;
+}
+
+export interface DiagnosticInfo {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  source?: string;
+  code?: string;
+}
+
+export interface SymbolInfo {
+  name: string;
+  kind: string;
+  path: string;
+  line: number;
+  endLine?: number;
+  container?: string;
+  children?: SymbolInfo[];
+}
+
+export interface LocationInfo {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The text of the first line of the range. */
+  preview?: string;
+}
+
+export interface EditorInfo {
+  path: string;
+  languageId: string;
+  dirty: boolean;
+  active: boolean;
+  selection?: { startLine: number; startColumn: number; endLine: number; endColumn: number; text: string };
+}
+
+export interface LanguagePort {
+  diagnostics(absPath?: string): Promise<DiagnosticInfo[]>;
+  openEditors(): Promise<EditorInfo[]>;
+  documentSymbols(absPath: string): Promise<SymbolInfo[]>;
+  workspaceSymbols(query: string): Promise<SymbolInfo[]>;
+  definition(absPath: string, line: number, column: number): Promise<LocationInfo[]>;
+  references(absPath: string, line: number, column: number): Promise<LocationInfo[]>;
+}
+
+export interface GitChange {
+  path: string;
+  status: string;
+  staged: boolean;
+}
+
+export interface GitPort {
+  /** Undefined when git (or the built-in git extension) is not available. */
+  available(): Promise<boolean>;
+  status(): Promise<Array<{ root: string; branch?: string; changes: GitChange[] }>>;
+  diff(options: { absPath?: string; staged?: boolean }): Promise<string>;
+}
+
+/** The user's answer to an approval request. */
+export type ApprovalDecision = 'accept' | 'reject' | 'acceptAll';
+
+export interface ApprovalPort {
+  /** Ask the user (in the chat); resolves when they answer or the signal aborts (→ 'reject'). */
+  ask(callId: string, request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+}
+
+export interface ActivityPort {
+  update(activity: ToolActivity): void;
+  output(callId: string, text: string): void;
+}
+
+export interface CommandResult {
+  exitCode: number | null;
+  signal: string | null;
+  output: string;
+  truncated: boolean;
+  timedOut: boolean;
+  killed: boolean;
+  durationMs: number;
+}
+
+export interface ProcessPort {
+  run(commandLine: string, options: { cwd: string; timeoutMs: number; maxOutputBytes: number; signal: AbortSignal; onOutput(text: string): void }): Promise<CommandResult>;
+}
+
+/** A terminal the user can open that mirrors command output (optional). */
+export interface TerminalMirror {
+  start(commandLine: string, cwd: string): { write(text: string): void; end(result: CommandResult): void };
+}
+
+export interface SearchPort {
+  /** ripgrep-backed file listing that respects .gitignore and the user's excludes. */
+  files(roots: string[], glob: string | undefined, max: number, signal: AbortSignal): Promise<{ files: string[]; truncated: boolean }>;
+  text(
+    roots: string[],
+    query: string,
+    options: { regex: boolean; caseSensitive: boolean; glob?: string; maxResults: number },
+    signal: AbortSignal,
+  ): Promise<{ matches: Array<{ path: string; line: number; text: string }>; total: number; truncated: boolean }>;
+}

@@ -1,0 +1,146 @@
+/**
+ * The tool registry and the per-turn runner: declarations for the request, argument
+ * validation, the approval flow, activity reporting for the chat, and undo snapshots.
+ */
+import type { ToolActivity } from '../../shared/protocol';
+import type { ToolCall, ToolOutcome, ToolRunner } from '../conversation/engine';
+import type { FunctionTool } from '../protocol/types';
+import type { ActivityPort, ApprovalPort, DocumentsPort, GitPort, LanguagePort, ProcessPort, SearchPort, TerminalMirror } from '../ports';
+import { TurnApprovals } from './approvals';
+import { createFile } from './defs/create_file';
+import { deleteFile } from './defs/delete_file';
+import { documentSymbols } from './defs/document_symbols';
+import { editFile } from './defs/edit_file';
+import { findDefinition } from './defs/find_definition';
+import { findFiles } from './defs/find_files';
+import { findReferences } from './defs/find_references';
+import { getDiagnostics } from './defs/get_diagnostics';
+import { getOpenEditors } from './defs/get_open_editors';
+import { gitDiff } from './defs/git_diff';
+import { gitStatus } from './defs/git_status';
+import { listDirectory } from './defs/list_directory';
+import { readFile } from './defs/read_file';
+import { runCommand } from './defs/run_command';
+import { searchText } from './defs/search_text';
+import { workspaceSymbols } from './defs/workspace_symbols';
+import { PathError, type PathResolver } from './paths';
+import { ToolError, declaration, validateArgs, type ToolContext, type ToolDefinition, type ToolSettings } from './types';
+import { UndoRecorder } from './undo';
+
+export const ALL_TOOLS: Array<ToolDefinition<never>> = [
+  readFile, listDirectory, findFiles, searchText,
+  getDiagnostics, getOpenEditors, documentSymbols, workspaceSymbols, findDefinition, findReferences,
+  gitStatus, gitDiff,
+  editFile, createFile, deleteFile,
+  runCommand,
+] as Array<ToolDefinition<never>>;
+
+export function toolDeclarations(tools = ALL_TOOLS): FunctionTool[] {
+  return tools.map((t) => declaration(t));
+}
+
+export interface ToolEnvironment {
+  paths: PathResolver;
+  docs: DocumentsPort;
+  language: LanguagePort;
+  git: GitPort;
+  search: SearchPort;
+  process: ProcessPort;
+  terminal?: TerminalMirror;
+  approvals: ApprovalPort;
+  activity: ActivityPort;
+  settings: ToolSettings;
+}
+
+function firstLine(s: string): string {
+  const l = s.split('\n')[0] ?? '';
+  return l.length > 200 ? l.slice(0, 200) + '…' : l;
+}
+
+/** One turn's tool runner (approvals "for this turn" and undo live here). */
+export class WorkspaceToolRunner implements ToolRunner {
+  readonly undo = new UndoRecorder();
+  private readonly approvals: TurnApprovals;
+  private readonly byName: Map<string, ToolDefinition<never>>;
+
+  constructor(
+    private readonly env: ToolEnvironment,
+    readonly tools: Array<ToolDefinition<never>> = ALL_TOOLS,
+  ) {
+    this.byName = new Map(tools.map((t) => [t.name, t]));
+    // Every approval request also shows as the call's "waiting" state in the chat.
+    const port: ApprovalPort = {
+      ask: async (callId, request, signal) => {
+        this.activity({ callId, status: 'waiting', approval: request });
+        const d = await env.approvals.ask(callId, request, signal);
+        this.activity({ callId, status: d === 'reject' ? 'rejected' : 'running', approval: undefined });
+        return d;
+      },
+    };
+    this.approvals = new TurnApprovals(port, env.settings);
+  }
+
+  declarations(): FunctionTool[] {
+    return toolDeclarations(this.tools);
+  }
+
+  private names = new Map<string, string>();
+  private activity(a: Partial<ToolActivity> & { callId: string }): void {
+    this.env.activity.update({ name: this.names.get(a.callId) ?? '', status: 'running', ...a } as ToolActivity);
+  }
+
+  async run(calls: ToolCall[], ctx: { signal: AbortSignal }): Promise<ToolOutcome[]> {
+    for (const c of calls) this.names.set(c.id, c.name);
+    const outcomes: ToolOutcome[] = new Array(calls.length);
+    // Reads run together; writes and commands run one after the other, in the model's order.
+    const reads = calls.map((c, k) => [c, k] as const).filter(([c]) => this.byName.get(c.name)?.kind === 'read');
+    const rest = calls.map((c, k) => [c, k] as const).filter(([c]) => this.byName.get(c.name)?.kind !== 'read');
+    await Promise.all(reads.map(async ([c, k]) => (outcomes[k] = await this.runOne(c, ctx.signal))));
+    for (const [c, k] of rest) outcomes[k] = await this.runOne(c, ctx.signal);
+    return outcomes;
+  }
+
+  private async runOne(call: ToolCall, signal: AbortSignal): Promise<ToolOutcome> {
+    const started = Date.now();
+    const tool = this.byName.get(call.name);
+    const fail = (message: string, status: 'failed' | 'rejected' = 'failed'): ToolOutcome => {
+      this.activity({ callId: call.id, status, result: message, durationMs: Date.now() - started });
+      return { result: message, isError: true };
+    };
+    if (!tool) return fail(`There is no tool named "${call.name}". Available tools: ${[...this.byName.keys()].join(', ')}.`);
+    if (call.argumentError) return fail(`${call.argumentError} Call ${call.name} again with valid JSON arguments.`);
+    const invalid = validateArgs(tool.parameters, call.arguments);
+    if (invalid) return fail(`Invalid arguments for ${call.name}: ${invalid}`);
+    if (signal.aborted) return fail('Stopped before it ran.');
+    this.activity({ callId: call.id, status: 'running' });
+    let rejected = false;
+    const toolCtx: ToolContext = {
+      callId: call.id,
+      paths: this.env.paths,
+      docs: this.env.docs,
+      language: this.env.language,
+      git: this.env.git,
+      search: this.env.search,
+      process: this.env.process,
+      terminal: this.env.terminal,
+      approvals: {
+        read: (...a: Parameters<TurnApprovals['read']>) => this.approvals.read(...a).then((g) => ((rejected = !g.run), g)),
+        write: (...a: Parameters<TurnApprovals['write']>) => this.approvals.write(...a).then((g) => ((rejected = !g.run), g)),
+        command: (...a: Parameters<TurnApprovals['command']>) => this.approvals.command(...a).then((g) => ((rejected = !g.run), g)),
+      } as TurnApprovals,
+      undo: this.undo,
+      settings: this.env.settings,
+      signal,
+      output: (text) => this.env.activity.output(call.id, text),
+      note: (reason) => this.activity({ callId: call.id, status: 'running', reason }),
+    };
+    try {
+      const r = await tool.run(call.arguments as never, toolCtx);
+      this.activity({ callId: call.id, status: r.isError ? 'failed' : 'done', result: r.summary ?? firstLine(r.text), durationMs: Date.now() - started });
+      return { result: [{ type: 'text', text: r.text }], isError: r.isError === true };
+    } catch (err) {
+      if (err instanceof ToolError || err instanceof PathError) return fail(err.message, rejected ? 'rejected' : 'failed');
+      return fail(`${call.name} failed unexpectedly: ${(err as Error).message ?? String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Workspace tools in the chat: one runner per turn, approvals answered in the chat, activity
+ * shown on each call, "Undo changes of this turn", and everything off in Restricted Mode.
+ */
+import * as vscode from 'vscode';
+import type { ApprovalDecision } from '../core/ports';
+import { PathResolver } from '../core/tools/paths';
+import { ChildProcessRunner } from '../core/tools/process';
+import { WorkspaceToolRunner, toolDeclarations } from '../core/tools/registry';
+import { RipgrepSearch } from '../core/tools/ripgrep';
+import { DEFAULT_COMMAND_POLICY } from '../core/tools/shell';
+import type { ToolSettings } from '../core/tools/types';
+import { restoreSnapshots, type Snapshot } from '../core/tools/undo';
+import type { TurnTools } from '../core/conversation/session';
+import type { ChatView } from './chat/chatView';
+import type { ToolsProvider } from './chat/controller';
+import { setting, userSetting } from './config';
+import { CommandTerminal, VsDocuments, VsGit, VsLanguage, excludeGlobs, ripgrepPath } from './adapters';
+import type { Log } from './log';
+
+/** Settings that decide what runs without asking: read from user settings only, never a workspace. */
+export function toolSettings(): ToolSettings {
+  return {
+    autoApproveEdits: userSetting('tools.autoApproveEdits', false),
+    commandPolicy: {
+      allow: userSetting('tools.commands.allow', DEFAULT_COMMAND_POLICY.allow),
+      ask: userSetting('tools.commands.ask', DEFAULT_COMMAND_POLICY.ask),
+      deny: userSetting('tools.commands.deny', DEFAULT_COMMAND_POLICY.deny),
+    },
+    commandTimeoutMs: Math.max(1, userSetting('tools.commandTimeoutSeconds', 120)) * 1000,
+    maxCommandOutputBytes: Math.max(4, setting('tools.maxCommandOutputKB', 64)) * 1024,
+    maxReadBytes: 200_000,
+    maxReadLines: 2000,
+  };
+}
+
+export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
+  private readonly pending = new Map<string, (d: ApprovalDecision) => void>();
+  private readonly undo = new Map<string, Snapshot[]>();
+  private readonly docs = new VsDocuments();
+  private readonly language = new VsLanguage();
+  private readonly git = new VsGit();
+  private readonly process = new ChildProcessRunner();
+  readonly terminal = new CommandTerminal();
+  private readonly paths = new PathResolver(() => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })));
+  private search: RipgrepSearch | undefined;
+
+  constructor(private readonly log: Log) {}
+
+  enabled(): { enabled: boolean; reason?: string } {
+    if (!vscode.workspace.isTrusted) return { enabled: false, reason: 'Restricted Mode: workspace tools (read, edit, run) are off in this untrusted workspace. Chat and explanations still work.' };
+    if (!setting('tools.enabled', true)) return { enabled: false, reason: 'Workspace tools are turned off (setting “gemini.tools.enabled”).' };
+    if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file')) return { enabled: false, reason: 'Open a folder to let Gemini use workspace tools.' };
+    return { enabled: true };
+  }
+
+  forTurn(turnId: string, view: ChatView): TurnTools {
+    if (!this.enabled().enabled) return { declarations: [], runner: undefined };
+    this.search ??= new RipgrepSearch(ripgrepPath(), excludeGlobs);
+    const runner = new WorkspaceToolRunner({
+      paths: this.paths,
+      docs: this.docs,
+      language: this.language,
+      git: this.git,
+      search: this.search,
+      process: this.process,
+      terminal: this.terminal,
+      settings: toolSettings(),
+      activity: {
+        update: (a) => view.tool(turnId, a),
+        output: (callId, text) => view.toolOutput(turnId, callId, text),
+      },
+      approvals: {
+        ask: (_callId, request, signal) =>
+          new Promise<ApprovalDecision>((resolve) => {
+            const done = (d: ApprovalDecision) => {
+              this.pending.delete(request.requestId);
+              signal.removeEventListener('abort', onAbort);
+              resolve(d);
+            };
+            const onAbort = () => done('reject');
+            if (signal.aborted) return done('reject');
+            signal.addEventListener('abort', onAbort, { once: true });
+            this.pending.set(request.requestId, done);
+            void view.reveal(false);
+          }),
+      },
+    });
+    return {
+      declarations: toolDeclarations(runner.tools),
+      runner,
+      finish: () => {
+        if (!runner.undo.files) return undefined;
+        this.undo.set(turnId, runner.undo.toJSON());
+        return { available: true, files: runner.undo.files };
+      },
+    };
+  }
+
+  handleApproval(requestId: string, decision: 'accept' | 'reject' | 'acceptAll'): void {
+    this.pending.get(requestId)?.(decision);
+  }
+
+  async undoTurn(turnId: string): Promise<string> {
+    const snaps = this.undo.get(turnId);
+    if (!snaps) return 'There is nothing to undo for that turn (or it was already undone, or the window was reloaded since).';
+    const { restored, failed } = await restoreSnapshots(snaps, this.docs);
+    this.undo.delete(turnId);
+    this.log.info(`Undo of turn ${turnId}: restored ${restored.length} file(s)${failed.length ? `, failed: ${failed.join('; ')}` : ''}.`);
+    if (failed.length) return `Restored ${restored.length} file(s); could not restore: ${failed.join('; ')}`;
+    return `Restored ${restored.length} file(s): ${restored.join(', ')}.`;
+  }
+
+  dispose(): void {
+    for (const resolve of this.pending.values()) resolve('reject');
+    this.terminal.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+/** Restricted Mode (untrusted workspace): chat works, every workspace tool is off, and the panel says why. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, WorkbenchPage, type Workbench } from './harness';
+import { functionCall, text } from '../fake-api/scenario';
+
+let wb: Workbench;
+let browser: Browser;
+
+before(async () => {
+  wb = await launch({ trust: false, files: { 'secret.txt': 'TOP-SECRET-CONTENT\n' } });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+test('in Restricted Mode chat works, no tool is offered or run, and the reason is visible', async () => {
+  const p = await WorkbenchPage.open(browser, wb);
+  const chat = await p.openChat();
+  const banner = chat.locator('#banner');
+  await banner.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await banner.innerText(), /Restricted Mode: workspace tools \(read, edit, run\) are off/);
+  // A plain answer works.
+  wb.fake.setScenario({ replies: [{ steps: [text('Chat works in Restricted Mode.')] }] });
+  await sendChat(chat, 'hello');
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Chat works'));
+  const body = wb.fake.creates()[0]!.body as { tools?: Array<{ type: string }> };
+  assert.ok(!(body.tools ?? []).some((t) => t.type === 'function'), 'no function tools are declared');
+  // Even if the model calls a tool, nothing runs.
+  wb.fake.setScenario({ replies: [{ steps: [functionCall('read_file', { path: 'secret.txt' }, 'fc_r')] }, { steps: [text('No tools here.')] }] });
+  await sendChat(chat, 'read secret.txt');
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('No tools here.'));
+  const input = (wb.fake.creates()[2]!.body as { input: Array<{ type: string; result: unknown; is_error?: boolean }> }).input;
+  const r = input.find((s) => s.type === 'function_result')!;
+  assert.equal(r.is_error, true);
+  assert.match(String(r.result), /No tool named "read_file" is available/);
+  assert.doesNotMatch(JSON.stringify(wb.fake.requests.map((x) => x.body)), /TOP-SECRET-CONTENT/);
+});

@@ -1,0 +1,136 @@
+/** Workspace tools driven by the model through the fake API, in the real workbench. */
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Frame } from 'playwright-core';
+import { launch, launchBrowser, lastAnswerText, readWorkspaceFile, sampleUntil, sendChat, WorkbenchPage, type Workbench } from './harness';
+import { functionCall, text, type Json, type Reply } from '../fake-api/scenario';
+
+const APP = 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n';
+let wb: Workbench;
+let browser: Browser;
+let p: WorkbenchPage;
+let chat: Frame;
+
+before(async () => {
+  wb = await launch({ files: { 'src/app.ts': APP, 'README.md': '# Tools demo\n\nThe secret word is **pineapple**.\n' } });
+  browser = await launchBrowser();
+  p = await WorkbenchPage.open(browser, wb);
+  chat = await p.openChat();
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+beforeEach(async () => {
+  wb.fake.reset();
+  await chat.locator('#new-chat').click();
+  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);
+});
+
+function callReply(name: string, args: Json, id = `fc_${name}`): Reply {
+  return { steps: [{ type: 'thought', signature: `sig-${id}`, summary: [{ type: 'text', text: `Calling ${name}.` }] }, functionCall(name, args, id)] };
+}
+
+/** The function_result the fake received for a call id. */
+function resultFor(callId: string): { result: Array<{ text: string }> | string; is_error?: boolean } {
+  for (const r of wb.fake.creates()) {
+    const input = (r.body as { input?: unknown }).input;
+    if (!Array.isArray(input)) continue;
+    const hit = (input as Json[]).find((s) => s.type === 'function_result' && s.call_id === callId);
+    if (hit) return hit as never;
+  }
+  throw new Error(`no function_result for ${callId}`);
+}
+const resultText = (r: { result: Array<{ text: string }> | string }) => (typeof r.result === 'string' ? r.result : r.result.map((c) => c.text).join(''));
+
+async function toolStatus(callName: string): Promise<string> {
+  return chat.locator('.tool-call', { hasText: callName }).last().locator('.tool-status').innerText();
+}
+
+test('the model reads a file and answers from it', async () => {
+  wb.fake.setScenario({ replies: [callReply('read_file', { path: 'README.md' }), { steps: [text('The secret word is pineapple.')] }] });
+  await sendChat(chat, 'What is the secret word?');
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('pineapple'), 20_000);
+  const r = resultFor('fc_read_file');
+  assert.equal(r.is_error, undefined);
+  assert.match(resultText(r), /README\.md \(3 lines\)\n1: # Tools demo\n2: \n3: The secret word is \*\*pineapple\*\*\./);
+  assert.match(await toolStatus('read_file'), /Done/);
+  const second = wb.fake.creates()[1]!.body as { previous_interaction_id?: string; tools?: Array<{ name?: string }> };
+  assert.match(String(second.previous_interaction_id), /^v1_/);
+  assert.ok(second.tools!.some((t) => t.name === 'edit_file'), 'the tools are declared');
+});
+
+test('an edit shows its diff; approved, the file changes and the result says so; undo restores it', async () => {
+  wb.fake.setScenario({
+    replies: [callReply('edit_file', { path: 'src/app.ts', edits: [{ search: '  const count: number = "three";', replace: '  const count: number = 3;' }] }), { steps: [text('Fixed the type error.')] }],
+  });
+  await sendChat(chat, 'Fix the type error in src/app.ts');
+  const approval = chat.locator('.tool-approval');
+  await approval.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await approval.locator('.diff').innerText(), /- {2}const count: number = "three";\n\+ {2}const count: number = 3;/);
+  assert.match(await toolStatus('edit_file'), /Waiting for approval/);
+  assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP, 'nothing changes before approval');
+  await approval.locator('button', { hasText: 'Accept' }).first().click();
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Fixed the type error.'), 20_000);
+  assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP.replace('"three"', '3'));
+  assert.match(resultText(resultFor('fc_edit_file')), /Applied 1 edit\(s\) to src\/app\.ts .*The file was saved\./);
+  // Undo the turn.
+  const undo = chat.locator('.undo-btn');
+  await undo.waitFor({ timeout: 10_000 });
+  assert.match(await undo.innerText(), /Undo changes of this turn \(1 file\)/);
+  await undo.click();
+  const deadline = Date.now() + 10_000;
+  while (readWorkspaceFile(wb, 'src/app.ts') !== APP && Date.now() < deadline) await p.page.waitForTimeout(100);
+  assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP);
+  await chat.locator('.undo-btn').waitFor({ state: 'detached', timeout: 5_000 });
+});
+
+test('a rejected edit leaves the file untouched and tells the model', async () => {
+  wb.fake.setScenario({ replies: [callReply('edit_file', { path: 'README.md', edits: [{ search: 'pineapple', replace: 'banana' }] }), { steps: [text('Understood, no change.')] }] });
+  await sendChat(chat, 'Change the secret word');
+  const approval = chat.locator('.tool-approval');
+  await approval.waitFor({ state: 'visible', timeout: 15_000 });
+  await approval.locator('button', { hasText: 'Reject' }).click();
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('no change'), 20_000);
+  assert.match(readWorkspaceFile(wb, 'README.md'), /pineapple/);
+  const r = resultFor('fc_edit_file');
+  assert.equal(r.is_error, true);
+  assert.match(resultText(r), /rejected this change to README\.md\. The file was not modified/);
+  assert.match(await toolStatus('edit_file'), /Rejected/);
+});
+
+test('a path outside the workspace is refused', async () => {
+  wb.fake.setScenario({ replies: [callReply('read_file', { path: '../../../../etc/passwd' }), { steps: [text('I cannot read that.')] }] });
+  await sendChat(chat, 'Read /etc/passwd');
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('cannot read'), 20_000);
+  const r = resultFor('fc_read_file');
+  assert.equal(r.is_error, true);
+  assert.match(resultText(r), /climbs out of the workspace folder/);
+  assert.doesNotMatch(resultText(r), /root:/);
+  assert.match(await toolStatus('read_file'), /Failed/);
+});
+
+test('a command runs, its output streams into the chat and the exit code returns', async () => {
+  wb.fake.setScenario({ replies: [callReply('run_command', { command: 'echo streamed-output && ls src' }), { steps: [text('The command worked.')] }] });
+  await sendChat(chat, 'Run a command');
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('worked'), 20_000);
+  const call = chat.locator('.tool-call', { hasText: 'run_command' }).last();
+  assert.match(await call.locator('.tool-output').innerText(), /streamed-output\napp\.ts/);
+  assert.match(await call.locator('.tool-reason').innerText(), /allow list/);
+  assert.match(resultText(resultFor('fc_run_command')), /^Exit code 0 after [\d.]+ s\.\nOutput:\nstreamed-output\napp\.ts/);
+});
+
+test('a command that would run forever asks first, then is stopped by its timeout', async () => {
+  wb.fake.setScenario({ replies: [callReply('run_command', { command: 'sleep 600', timeout_seconds: 2 }), { steps: [text('It timed out.')] }] });
+  await sendChat(chat, 'Wait forever');
+  const approval = chat.locator('.tool-approval');
+  await approval.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await approval.locator('.approval-command').innerText(), 'sleep 600');
+  await approval.locator('button', { hasText: 'Run' }).click();
+  const t0 = Date.now();
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('timed out'), 30_000);
+  assert.ok(Date.now() - t0 < 15_000);
+  const r = resultFor('fc_run_command');
+  assert.equal(r.is_error, true);
+  assert.match(resultText(r), /stopped after 2 s \(timeout\)/);
+});
