@@ -110,6 +110,11 @@ export function installExtension(extensionsDir, from = ROOT) {
   const target = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
+  if (from !== ROOT) {
+    // A helper extension (e.g. the integration-test runner): copy it whole.
+    cpSync(from, target, { recursive: true });
+    return target;
+  }
   for (const f of EXTENSION_FILES) {
     const src = join(from, f);
     if (existsSync(src)) cpSync(src, join(target, f), { recursive: true });

@@ -23,6 +23,8 @@ export interface LaunchOptions {
   fake?: FakeApiOptions;
   /** Extra extension folders to install beside ours. */
   extraExtensions?: string[];
+  /** Extra environment for code-server and its extension host. */
+  env?: Record<string, string>;
 }
 
 export interface Workbench {
@@ -69,7 +71,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<Workbench> {
     userDataDir,
     extensionsDir,
     trust: opts.trust,
-    env: envKey ? { GEMINI_API_KEY: E2E_KEY } : { GEMINI_API_KEY: '' },
+    env: { ...(envKey ? { GEMINI_API_KEY: E2E_KEY } : { GEMINI_API_KEY: '' }), ...opts.env },
   });
   return {
     url: server.url,
