@@ -59,9 +59,10 @@ test('reopen from history: search finds prompts and answers; the conversation co
   await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);
   await p.command('Gemini: Search Chat History');
   await p.page.locator('.quick-input-widget input').fill('Sentence 42');
-  const row = p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tell me a long story' }).first();
+  // The excerpt around the match in the answer shows under the title.
+  const row = p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Sentence 42' }).first();
   await row.waitFor({ timeout: 10_000 });
-  assert.match(await row.innerText(), /Sentence 42/);
+  assert.match(await row.innerText(), /Tell me a long story/);
   await row.click();
   await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === LONG, 10_000);
   assert.match(await chat.locator('.turn .user-text').first().innerText(), /Tell me a long story/);
