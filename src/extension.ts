@@ -1,5 +1,6 @@
 /** Activation: build the services and register them. Nothing else happens here. */
 import * as vscode from 'vscode';
+import { GeminiActions } from './vscode/actions';
 import { ApiClientProvider } from './vscode/api';
 import { ChatController } from './vscode/chat/controller';
 import { chatCommands, register } from './vscode/commands';
@@ -17,9 +18,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatController(context, api, keys, log);
   const tools = new WorkspaceTools(log);
   chat.tools = tools;
+  const actions = new GeminiActions(context, chat, api, log);
   const history = new HistoryTree(chat.store, () => chat.session.conversationId);
-  context.subscriptions.push(log, keys, api, chat, tools, history, vscode.window.registerTreeDataProvider('gemini.history', history));
-  register(context, chatCommands({ chat, tools, keys, api, log, history }));
+  context.subscriptions.push(log, keys, api, chat, tools, actions, history, vscode.window.registerTreeDataProvider('gemini.history', history));
+  register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands()]);
   context.subscriptions.push(
     chat.onDidChangeConversations(() => history.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -1,21 +1,23 @@
-import { launch, launchBrowser, WorkbenchPage, sendChat, lastAnswerText, sampleUntil, extensionHostLog } from './harness';
-import { textReply } from '../fake-api/library';
+import { launch, launchBrowser, WorkbenchPage, extensionHostLog } from './harness';
+import { text } from '../fake-api/scenario';
 (async () => {
-  const wb = await launch();
+  const wb = await launch({ git: true, files: { 'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n' } });
   const browser = await launchBrowser();
   try {
     const p = await WorkbenchPage.open(browser, wb);
-    let chat = await p.openChat();
-    const LONG = Array.from({ length: 60 }, (_, k) => `Sentence ${k + 1}.`).join(' ');
-    wb.fake.setScenario({ replies: [{ ...textReply(LONG), delayMs: 40, textChunk: 12 }] });
-    await sendChat(chat, 'Tell me a long story');
-    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 100);
-    await p.reload();
-    chat = await p.openChat();
-    await p.page.waitForTimeout(4000);
-    console.log('text', (await lastAnswerText(chat)).length, LONG.length, await chat.evaluate(() => document.querySelector('.turn-footer')?.textContent));
-    console.log(wb.fake.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`));
-    console.log(extensionHostLog(wb).split('\n').filter((l) => /started|gemini|Gemini|rror/.test(l)).join('\n'));
+    await p.openFile('src/math.ts');
+    wb.fake.setScenario({ replies: [{ steps: [text('{"findings": [{"file": "src/math.ts", "start_line": 6, "end_line": 6, "severity": "warn')] }] });
+    await p.command('Gemini: Review Current File');
+    await p.waitForNotification(/not valid JSON/);
+    console.log('first ok', wb.fake.requests.length);
+    wb.fake.setScenario({ replies: [{ steps: [text('{"findings": [{"file": "src/math.ts", "start_line": "six", "end_line": 6, "severity": "warning", "message": "x"}]}')] }] });
+    await p.command('Gemini: Review Current File');
+    for (let i = 0; i < 10; i++) {
+      await p.page.waitForTimeout(500);
+      console.log(i, wb.fake.requests.length, await p.notifications());
+    }
+    await p.snap('second');
+    console.log(extensionHostLog(wb).split('\n').filter((l) => /Gemini\.log|eview|interactions/.test(l)).join('\n'));
   } finally {
     await browser.close();
     await wb.stop();

@@ -127,6 +127,15 @@ export class WorkbenchPage {
     return new WorkbenchPage(page, wb, ctx);
   }
 
+  /** Save a screenshot under .e2e-artifacts/ (for failures); returns its path. */
+  async snap(name: string): Promise<string> {
+    const dir = join(process.cwd(), '.e2e-artifacts');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${Date.now()}-${name}.png`);
+    await this.page.screenshot({ path: file }).catch(() => undefined);
+    return file;
+  }
+
   async reload(): Promise<void> {
     await this.page.reload();
     await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
@@ -242,14 +251,32 @@ export class WorkbenchPage {
     return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
   }
 
+  /** Messages in the notification center (every notification, also those whose toast was not shown). */
+  async notificationCenter(): Promise<string[]> {
+    await this.command('Notifications: Show Notifications');
+    const list = this.page.locator('.notifications-center .notification-list-item-message');
+    await this.page.waitForTimeout(200);
+    const texts = await list.allInnerTexts();
+    await this.command('Notifications: Hide Notifications').catch(() => undefined);
+    return texts;
+  }
+
   async waitForNotification(re: RegExp, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
+    let checkedCenter = 0;
     while (Date.now() < deadline) {
       const hit = (await this.notifications()).find((t) => re.test(t));
       if (hit) return hit;
+      // VS Code holds back new toasts in some states (e.g. while one is hovered): look in the center too.
+      if (Date.now() - checkedCenter > 3000) {
+        checkedCenter = Date.now();
+        const inCenter = (await this.notificationCenter()).find((t) => re.test(t));
+        if (inCenter) return inCenter;
+      }
       await this.page.waitForTimeout(200);
     }
-    throw new Error(`no notification matching ${re}; saw: ${(await this.notifications()).join(' | ')}`);
+    const shot = await this.snap('notification');
+    throw new Error(`no notification matching ${re}; saw: ${(await this.notifications()).join(' | ')} (screenshot: ${shot})`);
   }
 
   /** Click a button on a notification toast. */
@@ -261,13 +288,23 @@ export class WorkbenchPage {
 
   /** Open a workspace file in an editor via Quick Open. */
   async openFile(rel: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
+    // Quick Open (through the palette, which works wherever the focus is, webviews included).
+    await this.command('Go to File...');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(rel);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: rel.split('/').pop()! }).first().waitFor({ timeout: 15_000 });
-    await input.press('Enter');
-    await this.page.locator(`.tab[aria-label*="${rel.split('/').pop()}"]`).first().waitFor({ timeout: 15_000 });
+    const name = rel.split('/').pop()!;
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await this.page.waitForTimeout(300); // let the result list settle
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+    try {
+      await this.page.locator(`.tab.active[aria-label*="${rel.split('/').pop()}"]`).first().waitFor({ timeout: 15_000 });
+    } catch (err) {
+      const shot = await this.snap('open-file');
+      throw new Error(`${(err as Error).message} (screenshot: ${shot})`);
+    }
+    await this.page.waitForTimeout(200);
   }
 
   /** The text of the active editor (via the DOM view lines; fine for small files). */

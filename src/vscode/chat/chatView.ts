@@ -20,6 +20,8 @@ export interface ChatViewDeps {
   draft(): string;
   /** The webview (re)connected and has the conversation. */
   onReady?(): void;
+  /** The view is being created (load what it shows, lazily). */
+  onResolve?(): void;
 }
 
 export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode.Disposable {
@@ -41,6 +43,7 @@ export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.deps.onResolve?.();
     this.view = view;
     this.ready = false;
     const root = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');

@@ -56,6 +56,7 @@ export class ChatController implements vscode.Disposable {
       onMessage: (m) => this.onMessage(m),
       draft: () => context.workspaceState.get<string>(DRAFT_KEY, ''),
       onReady: () => this.resumeIfInterrupted(),
+      onResolve: () => this.restoreActive(),
     });
     // Forward to the view, and tell listeners (the history view) when conversations change.
     const view = this.view;
@@ -92,7 +93,14 @@ export class ChatController implements vscode.Disposable {
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.view.refreshState()),
     );
-    const active = context.workspaceState.get<string>(ACTIVE_KEY);
+  }
+
+  private restored = false;
+  /** Reopen the conversation this window had open (once, when the chat view is first shown). */
+  private restoreActive(): void {
+    if (this.restored || this.session.data) return;
+    this.restored = true;
+    const active = this.context.workspaceState.get<string>(ACTIVE_KEY);
     if (active && this.store.exists(active)) this.session.open(active);
   }
 
@@ -172,6 +180,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
   async send(text: string, extra: Content[] = []): Promise<void> {
+    this.restoreActive();
     if (this.session.busy) {
       this.view.post({ type: 'toast', text: 'Gemini is still answering. Stop it first or wait.', kind: 'info' });
       return;

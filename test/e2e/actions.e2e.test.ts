@@ -1,0 +1,209 @@
+/** Code actions and commands from anywhere in the editor, in the real workbench. */
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame } from 'playwright-core';
+import { launch, launchBrowser, lastAnswerText, readWorkspaceFile, sampleUntil, WorkbenchPage, type Workbench } from './harness';
+import { DEMO_PNG } from '../fake-api/library';
+import { functionCall, text, type Json } from '../fake-api/scenario';
+
+const APP = 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n';
+const MATH = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport function div(a: number, b: number): number {\n  return a / b;\n}\n';
+let wb: Workbench;
+let browser: Browser;
+let p: WorkbenchPage;
+
+before(async () => {
+  wb = await launch({
+    git: true,
+    files: { 'src/app.ts': APP, 'src/math.ts': MATH, 'tsconfig.json': '{ "compilerOptions": { "strict": true, "noEmit": true, "target": "ES2022" }, "include": ["src"] }\n', 'README.md': '# Actions\n' },
+  });
+  browser = await launchBrowser();
+  p = await WorkbenchPage.open(browser, wb);
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+beforeEach(() => wb.fake.reset());
+
+async function select(path: string, fromLine: number, lines: number): Promise<void> {
+  await p.openFile(path);
+  await p.page.locator('.editor-instance .view-lines').first().click();
+  await p.page.keyboard.press('Control+Home');
+  for (let k = 1; k < fromLine; k++) await p.page.keyboard.press('ArrowDown');
+  await p.page.keyboard.press('Home');
+  for (let k = 0; k < lines; k++) await p.page.keyboard.press('Shift+ArrowDown');
+}
+
+async function pickCodeAction(title: string, via: 'lightbulb' | 'keyboard'): Promise<void> {
+  if (via === 'lightbulb') {
+    const bulb = p.page.locator('.lightBulbWidget').first();
+    await bulb.waitFor({ state: 'visible', timeout: 20_000 });
+    await bulb.click();
+  } else await p.page.keyboard.press('Control+.');
+  const item = p.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+  await item.waitFor({ state: 'visible', timeout: 20_000 });
+  await item.click();
+}
+
+function inputText(body: unknown): string {
+  const input = (body as { input: unknown }).input;
+  return JSON.stringify(input);
+}
+
+test('the lightbulb on a selection offers "Explain with Gemini"; the explanation streams into the chat with the right context', async () => {
+  wb.fake.setScenario({ replies: [{ steps: [text('`div` divides `a` by `b`; note that b = 0 gives Infinity.')], delayMs: 30, textChunk: 6 }] });
+  await select('src/math.ts', 5, 3);
+  await pickCodeAction('Explain with Gemini', 'lightbulb');
+  const chat = (await p.findChatFrame(20_000)) as Frame;
+  assert.ok(chat, 'the chat opened');
+  const seen = await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Infinity'), 20_000);
+  assert.ok(seen.length >= 3, 'streamed progressively');
+  const sent = inputText(wb.fake.creates()[0]!.body);
+  assert.match(sent, /src\/math\.ts/);
+  assert.match(sent, /lines 5–7, typescript/);
+  assert.match(sent, /export function div\(a: number, b: number\): number/);
+  assert.match(sent, /Code just before it \(context\)/);
+  assert.match(sent, /return a \+ b;/);
+});
+
+test('"Fix with Gemini" on a TypeScript error proposes a change as a diff and applies it', async () => {
+  wb.fake.setScenario({
+    replies: [
+      { steps: [{ type: 'thought', signature: 'sig-fix', summary: [] }, functionCall('edit_file', { path: 'src/app.ts', edits: [{ search: 'const count: number = "three";', replace: 'const count: number = 3;' }] }, 'fc_fix')] },
+      { steps: [text('Changed the string "three" to the number 3.')] },
+    ],
+  });
+  await p.openFile('src/app.ts');
+  // Wait for the TypeScript error, then put the cursor on it.
+  await p.page.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
+  await p.page.locator('.editor-instance .view-lines').first().click();
+  await p.page.keyboard.press('Control+Home');
+  await p.page.keyboard.press('ArrowDown');
+  await p.page.keyboard.press('End');
+  await pickCodeAction('Fix with Gemini', 'keyboard');
+  const chat = (await p.findChatFrame(20_000)) as Frame;
+  const approval = chat.locator('.tool-approval').last();
+  await approval.waitFor({ state: 'visible', timeout: 20_000 });
+  assert.match(await approval.locator('.diff').innerText(), /\+ {2}const count: number = 3;/);
+  const sent = inputText(wb.fake.creates()[0]!.body);
+  assert.match(sent, /Fix this error in `src\/app\.ts` at line 2/);
+  assert.match(sent, /not assignable to type 'number'/);
+  await approval.locator('button', { hasText: 'Accept' }).first().click();
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('number 3'), 20_000);
+  assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP.replace('"three"', '3'));
+  writeFileSync(join(wb.workspace, 'src/app.ts'), APP);
+});
+
+const REVIEW = {
+  summary: 'One real problem.',
+  findings: [
+    { file: 'src/math.ts', start_line: 6, end_line: 6, severity: 'warning', message: 'Division by zero is not handled.', suggested_replacement: '  if (b === 0) throw new RangeError("b must not be 0");\n  return a / b;' },
+    { file: 'src/math.ts', start_line: 1, end_line: 3, severity: 'info', message: 'add could be an arrow function (taste).' },
+  ],
+};
+
+async function problemRows(): Promise<string[]> {
+  return p.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+}
+
+test('a review publishes findings with the right ranges, and the suggested fix applies', async () => {
+  wb.fake.setScenario({ replies: [{ steps: [text(JSON.stringify(REVIEW, null, 1))], textChunk: 40 }] });
+  await p.openFile('src/math.ts');
+  await p.command('Gemini: Review Current File');
+  await p.waitForNotification(/2 findings in the Problems panel/).catch((err) => {
+    throw new Error(`${(err as Error).message}\nrequests: ${JSON.stringify(wb.fake.requests.map((r) => [r.method, r.path, JSON.stringify(r.body ?? '').slice(0, 150)]))}`);
+  });
+  const body = wb.fake.creates()[0]!.body as { response_format: { mime_type: string; schema: { properties: { findings: unknown } } } };
+  assert.equal(body.response_format.mime_type, 'application/json');
+  assert.ok(body.response_format.schema.properties.findings);
+  const deadline = Date.now() + 15_000;
+  let rows = await problemRows();
+  while (!rows.some((r) => r.includes('Division by zero')) && Date.now() < deadline) rows = await problemRows();
+  const row = rows.find((r) => r.includes('Division by zero'))!;
+  assert.match(row, /Gemini Review/);
+  assert.match(row, /\[Ln 6, Col 1\]/);
+  assert.ok(rows.some((r) => /add could be an arrow function[\s\S]*\[Ln 1, Col 1\]/.test(r)));
+  // Apply the suggestion from the quick fix on line 6.
+  await p.page.locator('.editor-instance .view-lines').first().click();
+  await p.page.keyboard.press('Control+Home');
+  for (let k = 1; k < 6; k++) await p.page.keyboard.press('ArrowDown');
+  await p.page.keyboard.press('End');
+  await pickCodeAction('Apply Gemini suggestion', 'keyboard');
+  const until = Date.now() + 10_000;
+  while (!(await p.editorText()).includes('RangeError') && Date.now() < until) await p.page.waitForTimeout(100);
+  assert.match(await p.editorText(), /if \(b === 0\) throw new RangeError\("b must not be 0"\);\n {2}return a \/ b;/);
+  await p.page.keyboard.press('Control+S');
+  await p.command('Gemini: Clear Review Findings');
+  writeFileSync(join(wb.workspace, 'src/math.ts'), MATH);
+});
+
+test('malformed structured output shows an error and publishes nothing', async () => {
+  wb.fake.setScenario({ replies: [{ steps: [text('{"findings": [{"file": "src/math.ts", "start_line": 6, "end_line": 6, "severity": "warn')] }] });
+  await p.openFile('src/math.ts');
+  await p.command('Gemini: Review Current File');
+  await p.waitForNotification(/not valid JSON \(it looks truncated\).*No findings were published/);
+  assert.ok(!(await problemRows()).some((r) => r.includes('Gemini Review')));
+  wb.fake.setScenario({ replies: [{ steps: [text('{"findings": [{"file": "src/math.ts", "start_line": "six", "end_line": 6, "severity": "warning", "message": "x"}]}')] }] });
+  await p.command('Gemini: Review Current File');
+  await p.waitForNotification(/did not match the expected format: "start_line" must be an integer/);
+  assert.ok(!(await problemRows()).some((r) => r.includes('Gemini Review')));
+});
+
+test('Review Changes reviews the uncommitted diff', async () => {
+  writeFileSync(join(wb.workspace, 'src/math.ts'), MATH.replace('return a + b;', 'return a - b;'));
+  wb.fake.setScenario({ replies: [{ steps: [text(JSON.stringify({ findings: [{ file: 'src/math.ts', start_line: 2, end_line: 2, severity: 'error', message: 'add subtracts.', suggested_replacement: '  return a + b;' }] }))] }] });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await p.command('Gemini: Review Changes');
+    try {
+      await p.waitForNotification(/1 finding in the Problems panel/, 5_000);
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err; // git may not have seen the change yet
+    }
+  }
+  assert.match(inputText(wb.fake.creates().pop()!.body), /-  return a \+ b;\\n\+  return a - b;/);
+  await p.command('Gemini: Clear Review Findings');
+  writeFileSync(join(wb.workspace, 'src/math.ts'), MATH);
+});
+
+test('Generate Image: the prompt goes to the image model; the result is shown and saved where the user picks', async () => {
+  wb.fake.setScenario({ replies: [{ steps: [{ type: 'model_output', content: [{ type: 'image', mime_type: 'image/png', data: DEMO_PNG }] }] }] });
+  await p.command('Gemini: Generate Image');
+  await p.answerQuickInput('a blue and white checkerboard');
+  const target = join(wb.workspace, 'board.png');
+  await p.saveAs(target);
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
+  if (!existsSync(target)) throw new Error(`not saved (screenshot: ${await p.snap('image')})`);
+  assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
+  const body = wb.fake.creates()[0]!.body as { model: string; input: Json[] };
+  assert.equal(body.model, 'gemini-3.1-flash-image');
+  assert.deepEqual(body.input, [{ type: 'text', text: 'a blue and white checkerboard' }]);
+});
+
+test('the commit message for the staged changes streams into the Source Control input, and nothing is committed', async () => {
+  writeFileSync(join(wb.workspace, 'README.md'), '# Actions\n\nNow with a usage section.\n');
+  execFileSync('git', ['add', 'README.md'], { cwd: wb.workspace });
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: wb.workspace, encoding: 'utf8' });
+  wb.fake.setScenario({ replies: [{ steps: [text('Document usage in the README\n\nAdd a short usage section.')], delayMs: 20, textChunk: 5 }] });
+  await p.page.keyboard.press('Control+Shift+G');
+  const button = p.page.locator('.scm-view, .part.sidebar').locator('[aria-label="Generate Commit Message"], .action-label[aria-label*="Generate Commit Message"]').first();
+  await button.waitFor({ state: 'visible', timeout: 20_000 });
+  await button.click();
+  const input = p.page.locator('.scm-editor .view-lines').first();
+  const deadline = Date.now() + 20_000;
+  let value = '';
+  while (Date.now() < deadline) {
+    value = (await input.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+    if (value.includes('Add a short usage section.')) break;
+    await p.page.waitForTimeout(100);
+  }
+  assert.match(value, /Document usage in the README\s+Add a short usage section\./);
+  assert.match(inputText(wb.fake.creates()[0]!.body), /\+Now with a usage section\./);
+  assert.equal(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: wb.workspace, encoding: 'utf8' }), head, 'no commit was made');
+});
