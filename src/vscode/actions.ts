@@ -169,10 +169,16 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(a.uri));
       diag = { range: new vscode.Range(a.line, a.character, a.endLine, a.endCharacter), message: a.message, severity: a.severity, source: a.source };
     } else {
+      // From the palette: the problem under the cursor, else on its line, else the nearest one.
       const ed = vscode.window.activeTextEditor;
-      const d = ed && vscode.languages.getDiagnostics(ed.document.uri).find((x) => x.range.contains(ed.selection.active) && x.severity <= vscode.DiagnosticSeverity.Warning);
+      const all = ed ? vscode.languages.getDiagnostics(ed.document.uri).filter((x) => x.severity <= vscode.DiagnosticSeverity.Warning && x.source !== REVIEW_SOURCE) : [];
+      const at = ed?.selection.active;
+      const d =
+        (at && all.find((x) => x.range.contains(at))) ??
+        (at && all.find((x) => x.range.start.line <= at.line && x.range.end.line >= at.line)) ??
+        (at ? [...all].sort((a, b) => Math.abs(a.range.start.line - at.line) - Math.abs(b.range.start.line - at.line))[0] : undefined);
       if (!ed || !d) {
-        void vscode.window.showInformationMessage('Gemini: put the cursor on an error or warning to fix it.');
+        void vscode.window.showInformationMessage('Gemini: there is no error or warning in this file to fix.');
         return;
       }
       doc = ed.document;

@@ -166,7 +166,7 @@ test('Review Changes reviews the uncommitted diff', async () => {
       if (Date.now() > deadline) throw err; // git may not have seen the change yet
     }
   }
-  assert.match(inputText(wb.fake.creates().pop()!.body), /-  return a \+ b;\\n\+  return a - b;/);
+  assert.match(inputText(wb.fake.creates().pop()!.body), /- {2}return a \+ b;\\n\+ {2}return a - b;/);
   await p.command('Gemini: Clear Review Findings');
   writeFileSync(join(wb.workspace, 'src/math.ts'), MATH);
 });

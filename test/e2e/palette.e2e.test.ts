@@ -1,0 +1,131 @@
+/**
+ * Every command contributed in package.json is reachable from the palette and runs without an
+ * error notification, each in a state where it applies.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launch, launchBrowser, WorkbenchPage, type Workbench } from './harness';
+import { text, type Reply } from '../fake-api/scenario';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  contributes: { commands: Array<{ command: string; title: string; category: string }>; menus: { commandPalette: Array<{ command: string; when: string }> } };
+};
+const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
+
+let wb: Workbench;
+let browser: Browser;
+let p: WorkbenchPage;
+
+before(async () => {
+  wb = await launch({ git: true, files: { 'src/app.ts': 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n', 'README.md': '# Palette\n', 'tsconfig.json': '{ "compilerOptions": { "strict": true, "noEmit": true } }\n' } });
+  browser = await launchBrowser();
+  p = await WorkbenchPage.open(browser, wb);
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+async function errorCount(): Promise<number> {
+  await p.command('Notifications: Show Notifications');
+  await p.page.waitForTimeout(200);
+  const n = await p.page.locator('.notifications-center .notification-list-item .codicon-error').count();
+  const texts = await p.page.locator('.notifications-center .notification-list-item').allInnerTexts();
+  await p.command('Notifications: Hide Notifications');
+  lastErrors = texts;
+  return n;
+}
+let lastErrors: string[] = [];
+
+async function selectFirstLines(): Promise<void> {
+  await p.openFile('src/app.ts');
+  await p.page.locator('.editor-instance .view-lines').first().click();
+  await p.page.keyboard.press('Control+Home');
+  await p.page.keyboard.press('Shift+ArrowDown');
+  await p.page.keyboard.press('Shift+ArrowDown');
+}
+
+const review: Reply = { steps: [text(JSON.stringify({ findings: [{ file: 'src/app.ts', start_line: 2, end_line: 2, severity: 'error', message: 'string assigned to number' }] }))] };
+
+/** How to put the workbench in a state where each command applies, and what to answer if it asks. */
+const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[]; after?: 'escape' | 'wait' }> = {
+  'gemini.setApiKey': { after: 'escape' },
+  'gemini.clearApiKey': {},
+  'gemini.newChat': {},
+  'gemini.focusChat': {},
+  'gemini.exportChat': { after: 'escape' },
+  'gemini.showLog': {},
+  'gemini.searchHistory': { after: 'escape' },
+  'gemini.selectModel': { after: 'escape' },
+  'gemini.addSelectionToChat': { prepare: selectFirstLines },
+  'gemini.askAboutFile': { prepare: () => p.openFile('src/app.ts') },
+  'gemini.showCommandTerminal': {},
+  'gemini.explainSelection': { prepare: selectFirstLines, replies: [{ steps: [text('An explanation.')] }], after: 'wait' },
+  'gemini.fixDiagnostic': {
+    prepare: async () => {
+      await p.openFile('src/app.ts');
+      await p.page.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
+      await p.page.locator('.editor-instance .view-lines').first().click();
+      await p.page.keyboard.press('Control+Home');
+      await p.page.keyboard.press('ArrowDown');
+      await p.page.keyboard.press('End');
+    },
+    replies: [{ steps: [text('I would change "three" to 3.')] }],
+    after: 'wait',
+  },
+  'gemini.reviewFile': { prepare: () => p.openFile('src/app.ts'), replies: [review], after: 'wait' },
+  'gemini.reviewChanges': {
+    prepare: async () => {
+      writeFileSync(join(wb.workspace, 'README.md'), '# Palette\n\nchanged\n');
+      await p.page.waitForTimeout(1500);
+    },
+    replies: [{ steps: [text(JSON.stringify({ findings: [] }))] }],
+    after: 'wait',
+  },
+  'gemini.clearReview': {},
+  'gemini.generateImage': { after: 'escape' },
+  'gemini.generateCommitMessage': {
+    prepare: async () => {
+      execFileSync('git', ['add', 'README.md'], { cwd: wb.workspace });
+      await p.page.waitForTimeout(1500);
+    },
+    replies: [{ steps: [text('Update the README')] }],
+    after: 'wait',
+  },
+  'gemini.runRemoteTask': { after: 'escape' },
+};
+
+test('every contributed command runs from the palette without an error notification', async () => {
+  const commands = pkg.contributes.commands.filter((c) => !hidden.has(c.command));
+  const missingSetup = commands.filter((c) => !(c.command in setups)).map((c) => c.command);
+  assert.deepEqual(missingSetup, [], 'every palette command has a setup in this test');
+  const failures: string[] = [];
+  let errors = await errorCount();
+  for (const c of commands) {
+    const s = setups[c.command]!;
+    wb.fake.reset();
+    if (s.replies) wb.fake.setScenario({ replies: s.replies });
+    await s.prepare?.();
+    const title = `${c.category}: ${c.title}`;
+    try {
+      await p.command(title);
+    } catch (err) {
+      failures.push(`${title}: not found in the palette (${(err as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    if (s.after === 'escape') {
+      await p.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+      await p.page.keyboard.press('Escape');
+    }
+    await p.page.waitForTimeout(s.after === 'wait' ? 2500 : 800);
+    if (s.replies && wb.fake.pending() > 0) failures.push(`${title}: did not call the API`);
+    const now = await errorCount();
+    if (now > errors) failures.push(`${title}: error notification: ${lastErrors.join(' | ')}`);
+    errors = now;
+  }
+  assert.deepEqual(failures, []);
+});
