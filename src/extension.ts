@@ -1,6 +1,7 @@
 /** Activation: build the services and register them. Nothing else happens here. */
 import * as vscode from 'vscode';
 import { GeminiActions } from './vscode/actions';
+import { RemoteAgents } from './vscode/agents/agents';
 import { ApiClientProvider } from './vscode/api';
 import { ChatController } from './vscode/chat/controller';
 import { chatCommands, register } from './vscode/commands';
@@ -19,9 +20,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const tools = new WorkspaceTools(log);
   chat.tools = tools;
   const actions = new GeminiActions(context, chat, api, log);
+  const agents = new RemoteAgents(context, api, keys, log);
+  chat.runRemote = async (text) => {
+    await agents.launch(text);
+  };
   const history = new HistoryTree(chat.store, () => chat.session.conversationId);
-  context.subscriptions.push(log, keys, api, chat, tools, actions, history, vscode.window.registerTreeDataProvider('gemini.history', history));
-  register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands()]);
+  context.subscriptions.push(log, keys, api, chat, tools, actions, agents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
+  register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands()]);
   context.subscriptions.push(
     chat.onDidChangeConversations(() => history.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -119,7 +119,21 @@ export interface SettingsView {
   mode: 'stateful' | 'stateless';
 }
 
+/** A remote agent run shown in a chat tab. */
+export interface RunInfoView {
+  agent: string;
+  status: string;
+  environmentId?: string;
+  tokens?: number;
+  error?: string;
+  canCancel: boolean;
+  canReview: boolean;
+}
+
 export interface PanelState {
+  /** The sidebar chat, or a remote agent run in an editor tab. */
+  kind?: 'chat' | 'run';
+  run?: RunInfoView;
   hasKey: boolean;
   /** Why the key screen is shown (e.g. the API rejected the key). */
   keyMessage?: string;
@@ -173,7 +187,8 @@ export type WebviewMessage =
   | { type: 'undoTurn'; turnId: string }
   | { type: 'runRemote'; text: string }
   | { type: 'showHistory' }
-  | { type: 'resume'; turnId: string };
+  | { type: 'resume'; turnId: string }
+  | { type: 'runAction'; action: 'cancel' | 'review' };
 
 // ------------------------------------------------------------------ validation
 
@@ -235,6 +250,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return str(m, 'requestId', 100) && oneOf(m, 'decision', ['accept', 'reject', 'acceptAll'] as const)
         ? { type: 'approval', requestId: m.requestId as string, decision: m.decision as 'accept' | 'reject' | 'acceptAll' }
         : undefined;
+    case 'runAction':
+      return oneOf(m, 'action', ['cancel', 'review'] as const) ? { type: 'runAction', action: m.action as 'cancel' | 'review' } : undefined;
     case 'undoTurn':
     case 'resume':
       return str(m, 'turnId', 100) ? ({ type: m.type, turnId: m.turnId as string } as WebviewMessage) : undefined;

@@ -137,9 +137,49 @@ function scrollToBottom(): void {
 
 // ------------------------------------------------------------------ state
 
+const runHeader = $('run-header');
+function renderRun(s: PanelState): void {
+  const isRun = s.kind === 'run';
+  document.body.classList.toggle('run-mode', isRun);
+  runHeader.hidden = !isRun || !s.run;
+  if (!isRun || !s.run) return;
+  const r = s.run;
+  runHeader.textContent = '';
+  const line = document.createElement('div');
+  line.className = 'run-line';
+  line.textContent = `Agent ${r.agent} · ${r.status.replace(/_/g, ' ')}${r.tokens ? ` · ${r.tokens.toLocaleString()} tokens` : ''}${r.environmentId ? ` · environment ${r.environmentId}` : ''}`;
+  runHeader.appendChild(line);
+  if (r.error) {
+    const e = document.createElement('div');
+    e.className = 'run-error';
+    e.setAttribute('role', 'alert');
+    e.textContent = r.error;
+    runHeader.appendChild(e);
+  }
+  const bar = document.createElement('div');
+  bar.className = 'run-actions';
+  if (r.canCancel) {
+    const c = document.createElement('button');
+    c.className = 'secondary-btn';
+    c.textContent = 'Cancel run';
+    c.addEventListener('click', () => post({ type: 'runAction', action: 'cancel' }));
+    bar.appendChild(c);
+  }
+  if (r.canReview) {
+    const v = document.createElement('button');
+    v.className = 'primary-btn';
+    v.textContent = 'Review changes';
+    v.addEventListener('click', () => post({ type: 'runAction', action: 'review' }));
+    bar.appendChild(v);
+  }
+  runHeader.appendChild(bar);
+  input.placeholder = 'Send a follow-up to the agent (same run, same environment)…';
+}
+
 function applyState(s: PanelState): void {
   const wasBusy = state?.busy;
   state = s;
+  renderRun(s);
   keyScreen.hidden = s.hasKey;
   keyMessage.textContent = s.keyMessage ?? 'Add your Gemini API key to start chatting. It is stored in VS Code’s secret storage.';
   log.hidden = !s.hasKey;

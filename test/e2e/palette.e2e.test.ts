@@ -97,6 +97,11 @@ const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[];
     after: 'wait',
   },
   'gemini.runRemoteTask': { after: 'escape' },
+  'gemini.runs.open': {},
+  'gemini.runs.cancel': {},
+  'gemini.runs.review': {},
+  'gemini.runs.followUp': {},
+  'gemini.runs.refresh': {},
 };
 
 test('every contributed command runs from the palette without an error notification', async () => {

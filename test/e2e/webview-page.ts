@@ -18,7 +18,7 @@ const HTML = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="/codicon.css"><link rel="stylesheet" href="/chat.css"></head>
 <body class="vscode-dark" style="height:800px">
 <div id="app"><div class="topbar"><button id="new-chat"></button><button id="history"></button></div>
-<div id="banner" hidden></div><div id="key-screen" hidden><p id="key-message"></p><button id="set-key"></button></div>
+<div id="banner" hidden></div><div id="run-header" hidden></div><div id="key-screen" hidden><p id="key-message"></p><button id="set-key"></button></div>
 <div id="log" role="log"></div><div id="empty"></div><div id="toast" hidden></div>
 <form id="composer"><div id="attachments" hidden></div><div id="edit-hint" hidden><button id="cancel-edit"></button></div>
 <textarea id="input"></textarea><div class="toolbar"><span id="attach-wrap"><button id="attach"></button><span id="attach-menu" hidden></span></span>

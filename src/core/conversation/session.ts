@@ -49,6 +49,8 @@ export interface SessionDeps {
   tools: (turnId: string) => TurnTools;
   newId: () => string;
   now?: () => number;
+  /** Override how a turn is configured (remote agent runs: agent, environment, background). */
+  turnSettings?: (s: ChatSettings, declarations: FunctionTool[]) => TurnSettings;
 }
 
 const CHAINABLE = new Set(['completed', 'incomplete', 'budget_exceeded']);
@@ -198,7 +200,7 @@ export class ChatSession {
     this.running = { turnId: turn.id, abort, done: new Promise<void>((r) => (finishRun = r)) };
     this.deps.view.busy(true);
     const tools = this.deps.tools(turn.id);
-    const settings = this.turnSettings(s, tools.declarations);
+    const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations) : this.turnSettings(s, tools.declarations);
     const engine = this.deps.engine(tools.runner);
     const observer = {
       events: (batch: InteractionEvent[]) => journal.append({ r: 'ev', t: turn.id, e: batch }),

@@ -13,6 +13,7 @@ import { OPENABLE_SCHEMES, parseWebviewMessage, type HostMessage, type PanelStat
 import { chatSettings, models, update } from '../config';
 
 export interface ChatViewDeps {
+  /* Callbacks may be filled in after construction (a subclass needs `this`). */
   extensionUri: vscode.Uri;
   panelState(): Promise<PanelState>;
   /** Handle a validated message that is not purely about rendering. */
@@ -24,10 +25,13 @@ export interface ChatViewDeps {
   onResolve?(): void;
 }
 
-export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode.Disposable {
-  static readonly viewType = 'gemini.chat';
-  private view: vscode.WebviewView | undefined;
-  private ready = false;
+/**
+ * The chat UI in a webview (the sidebar view, or an editor tab for remote agent runs): HTML with
+ * a strict CSP, validated messages both ways, and the SessionView that streams turns into it.
+ */
+export class ChatWebview implements SessionView, vscode.Disposable {
+  protected webview: vscode.Webview | undefined;
+  protected ready = false;
   private readonly pending = new Map<string, UiChange[]>();
   private flushScheduled = false;
   private keyMessage: string | undefined;
@@ -36,26 +40,22 @@ export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode
   /** Resolves when the webview has sent `ready` (tests and commands wait on it). */
   private readyWaiters: Array<() => void> = [];
 
-  constructor(private readonly deps: ChatViewDeps) {}
+  constructor(protected readonly deps: ChatViewDeps) {}
 
-  get visible(): boolean {
-    return this.view?.visible === true;
-  }
-
-  resolveWebviewView(view: vscode.WebviewView): void {
+  /** Host the chat UI in a webview (a view or a panel). */
+  protected attach(webview: vscode.Webview): void {
     this.deps.onResolve?.();
-    this.view = view;
+    this.webview = webview;
     this.ready = false;
     const root = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
-    view.webview.options = { enableScripts: true, localResourceRoots: [root], enableCommandUris: false };
-    view.webview.html = this.html(view.webview, root);
-    this.disposables.push(
-      view.webview.onDidReceiveMessage((raw) => this.receive(raw)),
-      view.onDidDispose(() => {
-        this.view = undefined;
-        this.ready = false;
-      }),
-    );
+    webview.options = { enableScripts: true, localResourceRoots: [root], enableCommandUris: false };
+    webview.html = this.html(webview, root);
+    this.disposables.push(webview.onDidReceiveMessage((raw) => this.receive(raw)));
+  }
+
+  protected detach(): void {
+    this.webview = undefined;
+    this.ready = false;
   }
 
   private html(webview: vscode.Webview, root: vscode.Uri): string {
@@ -90,6 +90,7 @@ export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode
     <span class="spacer"></span>
   </div>
   <div id="banner" role="status" hidden></div>
+  <div id="run-header" role="region" aria-label="Remote agent run" hidden></div>
   <div id="key-screen" hidden>
     <h2>Set your Gemini API key</h2>
     <p id="key-message"></p>
@@ -211,13 +212,12 @@ export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode
   }
 
   post(msg: HostMessage): void {
-    if (!this.view || !this.ready) return;
-    void this.view.webview.postMessage(msg);
+    if (!this.webview || !this.ready) return;
+    void this.webview.postMessage(msg);
   }
 
-  /** Reveal the view (and wait until the webview is ready). */
+  /** Show the UI (and wait until the webview is ready). */
   async reveal(focusInput = true): Promise<void> {
-    await vscode.commands.executeCommand('gemini.chat.focus');
     await this.whenReady();
     if (focusInput) this.post({ type: 'focus' });
   }
@@ -286,6 +286,30 @@ export class ChatView implements vscode.WebviewViewProvider, SessionView, vscode
 
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+/** The sidebar chat view. */
+export class ChatView extends ChatWebview implements vscode.WebviewViewProvider {
+  static readonly viewType = 'gemini.chat';
+  private view: vscode.WebviewView | undefined;
+
+  get visible(): boolean {
+    return this.view?.visible === true;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.attach(view.webview);
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.detach();
+    });
+  }
+
+  override async reveal(focusInput = true): Promise<void> {
+    await vscode.commands.executeCommand('gemini.chat.focus');
+    await super.reveal(focusInput);
   }
 }
 

@@ -1,0 +1,179 @@
+/** Remote agent runs end to end: launch with a snapshot, watch, reload, notify, review and apply, cancel, failure, follow-up. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame } from 'playwright-core';
+import { launch, launchBrowser, WorkbenchPage, type Workbench } from './harness';
+import type { Reply } from '../fake-api/scenario';
+
+const APP = 'export const version = 1;\nexport function hello() {\n  return "hello";\n}\n';
+let wb: Workbench;
+let browser: Browser;
+let p: WorkbenchPage;
+
+before(async () => {
+  wb = await launch({ git: true, files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n' } });
+  browser = await launchBrowser();
+  p = await WorkbenchPage.open(browser, wb);
+});
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+function agentReply(extra: Partial<Reply> = {}): Reply {
+  return {
+    steps: [
+      { type: 'thought', signature: 'sig-agent', summary: [{ type: 'text', text: 'Reading the workspace, then editing.' }] },
+      { type: 'code_execution_call', id: 'ce_1', arguments: { language: 'bash', code: 'ls workspace/src' } },
+      { type: 'code_execution_result', call_id: 'ce_1', result: 'app.ts\nutil.ts\n' },
+      { type: 'model_output', content: [{ type: 'text', text: 'I bumped the version, added a greeting module and removed the notes.' }] },
+    ],
+    delayMs: 250,
+    agent: {
+      ops: [
+        { write: 'workspace/src/app.ts', content: APP.replace('version = 1', 'version = 2'), afterMs: 300 },
+        { write: 'workspace/src/greet.ts', content: 'export const greet = (n: string) => `Hi ${n}`;\n', afterMs: 400 },
+        { delete: 'workspace/notes.txt', afterMs: 500 },
+      ],
+    },
+    ...extra,
+  };
+}
+
+/** Show the Gemini container (its Remote Agent Runs view lists the runs). */
+async function showRuns(): Promise<void> {
+  await p.command('Gemini: Focus on Remote Agent Runs View');
+}
+
+async function runRows(): Promise<string[]> {
+  return p.page.locator('.monaco-list-row[aria-label^="Remote run"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+}
+
+async function waitForRow(re: RegExp, timeoutMs = 30_000): Promise<string> {
+  if (!(await runRows()).length) await showRuns();
+  const deadline = Date.now() + timeoutMs;
+  let rows: string[] = [];
+  while (Date.now() < deadline) {
+    rows = await runRows();
+    const hit = rows.find((r) => re.test(r));
+    if (hit) return hit;
+    await p.page.waitForTimeout(200);
+  }
+  throw new Error(`no run row matching ${re}; rows: ${rows.join(' | ')} (screenshot: ${await p.snap('runs')})`);
+}
+
+async function launchRun(task: string, options = 'Start the run'): Promise<void> {
+  await p.command('Gemini: Run Task on Remote Agent');
+  await p.answerQuickInput(task);
+  await p.answerQuickInput('', { pickRow: 'antigravity-preview-05-2026' });
+  await p.answerQuickInput('', { pickRow: 'Snapshot of' });
+  await p.answerQuickInput('', { pickRow: options });
+}
+
+async function runFrame(task: string): Promise<Frame> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const f of p.page.frames()) {
+      try {
+        if (await f.evaluate((t) => document.body?.dataset.ready === 'true' && document.body.classList.contains('run-mode') && !!Array.from(document.querySelectorAll('.user-text')).find((u) => (u.textContent ?? '').includes(t)), task)) return f;
+      } catch {
+        /* detached */
+      }
+    }
+    await p.page.waitForTimeout(200);
+  }
+  throw new Error(`no run panel for ${task}`);
+}
+
+test('launch with an uncommitted change; watch it in the tree; reload mid-run; it finishes and notifies; review and apply two of three files with a conflict', async () => {
+  // An uncommitted change and an untracked file go with the snapshot.
+  writeFileSync(join(wb.workspace, 'src/util.ts'), 'export const util = "uncommitted";\n');
+  writeFileSync(join(wb.workspace, 'untracked.md'), 'not yet in git\n');
+  wb.fake.setScenario({ replies: [agentReply({ delayMs: 900 })] });
+  await launchRun('Bump the version and add a greeting');
+  // The snapshot arrived in the environment (extracted under workspace/).
+  const deadline = Date.now() + 20_000;
+  while (wb.fake.environments.size === 0 && Date.now() < deadline) await p.page.waitForTimeout(100);
+  const env = [...wb.fake.environments.values()][0]!;
+  while (!existsSync(join(env.dir, 'workspace', 'src', 'util.ts')) && Date.now() < deadline) await p.page.waitForTimeout(100);
+  assert.equal(readFileSync(join(env.dir, 'workspace', 'src', 'util.ts'), 'utf8'), 'export const util = "uncommitted";\n');
+  assert.equal(readFileSync(join(env.dir, 'workspace', 'untracked.md'), 'utf8'), 'not yet in git\n');
+  while (!wb.fake.creates().length && Date.now() < deadline) await p.page.waitForTimeout(100);
+  const create = wb.fake.creates()[0]!.body as Record<string, unknown>;
+  assert.equal(create.agent, 'antigravity-preview-05-2026');
+  assert.equal(create.environment, env.id);
+  assert.equal(create.background, true);
+  assert.equal(create.model, undefined);
+  assert.ok(wb.fake.requests.some((r) => r.path.startsWith('/upload/') && r.query.extract === 'true'), 'uploaded with extract');
+  assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: wb.workspace, encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('A') || l.startsWith('M ')).length, 0, 'the index was not touched');
+  // The run panel streams like the chat.
+  const frame = await runFrame('Bump the version');
+  await frame.locator('.code-exec').first().waitFor({ timeout: 20_000 });
+  await waitForRow(/Bump the version and add a greeting, (in progress|queued)/);
+  // A local edit after launch, to the file the agent also changes: a conflict later.
+  writeFileSync(join(wb.workspace, 'src/app.ts'), APP.replace('return "hello";', 'return "hello, local";'));
+  // Reload the window mid-run: the watcher resumes and the run finishes.
+  await p.reload();
+  await showRuns();
+  await waitForRow(/Bump the version and add a greeting, completed/, 60_000);
+  await p.waitForNotification(/remote agent run “Bump the version and add a greeting” completed/);
+  // Review: three changed files, app.ts is a conflict and not picked by default; apply the other two.
+  await p.command('Gemini: Review Remote Run Changes');
+  await p.answerQuickInput('', { pickRow: 'Bump the version' });
+  const list = p.page.locator('.quick-input-list .monaco-list-row');
+  await p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'greet.ts' }).first().waitFor({ timeout: 20_000 });
+  const rows = await list.allInnerTexts();
+  assert.equal(rows.length, 3, rows.join(' | '));
+  assert.ok(rows.some((r) => /src\/app\.ts[\s\S]*CONFLICT: changed locally since launch — merges cleanly/.test(r)), rows.join(' | '));
+  assert.ok(rows.some((r) => /src\/greet\.ts[\s\S]*added/.test(r)));
+  assert.ok(rows.some((r) => /notes\.txt[\s\S]*deleted/.test(r)));
+  const checked = await p.page.locator('.quick-input-list .monaco-list-row input[type=checkbox], .quick-input-list .monaco-list-row .monaco-checkbox').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).checked ?? e.classList.contains('checked')));
+  assert.deepEqual(rows.map((r, k) => [/(notes\.txt|src\/\w+\.ts)/.exec(r)?.[1], checked[k]]), [['notes.txt', true], ['src/app.ts', false], ['src/greet.ts', true]], 'the conflict is not picked by default');
+  await p.page.locator('.quick-input-widget input').press('Enter');
+  await p.answerQuickInput('', { pickRow: 'Apply to the working tree' });
+  await p.waitForNotification(/applied 2 file\(s\)/);
+  assert.equal(readFileSync(join(wb.workspace, 'src/greet.ts'), 'utf8'), 'export const greet = (n: string) => `Hi ${n}`;\n');
+  assert.equal(existsSync(join(wb.workspace, 'notes.txt')), false);
+  assert.match(readFileSync(join(wb.workspace, 'src/app.ts'), 'utf8'), /version = 1[\s\S]*hello, local/, 'the conflicting local edit was not overwritten');
+});
+
+test('a follow-up continues the same run (previous interaction, same environment)', async () => {
+  wb.fake.reset();
+  wb.fake.setScenario({ replies: [{ steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Added tests as well.' }] }], delayMs: 50 }] });
+  await p.command('Gemini: Follow Up on Remote Run');
+  await p.answerQuickInput('', { pickRow: 'Bump the version' });
+  const frame = await runFrame('Bump the version');
+  await frame.locator('#input').fill('Please add tests too');
+  await frame.locator('#input').press('Enter');
+  await frame.locator('.turn', { hasText: 'Added tests as well.' }).waitFor({ timeout: 20_000 });
+  const body = wb.fake.creates()[0]!.body as Record<string, unknown>;
+  assert.match(String(body.previous_interaction_id), /^v1_/);
+  const firstEnv = [...wb.fake.environments.values()][0]!.id;
+  assert.equal(body.environment, firstEnv);
+  assert.equal(body.agent, 'antigravity-preview-05-2026');
+});
+
+test('cancel a run: the server records the cancel and the view says so', async () => {
+  wb.fake.reset();
+  wb.fake.setScenario({ replies: [agentReply({ delayMs: 1500 })] });
+  await launchRun('A long task to cancel');
+  const frame = await runFrame('A long task to cancel');
+  await waitForRow(/A long task to cancel, (in progress|queued)/);
+  await frame.locator('#run-header button', { hasText: 'Cancel run' }).click();
+  await waitForRow(/A long task to cancel, cancelled/);
+  assert.equal(wb.fake.requests.filter((r) => r.path.endsWith('/cancel')).length >= 1, true);
+  await frame.locator('#run-header', { hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
+});
+
+test('a failed run shows the error', async () => {
+  wb.fake.reset();
+  wb.fake.setScenario({ replies: [{ steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Trying…' }] }], delayMs: 100, status: 'failed', errors: [{ code: 'https://errors/sandbox', message: 'The sandbox ran out of disk space.' }] }] });
+  await launchRun('A task that fails');
+  const frame = await runFrame('A task that fails');
+  await waitForRow(/A task that fails, failed/);
+  await frame.locator('.turn-footer', { hasText: 'The sandbox ran out of disk space.' }).waitFor({ timeout: 20_000 });
+  await p.waitForNotification(/“A task that fails” failed: The sandbox ran out of disk space\./);
+});

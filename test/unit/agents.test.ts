@@ -1,0 +1,168 @@
+/** Remote agents: the snapshot, the tar, the three-way comparison and merge, and the run watcher. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import { classify, merge3, remoteToLocal } from '../../src/core/agents/results';
+import { FINISHED, RunStore, RunWatcher, type RunRecord } from '../../src/core/agents/runs';
+import { buildSnapshot, SnapshotTooLargeError } from '../../src/core/agents/snapshot';
+import { readTar, writeTar } from '../../src/core/agents/tar';
+import type { InteractionsClient } from '../../src/core/client/client';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function repo(files: Record<string, string | Buffer>, opts: { git?: boolean } = {}): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'snap-')));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  if (opts.git !== false) {
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, stdio: 'ignore' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'init');
+  }
+  return dir;
+}
+
+describe('snapshot', () => {
+  test('tracked files with uncommitted changes and untracked-but-not-ignored files; ignored ones excluded; index untouched', async () => {
+    const dir = repo({ '.gitignore': 'build/\n*.log\n', 'src/a.ts': 'committed\n', 'README.md': '# r\n' });
+    writeFileSync(join(dir, 'src/a.ts'), 'uncommitted change\n');
+    writeFileSync(join(dir, 'new.ts'), 'untracked\n');
+    mkdirSync(join(dir, 'build'));
+    writeFileSync(join(dir, 'build/out.js'), 'ignored');
+    writeFileSync(join(dir, 'debug.log'), 'ignored');
+    const indexBefore = readFileSync(join(dir, '.git/index'));
+    const headBefore = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' });
+    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    assert.equal(snap.usedGit, true);
+    assert.deepEqual(snap.files.map((f) => f.path).sort(), ['.gitignore', 'README.md', 'new.ts', 'src/a.ts']);
+    const entries = new Map(readTar(snap.tar).map((e) => [e.path, e]));
+    assert.equal(new TextDecoder().decode(entries.get('src/a.ts')!.data), 'uncommitted change\n');
+    assert.deepEqual(readFileSync(join(dir, '.git/index')), indexBefore, 'the index is not touched');
+    assert.equal(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }), headBefore);
+    assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' }).includes('A '), false, 'nothing was staged');
+  });
+
+  test('binary files travel byte for byte; the `tar` package reads our archive', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255, 0, 0]);
+    const dir = repo({ 'img/logo.png': png, 'a.txt': 'hello\n' });
+    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    const out = mkdtempSync(join(tmpdir(), 'snap-x-'));
+    await pipeline(Readable.from([Buffer.from(snap.tar)]), tar.x({ cwd: out, strict: true }));
+    assert.deepEqual(readFileSync(join(out, 'img/logo.png')), png);
+    assert.equal(readFileSync(join(out, 'a.txt'), 'utf8'), 'hello\n');
+  });
+
+  test('symbolic links inside are kept as links; links out of the workspace are not followed', async () => {
+    const dir = repo({ 'src/real.ts': 'x\n' }, { git: false });
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET');
+    symlinkSync(join(dir, 'src/real.ts'), join(dir, 'link-in.ts'));
+    symlinkSync(join(outside, 'secret.txt'), join(dir, 'link-out.txt'));
+    symlinkSync(outside, join(dir, 'dir-out'));
+    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    assert.equal(snap.usedGit, false);
+    assert.deepEqual(snap.skipped.map((s) => s.path).sort(), ['dir-out', 'link-out.txt']);
+    assert.ok(!Buffer.from(snap.tar).includes(Buffer.from('SECRET')));
+    const link = readTar(snap.tar).find((e) => e.path === 'link-in.ts')!;
+    assert.equal(link.type, 'symlink');
+  });
+
+  test('the size limit gives a clear message naming the largest files', async () => {
+    const dir = repo({ 'big.bin': Buffer.alloc(300_000, 1), 'medium.dat': Buffer.alloc(200_000, 2), 'small.txt': 'x' });
+    await assert.rejects(() => buildSnapshot(dir, { maxBytes: 400_000 }), (e: unknown) => e instanceof SnapshotTooLargeError && /big\.bin \(293\.0 KB\), medium\.dat/.test(e.message) && /gemini\.agents\.maxSnapshotMB/.test(e.message));
+  });
+
+  test('tar round-trip with long paths (PAX) and empty files', () => {
+    const long = `${'deep/'.repeat(30)}file-with-a-long-name.ts`;
+    const t = writeTar([{ path: long, type: 'file', data: enc('long') }, { path: 'empty', type: 'file', data: new Uint8Array() }, { path: 'dir', type: 'directory' }]);
+    const back = readTar(t);
+    assert.deepEqual(back.map((e) => [e.path, e.type, e.data ? new TextDecoder().decode(e.data) : undefined]), [[long, 'file', 'long'], ['empty', 'file', ''], ['dir', 'directory', undefined]]);
+  });
+});
+
+describe('results: classification and three-way merge', () => {
+  test('unchanged, added, modified, deleted', () => {
+    assert.equal(classify('a', enc('x'), enc('x'), enc('x')), undefined);
+    assert.equal(classify('b', undefined, enc('new'), undefined)!.kind, 'added');
+    const m = classify('c', enc('old'), enc('new'), enc('old'))!;
+    assert.equal(m.kind, 'modified');
+    assert.equal(m.conflict, false);
+    assert.equal(classify('d', enc('old'), undefined, enc('old'))!.kind, 'deleted');
+  });
+
+  test('a local edit since launch is a conflict, merged three-way', () => {
+    const base = 'a\nb\nc\nd\ne\n';
+    const ours = 'a\nB-local\nc\nd\ne\n';
+    const theirs = 'a\nb\nc\nd\nE-agent\n';
+    const c = classify('f.ts', enc(base), enc(theirs), enc(ours))!;
+    assert.equal(c.conflict, true);
+    assert.deepEqual(c.merge, { text: 'a\nB-local\nc\nd\nE-agent\n', conflicts: 0 });
+    const clash = classify('g.ts', enc(base), enc('a\nB-agent\nc\nd\ne\n'), enc(ours))!;
+    assert.equal(clash.merge!.conflicts, 1);
+    assert.equal(clash.merge!.text, 'a\n<<<<<<< local (your edits since launch)\nB-local\n||||||| snapshot (at launch)\nb\n=======\nB-agent\n>>>>>>> remote agent\nc\nd\ne\n');
+  });
+
+  test('the same change on both sides is not a conflict; a binary conflict has no merge', () => {
+    assert.equal(classify('h', enc('a\n'), enc('b\n'), enc('b\n'))!.conflict, false);
+    const bin = classify('i.png', Buffer.from([0, 1]), Buffer.from([0, 2]), Buffer.from([0, 3]))!;
+    assert.equal(bin.conflict, true);
+    assert.equal(bin.binary, true);
+    assert.equal(bin.merge, undefined);
+  });
+
+  test('merge3: insertions at different places merge; at the same place they conflict', () => {
+    assert.deepEqual(merge3('1\n2\n3', '0\n1\n2\n3', '1\n2\n3\n4'), { text: '0\n1\n2\n3\n4', conflicts: 0 });
+    assert.equal(merge3('1\n2', '1\nx\n2', '1\ny\n2').conflicts, 1);
+  });
+
+  test('remote paths map into the workspace and never climb out', () => {
+    assert.equal(remoteToLocal('workspace/src/a.ts'), 'src/a.ts');
+    assert.equal(remoteToLocal('/workspace/a.ts'), 'a.ts');
+    assert.equal(remoteToLocal('other/a.ts'), undefined);
+    assert.equal(remoteToLocal('workspace/../etc/passwd'), undefined);
+    assert.equal(remoteToLocal('workspace/.git/config'), undefined);
+  });
+});
+
+describe('run watcher', () => {
+  test('polls with adaptive intervals until the run finishes; one status model for all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runs-'));
+    const store = new RunStore(join(dir, 'runs.json'));
+    const statuses = ['in_progress', 'in_progress', 'completed'];
+    let polls = 0;
+    const client = { get: async () => ({ id: 'v1_x', status: statuses[Math.min(polls++, 2)], steps: [], usage: { total_tokens: 1000 * polls } }) } as unknown as InteractionsClient;
+    const scheduled: number[] = [];
+    const queue: Array<() => void> = [];
+    const watcher = new RunWatcher(store, () => client, { setTimeout: (f, ms) => (scheduled.push(ms), queue.push(f), queue.length), clearTimeout: () => undefined });
+    const changes: string[] = [];
+    store.onDidChange((r, prev) => r && changes.push(`${prev}->${r.status}`));
+    const run: RunRecord = { id: 'r1', task: 't', agent: 'a', created: 1, updated: 1, status: 'in_progress', root: '/x', lastInteractionId: 'v1_x' };
+    store.add(run);
+    watcher.resumeAll();
+    assert.deepEqual(scheduled, [0]);
+    await (queue.shift()!(), new Promise((r) => setTimeout(r, 10)));
+    assert.equal(scheduled[1], RunWatcher.SLOW_MS, 'background runs are polled slowly');
+    watcher.setOpen('r1', true);
+    assert.equal(scheduled[2], 0, 'opening a run polls at once');
+    queue.length = 0;
+    await (watcher.poll('r1'), new Promise((r) => setTimeout(r, 10)));
+    assert.equal(scheduled[scheduled.length - 1], RunWatcher.FAST_MS, 'an open run is polled fast');
+    await (watcher.poll('r1'), new Promise((r) => setTimeout(r, 10)));
+    assert.equal(store.get('r1')!.status, 'completed');
+    assert.ok(FINISHED.has(store.get('r1')!.status));
+    assert.equal(store.get('r1')!.tokens, 3000);
+    assert.ok(changes.includes('in_progress->completed'));
+    // Persisted: a new store (another window, or after a reload) sees the same runs.
+    assert.equal(new RunStore(join(dir, 'runs.json')).get('r1')!.status, 'completed');
+    watcher.dispose();
+  });
+});
