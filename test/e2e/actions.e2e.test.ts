@@ -156,16 +156,22 @@ test('malformed structured output shows an error and publishes nothing', async (
 test('Review Changes reviews the uncommitted diff', async () => {
   writeFileSync(join(wb.workspace, 'src/math.ts'), MATH.replace('return a + b;', 'return a - b;'));
   wb.fake.setScenario({ replies: [{ steps: [text(JSON.stringify({ findings: [{ file: 'src/math.ts', start_line: 2, end_line: 2, severity: 'error', message: 'add subtracts.', suggested_replacement: '  return a + b;' }] }))] }] });
-  const deadline = Date.now() + 20_000;
+  // Git may take a moment to notice the change: until it does, the command says there is nothing to review.
+  const deadline = Date.now() + 30_000;
   for (;;) {
     await p.command('Gemini: Review Changes');
-    try {
-      await p.waitForNotification(/1 finding in the Problems panel/, 5_000);
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err; // git may not have seen the change yet
-    }
+    const until = Date.now() + 4_000;
+    while (!wb.fake.creates().length && Date.now() < until) await p.page.waitForTimeout(100);
+    if (wb.fake.creates().length) break;
+    if (Date.now() > deadline) throw new Error(`Review Changes never called the API (screenshot: ${await p.snap('review-changes')})`);
   }
+  const rowsDeadline = Date.now() + 15_000;
+  let rows = await problemRows();
+  while (!rows.some((r) => r.includes('add subtracts.')) && Date.now() < rowsDeadline) {
+    await p.page.waitForTimeout(200);
+    rows = await problemRows();
+  }
+  assert.ok(rows.some((r) => /add subtracts\.[\s\S]*Gemini Review[\s\S]*\[Ln 2, Col 1\]/.test(r)), rows.join(' | '));
   assert.match(inputText(wb.fake.creates().pop()!.body), /- {2}return a \+ b;\\n\+ {2}return a - b;/);
   await p.command('Gemini: Clear Review Findings');
   writeFileSync(join(wb.workspace, 'src/math.ts'), MATH);
