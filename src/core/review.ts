@@ -85,6 +85,31 @@ export function reviewFilePrompt(path: string, languageId: string, text: string)
   ].join('\n');
 }
 
+/**
+ * The files a unified git diff touches (new paths; deletions excluded), relative to the repository root.
+ * Git quotes unusual names ("b/with space" stays unquoted, but non-ASCII becomes "\"b/...\""); both forms are read.
+ */
+export function filesInDiff(diff: string): string[] {
+  const out = new Set<string>();
+  let header = false; // between "diff --git" and the first hunk: a "+++ " line there is a header, not content
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('diff --git ')) header = true;
+    else if (line.startsWith('@@')) header = false;
+    if (!header || !line.startsWith('+++ ')) continue;
+    let p = line.slice(4).replace(/\t.*$/, '');
+    if (p.startsWith('"') && p.endsWith('"')) {
+      try {
+        p = JSON.parse(p) as string;
+      } catch {
+        continue;
+      }
+    }
+    if (p === '/dev/null' || !p.startsWith('b/')) continue;
+    out.add(p.slice(2));
+  }
+  return [...out];
+}
+
 export function reviewChangesPrompt(diff: string): string {
   return [
     'Review these uncommitted changes (a unified diff). Report real problems the changes introduce: bugs, security issues, missing error handling, broken edge cases. Skip style nits.',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { mimeFor, mimeToExtension } from '../core/attachments';
 import { ApiError } from '../core/client/errors';
 import { runOneShot } from '../core/conversation/oneshot';
-import { FIX_SCHEMA, REVIEW_RESPONSE_FORMAT, ReviewFormatError, commitMessagePrompt, explainPrompt, fixPrompt, parseReview, reviewChangesPrompt, reviewFilePrompt, type ReviewFinding } from '../core/review';
+import { FIX_SCHEMA, REVIEW_RESPONSE_FORMAT, ReviewFormatError, commitMessagePrompt, explainPrompt, filesInDiff, fixPrompt, parseReview, reviewChangesPrompt, reviewFilePrompt, type ReviewFinding } from '../core/review';
 import { applyEdits } from '../core/tools/defs/edit_file';
 import { validateArgs } from '../core/tools/types';
 import type { Content } from '../core/protocol/types';
@@ -273,8 +273,13 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     const diffs: string[] = [];
     for (const r of repos) {
       const d = [await r.diff(true), await r.diff(false)].filter(Boolean).join('\n');
-      if (d) diffs.push(d);
-      for (const c of [...r.state.indexChanges, ...r.state.workingTreeChanges]) files.set(vscode.workspace.asRelativePath(c.uri), c.uri);
+      if (!d) continue;
+      diffs.push(d);
+      // The files come from the diff itself: the repository state may lag behind a change git already reports.
+      for (const rel of filesInDiff(d)) {
+        const uri = vscode.Uri.joinPath(r.rootUri, rel);
+        files.set(vscode.workspace.asRelativePath(uri), uri);
+      }
     }
     if (!diffs.length) {
       void vscode.window.showInformationMessage('Gemini: there are no uncommitted changes to review.');

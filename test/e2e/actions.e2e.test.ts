@@ -1,42 +1,23 @@
 /** Code actions and commands from anywhere in the editor, in the real workbench. */
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame } from 'playwright-core';
-import { launch, launchBrowser, lastAnswerText, readWorkspaceFile, sampleUntil, WorkbenchPage, type Workbench } from './harness';
+import type { Frame } from 'playwright-core';
+import { lastAnswerText, readWorkspaceFile, sampleUntil, useWorkbench, type Workbench, type WorkbenchPage } from './harness';
 import { DEMO_PNG } from '../fake-api/library';
 import { functionCall, text, type Json } from '../fake-api/scenario';
 
 const APP = 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n';
 const MATH = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n\nexport function div(a: number, b: number): number {\n  return a / b;\n}\n';
 let wb: Workbench;
-let browser: Browser;
 let p: WorkbenchPage;
-
-before(async () => {
-  wb = await launch({
-    git: true,
-    files: { 'src/app.ts': APP, 'src/math.ts': MATH, 'tsconfig.json': '{ "compilerOptions": { "strict": true, "noEmit": true, "target": "ES2022" }, "include": ["src"] }\n', 'README.md': '# Actions\n' },
-  });
-  browser = await launchBrowser();
-  p = await WorkbenchPage.open(browser, wb);
+const TSCONFIG = '{ "compilerOptions": { "strict": true, "noEmit": true, "target": "ES2022" }, "include": ["src"] }\n';
+useWorkbench({ git: true, files: { 'src/app.ts': APP, 'src/math.ts': MATH, 'tsconfig.json': TSCONFIG, 'README.md': '# Actions\n' } }, {}, (t) => ({ wb, p } = t));
+beforeEach(() => {
+  wb.fake.reset();
 });
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
-beforeEach(() => wb.fake.reset());
-
-async function select(path: string, fromLine: number, lines: number): Promise<void> {
-  await p.openFile(path);
-  await p.page.locator('.editor-instance .view-lines').first().click();
-  await p.page.keyboard.press('Control+Home');
-  for (let k = 1; k < fromLine; k++) await p.page.keyboard.press('ArrowDown');
-  await p.page.keyboard.press('Home');
-  for (let k = 0; k < lines; k++) await p.page.keyboard.press('Shift+ArrowDown');
-}
 
 async function pickCodeAction(title: string, via: 'lightbulb' | 'keyboard'): Promise<void> {
   if (via === 'lightbulb') {
@@ -56,7 +37,7 @@ function inputText(body: unknown): string {
 
 test('the lightbulb on a selection offers "Explain with Gemini"; the explanation streams into the chat with the right context', async () => {
   wb.fake.setScenario({ replies: [{ steps: [text('`div` divides `a` by `b`; note that b = 0 gives Infinity.')], delayMs: 30, textChunk: 6 }] });
-  await select('src/math.ts', 5, 3);
+  await p.selectLines('src/math.ts', 5, 3);
   await pickCodeAction('Explain with Gemini', 'lightbulb');
   const chat = (await p.findChatFrame(20_000)) as Frame;
   assert.ok(chat, 'the chat opened');
@@ -80,10 +61,7 @@ test('"Fix with Gemini" on a TypeScript error proposes a change as a diff and ap
   await p.openFile('src/app.ts');
   // Wait for the TypeScript error, then put the cursor on it.
   await p.page.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
-  await p.page.locator('.editor-instance .view-lines').first().click();
-  await p.page.keyboard.press('Control+Home');
-  await p.page.keyboard.press('ArrowDown');
-  await p.page.keyboard.press('End');
+  await p.cursorAt('src/app.ts', 2, 'end');
   await pickCodeAction('Fix with Gemini', 'keyboard');
   const chat = (await p.findChatFrame(20_000)) as Frame;
   const approval = chat.locator('.tool-approval').last();
@@ -128,10 +106,7 @@ test('a review publishes findings with the right ranges, and the suggested fix a
   assert.match(row, /\[Ln 6, Col 1\]/);
   assert.ok(rows.some((r) => /add could be an arrow function[\s\S]*\[Ln 1, Col 1\]/.test(r)));
   // Apply the suggestion from the quick fix on line 6.
-  await p.page.locator('.editor-instance .view-lines').first().click();
-  await p.page.keyboard.press('Control+Home');
-  for (let k = 1; k < 6; k++) await p.page.keyboard.press('ArrowDown');
-  await p.page.keyboard.press('End');
+  await p.cursorAt('src/math.ts', 6, 'end');
   await pickCodeAction('Apply Gemini suggestion', 'keyboard');
   const until = Date.now() + 10_000;
   while (!(await p.editorText()).includes('RangeError') && Date.now() < until) await p.page.waitForTimeout(100);

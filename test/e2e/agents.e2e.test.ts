@@ -1,27 +1,18 @@
 /** Remote agent runs end to end: launch with a snapshot, watch, reload, notify, review and apply, cancel, failure, follow-up. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame } from 'playwright-core';
-import { launch, launchBrowser, WorkbenchPage, type Workbench } from './harness';
+import type { Frame } from 'playwright-core';
+import { type Workbench, WorkbenchPage, useWorkbench } from './harness';
 import type { Reply } from '../fake-api/scenario';
 
 const APP = 'export const version = 1;\nexport function hello() {\n  return "hello";\n}\n';
 let wb: Workbench;
-let browser: Browser;
 let p: WorkbenchPage;
 
-before(async () => {
-  wb = await launch({ git: true, files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n' } });
-  browser = await launchBrowser();
-  p = await WorkbenchPage.open(browser, wb);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({ git: true, files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n' } }, {}, (t) => ({ wb, p } = t));
 
 function agentReply(extra: Partial<Reply> = {}): Reply {
   return {

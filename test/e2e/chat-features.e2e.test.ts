@@ -1,28 +1,18 @@
 /** The chat panel in the real workbench: every step type, code and image actions, faults, export. */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame } from 'playwright-core';
-import { launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, waitForTurnState, WorkbenchPage, type Workbench } from './harness';
+import type { Frame } from 'playwright-core';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
 import { citedAnswer, continuationReplies, DEMO_PNG, everyStepReply, textReply } from '../fake-api/library';
 import { SEED_S0, SEED_S3, type Reply, type Variant } from '../fake-api/scenario';
 
 let wb: Workbench;
-let browser: Browser;
 let p: WorkbenchPage;
 let chat: Frame;
 
-before(async () => {
-  wb = await launch({ files: { 'src/app.ts': 'export const answer = 42;\n', 'README.md': '# Sample\n' } });
-  browser = await launchBrowser();
-  p = await WorkbenchPage.open(browser, wb);
-  chat = await p.openChat();
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({ files: { 'src/app.ts': 'export const answer = 42;\n', 'README.md': '# Sample\n' } }, { chat: true }, (t) => ({ wb, p, chat } = t));
 async function newChat(): Promise<void> {
   await chat.locator('#new-chat').click();
   await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);

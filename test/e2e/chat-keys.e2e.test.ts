@@ -1,29 +1,19 @@
 /** First run without a key, the key flow (wrong key first), a 401 mid-conversation, and no key leaks. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame } from 'playwright-core';
-import { launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, waitForTurnState, WorkbenchPage, type Workbench } from './harness';
+import type { Frame } from 'playwright-core';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
 import { textReply } from '../fake-api/library';
 
 const GOOD = 'test-key-good-1234567890';
 let wb: Workbench;
-let browser: Browser;
 let p: WorkbenchPage;
 let chat: Frame;
 const keys = [GOOD];
 
-before(async () => {
-  wb = await launch({ envKey: false, fake: { keys } });
-  browser = await launchBrowser();
-  p = await WorkbenchPage.open(browser, wb);
-  chat = await p.openChat();
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({ envKey: false, fake: { keys } }, { chat: true }, (t) => ({ wb, p, chat } = t));
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

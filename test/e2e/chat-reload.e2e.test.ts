@@ -1,25 +1,15 @@
 /** Nothing is lost across window reloads: the draft, a stream in flight, and the history. */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Frame } from 'playwright-core';
-import { launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, WorkbenchPage, type Workbench } from './harness';
+import type { Frame } from 'playwright-core';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
 import { textReply } from '../fake-api/library';
 
 let wb: Workbench;
-let browser: Browser;
 let p: WorkbenchPage;
 let chat: Frame;
 
-before(async () => {
-  wb = await launch();
-  browser = await launchBrowser();
-  p = await WorkbenchPage.open(browser, wb);
-  chat = await p.openChat();
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({}, { chat: true }, (t) => ({ wb, p, chat } = t));
 
 async function reloadAndOpenChat(): Promise<Frame> {
   await p.reload();

@@ -1,20 +1,13 @@
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, WorkbenchPage, type Workbench } from './harness';
+import assert from 'node:assert/strict';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
 import { text, thought } from '../fake-api/scenario';
 
 let wb: Workbench;
 let browser: Browser;
 
-before(async () => {
-  wb = await launch();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({}, {}, (t) => ({ wb, browser } = t));
 
 test('chat view streams an answer progressively from the fake API', async () => {
   const answer = 'Streaming works: the first words arrive before the last ones, one small delta at a time, and the panel shows them as they come.';

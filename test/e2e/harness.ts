@@ -2,6 +2,7 @@
  * End-to-end harness: a real VS Code workbench (code-server) with the built extension installed,
  * driven in Debian's Chromium through playwright-core, against the fake Interactions API.
  */
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
@@ -307,6 +308,22 @@ export class WorkbenchPage {
     await this.page.waitForTimeout(200);
   }
 
+  /** Open a file and put the cursor at a 1-based line, at its end or a column. */
+  async cursorAt(rel: string, line: number, column: number | 'end' = 1): Promise<void> {
+    await this.openFile(rel);
+    await this.page.locator('.editor-instance .view-lines').first().click();
+    await this.page.keyboard.press('Control+Home');
+    for (let k = 1; k < line; k++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press(column === 'end' ? 'End' : 'Home');
+    if (column !== 'end') for (let k = 1; k < column; k++) await this.page.keyboard.press('ArrowRight');
+  }
+
+  /** Select `count` whole lines starting at a 1-based line. */
+  async selectLines(rel: string, fromLine: number, count: number): Promise<void> {
+    await this.cursorAt(rel, fromLine);
+    for (let k = 0; k < count; k++) await this.page.keyboard.press('Shift+ArrowDown');
+  }
+
   /** The text of the active editor (via the DOM view lines; fine for small files). */
   async editorText(): Promise<string> {
     return this.page.evaluate(() => {
@@ -318,6 +335,36 @@ export class WorkbenchPage {
         .join('\n');
     });
   }
+}
+
+/**
+ * One workbench, one browser and one window for a test file (node:test before/after hooks).
+ * The fields are filled in before the first test runs.
+ */
+export interface WorkbenchContext {
+  wb: Workbench;
+  browser: Browser;
+  p: WorkbenchPage;
+  chat: Frame;
+}
+
+/**
+ * Launch a workbench and a browser for the whole file and stop them after it. `ready` runs inside the same
+ * `before` hook, once everything is up, so callers can copy the handles into their own (reassignable) variables.
+ */
+export function useWorkbench(opts: LaunchOptions, setup: { chat?: boolean }, ready: (ctx: WorkbenchContext) => void): void {
+  const ctx = {} as WorkbenchContext;
+  before(async () => {
+    ctx.wb = await launch(opts);
+    ctx.browser = await launchBrowser();
+    ctx.p = await WorkbenchPage.open(ctx.browser, ctx.wb);
+    if (setup.chat) ctx.chat = await ctx.p.openChat();
+    ready(ctx);
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.wb?.stop();
+  });
 }
 
 // ------------------------------------------------------------------ chat helpers

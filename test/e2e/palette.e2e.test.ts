@@ -2,13 +2,12 @@
  * Every command contributed in package.json is reachable from the palette and runs without an
  * error notification, each in a state where it applies.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launch, launchBrowser, WorkbenchPage, type Workbench } from './harness';
+import { type Workbench, WorkbenchPage, useWorkbench } from './harness';
 import { text, type Reply } from '../fake-api/scenario';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
@@ -17,18 +16,9 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
 const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
 
 let wb: Workbench;
-let browser: Browser;
 let p: WorkbenchPage;
 
-before(async () => {
-  wb = await launch({ git: true, files: { 'src/app.ts': 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n', 'README.md': '# Palette\n', 'tsconfig.json': '{ "compilerOptions": { "strict": true, "noEmit": true } }\n' } });
-  browser = await launchBrowser();
-  p = await WorkbenchPage.open(browser, wb);
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({ git: true, files: { 'src/app.ts': 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n', 'README.md': '# Palette\n', 'tsconfig.json': '{ "compilerOptions": { "strict": true, "noEmit": true } }\n' } }, {}, (t) => ({ wb, p } = t));
 
 async function errorCount(): Promise<number> {
   await p.command('Notifications: Show Notifications');
@@ -41,13 +31,7 @@ async function errorCount(): Promise<number> {
 }
 let lastErrors: string[] = [];
 
-async function selectFirstLines(): Promise<void> {
-  await p.openFile('src/app.ts');
-  await p.page.locator('.editor-instance .view-lines').first().click();
-  await p.page.keyboard.press('Control+Home');
-  await p.page.keyboard.press('Shift+ArrowDown');
-  await p.page.keyboard.press('Shift+ArrowDown');
-}
+const selectFirstLines = () => p.selectLines('src/app.ts', 1, 2);
 
 const review: Reply = { steps: [text(JSON.stringify({ findings: [{ file: 'src/app.ts', start_line: 2, end_line: 2, severity: 'error', message: 'string assigned to number' }] }))] };
 
@@ -69,10 +53,7 @@ const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[];
     prepare: async () => {
       await p.openFile('src/app.ts');
       await p.page.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
-      await p.page.locator('.editor-instance .view-lines').first().click();
-      await p.page.keyboard.press('Control+Home');
-      await p.page.keyboard.press('ArrowDown');
-      await p.page.keyboard.press('End');
+      await p.cursorAt('src/app.ts', 2, 'end');
     },
     replies: [{ steps: [text('I would change "three" to 3.')] }],
     after: 'wait',

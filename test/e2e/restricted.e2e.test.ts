@@ -1,21 +1,14 @@
 /** Restricted Mode (untrusted workspace): chat works, every workspace tool is off, and the panel says why. */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, WorkbenchPage, type Workbench } from './harness';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
 import { functionCall, text } from '../fake-api/scenario';
 
 let wb: Workbench;
 let browser: Browser;
 
-before(async () => {
-  wb = await launch({ trust: false, files: { 'secret.txt': 'TOP-SECRET-CONTENT\n' } });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({ trust: false, files: { 'secret.txt': 'TOP-SECRET-CONTENT\n' } }, {}, (t) => ({ wb, browser } = t));
 
 test('in Restricted Mode chat works, no tool is offered or run, and the reason is visible', async () => {
   const p = await WorkbenchPage.open(browser, wb);

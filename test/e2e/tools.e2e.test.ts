@@ -1,26 +1,16 @@
 /** Workspace tools driven by the model through the fake API, in the real workbench. */
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Frame } from 'playwright-core';
-import { launch, launchBrowser, lastAnswerText, readWorkspaceFile, sampleUntil, sendChat, WorkbenchPage, type Workbench } from './harness';
+import type { Frame } from 'playwright-core';
+import { type Workbench, WorkbenchPage, lastAnswerText, readWorkspaceFile, sampleUntil, sendChat, useWorkbench } from './harness';
 import { functionCall, text, type Json, type Reply } from '../fake-api/scenario';
 
 const APP = 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n';
 let wb: Workbench;
-let browser: Browser;
 let p: WorkbenchPage;
 let chat: Frame;
 
-before(async () => {
-  wb = await launch({ files: { 'src/app.ts': APP, 'README.md': '# Tools demo\n\nThe secret word is **pineapple**.\n' } });
-  browser = await launchBrowser();
-  p = await WorkbenchPage.open(browser, wb);
-  chat = await p.openChat();
-});
-after(async () => {
-  await browser?.close();
-  await wb?.stop();
-});
+useWorkbench({ files: { 'src/app.ts': APP, 'README.md': '# Tools demo\n\nThe secret word is **pineapple**.\n' } }, { chat: true }, (t) => ({ wb, p, chat } = t));
 beforeEach(async () => {
   wb.fake.reset();
   await chat.locator('#new-chat').click();

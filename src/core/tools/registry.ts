@@ -5,7 +5,7 @@
 import type { ToolActivity } from '../../shared/protocol';
 import type { ToolCall, ToolOutcome, ToolRunner } from '../conversation/engine';
 import type { FunctionTool } from '../protocol/types';
-import type { ActivityPort, ApprovalPort, DocumentsPort, GitPort, LanguagePort, ProcessPort, SearchPort, TerminalMirror } from '../ports';
+import type { ActivityPort, ApprovalPort } from '../ports';
 import { TurnApprovals } from './approvals';
 import { createFile } from './defs/create_file';
 import { deleteFile } from './defs/delete_file';
@@ -23,8 +23,8 @@ import { readFile } from './defs/read_file';
 import { runCommand } from './defs/run_command';
 import { searchText } from './defs/search_text';
 import { workspaceSymbols } from './defs/workspace_symbols';
-import { PathError, type PathResolver } from './paths';
-import { ToolError, declaration, validateArgs, type ToolContext, type ToolDefinition, type ToolSettings } from './types';
+import { PathError } from './paths';
+import { ToolError, declaration, validateArgs, type ToolContext, type ToolDefinition, type ToolSettings, type WorkspacePorts } from './types';
 import { UndoRecorder } from './undo';
 
 export const ALL_TOOLS: Array<ToolDefinition<never>> = [
@@ -39,14 +39,7 @@ export function toolDeclarations(tools = ALL_TOOLS): FunctionTool[] {
   return tools.map((t) => declaration(t));
 }
 
-export interface ToolEnvironment {
-  paths: PathResolver;
-  docs: DocumentsPort;
-  language: LanguagePort;
-  git: GitPort;
-  search: SearchPort;
-  process: ProcessPort;
-  terminal?: TerminalMirror;
+export interface ToolEnvironment extends WorkspacePorts {
   approvals: ApprovalPort;
   activity: ActivityPort;
   settings: ToolSettings;
@@ -114,15 +107,10 @@ export class WorkspaceToolRunner implements ToolRunner {
     if (signal.aborted) return fail('Stopped before it ran.');
     this.activity({ callId: call.id, status: 'running' });
     let rejected = false;
+    const { approvals: _a, activity: _b, settings: _c, ...ports } = this.env;
     const toolCtx: ToolContext = {
+      ...ports,
       callId: call.id,
-      paths: this.env.paths,
-      docs: this.env.docs,
-      language: this.env.language,
-      git: this.env.git,
-      search: this.env.search,
-      process: this.env.process,
-      terminal: this.env.terminal,
       approvals: {
         read: (...a: Parameters<TurnApprovals['read']>) => this.approvals.read(...a).then((g) => ((rejected = !g.run), g)),
         write: (...a: Parameters<TurnApprovals['write']>) => this.approvals.write(...a).then((g) => ((rejected = !g.run), g)),

@@ -19,8 +19,8 @@ export interface ToolSettings {
   maxReadLines: number;
 }
 
-export interface ToolContext {
-  callId: string;
+/** The workspace as the tools reach it (implemented by the host). */
+export interface WorkspacePorts {
   paths: PathResolver;
   docs: DocumentsPort;
   language: LanguagePort;
@@ -28,6 +28,10 @@ export interface ToolContext {
   search: SearchPort;
   process: ProcessPort;
   terminal?: TerminalMirror;
+}
+
+export interface ToolContext extends WorkspacePorts {
+  callId: string;
   approvals: TurnApprovals;
   undo: UndoRecorder;
   settings: ToolSettings;
