@@ -1,5 +1,6 @@
 /** Palette commands of the chat (each a small object: id + execute). */
 import * as vscode from 'vscode';
+import { ApiError } from '../core/client/errors';
 import type { ConversationMeta } from '../core/conversation/journal';
 import type { ApiClientProvider } from './api';
 import type { ChatController } from './chat/controller';
@@ -98,11 +99,33 @@ export function chatCommands(d: CommandDeps): Command[] {
       async execute(meta?: unknown) {
         const m = meta as ConversationMeta | undefined;
         if (!m?.id) return;
-        const ok = await vscode.window.showWarningMessage(`Delete the conversation “${m.title}”? This cannot be undone.`, { modal: true }, 'Delete');
+        // Stored interactions are deleted on the server too, so "Delete" means gone, not just hidden here.
+        const data = d.chat.store.load(m.id);
+        const remote = data && data.meta.mode === 'stateful' ? [...new Set(data.turns.flatMap((t) => t.interactionIds))] : [];
+        const detail = remote.length ? `Its ${remote.length} interaction${remote.length === 1 ? '' : 's'} stored by the Gemini API will be deleted too. ` : '';
+        const ok = await vscode.window.showWarningMessage(`Delete the conversation “${m.title}”? ${detail}This cannot be undone.`, { modal: true }, 'Delete');
         if (ok !== 'Delete') return;
         if (d.chat.session.conversationId === m.id) d.chat.newChat();
         d.chat.store.delete(m.id);
         d.history.refresh();
+        if (!remote.length) return;
+        if (!(await d.keys.has())) {
+          void vscode.window.showWarningMessage('Gemini: the conversation was deleted here; without an API key its copies on the server could not be deleted.');
+          return;
+        }
+        const failures: string[] = [];
+        for (const id of remote) {
+          try {
+            await d.api.get().delete(id);
+          } catch (err) {
+            if (err instanceof ApiError && err.kind === 'not_found') continue; // already gone
+            failures.push((err as Error).message);
+          }
+        }
+        d.log.info(`Deleted conversation ${m.id} and ${remote.length - failures.length} of ${remote.length} server interaction(s).`);
+        if (failures.length) {
+          void vscode.window.showWarningMessage(`Gemini: the conversation was deleted here, but ${failures.length} of its ${remote.length} server copies could not be deleted: ${failures[0]}`);
+        }
       },
     },
     { id: 'gemini.history.refresh', execute: () => d.history.refresh() },

@@ -1,15 +1,18 @@
-/** Nothing is lost across window reloads: the draft, a stream in flight, and the history. */
+/** Nothing is lost across window reloads: the draft, attachments, a stream in flight, and the history. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
-import { textReply } from '../fake-api/library';
+import { DEMO_PNG, textReply } from '../fake-api/library';
+import type { Json } from '../fake-api/scenario';
 
 let wb: Workbench;
 let p: WorkbenchPage;
 let chat: Frame;
 
-useWorkbench({}, { chat: true }, (t) => ({ wb, p, chat } = t));
+useWorkbench({ files: { 'src/app.ts': 'export const answer = 42;\n' } }, { chat: true }, (t) => ({ wb, p, chat } = t));
 
 async function reloadAndOpenChat(): Promise<Frame> {
   await p.reload();
@@ -26,9 +29,92 @@ test('the draft in the input box survives a window reload', async () => {
   await p.page.waitForTimeout(600);
 });
 
+/** Conversation journals (under the extension's global storage) that mention `text`. */
+function journalsWith(text: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d, { withFileTypes: true })) {
+      const f = join(d, n.name);
+      if (n.isDirectory()) walk(f);
+      else if (n.name.endsWith('.jsonl') && readFileSync(f, 'utf8').includes(text)) out.push(f);
+    }
+  };
+  walk(wb.userDataDir);
+  return out;
+}
+
+async function chips(): Promise<string[]> {
+  return chat.locator('#attachments .chip').allInnerTexts();
+}
+
+/** Hand the composer files the way the browser does for a paste or a drop. */
+async function pasteOrDrop(how: 'paste' | 'drop', name: string, type: string, base64: string): Promise<void> {
+  await chat.evaluate(
+    ([how, name, type, base64]) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type }));
+      if (how === 'paste') document.getElementById('input')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      else document.getElementById('composer')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [how, name, type, base64] as const,
+  );
+}
+
+test('attachments: the active file, a pasted image and a dropped PDF survive a reload and go with the message; a huge file is refused', async () => {
+  await p.openFile('src/app.ts');
+  chat = await p.openChat();
+  await chat.locator('#input').fill('What is in these?');
+  await chat.locator('#attach').click();
+  await chat.locator('#attach-menu button[data-kind="activeFile"]').click();
+  await chat.waitForFunction(() => document.querySelectorAll('#attachments .chip').length === 1);
+  await pasteOrDrop('paste', 'shot.png', 'image/png', DEMO_PNG);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n').toString('base64');
+  await pasteOrDrop('drop', 'spec.pdf', 'application/pdf', pdf);
+  await chat.waitForFunction(() => document.querySelectorAll('#attachments .chip').length === 3);
+  assert.deepEqual((await chips()).map((c) => c.split(' (')[0]), ['src/app.ts', 'shot.png', 'spec.pdf']);
+
+  // A file over the limit: a clear message, and nothing else changes.
+  writeFileSync(join(wb.workspace, 'big.log'), Buffer.alloc(21 * 1024 * 1024, 'x'));
+  await chat.locator('#attach').click();
+  await chat.locator('#attach-menu button[data-kind="workspaceFile"]').click();
+  await p.answerQuickInput('big.log', { pickRow: 'big.log' });
+  await chat.waitForFunction(() => /big\.log.*21\.0 MB.*limited to 20\.0 MB/.test(document.getElementById('toast')!.textContent ?? ''), undefined, { timeout: 10_000 });
+  assert.equal((await chips()).length, 3);
+
+  // Remove one, reload: the draft and the two others are still there.
+  await chat.locator('#attachments button[aria-label="Remove attachment spec.pdf"]').click();
+  await chat.waitForFunction(() => document.querySelectorAll('#attachments .chip').length === 2);
+  await p.page.waitForTimeout(600); // the draft is saved after a short pause in typing
+  await reloadAndOpenChat();
+  await chat.waitForFunction(() => document.querySelectorAll('#attachments .chip').length === 2, undefined, { timeout: 10_000 });
+  assert.equal(await chat.locator('#input').inputValue(), 'What is in these?');
+
+  wb.fake.reset();
+  wb.fake.setScenario({ replies: [textReply('A constant and a picture.')] });
+  await chat.locator('#input').press('Enter');
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'A constant and a picture.');
+  const input = (wb.fake.creates()[0]!.body as { input: Json[] }).input as Array<Record<string, string>>;
+  assert.deepEqual(input.map((c) => c.type), ['text', 'text', 'image']);
+  assert.equal(input[0]!.text, 'What is in these?');
+  assert.match(input[1]!.text!, /^File: src\/app\.ts\n```typescript\nexport const answer = 42;\n```$/);
+  assert.deepEqual({ mime: input[2]!.mime_type, data: input[2]!.data }, { mime: 'image/png', data: DEMO_PNG });
+  // Sent attachments are gone from the composer, also after a reload.
+  assert.equal((await chips()).length, 0);
+  await reloadAndOpenChat();
+  await chat.waitForFunction(() => document.body.dataset.ready === 'true');
+  assert.equal((await chips()).length, 0);
+  await chat.locator('#new-chat').click();
+});
+
 const LONG = Array.from({ length: 60 }, (_, k) => `Sentence ${k + 1} of a long streamed answer.`).join(' ');
 
+/** Interactions of other conversations (the attachments test), made before the long-story conversation. */
+let otherConversations = new Set<string>();
+
 test('a reload mid-stream loses nothing that arrived, and the answer resumes to the end', async () => {
+  wb.fake.reset();
+  otherConversations = new Set(wb.fake.interactions.keys());
   wb.fake.setScenario({ replies: [{ ...textReply(LONG), delayMs: 40, textChunk: 12 }] });
   await sendChat(chat, 'Tell me a long story');
   const seen = await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 150);
@@ -77,4 +163,32 @@ test('when the server copy is gone, the local history is resent', async () => {
   assert.equal(resent.previous_interaction_id, undefined);
   assert.deepEqual(resent.input.map((s) => s.type), ['user_input', 'model_output', 'user_input', 'model_output', 'user_input']);
   assert.match(await chat.locator('.notice').last().innerText(), /no longer on the server; resending the local history/);
+});
+
+test('deleting a conversation from the history view removes it here and its interactions on the server', async () => {
+  // The conversation from the tests above that chained on the server ("Tell me a long story" …).
+  await p.command('Gemini: Focus on Chat History View');
+  const row = p.page.locator('.pane-body .monaco-list-row', { hasText: 'Tell me a long story' }).first();
+  await row.waitFor({ timeout: 10_000 });
+  const mine = () => [...wb.fake.interactions.values()].filter((i) => !otherConversations.has(i.id));
+  const ids = mine().map((i) => i.id);
+  assert.ok(mine().some((i) => !i.deleted));
+  assert.equal(journalsWith('Tell me a long story').length, 1);
+  await row.hover();
+  await row.locator('.action-label[aria-label="Delete Conversation"]').click();
+  const dialog = p.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 10_000 });
+  assert.match(await dialog.innerText(), /Delete the conversation “Tell me a long story”\? Its \d+ interactions? stored by the Gemini API will be deleted too\./);
+  await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
+  await row.waitFor({ state: 'detached', timeout: 10_000 });
+  const deletes = () => wb.fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
+  const deadline = Date.now() + 10_000;
+  while (deletes().length === 0 && Date.now() < deadline) await p.page.waitForTimeout(100);
+  assert.ok(deletes().length >= 1, 'DELETE requests were sent');
+  for (const path of deletes()) assert.ok(ids.some((id) => path.endsWith(`/interactions/${id}`)), path);
+  while (mine().some((i) => !i.deleted) && Date.now() < deadline) await p.page.waitForTimeout(100);
+  assert.ok(mine().every((i) => i.deleted), `left on the server: ${mine().filter((i) => !i.deleted).map((i) => i.id).join(', ')}`);
+  // The other conversation is untouched.
+  assert.ok([...otherConversations].every((id) => !wb.fake.interactions.get(id)!.deleted));
+  assert.deepEqual(journalsWith('Tell me a long story'), [], 'the local journal is gone');
 });

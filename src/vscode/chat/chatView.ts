@@ -9,7 +9,7 @@ import type { StepChange } from '../../core/conversation/accumulator';
 import type { ConversationData, TurnRecord } from '../../core/conversation/journal';
 import { conversationView, errorView, presentChanges, turnView, usageView } from '../../core/conversation/present';
 import type { ChatSession, SessionView } from '../../core/conversation/session';
-import { OPENABLE_SCHEMES, parseWebviewMessage, type HostMessage, type PanelState, type ToolActivity, type UiChange, type WebviewMessage } from '../../shared/protocol';
+import { OPENABLE_SCHEMES, parseWebviewMessage, type AttachmentView, type HostMessage, type PanelState, type ToolActivity, type UiChange, type WebviewMessage } from '../../shared/protocol';
 import { chatSettings, models, update } from '../config';
 
 export interface ChatViewDeps {
@@ -19,6 +19,8 @@ export interface ChatViewDeps {
   /** Handle a validated message that is not purely about rendering. */
   onMessage(msg: WebviewMessage): void | Promise<void>;
   draft(): string;
+  /** Attachments waiting in the composer (a recreated webview shows what the host will send). */
+  attachments?(): AttachmentView[];
   /** The webview (re)connected and has the conversation. */
   onReady?(): void;
   /** The view is being created (load what it shows, lazily). */
@@ -180,7 +182,7 @@ export class ChatWebview implements SessionView, vscode.Disposable {
   private async sendInit(): Promise<void> {
     this.ready = true;
     const state = await this.state();
-    this.post({ type: 'init', state, conversation: conversationView(this.session?.data), draft: this.deps.draft(), attachments: [] });
+    this.post({ type: 'init', state, conversation: conversationView(this.session?.data), draft: this.deps.draft(), attachments: this.deps.attachments?.() ?? [] });
     for (const w of this.readyWaiters.splice(0)) w();
     this.deps.onReady?.();
   }

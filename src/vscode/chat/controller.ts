@@ -4,15 +4,16 @@
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { AttachmentError, attachmentFromBytes, checkTotal, formatBytes, mimeToExtension, selectionAttachment, type Attachment } from '../../core/attachments';
 import { TurnEngine } from '../../core/conversation/engine';
 import { exportJson, exportMarkdown } from '../../core/conversation/export';
 import { ConversationStore } from '../../core/conversation/journal';
 import { ChatSession, type SessionView, type TurnTools } from '../../core/conversation/session';
 import type { Content, ImageContent } from '../../core/protocol/types';
-import type { PanelState, WebviewMessage } from '../../shared/protocol';
+import type { AttachmentView, PanelState, WebviewMessage } from '../../shared/protocol';
 import type { ApiClientProvider } from '../api';
 import { chatSettings, setting } from '../config';
 import type { ApiKeyStore } from '../keys';
@@ -34,7 +35,11 @@ export class ChatController implements vscode.Disposable {
   readonly view: ChatView;
   readonly session: ChatSession;
   readonly store: ConversationStore;
+  /** What waits in the composer; kept on disk (per workspace) so a reload or a crash loses none of it. */
   private attachments: Attachment[] = [];
+  private attachmentsLoaded = false;
+  private readonly attachmentsFile: string;
+  private attachmentsWrite: Promise<void> = Promise.resolve();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a conversation was created, changed or switched (history view). */
   readonly onDidChangeConversations = this.changed.event;
@@ -50,11 +55,13 @@ export class ChatController implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'));
+    this.attachmentsFile = join((context.storageUri ?? context.globalStorageUri).fsPath, 'pending-attachments.json');
     this.view = new ChatView({
       extensionUri: context.extensionUri,
       panelState: () => this.panelState(),
       onMessage: (m) => this.onMessage(m),
       draft: () => context.workspaceState.get<string>(DRAFT_KEY, ''),
+      attachments: () => this.attachmentViews(),
       onReady: () => this.resumeIfInterrupted(),
       onResolve: () => this.restoreActive(),
     });
@@ -98,6 +105,7 @@ export class ChatController implements vscode.Disposable {
   private restored = false;
   /** Reopen the conversation this window had open (once, when the chat view is first shown). */
   private restoreActive(): void {
+    this.loadAttachments();
     if (this.restored || this.session.data) return;
     this.restored = true;
     const active = this.context.workspaceState.get<string>(ACTIVE_KEY);
@@ -236,8 +244,43 @@ export class ChatController implements vscode.Disposable {
 
   // ---------------------------------------------------------------- attachments
 
+  private attachmentViews(): AttachmentView[] {
+    this.loadAttachments();
+    return this.attachments.map(({ content: _c, ...rest }) => rest);
+  }
+
+  /** Show the list and save it (writes are serialised; the last one wins). */
   private postAttachments(): void {
-    this.view.post({ type: 'attachments', attachments: this.attachments.map(({ content: _c, ...rest }) => rest) });
+    this.view.post({ type: 'attachments', attachments: this.attachmentViews() });
+    const json = JSON.stringify({ version: 1, attachments: this.attachments });
+    const file = this.attachmentsFile;
+    this.attachmentsWrite = this.attachmentsWrite
+      .then(async () => {
+        mkdirSync(dirname(file), { recursive: true });
+        await writeFile(file, json);
+      })
+      .catch((err: unknown) => this.log.warn(`Could not save the pending attachments: ${(err as Error).message}`));
+  }
+
+  private loadAttachments(): void {
+    if (this.attachmentsLoaded) return;
+    this.attachmentsLoaded = true;
+    let raw: string;
+    try {
+      raw = readFileSync(this.attachmentsFile, 'utf8');
+    } catch {
+      return; // none saved
+    }
+    try {
+      const saved = (JSON.parse(raw) as { attachments?: unknown }).attachments;
+      if (!Array.isArray(saved)) throw new Error('no attachment list');
+      const valid = saved.filter(
+        (a): a is Attachment => !!a && typeof a === 'object' && typeof (a as Attachment).id === 'string' && typeof (a as Attachment).name === 'string' && typeof (a as Attachment).size === 'number' && typeof (a as Attachment).content === 'object',
+      );
+      this.attachments = [...valid, ...this.attachments];
+    } catch (err) {
+      this.log.warn(`The saved pending attachments could not be read and were ignored: ${(err as Error).message}`);
+    }
   }
 
   private maxBytes(): number {
@@ -249,6 +292,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   async addAttachmentBytes(name: string, bytes: Uint8Array, mimeType?: string, languageId?: string): Promise<void> {
+    this.loadAttachments();
     try {
       this.attachments.push(attachmentFromBytes(this.newAttachmentId(), name, bytes, { maxBytes: this.maxBytes(), mimeType, languageId }));
       this.postAttachments();
@@ -284,6 +328,7 @@ export class ChatController implements vscode.Disposable {
       return false;
     }
     const sel = editor.selection;
+    this.loadAttachments();
     try {
       this.attachments.push(
         selectionAttachment(
