@@ -76,6 +76,47 @@ test('"Fix with Gemini" on a TypeScript error proposes a change as a diff and ap
   writeFileSync(join(wb.workspace, 'src/app.ts'), APP);
 });
 
+test('with workspace tools off, "Fix with Gemini" asks for structured edits, shows them as a diff and applies them on request', async () => {
+  await p.setBooleanSetting('gemini.tools.enabled', 'Tools: Enabled', false);
+  try {
+    const fix = { explanation: 'count must be a number, not the string "three".', edits: [{ search: 'const count: number = "three";', replace: 'const count: number = 3;' }] };
+    wb.fake.setScenario({ replies: [{ steps: [text(JSON.stringify(fix))], textChunk: 17 }] });
+    // The chat panel says when the setting has reached the extension.
+    await p.command('Gemini: Focus Chat');
+    const chat = (await p.findChatFrame(20_000)) as Frame;
+    await chat.waitForFunction(() => /gemini\.tools\.enabled/.test(document.body.innerText), undefined, { timeout: 20_000 }).catch(async (err) => {
+      throw new Error(`${(err as Error).message} (screenshot: ${await p.snap('tools-off')}; settings: ${readFileSync(join(wb.userDataDir, 'User', 'settings.json'), 'utf8')})`);
+    });
+    await p.openFile('src/app.ts');
+    await p.page.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
+    await p.cursorAt('src/app.ts', 2, 'end');
+    await pickCodeAction('Fix with Gemini', 'keyboard');
+    const deadline = Date.now() + 10_000;
+    while (!wb.fake.creates().length && Date.now() < deadline) await p.page.waitForTimeout(100);
+    const body = wb.fake.creates()[0]!.body as { response_format?: { mime_type?: string }; tools?: unknown[] };
+    assert.equal(body.response_format?.mime_type, 'application/json');
+    assert.equal(body.tools, undefined, 'no tools are declared when they are off');
+    assert.match(inputText(wb.fake.creates()[0]!.body), /not assignable to type 'number'/);
+    // The proposal opens as a diff next to the file; nothing changes until "Apply Fix".
+    const diff = p.page.locator('.monaco-diff-editor').first();
+    await diff.waitFor({ timeout: 20_000 });
+    await p.page.locator('.tab.active', { hasText: "Gemini's fix" }).waitFor({ timeout: 10_000 });
+    await p.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-diff-editor .editor.modified .view-lines')).some((e) => /const count: number = 3;/.test(e.textContent?.replace(/\u00a0/g, ' ') ?? '')), undefined, { timeout: 10_000 }).catch(async (err: Error) => {
+      throw new Error(`${err.message} (screenshot: ${await p.snap('fix-diff')})`);
+    });
+    assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP);
+    await p.clickNotificationButton(/count must be a number/, 'Apply Fix');
+    await p.openFile('src/app.ts');
+    await p.command('File: Save');
+    const until = Date.now() + 10_000;
+    while (readWorkspaceFile(wb, 'src/app.ts') === APP && Date.now() < until) await p.page.waitForTimeout(100);
+    assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP.replace('"three"', '3'));
+  } finally {
+    await p.setBooleanSetting('gemini.tools.enabled', 'Tools: Enabled', true);
+    writeFileSync(join(wb.workspace, 'src/app.ts'), APP);
+  }
+});
+
 const REVIEW = {
   summary: 'One real problem.',
   findings: [

@@ -154,7 +154,9 @@ export class WorkbenchPage {
       await this.dismissNotificationsIfBlocking();
       await p.keyboard.press('F1');
       const input = p.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (err: Error) => {
+        throw new Error(`the command palette did not open for “${title}”: ${err.message.split('\n')[0]} (screenshot: ${await this.snap('palette')})`);
+      });
       await input.fill(`>${title}`);
       const row = p.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
       try {
@@ -325,6 +327,49 @@ export class WorkbenchPage {
   }
 
   /** The text of the active editor (via the DOM view lines; fine for small files). */
+  /**
+   * Turn a boolean setting on or off in the Settings editor, as a user would, and close it.
+   * `title` is how the editor shows it, e.g. "Tools: Enabled" for gemini.tools.enabled.
+   */
+  async setBooleanSetting(id: string, title: string, value: boolean): Promise<void> {
+    await this.command('Preferences: Open User Settings');
+    const search = this.page.locator('.settings-editor .settings-header .suggest-input-container');
+    await search.waitFor({ timeout: 15_000 });
+    await search.click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(id);
+    // Wait for the search to filter down to this one setting before touching a checkbox.
+    const item = this.page.locator('.settings-editor .setting-item-bool', { hasText: title }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await this.page.locator('.settings-editor .settings-count-widget', { hasText: /^1 Setting Found$/ }).waitFor({ timeout: 15_000 });
+    const box = item.locator('.setting-value-checkbox');
+    if ((await box.getAttribute('aria-checked')) !== String(value)) await box.click();
+    const until = Date.now() + 10_000;
+    while ((await box.getAttribute('aria-checked')) !== String(value)) {
+      if (Date.now() > until) throw new Error(`${id} did not become ${value}`);
+      await this.page.waitForTimeout(100);
+    }
+    // The editor writes the change a moment later; closing it before then would drop the change.
+    const file = join(this.wb.userDataDir, 'User', 'settings.json');
+    const written = (): boolean => {
+      try {
+        const v = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)[id];
+        return v === value || (value && v === undefined);
+      } catch {
+        return false; // mid-write
+      }
+    };
+    while (!written()) {
+      if (Date.now() > until) throw new Error(`${id} = ${value} was not saved to ${file}`);
+      await this.page.waitForTimeout(100);
+    }
+    // The Settings editor opens as a modal editor in this workbench; close it (Escape would clear the search).
+    const close = this.page.locator('.action-label[aria-label^="Close Modal Editor"]');
+    if (await close.isVisible().catch(() => false)) await close.click();
+    else await this.command('View: Close Editor');
+    await this.page.locator('.settings-editor').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
   async editorText(): Promise<string> {
     return this.page.evaluate(() => {
       const lines = Array.from(document.querySelectorAll('.editor-instance .view-lines .view-line')) as HTMLElement[];
