@@ -413,7 +413,19 @@ attachMenu.addEventListener('click', (e) => {
   attachMenu.hidden = true;
 });
 attachMenu.addEventListener('keydown', (e) => {
-  if (e.key === 'Escape') attachMenu.hidden = true;
+  if (e.key === 'Escape') {
+    e.stopPropagation();
+    attachMenu.hidden = true;
+    $('attach').focus();
+    return;
+  }
+  // Arrow keys move between the items (menu semantics).
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    e.preventDefault();
+    const items = Array.from(attachMenu.querySelectorAll('button'));
+    const k = items.indexOf(document.activeElement as HTMLButtonElement);
+    items[(k + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+  }
 });
 
 // Drag-and-drop and paste of files.

@@ -621,6 +621,9 @@ export class TurnRenderer {
     const f = this.footerEl;
     f.textContent = '';
     const v = this.view;
+    // Screen readers hear the answer once it is complete, not every delta of the live log.
+    if (v.state === 'streaming') this.el.setAttribute('aria-busy', 'true');
+    else this.el.removeAttribute('aria-busy');
     if (v.state === 'streaming') {
       const s = h('div', 'status streaming');
       s.append(icon('loading'), h('span', undefined, ' Generating…'));

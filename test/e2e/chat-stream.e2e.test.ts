@@ -15,7 +15,10 @@ test('chat view streams an answer progressively from the fake API', async () => 
   const p = await WorkbenchPage.open(browser, wb);
   const chat = await p.openChat();
   await sendChat(chat, 'Say something streamed');
+  // While it streams, the turn is marked busy so screen readers announce it once, complete.
+  await chat.waitForFunction(() => document.querySelector('.turn:last-of-type')?.getAttribute('aria-busy') === 'true', undefined, { timeout: 10_000 });
   const seen = await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === answer, 30_000);
+  await chat.waitForFunction(() => !document.querySelector('.turn[aria-busy]'), undefined, { timeout: 10_000 });
   const partial = seen.filter((v) => v.length > 0 && v.trim() !== answer);
   assert.ok(partial.length >= 3, `expected several intermediate states, saw ${partial.length}: ${JSON.stringify(seen)}`);
   for (const v of partial) assert.ok(answer.startsWith(v.trim()), `intermediate state is a prefix: ${JSON.stringify(v)}`);
@@ -32,4 +35,34 @@ test('chat view streams an answer progressively from the fake API', async () => 
   assert.equal(creates[0]!.headers['x-goog-api-key'], '[redacted]');
   assert.equal(creates[0]!.keyStatus, 'valid');
   assert.equal(creates[0]!.headers.accept, 'text/event-stream');
+});
+
+test('the panel is usable without a mouse and every control has an accessible name', async () => {
+  wb.fake.setScenario({ replies: [{ steps: [text('Done.')] }] });
+  const p = await WorkbenchPage.open(browser, wb);
+  const chat = await p.openChat();
+  assert.equal(await chat.locator('#log').getAttribute('role'), 'log');
+  // Every visible button, select and text field has a name a screen reader can read.
+  const unnamed = await chat.evaluate(() =>
+    Array.from(document.querySelectorAll('button, select, textarea, input, [role="button"], [role="menuitem"]'))
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .filter((e) => !((e.getAttribute('aria-label') ?? '').trim() || (e.getAttribute('title') ?? '').trim() || ((e as HTMLElement).innerText ?? '').trim() || e.getAttribute('aria-labelledby')))
+      .map((e) => e.outerHTML.slice(0, 120)),
+  );
+  assert.deepEqual(unnamed, []);
+  // Focus the message box, type, send with Enter; the attach menu opens and closes with the keyboard.
+  await chat.locator('#input').focus();
+  await p.page.keyboard.type('Keyboard only');
+  await p.page.keyboard.press('Enter');
+  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'Done.');
+  await chat.locator('#attach').focus();
+  await p.page.keyboard.press('Enter');
+  await chat.waitForFunction(() => !document.getElementById('attach-menu')!.hidden && document.activeElement?.getAttribute('role') === 'menuitem');
+  await p.page.keyboard.press('ArrowDown');
+  assert.equal(await chat.evaluate(() => (document.activeElement as HTMLElement).dataset.kind), 'selection');
+  await p.page.keyboard.press('ArrowUp');
+  await p.page.keyboard.press('ArrowUp');
+  assert.equal(await chat.evaluate(() => (document.activeElement as HTMLElement).dataset.kind), 'picker');
+  await p.page.keyboard.press('Escape');
+  await chat.waitForFunction(() => document.getElementById('attach-menu')!.hidden && document.activeElement?.id === 'attach');
 });
