@@ -1,4 +1,5 @@
 /** Activation: build the services and register them. Nothing else happens here. */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { GeminiActions } from './vscode/actions';
 import { RemoteAgents } from './vscode/agents/agents';
@@ -17,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const api = new ApiClientProvider(keys, log, version);
   const chat = new ChatController(context, api, keys, log);
-  const tools = new WorkspaceTools(log);
+  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'));
   chat.tools = tools;
   const actions = new GeminiActions(context, chat, api, log);
   const agents = new RemoteAgents(context, api, keys, log);

@@ -10,7 +10,7 @@ import { WorkspaceToolRunner, toolDeclarations } from '../core/tools/registry';
 import { RipgrepSearch } from '../core/tools/ripgrep';
 import { DEFAULT_COMMAND_POLICY } from '../core/tools/shell';
 import type { ToolSettings } from '../core/tools/types';
-import { restoreSnapshots, type Snapshot } from '../core/tools/undo';
+import { UndoStore, restoreSnapshots, type Snapshot } from '../core/tools/undo';
 import type { TurnTools } from '../core/conversation/session';
 import type { ChatView } from './chat/chatView';
 import type { ToolsProvider } from './chat/controller';
@@ -45,7 +45,15 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   private readonly paths = new PathResolver(() => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })));
   private search: RipgrepSearch | undefined;
 
-  constructor(private readonly log: Log) {}
+  private readonly undoStore: UndoStore | undefined;
+
+  /** `undoDir`: where snapshots are kept so a turn can be undone after a reload. */
+  constructor(
+    private readonly log: Log,
+    undoDir?: string,
+  ) {
+    this.undoStore = undoDir ? new UndoStore(undoDir) : undefined;
+  }
 
   enabled(): { enabled: boolean; reason?: string } {
     if (!vscode.workspace.isTrusted) return { enabled: false, reason: 'Restricted Mode: workspace tools (read, edit, run) are off in this untrusted workspace. Chat and explanations still work.' };
@@ -91,7 +99,13 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       runner,
       finish: () => {
         if (!runner.undo.files) return undefined;
-        this.undo.set(turnId, runner.undo.toJSON());
+        const snaps = runner.undo.toJSON();
+        this.undo.set(turnId, snaps);
+        try {
+          this.undoStore?.save(turnId, snaps);
+        } catch (err) {
+          this.log.warn(`Could not save the undo snapshots of turn ${turnId} (undo works until the window reloads): ${(err as Error).message}`);
+        }
         return { available: true, files: runner.undo.files };
       },
     };
@@ -101,14 +115,31 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     this.pending.get(requestId)?.(decision);
   }
 
-  async undoTurn(turnId: string): Promise<string> {
-    const snaps = this.undo.get(turnId);
-    if (!snaps) return 'There is nothing to undo for that turn (or it was already undone, or the window was reloaded since).';
-    const { restored, failed } = await restoreSnapshots(snaps, this.docs);
+  async undoTurn(turnId: string): Promise<{ text: string; keep?: boolean }> {
+    let snaps = this.undo.get(turnId);
+    if (!snaps) {
+      try {
+        snaps = this.undoStore?.load(turnId);
+      } catch (err) {
+        return { text: `The saved snapshots of that turn cannot be read: ${(err as Error).message}` };
+      }
+    }
+    if (!snaps) return { text: 'There is nothing to undo for that turn: it was already undone, or its snapshots were pruned (the newest 50 turns with changes are kept).' };
+    // A conversation can be reopened in another window: only restore files inside this workspace.
+    const inside: Snapshot[] = [];
+    const outside: string[] = [];
+    for (const s of snaps) {
+      if (await this.paths.contains(s.abs)) inside.push(s);
+      else outside.push(s.display);
+    }
+    if (!inside.length) return { text: `Not undone: the files of that turn (${outside.join(', ')}) are not in this window's workspace folders. Open that workspace to undo them.`, keep: true };
+    const { restored, failed } = await restoreSnapshots(inside, this.docs);
     this.undo.delete(turnId);
+    this.undoStore?.delete(turnId);
+    for (const o of outside) failed.push(`${o}: not in this window's workspace folders`);
     this.log.info(`Undo of turn ${turnId}: restored ${restored.length} file(s)${failed.length ? `, failed: ${failed.join('; ')}` : ''}.`);
-    if (failed.length) return `Restored ${restored.length} file(s); could not restore: ${failed.join('; ')}`;
-    return `Restored ${restored.length} file(s): ${restored.join(', ')}.`;
+    if (failed.length) return { text: `Restored ${restored.length} file(s); could not restore: ${failed.join('; ')}` };
+    return { text: `Restored ${restored.length} file(s): ${restored.join(', ')}.` };
   }
 
   dispose(): void {

@@ -50,7 +50,7 @@ test('the model reads a file and answers from it', async () => {
   assert.ok(second.tools!.some((t) => t.name === 'edit_file'), 'the tools are declared');
 });
 
-test('an edit shows its diff; approved, the file changes and the result says so; undo restores it', async () => {
+test('an edit shows its diff; approved, the file changes and the result says so; after a reload, undo restores it', async () => {
   wb.fake.setScenario({
     replies: [callReply('edit_file', { path: 'src/app.ts', edits: [{ search: '  const count: number = "three";', replace: '  const count: number = 3;' }] }), { steps: [text('Fixed the type error.')] }],
   });
@@ -64,7 +64,10 @@ test('an edit shows its diff; approved, the file changes and the result says so;
   await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Fixed the type error.'), 20_000);
   assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP.replace('"three"', '3'));
   assert.match(resultText(resultFor('fc_edit_file')), /Applied 1 edit\(s\) to src\/app\.ts .*The file was saved\./);
-  // Undo the turn.
+  // Undo the turn, after a window reload (the snapshots are kept on disk).
+  await chat.locator('.undo-btn').waitFor({ timeout: 10_000 });
+  await p.reload();
+  chat = await p.openChat();
   const undo = chat.locator('.undo-btn');
   await undo.waitFor({ timeout: 10_000 });
   assert.match(await undo.innerText(), /Undo changes of this turn \(1 file\)/);

@@ -1,9 +1,11 @@
 /** Every workspace tool through the runner: results, bad arguments, missing/binary/huge files, approvals, undo. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, utimesSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { restoreSnapshots } from '../../src/core/tools/undo';
+import { UndoStore, restoreSnapshots } from '../../src/core/tools/undo';
+import { tmpdir } from 'node:os';
+import { PathResolver } from '../../src/core/tools/paths';
 import { unifiedDiff } from '../../src/core/tools/diff';
 import { call, findRipgrep, sandbox } from './tool-fakes';
 
@@ -245,6 +247,41 @@ describe('create_file, delete_file and undo', () => {
     assert.equal(existsSync(join(s.ws, 'src/new/file.ts')), false);
     assert.equal(s.read('keep.ts'), 'original\n');
     assert.equal(s.read('gone.ts'), 'will be deleted\n');
+  });
+
+  test('snapshots saved to disk restore after a "reload" (a new store), and only the newest are kept', async () => {
+    const s = sandbox({ 'keep.ts': 'original\n' });
+    s.approvals.decisions = ['accept'];
+    const runner = s.runner();
+    await call(s, 'edit_file', { path: 'keep.ts', edits: [{ search: 'original', replace: 'changed' }] }, runner);
+    const dir = join(mkdtempSync(join(tmpdir(), 'undo-')), 'undo');
+    new UndoStore(dir, 3).save('turn1', runner.undo.toJSON());
+    const loaded = new UndoStore(dir, 3).load('turn1');
+    assert.ok(loaded);
+    assert.equal(loaded.length, 1);
+    assert.equal(s.read('keep.ts'), 'changed\n');
+    await restoreSnapshots(loaded, s.docs);
+    assert.equal(s.read('keep.ts'), 'original\n');
+    const store = new UndoStore(dir, 3);
+    store.delete('turn1');
+    assert.equal(store.load('turn1'), undefined);
+    for (let k = 0; k < 5; k++) {
+      store.save(`t${k}`, []);
+      utimesSync(join(dir, `t${k}.json`), new Date(), new Date(Date.now() - (5 - k) * 60_000));
+    }
+    store.save('t5', []);
+    assert.deepEqual(readdirSync(dir).sort(), ['t3.json', 't4.json', 't5.json']);
+    assert.throws(() => store.load('../escape'), /Not a turn id/);
+    writeFileSync(join(dir, 'bad.json'), '{"snapshots": 3}');
+    assert.throws(() => store.load('bad'), /damaged/);
+  });
+
+  test('the resolver tells which snapshot paths are inside the workspace', async () => {
+    const s = sandbox({ 'a.ts': 'x' });
+    const paths = new PathResolver(() => [{ name: 'ws', path: s.ws }]);
+    assert.equal(await paths.contains((await paths.resolve('a.ts')).abs), true);
+    assert.equal(await paths.contains('/etc/passwd'), false);
+    assert.equal(await paths.contains(join(s.ws, '..', 'other', 'a.ts')), false);
   });
 });
 

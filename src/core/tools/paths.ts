@@ -126,6 +126,12 @@ export class PathResolver {
     return roots.length > 1 ? `${owner.name}/${rel}` : rel;
   }
 
+  /** Whether an absolute (already real) path lies inside one of the open workspace folders. */
+  async contains(abs: string): Promise<boolean> {
+    const roots = await this.roots().catch(() => []);
+    return roots.some((r) => within(r.real, abs) || within(r.path, abs));
+  }
+
   async rootPaths(): Promise<Array<WorkspaceFolderInfo & { real: string }>> {
     return this.roots();
   }

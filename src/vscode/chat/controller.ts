@@ -28,7 +28,7 @@ export interface ToolsProvider {
   forTurn(turnId: string, view: ChatView): TurnTools;
   enabled(): { enabled: boolean; reason?: string };
   handleApproval(requestId: string, decision: 'accept' | 'reject' | 'acceptAll'): void;
-  undoTurn(turnId: string): Promise<string>;
+  undoTurn(turnId: string): Promise<{ text: string; keep?: boolean }>;
 }
 
 export class ChatController implements vscode.Disposable {
@@ -171,10 +171,12 @@ export class ChatController implements vscode.Disposable {
         return;
       case 'undoTurn': {
         if (!this.tools) return;
-        const text = await this.tools.undoTurn(msg.turnId);
-        const turn = this.session.markUndone(msg.turnId);
-        if (turn) this.view.turnEnded(turn);
-        this.view.post({ type: 'toast', text, kind: 'info' });
+        const { text, keep } = await this.tools.undoTurn(msg.turnId);
+        if (!keep) {
+          const turn = this.session.markUndone(msg.turnId);
+          if (turn) this.view.turnEnded(turn);
+        }
+        this.view.post({ type: 'toast', text, kind: keep ? 'error' : 'info' });
         return;
       }
       case 'runRemote':
