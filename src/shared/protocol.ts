@@ -121,6 +121,8 @@ export interface SettingsView {
 
 /** A remote agent run shown in a chat tab. */
 export interface RunInfoView {
+  /** The run's local id (kept in the tab's webview state so the tab is restored after a reload). */
+  id?: string;
   agent: string;
   status: string;
   environmentId?: string;

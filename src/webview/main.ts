@@ -46,9 +46,12 @@ let attachments: AttachmentView[] = [];
 
 interface SavedState {
   draft: string;
+  /** In a run tab: which run, so VS Code can restore the tab after a reload. */
+  runId?: string;
 }
+let savedRunId: string | undefined;
 function saveDraft(): void {
-  vscode.setState({ draft: input.value } satisfies SavedState);
+  vscode.setState({ draft: input.value, runId: savedRunId } satisfies SavedState);
 }
 let draftTimer: ReturnType<typeof setTimeout> | undefined;
 input.addEventListener('input', () => {
@@ -144,6 +147,10 @@ function renderRun(s: PanelState): void {
   runHeader.hidden = !isRun || !s.run;
   if (!isRun || !s.run) return;
   const r = s.run;
+  if (typeof r.id === 'string' && r.id !== savedRunId) {
+    savedRunId = r.id;
+    saveDraft();
+  }
   runHeader.textContent = '';
   const line = document.createElement('div');
   line.className = 'run-line';

@@ -79,7 +79,7 @@ async function runFrame(task: string): Promise<Frame> {
   throw new Error(`no run panel for ${task}`);
 }
 
-test('launch with an uncommitted change; watch it in the tree; reload mid-run; it finishes and notifies; review and apply two of three files with a conflict', async () => {
+test('launch with an uncommitted change; watch it in the tree; reload mid-run (the run tab is restored); it finishes and notifies; review and apply two of three files with a conflict', async () => {
   // An uncommitted change and an untracked file go with the snapshot.
   writeFileSync(join(wb.workspace, 'src/util.ts'), 'export const util = "uncommitted";\n');
   writeFileSync(join(wb.workspace, 'untracked.md'), 'not yet in git\n');
@@ -111,6 +111,10 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run; i
   await showRuns();
   await waitForRow(/Bump the version and add a greeting, completed/, 60_000);
   await p.waitForNotification(/remote agent run “Bump the version and add a greeting” completed/);
+  // The run tab came back with the reload, reconnected to its run.
+  const restored = await runFrame('Bump the version');
+  await restored.locator('#run-header', { hasText: 'completed' }).waitFor({ timeout: 20_000 });
+  await restored.locator('.code-exec').first().waitFor({ timeout: 10_000 });
   // Review: three changed files, app.ts is a conflict and not picked by default; apply the other two.
   await p.command('Gemini: Review Remote Run Changes');
   await p.answerQuickInput('', { pickRow: 'Bump the version' });

@@ -108,6 +108,9 @@ export class RemoteAgents implements vscode.Disposable {
           this.tree.refresh();
         }
       }),
+      vscode.window.registerWebviewPanelSerializer('gemini.run', {
+        deserializeWebviewPanel: async (panel, state) => this.restorePanel(panel, state),
+      }),
       vscode.workspace.registerTextDocumentContentProvider('gemini-run', {
         provideTextDocumentContent: (uri) => new TextDecoder().decode(this.contents.get(uri.toString()) ?? new Uint8Array()),
       }),
@@ -242,13 +245,24 @@ export class RemoteAgents implements vscode.Disposable {
 
   // ---------------------------------------------------------------- open, cancel, follow up
 
-  private panelFor(id: string): RunPanel {
+  private panelFor(id: string, restored?: vscode.WebviewPanel): RunPanel {
     let p = this.panels.get(id);
     if (!p) {
-      p = new RunPanel(id, { extensionUri: this.context.extensionUri, store: this.store, watcher: this.watcher, conversations: this.conversations, api: this.api, keys: this.keys, cancel: (r) => this.cancel(r), review: async (r) => void (await this.review(r)) }, () => this.panels.delete(id));
+      p = new RunPanel(id, { extensionUri: this.context.extensionUri, store: this.store, watcher: this.watcher, conversations: this.conversations, api: this.api, keys: this.keys, cancel: (r) => this.cancel(r), review: async (r) => void (await this.review(r)) }, () => this.panels.delete(id), restored);
       this.panels.set(id, p);
     }
     return p;
+  }
+
+  /** VS Code restores run tabs after a reload: reconnect each to its run (or close it if the run is gone). */
+  private restorePanel(panel: vscode.WebviewPanel, state: unknown): void {
+    const id = (state as { runId?: unknown } | undefined)?.runId;
+    this.store.reload();
+    if (typeof id !== 'string' || !this.store.get(id) || this.panels.has(id)) {
+      panel.dispose();
+      return;
+    }
+    this.panelFor(id, panel);
   }
 
   async open(idOrRun?: unknown): Promise<void> {

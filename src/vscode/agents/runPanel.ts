@@ -37,6 +37,8 @@ export class RunPanel extends ChatWebview {
     readonly runId: string,
     private readonly runDeps: RunPanelDeps,
     onClose: () => void,
+    /** A tab VS Code restored after a reload (see the serializer in agents.ts). */
+    restored?: vscode.WebviewPanel,
   ) {
     const run = runDeps.store.get(runId)!;
     // The webview's callbacks need `this`, which exists only after super(): fill them in below.
@@ -47,7 +49,8 @@ export class RunPanel extends ChatWebview {
     hooks.onReady = () => {
       if (this.session.data) this.resumeIfInterrupted();
     };
-    this.panel = vscode.window.createWebviewPanel('gemini.run', `Agent: ${short(run.task)}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(runDeps.extensionUri, 'dist', 'webview')] });
+    this.panel = restored ?? vscode.window.createWebviewPanel('gemini.run', `Agent: ${short(run.task)}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(runDeps.extensionUri, 'dist', 'webview')] });
+    this.panel.title = `Agent: ${short(run.task)}`;
     this.panel.iconPath = new vscode.ThemeIcon('cloud');
     const view = this as ChatWebview;
     // Everything the session shows also updates the shared run status.
@@ -116,6 +119,7 @@ export class RunPanel extends ChatWebview {
       settings: currentSettingsView(),
       run: run
         ? {
+            id: run.id,
             agent: run.agent,
             status: run.status,
             environmentId: run.environmentId,
