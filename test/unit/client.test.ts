@@ -2,7 +2,7 @@
  * The client against every scenario, variant and fault of the fake server: resulting steps,
  * statuses, errors and the requests that were sent.
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/client/errors';
 import { TurnAccumulator } from '../../src/core/conversation/accumulator';
@@ -10,16 +10,10 @@ import type { CreateInteractionRequest, InteractionEvent, Step } from '../../src
 import type { FakeApi } from '../fake-api/server';
 import { SEED_S0, SEED_S3, type Reply, type Variant } from '../fake-api/scenario';
 import { continuationReplies, everyStepReply, functionCallReply, textReply } from '../fake-api/library';
-import { clientFor, KEY, startFake } from './helpers';
+import { clientFor, KEY, startFake, useFake } from './helpers';
 
 let fake: FakeApi;
-before(async () => {
-  fake = await startFake();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+useFake((f) => (fake = f));
 
 const REQ: CreateInteractionRequest = { model: 'gemini-3.5-flash', input: 'hello' };
 

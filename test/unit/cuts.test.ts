@@ -3,7 +3,7 @@
  * identical steps: (1) re-chunked in memory, (2) dropped over HTTP and resumed with
  * last_event_id — with exactly one create each time.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../src/core/client/errors';
 import { SseEventDecoder } from '../../src/core/client/sse';
@@ -12,15 +12,10 @@ import type { Step } from '../../src/core/protocol/types';
 import type { FakeApi } from '../fake-api/server';
 import { everyStepReply } from '../fake-api/library';
 import type { Reply } from '../fake-api/scenario';
-import { clientFor, startFake } from './helpers';
+import { clientFor, useFake } from './helpers';
 
 let fake: FakeApi;
-before(async () => {
-  fake = await startFake();
-});
-after(async () => {
-  await fake.close();
-});
+useFake((f) => (fake = f));
 
 async function record(reply: Reply): Promise<{ wire: Buffer; steps: Step[] }> {
   fake.reset();

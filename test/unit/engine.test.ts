@@ -1,21 +1,15 @@
 /** The turn engine: function-calling loop, stateful/stateless chaining, continuation, step limit. */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TurnEngine, type ToolCall, type ToolOutcome, type ToolRunner, type TurnSettings } from '../../src/core/conversation/engine';
 import type { Step } from '../../src/core/protocol/types';
 import type { FakeApi } from '../fake-api/server';
 import { continuationReplies, functionCallReply, parallelCallsReply, textReply } from '../fake-api/library';
 import { SEED_S3 } from '../fake-api/scenario';
-import { clientFor, startFake } from './helpers';
+import { clientFor, useFake } from './helpers';
 
 let fake: FakeApi;
-before(async () => {
-  fake = await startFake();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+useFake((f) => (fake = f));
 
 const settings = (extra: Partial<TurnSettings> = {}): TurnSettings => ({
   model: 'gemini-3.5-flash',

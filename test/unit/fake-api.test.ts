@@ -2,17 +2,17 @@
  * Self-tests of the fake Interactions API: each variant and fault is produced exactly, asserted
  * on the raw bytes that cross the socket (a plain TCP client, no HTTP library in between).
  */
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import * as tar from 'tar';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeApi } from '../fake-api/server';
+import type { FakeApi } from '../fake-api/server';
 import { everyStepReply, functionCallReply, textReply } from '../fake-api/library';
 import { SEED_S3, type Reply } from '../fake-api/scenario';
-import { KEY } from './helpers';
+import { KEY, useFake } from './helpers';
 
 interface Raw {
   status: number;
@@ -109,14 +109,7 @@ const create = (fake: FakeApi, reply: Reply, body: Record<string, unknown> = {})
 };
 
 let fake: FakeApi;
-before(async () => {
-  fake = new FakeApi({ quiet: true });
-  await fake.start();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+useFake((f) => (fake = f));
 
 describe('the SDK form (reference §7)', () => {
   test('event sequence, framing, ids and payloads of a thought + text reply', async () => {
