@@ -6,7 +6,7 @@
 import {
   parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage,
 } from '../shared/protocol';
-import { TurnRenderer } from './turn';
+import { TurnRenderer, h } from './turn';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -152,33 +152,21 @@ function renderRun(s: PanelState): void {
     saveDraft();
   }
   runHeader.textContent = '';
-  const line = document.createElement('div');
-  line.className = 'run-line';
-  line.textContent = `Agent ${r.agent} · ${r.status.replace(/_/g, ' ')}${r.tokens ? ` · ${r.tokens.toLocaleString()} tokens` : ''}${r.environmentId ? ` · environment ${r.environmentId}` : ''}`;
+  const line = h('div', 'run-line', `Agent ${r.agent} · ${r.status.replace(/_/g, ' ')}${r.tokens ? ` · ${r.tokens.toLocaleString()} tokens` : ''}${r.environmentId ? ` · environment ${r.environmentId}` : ''}`);
   runHeader.appendChild(line);
   if (r.error) {
-    const e = document.createElement('div');
-    e.className = 'run-error';
+    const e = h('div', 'run-error', r.error);
     e.setAttribute('role', 'alert');
-    e.textContent = r.error;
     runHeader.appendChild(e);
   }
-  const bar = document.createElement('div');
-  bar.className = 'run-actions';
-  if (r.canCancel) {
-    const c = document.createElement('button');
-    c.className = 'secondary-btn';
-    c.textContent = 'Cancel run';
-    c.addEventListener('click', () => post({ type: 'runAction', action: 'cancel' }));
-    bar.appendChild(c);
-  }
-  if (r.canReview) {
-    const v = document.createElement('button');
-    v.className = 'primary-btn';
-    v.textContent = 'Review changes';
-    v.addEventListener('click', () => post({ type: 'runAction', action: 'review' }));
-    bar.appendChild(v);
-  }
+  const bar = h('div', 'run-actions');
+  const action = (label: string, cls: string, which: 'cancel' | 'review') => {
+    const b = h('button', cls, label);
+    b.addEventListener('click', () => post({ type: 'runAction', action: which }));
+    bar.appendChild(b);
+  };
+  if (r.canCancel) action('Cancel run', 'secondary-btn', 'cancel');
+  if (r.canReview) action('Review changes', 'primary-btn', 'review');
   runHeader.appendChild(bar);
   input.placeholder = 'Send a follow-up to the agent (same run, same environment)…';
 }
@@ -215,11 +203,8 @@ function renderAttachments(): void {
   attachList.textContent = '';
   attachList.hidden = attachments.length === 0;
   for (const a of attachments) {
-    const chip = document.createElement('span');
-    chip.className = 'chip';
-    chip.textContent = `${a.name} (${formatSize(a.size)})`;
-    const x = document.createElement('button');
-    x.className = 'icon-btn';
+    const chip = h('span', 'chip', `${a.name} (${formatSize(a.size)})`);
+    const x = h('button', 'icon-btn');
     x.setAttribute('aria-label', `Remove attachment ${a.name}`);
     x.innerHTML = '<i class="codicon codicon-close" aria-hidden="true"></i>';
     x.addEventListener('click', () => post({ type: 'removeAttachment', id: a.id }));
@@ -228,6 +213,7 @@ function renderAttachments(): void {
   }
 }
 
+/** Same wording as the host's `formatBytes` (src/core/attachments.ts), which the webview may not import. */
 function formatSize(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;

@@ -7,7 +7,8 @@ import { codeBlockHtml, MarkdownStream } from './markdown';
 
 export type Post = (msg: WebviewMessage) => void;
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+/** An element with an optional class and text (text only, never HTML). */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (cls) el.className = cls;
   if (text !== undefined) el.textContent = text;

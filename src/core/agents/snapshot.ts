@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, readFile, readdir, readlink, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { formatBytes } from '../attachments';
 import { writeTar, type TarEntry } from './tar';
 
 export interface SnapshotFile {
@@ -36,16 +37,13 @@ export class SnapshotTooLargeError extends Error {
     largest: Array<{ path: string; size: number }>,
   ) {
     super(
-      `The workspace snapshot would be ${mb(bytes)} (the limit is ${mb(limit)}, setting “gemini.agents.maxSnapshotMB”). ` +
-        `Largest files: ${largest.map((f) => `${f.path} (${mb(f.size)})`).join(', ')}. Add large generated files to .gitignore, or raise the limit.`,
+      `The workspace snapshot would be ${formatBytes(bytes)} (the limit is ${formatBytes(limit)}, setting “gemini.agents.maxSnapshotMB”). ` +
+        `Largest files: ${largest.map((f) => `${f.path} (${formatBytes(f.size)})`).join(', ')}. Add large generated files to .gitignore, or raise the limit.`,
     );
     this.name = 'SnapshotTooLargeError';
   }
 }
 
-function mb(n: number): string {
-  return n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
