@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheDir } from './workbench.mjs';
 
 const mode = process.argv[2] ?? 'all';
 const pattern = process.argv[3];
@@ -46,10 +47,14 @@ if (mode === 'all' || mode === 'unit') {
   step('typecheck (webview)', node, ['node_modules/typescript/bin/tsc', '-p', 'src/webview', '--noEmit']);
   step('typecheck (tests)', node, ['node_modules/typescript/bin/tsc', '-p', 'test', '--noEmit']);
   step('lint', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
-  step('unit tests', node, ['--test', '--test-reporter=dot', '--test-timeout=120000', ...files('out/test/unit', /\.test\.js$/)]);
+  // The full run prepares the workbench first: the unit tests also use the ripgrep it ships
+  // (the one VS Code uses), and then must not skip those tests.
+  if (mode === 'all') step('prepare workbench (code-server + Node 24 cache)', node, ['scripts/workbench.mjs']);
+  const env = { ...process.env, GEMINI_TEST_WORKBENCH: cacheDir(), ...(mode === 'all' ? { GEMINI_REQUIRE_RIPGREP: '1' } : {}) };
+  step('unit tests', node, ['--test', '--test-reporter=dot', '--test-timeout=120000', ...files('out/test/unit', /\.test\.js$/)], { env });
 }
 if (mode === 'all' || mode === 'e2e') {
-  step('prepare workbench (code-server + Node 24 cache)', node, ['scripts/workbench.mjs']);
+  if (mode === 'e2e') step('prepare workbench (code-server + Node 24 cache)', node, ['scripts/workbench.mjs']);
   const e2e = files('out/test/e2e', /\.e2e\.test\.js$/);
   step(`e2e tests in the real workbench (${e2e.length} files)`, node, ['--test', '--test-concurrency=1', '--test-timeout=300000', ...e2e]);
 }

@@ -96,9 +96,15 @@ export const noGit: GitPort = {
   },
 };
 
+/**
+ * The ripgrep that ships with VS Code, from the workbench cache (`npm test` passes its folder and
+ * prepares it first; then a missing binary is an error, not a skip).
+ */
 export function findRipgrep(): string | undefined {
-  const base = join(process.env.HOME ?? '', '.cache/gemini-interactions-e2e/code-server-4.139.1-node-24.21.0/cs/node_modules/code-server/lib/vscode/node_modules/@vscode');
+  const workbench = process.env.GEMINI_TEST_WORKBENCH || join(process.env.HOME ?? '', '.cache/gemini-interactions-e2e/code-server-4.139.1-node-24.21.0');
+  const base = join(workbench, 'cs/node_modules/code-server/lib/vscode/node_modules/@vscode');
   for (const p of [join(base, `ripgrep-universal/bin/linux-${process.arch}/rg`), join(base, 'ripgrep/bin/rg')]) if (existsSync(p)) return p;
+  if (process.env.GEMINI_REQUIRE_RIPGREP) throw new Error(`VS Code's ripgrep is not in the prepared workbench (${base})`);
   return undefined;
 }
 
