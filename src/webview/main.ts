@@ -336,7 +336,12 @@ function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
 function send(): void {
   const text = input.value;
   if (!text.trim() && attachments.length === 0) return;
-  if (state?.busy || !state?.hasKey) return;
+  if (!state?.hasKey) return;
+  if (state.busy) {
+    // The text stays in the box; say why nothing was sent instead of ignoring the key.
+    showToast('Gemini is still answering. Wait for it to finish, or press Stop (Esc), then send.', 'info');
+    return;
+  }
   if (editing) {
     post({ type: 'editLast', text });
     stopEdit();

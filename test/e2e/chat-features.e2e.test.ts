@@ -26,7 +26,6 @@ beforeEach(async () => {
 async function ask(reply: Reply | Reply[], prompt = 'question'): Promise<void> {
   wb.fake.setScenario({ replies: Array.isArray(reply) ? reply : [reply] });
   const before = await chat.locator('.turn').count();
-  await chat.waitForFunction(() => !document.getElementById('send')!.hidden, undefined, { timeout: 10_000 });
   await sendChat(chat, prompt);
   await chat.waitForFunction((n) => document.querySelectorAll('.turn').length > n, before, { timeout: 10_000 });
 }
@@ -39,7 +38,10 @@ async function lastTurnText(): Promise<string> {
 }
 
 async function waitDone(): Promise<string> {
-  return waitForTurnState(chat, (f) => /Tokens:/.test(f) || /error|Stopped|Retry/i.test(f), 30_000);
+  const footer = await waitForTurnState(chat, (f) => /Tokens:/.test(f) || /error|Stopped|Retry/i.test(f), 30_000);
+  // The turn is closed and the composer is idle again (Send shows, Stop hides).
+  await chat.waitForFunction(() => !document.getElementById('send')!.hidden, undefined, { timeout: 10_000 });
+  return footer;
 }
 
 describe('rendering every step type', () => {
@@ -179,6 +181,13 @@ describe('long answers, faults and control', () => {
     // Escape while streaming.
     await ask({ ...textReply(long), delayMs: 30, textChunk: 5 }, 'again');
     await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 20);
+    // Enter while the answer streams sends nothing, keeps the text, and says why.
+    const creates = wb.fake.creates().length;
+    await chat.locator('#input').fill('a next question');
+    await chat.locator('#input').press('Enter');
+    await chat.waitForFunction(() => /still answering/.test(document.getElementById('toast')!.textContent ?? ''), undefined, { timeout: 5_000 });
+    assert.equal(await chat.locator('#input').inputValue(), 'a next question');
+    assert.equal(wb.fake.creates().length, creates);
     await chat.locator('#input').press('Escape');
     await waitForTurnState(chat, (f) => /Stopped/.test(f));
   });

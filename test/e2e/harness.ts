@@ -415,6 +415,9 @@ export function useWorkbench(opts: LaunchOptions, setup: { chat?: boolean }, rea
 // ------------------------------------------------------------------ chat helpers
 
 export async function sendChat(frame: Frame, text: string): Promise<void> {
+  // Like a user, wait until the previous answer has finished (Send shows again, Stop hides):
+  // the last words can be on screen a moment before the turn is closed.
+  await frame.waitForFunction(() => document.body.dataset.ready === 'true' && !(document.getElementById('send') as HTMLButtonElement).hidden, undefined, { timeout: 20_000 });
   await frame.locator('#input').fill(text);
   await frame.locator('#input').press('Enter');
 }
