@@ -1,7 +1,7 @@
 // Transpiles the test tree (unit, fake API, e2e, bench, integration) to out/ with esbuild.
 // Each entry is bundled with its src/ imports; npm packages stay external.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function walk(dir, out = []) {
@@ -15,6 +15,8 @@ function walk(dir, out = []) {
   return out;
 }
 
+// Start from an empty out/test so a deleted or renamed test never runs from a stale build.
+rmSync('out/test', { recursive: true, force: true });
 const entries = walk('test').filter((p) => !p.includes('integration/'));
 await esbuild.build({
   entryPoints: entries,
