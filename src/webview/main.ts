@@ -396,7 +396,14 @@ $('run-remote').addEventListener('click', () => post({ type: 'runRemote', text: 
 modelSel.addEventListener('change', () => post({ type: 'setModel', model: modelSel.value }));
 thinkingSel.addEventListener('change', () => post({ type: 'setThinking', level: thinkingSel.value }));
 for (const name of ['googleSearch', 'urlContext', 'codeExecution'] as const) {
-  $(`toggle-${name}`).addEventListener('click', () => post({ type: 'setToggle', name, value: !(state?.settings[name] ?? false) }));
+  const b = $(`toggle-${name}`);
+  b.addEventListener('click', () => {
+    // Flip at once from what the button shows, so quick clicks each count; the host's state follows.
+    const value = b.getAttribute('aria-pressed') !== 'true';
+    b.classList.toggle('on', value);
+    b.setAttribute('aria-pressed', String(value));
+    post({ type: 'setToggle', name, value });
+  });
 }
 
 // Attach menu.

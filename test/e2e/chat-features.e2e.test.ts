@@ -224,7 +224,6 @@ describe('long answers, faults and control', () => {
     await chat.locator('#thinking').selectOption('high');
     await chat.locator('#toggle-googleSearch').click();
     await chat.locator('#toggle-codeExecution').click();
-    await p.page.waitForTimeout(500);
     await ask(textReply('two'), 'second');
     await waitDone();
     const [b1, b2] = wb.fake.creates().map((r) => r.body as Record<string, unknown>);
@@ -235,11 +234,20 @@ describe('long answers, faults and control', () => {
     const tools = b2!.tools as Array<{ type: string; name?: string }>;
     assert.deepEqual(tools.filter((t) => t.type !== 'function'), [{ type: 'google_search' }, { type: 'code_execution' }]);
     assert.ok(tools.some((t) => t.type === 'function' && t.name === 'read_file'), 'the workspace tools are declared too');
-    // Back to defaults for the other tests.
+    // Back to defaults, sent at once: every change lands before the message; a quick double
+    // click on a toggle leaves it off.
     await chat.locator('#model').selectOption('gemini-3.5-flash');
     await chat.locator('#thinking').selectOption('default');
     await chat.locator('#toggle-googleSearch').click();
     await chat.locator('#toggle-codeExecution').click();
+    await chat.locator('#toggle-urlContext').dblclick();
+    await ask(textReply('three'), 'third');
+    await waitDone();
+    const b3 = wb.fake.creates().pop()!.body as Record<string, unknown>;
+    assert.equal(b3.model, 'gemini-3.5-flash');
+    assert.equal((b3.generation_config as { thinking_level?: string } | undefined)?.thinking_level, undefined);
+    assert.deepEqual((b3.tools as Array<{ type: string }>).filter((t) => t.type !== 'function'), []);
+    assert.equal(await chat.locator('#toggle-urlContext').getAttribute('aria-pressed'), 'false');
   });
 });
 

@@ -148,21 +148,33 @@ export class ChatWebview implements SessionView, vscode.Disposable {
     }
     switch (msg.type) {
       case 'setModel':
-        await update('model', msg.model);
-        return this.refreshState();
+        return this.writeSetting('model', msg.model);
       case 'setThinking':
-        await update('thinkingLevel', msg.level);
-        return this.refreshState();
-      case 'setToggle': {
-        const key = { googleSearch: 'tools.googleSearch', urlContext: 'tools.urlContext', codeExecution: 'tools.codeExecution' }[msg.name];
-        await update(key, msg.value);
-        return this.refreshState();
-      }
+        return this.writeSetting('thinkingLevel', msg.level);
+      case 'setToggle':
+        return this.writeSetting({ googleSearch: 'tools.googleSearch', urlContext: 'tools.urlContext', codeExecution: 'tools.codeExecution' }[msg.name], msg.value);
       case 'openLink':
         return this.openLink(msg.url);
       default:
+        // A message sent right after a picker change (pick a model, press Enter) must see it.
+        await this.settingsWritten;
         await this.deps.onMessage(msg);
     }
+  }
+
+  /** Composer setting changes, written one after another in the order they were made. */
+  private settingsWritten: Promise<void> = Promise.resolve();
+
+  private writeSetting(key: string, value: unknown): Promise<void> {
+    const written = this.settingsWritten
+      .then(() => update(key, value))
+      .catch((err: unknown) => {
+        void vscode.window.showErrorMessage(`Gemini: could not save the setting “gemini.${key}”: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .then(() => this.refreshState());
+    // One failure must not hold up the messages queued behind it.
+    this.settingsWritten = written.catch(() => undefined);
+    return written;
   }
 
   private async openLink(url: string): Promise<void> {
