@@ -199,17 +199,6 @@ export class RunPanel extends ChatWebview {
         if (m.type === 'stop' || m.action === 'cancel') await this.runDeps.cancel(this.runId);
         else await this.runDeps.review(this.runId);
         return;
-      case 'retry':
-        await this.session.retry();
-        return;
-      case 'resume':
-        await this.session.resume(m.turnId);
-        return;
-      case 'setKey':
-        await vscode.commands.executeCommand('gemini.setApiKey');
-        return;
-      case 'openLink':
-        return;
       default:
         return;
     }

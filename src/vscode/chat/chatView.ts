@@ -155,9 +155,21 @@ export class ChatWebview implements SessionView, vscode.Disposable {
         return this.writeSetting({ googleSearch: 'tools.googleSearch', urlContext: 'tools.urlContext', codeExecution: 'tools.codeExecution' }[msg.name], msg.value);
       case 'openLink':
         return this.openLink(msg.url);
+    }
+    // A message sent right after a picker change (pick a model, press Enter) must see it.
+    await this.settingsWritten;
+    switch (msg.type) {
+      // The same in the chat view and in a run tab.
+      case 'retry':
+        await this.session?.retry();
+        return;
+      case 'resume':
+        await this.session?.resume(msg.turnId);
+        return;
+      case 'setKey':
+        await vscode.commands.executeCommand('gemini.setApiKey');
+        return;
       default:
-        // A message sent right after a picker change (pick a model, press Enter) must see it.
-        await this.settingsWritten;
         await this.deps.onMessage(msg);
     }
   }

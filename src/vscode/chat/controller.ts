@@ -134,14 +134,8 @@ export class ChatController implements vscode.Disposable {
       case 'stop':
         this.session.stop();
         return;
-      case 'retry':
-        await this.session.retry();
-        return;
       case 'editLast':
         await this.session.editLast(msg.text);
-        return;
-      case 'resume':
-        await this.session.resume(msg.turnId);
         return;
       case 'newChat':
         return this.newChat();
@@ -155,9 +149,6 @@ export class ChatController implements vscode.Disposable {
       case 'removeAttachment':
         this.attachments = this.attachments.filter((a) => a.id !== msg.id);
         this.postAttachments();
-        return;
-      case 'setKey':
-        await vscode.commands.executeCommand('gemini.setApiKey');
         return;
       case 'showHistory':
         await vscode.commands.executeCommand('gemini.searchHistory');
