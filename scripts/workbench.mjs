@@ -102,7 +102,7 @@ export function findChromium() {
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
 
 /** The files of the extension that ship in the .vsix (see .vscodeignore). */
-export const EXTENSION_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/webview', 'media'];
+export const EXTENSION_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'dist/webview', 'media'];
 
 /** Install the built extension, unpacked, as `publisher.name-version` in an extensions dir. */
 export function installExtension(extensionsDir, from = ROOT) {

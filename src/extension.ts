@@ -1,5 +1,5 @@
 /** Activation: build the services and register them. Nothing else happens here. */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { GeminiActions } from './vscode/actions';
 import { RemoteAgents } from './vscode/agents/agents';
@@ -10,6 +10,7 @@ import { HistoryTree } from './vscode/history';
 import { ApiKeyStore } from './vscode/keys';
 import { Log } from './vscode/log';
 import { WorkspaceTools } from './vscode/tools';
+import { setShellWasmDir } from './core/tools/shellParse';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
@@ -18,7 +19,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const api = new ApiClientProvider(keys, log, version);
   const chat = new ChatController(context, api, keys, log);
-  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'));
+  setShellWasmDir(join(context.extensionPath, 'dist'));
+  // <user-data>/User/globalStorage/<extension id>: the editor's user data, hidden from sandboxed commands.
+  const userData = dirname(dirname(dirname(context.globalStorageUri.fsPath)));
+  const hidden = () => [userData, context.globalStorageUri.fsPath, context.logUri.fsPath, ...(context.storageUri ? [context.storageUri.fsPath] : [])];
+  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden);
   chat.tools = tools;
   const actions = new GeminiActions(context, chat, api, log);
   const agents = new RemoteAgents(context, api, keys, log);

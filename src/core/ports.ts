@@ -3,6 +3,7 @@
  * tests implement them with small in-memory fakes. Nothing here imports `vscode`.
  */
 import type { ApprovalRequest, ToolActivity } from '../shared/protocol';
+import type { SandboxPolicy, SandboxStatus } from './tools/sandbox';
 
 /** A file as the user sees it: the open editor's buffer when there is one. */
 export interface LiveDocument {
@@ -113,15 +114,43 @@ export interface ActivityPort {
 export interface CommandResult {
   exitCode: number | null;
   signal: string | null;
+  /** What the model gets: all of it, or the head and the tail when it was longer. */
   output: string;
+  /** The model's copy was shortened (head and tail kept). */
   truncated: boolean;
   timedOut: boolean;
   killed: boolean;
   durationMs: number;
+  /** Every byte the command wrote (also past the cut). */
+  outputBytes: number;
+  /** More than the kept limit was written: the chat and the terminal show a visible cut. */
+  cut: boolean;
+  sandboxed: boolean;
+}
+
+export interface RunOptions {
+  cwd: string;
+  timeoutMs: number;
+  /** What the model gets at most (head + tail). */
+  maxOutputBytes: number;
+  /** Most output kept for the chat and the terminal mirror; the rest is counted, not kept. */
+  limitBytes: number;
+  signal: AbortSignal;
+  onOutput(text: string): void;
+  /** Run inside the OS sandbox with this policy. */
+  sandbox?: { status: Extract<SandboxStatus, { available: true }>; policy: SandboxPolicy };
 }
 
 export interface ProcessPort {
-  run(commandLine: string, options: { cwd: string; timeoutMs: number; maxOutputBytes: number; signal: AbortSignal; onOutput(text: string): void }): Promise<CommandResult>;
+  run(commandLine: string, options: RunOptions): Promise<CommandResult>;
+}
+
+/** The OS sandbox for commands (see core/tools/sandbox.ts). */
+export interface SandboxPort {
+  /** Whether commands can run sandboxed here (probed once), or why not. */
+  status(): Promise<SandboxStatus>;
+  /** The policy of one command: workspace writable, secrets hidden, and what the user allowed on top. */
+  policy(roots: string[], extra: { network: boolean; writable: string[] }): Promise<SandboxPolicy>;
 }
 
 /** A terminal the user can open that mirrors command output (optional). */

@@ -68,8 +68,9 @@ export interface ToolActivity {
 }
 
 export interface ApprovalRequest {
+  /** An unguessable nonce minted by the host for this request; only an answer with it counts. */
   requestId: string;
-  kind: 'edit' | 'command' | 'write';
+  kind: 'edit' | 'command' | 'read';
   title: string;
   /** The command line, or the path being edited. */
   detail: string;
@@ -77,6 +78,8 @@ export interface ApprovalRequest {
   diff?: string;
   sensitive?: string;
   allowAcceptAll: boolean;
+  /** Commands: whether it will run inside the OS sandbox. */
+  sandboxed?: boolean;
 }
 
 export interface TurnView {

@@ -3,7 +3,9 @@
  * shown on each call, "Undo changes of this turn", and everything off in Restricted Mode.
  */
 import * as vscode from 'vscode';
+import { homedir } from 'node:os';
 import type { ApprovalDecision } from '../core/ports';
+import { CommandSandbox } from '../core/tools/commandSandbox';
 import { PathResolver } from '../core/tools/paths';
 import { ChildProcessRunner } from '../core/tools/process';
 import { WorkspaceToolRunner, toolDeclarations } from '../core/tools/registry';
@@ -29,6 +31,7 @@ export function toolSettings(): ToolSettings {
     },
     commandTimeoutMs: Math.max(1, userSetting('tools.commandTimeoutSeconds', 120)) * 1000,
     maxCommandOutputBytes: Math.max(4, setting('tools.maxCommandOutputKB', 64)) * 1024,
+    commandOutputLimitBytes: Math.max(64, setting('tools.commandOutputLimitKB', 2048)) * 1024,
     maxReadBytes: 200_000,
     maxReadLines: 2000,
   };
@@ -44,6 +47,8 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   readonly terminal = new CommandTerminal();
   private readonly paths = new PathResolver(() => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })));
   private search: RipgrepSearch | undefined;
+  readonly sandbox: CommandSandbox;
+  private sandboxNoticeShown = false;
 
   private readonly undoStore: UndoStore | undefined;
 
@@ -51,8 +56,16 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   constructor(
     private readonly log: Log,
     undoDir?: string,
+    /** Folders of the editor and of this extension that sandboxed commands must not see. */
+    hidden: () => string[] = () => [],
   ) {
     this.undoStore = undoDir ? new UndoStore(undoDir) : undefined;
+    this.sandbox = new CommandSandbox({
+      enabled: () => userSetting('tools.sandbox.enabled', true),
+      home: homedir(),
+      hiddenExtra: hidden,
+      rgPath: ripgrepPath(),
+    });
   }
 
   enabled(): { enabled: boolean; reason?: string } {
@@ -73,6 +86,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       search: this.search,
       process: this.process,
       terminal: this.terminal,
+      sandbox: this.sandbox,
       settings: toolSettings(),
       activity: {
         update: (a) => view.tool(turnId, a),
@@ -94,6 +108,13 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
           }),
       },
     });
+    // Once per window: say why commands ask when there is no sandbox, and how to get one.
+    void this.sandbox.status().then((st) => {
+      if (st.available || this.sandboxNoticeShown) return;
+      this.sandboxNoticeShown = true;
+      this.log.warn(`Commands run without an OS sandbox: ${st.reason}.`);
+      view.notice(turnId, `Commands ask before they run: ${st.reason}. ${st.howTo}`, 'info');
+    });
     return {
       declarations: toolDeclarations(runner.tools),
       runner,
@@ -112,7 +133,13 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   }
 
   handleApproval(requestId: string, decision: 'accept' | 'reject' | 'acceptAll'): void {
-    this.pending.get(requestId)?.(decision);
+    const answer = this.pending.get(requestId);
+    // Only an answer carrying the nonce of a pending request counts; anything else is logged and dropped.
+    if (!answer) {
+      this.log.warn(`Ignored an approval answer (${decision}) for a request that is not pending (${requestId.length > 40 ? `${requestId.slice(0, 40)}…` : requestId}).`);
+      return;
+    }
+    answer(decision);
   }
 
   async undoTurn(turnId: string): Promise<{ text: string; keep?: boolean }> {

@@ -462,14 +462,15 @@ input.addEventListener('paste', (e) => {
   }
 });
 
-// Links and code actions (event delegation; the host checks the scheme before opening).
+// Links and code actions (event delegation). Links have no href (see makeHostLink): only the
+// host opens them, after the user confirms, once per click.
 log.addEventListener('click', (e) => {
   const target = e.target as HTMLElement;
   const a = target.closest('a');
   if (a) {
     e.preventDefault();
-    const href = a.getAttribute('href');
-    if (href && href !== '#') post({ type: 'openLink', url: href });
+    const url = a.getAttribute('data-href');
+    if (url) post({ type: 'openLink', url });
     return;
   }
   const btn = target.closest('button[data-act]') as HTMLButtonElement | null;
@@ -478,6 +479,14 @@ log.addEventListener('click', (e) => {
     const code = block?.querySelector('code')?.textContent ?? '';
     const action = btn.dataset.act as 'copy' | 'insert' | 'newFile';
     post({ type: 'codeAction', action, code, language: block?.dataset.lang ?? '' });
+  }
+});
+
+log.addEventListener('keydown', (e) => {
+  const a = (e.target as HTMLElement).closest?.('a[data-href]');
+  if (a && (e.key === 'Enter' || e.key === ' ')) {
+    e.preventDefault();
+    post({ type: 'openLink', url: a.getAttribute('data-href')! });
   }
 });
 

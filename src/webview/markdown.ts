@@ -81,7 +81,26 @@ const ALLOWED: Record<string, ReadonlySet<string>> = (() => {
   for (const [tag, attrs] of Object.entries(table)) out[tag] = attrs.length ? new Set(attrs) : tag === 'span' ? cls : none;
   return out;
 })();
-const SAFE_URL = /^(?:https?:|mailto:|#)/i;
+const SAFE_URL = /^(?:https?:|mailto:)/i;
+
+/**
+ * Links never keep an `href`: VS Code's webview host opens any clicked `<a href>` by itself (next
+ * to our handler, without consent). The URL moves to `data-href`, the host opens it after the
+ * user confirms, once. Unsafe schemes (javascript:, vscode:, file:, data:, command:) are dropped.
+ */
+export function makeHostLink(a: HTMLAnchorElement | Element, url: string | null | undefined): void {
+  a.removeAttribute('href');
+  const u = (url ?? '').trim();
+  if (!SAFE_URL.test(u)) {
+    a.removeAttribute('data-href');
+    a.classList.add('dead-link');
+    return;
+  }
+  a.setAttribute('data-href', u);
+  a.setAttribute('role', 'link');
+  a.setAttribute('tabindex', '0');
+  if (!a.getAttribute('title')) a.setAttribute('title', u);
+}
 
 export function sanitizeInto(el: HTMLElement, html: string): void {
   const tpl = document.createElement('template');
@@ -102,8 +121,10 @@ export function sanitizeInto(el: HTMLElement, html: string): void {
     }
     for (const a of Array.from(e.attributes)) {
       if (e.localName === 'input' && (a.name === 'type' || a.name === 'checked' || a.name === 'disabled')) continue;
-      if (!allowed.has(a.name) || (a.name === 'href' && !SAFE_URL.test(a.value.trim()))) e.removeAttribute(a.name);
+      if (a.name === 'href') continue;
+      if (!allowed.has(a.name)) e.removeAttribute(a.name);
     }
+    if (e.localName === 'a') makeHostLink(e, e.getAttribute('href'));
   }
   // A disallowed element is replaced by its text: nothing executes, nothing of the answer is lost.
   for (const n of drop) {
@@ -116,6 +137,15 @@ export function sanitizeInto(el: HTMLElement, html: string): void {
 /** Render markdown into an element (sanitized straight to DOM nodes). */
 export function renderMarkdownInto(el: HTMLElement, src: string): void {
   sanitizeInto(el, marked.parse(src) as string);
+}
+
+/** The host name a URL really points to (shown next to citations and sources). */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
 }
 
 /** Private-use marker for a citation inserted into the markdown source. */
@@ -358,8 +388,10 @@ export class MarkdownStream {
         const a = document.createElement('a');
         a.className = 'citation';
         a.textContent = `[${n}]`;
-        a.href = urlByNumber.get(n) ?? '#';
-        a.title = this.cites.find((c) => c.url === urlByNumber.get(n))?.title ?? a.href;
+        const url = urlByNumber.get(n) ?? '';
+        const title = this.cites.find((c) => c.url === url)?.title;
+        a.title = `${title ? `${title} — ` : ''}${hostOf(url)}`;
+        makeHostLink(a, url);
         a.setAttribute('aria-label', `Source ${n}: ${a.title}`);
         frag.appendChild(a);
         last = m.index + m[0].length;

@@ -3,7 +3,8 @@
  * activity, notices, status, usage. Turns far from the viewport are not rendered until needed.
  */
 import type { CitationView, ErrorView, ToolActivity, TurnView, UiChange, UsageView, WebviewMessage, WireContent, WireStep } from '../shared/protocol';
-import { codeBlockHtml, MarkdownStream } from './markdown';
+import { revealHidden } from '../shared/hidden';
+import { codeBlockHtml, hostOf, makeHostLink, MarkdownStream } from './markdown';
 
 export type Post = (msg: WebviewMessage) => void;
 
@@ -59,6 +60,8 @@ class ModelOutputView implements StepView {
   constructor(private readonly index: number, step: WireStep, private readonly turn: TurnRenderer) {
     const content = arr<WireContent>(step.content);
     content.forEach((c, k) => this.addContent(k, c));
+    // A turn restored from the journal has its citations already: list the sources too.
+    this.renderSources();
     const err = obj(step.error);
     if (err.message) this.el.appendChild(h('div', 'step-error', `Model error: ${str(err.message)}`));
   }
@@ -130,9 +133,11 @@ class ModelOutputView implements StepView {
       const li = h('li');
       li.value = this.turn.citeNumbers.get(c.url) ?? 0;
       const a = h('a', undefined, c.title || c.url);
-      a.href = c.url;
       a.title = c.url;
+      makeHostLink(a, c.url);
       li.appendChild(a);
+      // The real destination, whatever the title says.
+      li.appendChild(h('span', 'source-host', ` — ${hostOf(c.url)}`));
       ol.appendChild(li);
     }
     box.appendChild(ol);
@@ -199,14 +204,14 @@ class FunctionCallView implements StepView {
     this.result.hidden = true;
     this.el.setAttribute('role', 'group');
     this.el.setAttribute('aria-label', `Tool call ${str(step.name)}`);
-    if (step.arguments && Object.keys(obj(step.arguments)).length) this.args.textContent = json(step.arguments);
+    if (step.arguments && Object.keys(obj(step.arguments)).length) this.args.textContent = revealHidden(json(step.arguments), { spaces: true });
   }
   change(c: UiChange): void {
     if (c.k === 'args') {
       this.argsText += c.t;
-      this.args.textContent = this.argsText;
+      this.args.textContent = revealHidden(this.argsText, { spaces: true });
     } else if ((c.k === 'done' || c.k === 'update') && c.step) {
-      this.args.textContent = json(c.step.arguments ?? {});
+      this.args.textContent = revealHidden(json(c.step.arguments ?? {}), { spaces: true });
     }
   }
   setActivity(a: ToolActivity): void {
@@ -243,9 +248,14 @@ class FunctionCallView implements StepView {
     }
     this.approval.hidden = false;
     this.approval.appendChild(h('div', 'approval-title', req.title));
+    if (req.kind === 'command') {
+      const badge = h('div', req.sandboxed ? 'approval-sandbox' : 'approval-sandbox off', req.sandboxed ? 'Runs in the OS sandbox: workspace writable, secrets hidden, no network unless asked below.' : 'Runs WITHOUT the OS sandbox: it can read and change anything your user can.');
+      this.approval.appendChild(badge);
+    }
     if (req.sensitive) this.approval.appendChild(h('div', 'approval-sensitive', req.sensitive));
-    if (req.kind === 'command') this.approval.appendChild(h('pre', 'approval-command', req.detail));
-    else this.approval.appendChild(h('div', 'approval-path', req.detail));
+    // Shown exactly: control, invisible and bidirectional characters are made visible.
+    if (req.kind === 'command') this.approval.appendChild(h('pre', 'approval-command', revealHidden(req.detail, { spaces: true })));
+    else this.approval.appendChild(h('div', 'approval-path', revealHidden(req.detail)));
     if (req.diff) {
       const pre = h('pre', 'diff');
       for (const line of req.diff.split('\n')) {

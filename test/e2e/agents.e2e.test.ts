@@ -61,6 +61,7 @@ async function launchRun(task: string, options = 'Start the run'): Promise<void>
   await p.answerQuickInput(task);
   await p.answerQuickInput('', { pickRow: 'antigravity-preview-05-2026' });
   await p.answerQuickInput('', { pickRow: 'Snapshot of' });
+  await p.answerQuickInput('', { pickRow: 'Send ' });
   await p.answerQuickInput('', { pickRow: options });
 }
 

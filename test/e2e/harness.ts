@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FakeApi, type FakeApiOptions } from '../fake-api/server';
+import { functionCall, type Json, type Reply } from '../fake-api/scenario';
 // @ts-ignore -- plain ESM helper shared with the demo script
 import { CHROMIUM_ARGS, findChromium, installExtension, startCodeServer, writeUserSettings } from '../../scripts/workbench.mjs';
 
@@ -459,4 +460,53 @@ export async function waitForTurnState(frame: Frame, pred: (footerText: string) 
 
 export function readWorkspaceFile(wb: Workbench, rel: string): string {
   return readFileSync(join(wb.workspace, rel), 'utf8');
+}
+
+// ------------------------------------------------------------------ tool-call helpers
+
+/** A reply in which the model calls one function (with a thought signature, as Gemini sends). */
+export function toolCallReply(name: string, args: Json, id = `fc_${name}`): Reply {
+  return { steps: [{ type: 'thought', signature: `sig-${id}`, summary: [{ type: 'text', text: `Calling ${name}.` }] }, functionCall(name, args, id)] };
+}
+
+/** The function_result the fake received for a call id. */
+export function functionResultFor(wb: Workbench, callId: string): { result: Array<{ text: string }> | string; is_error?: boolean } {
+  for (const r of wb.fake.creates()) {
+    const input = (r.body as { input?: unknown }).input;
+    if (!Array.isArray(input)) continue;
+    const hit = (input as Json[]).find((s) => s.type === 'function_result' && s.call_id === callId);
+    if (hit) return hit as never;
+  }
+  throw new Error(`no function_result for ${callId}`);
+}
+
+export function functionResultText(r: { result: Array<{ text: string }> | string }): string {
+  return typeof r.result === 'string' ? r.result : r.result.map((c) => c.text).join('');
+}
+
+/** Wait until the fake has received the function_result of a call. */
+export async function waitForFunctionResult(wb: Workbench, page: Page, callId: string, timeoutMs = 30_000): Promise<{ result: Array<{ text: string }> | string; is_error?: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return functionResultFor(wb, callId);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await page.waitForTimeout(100);
+    }
+  }
+}
+
+/** A local HTTP server that counts the requests it gets (for "nothing reached it" checks). */
+export async function countingServer(): Promise<{ url: string; port: number; hits: string[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '/');
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!DOCTYPE html><title>counted</title><p>counted</p>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, port, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

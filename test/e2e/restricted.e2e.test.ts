@@ -2,13 +2,16 @@
 import type { Browser } from 'playwright-core';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
 import { functionCall, text } from '../fake-api/scenario';
 
 let wb: Workbench;
 let browser: Browser;
 
-useWorkbench({ trust: false, files: { 'secret.txt': 'TOP-SECRET-CONTENT\n' } }, {}, (t) => ({ wb, browser } = t));
+useWorkbench({ trust: false, git: true, files: { 'secret.txt': 'TOP-SECRET-CONTENT\n', '.env': 'API_KEY=do-not-upload\n' } }, {}, (t) => ({ wb, browser } = t));
 
 test('in Restricted Mode chat works, no tool is offered or run, and the reason is visible', async () => {
   const p = await WorkbenchPage.open(browser, wb);
@@ -31,4 +34,25 @@ test('in Restricted Mode chat works, no tool is offered or run, and the reason i
   assert.equal(r.is_error, true);
   assert.match(String(r.result), /No tool named "read_file" is available/);
   assert.doesNotMatch(JSON.stringify(wb.fake.requests.map((x) => x.body)), /TOP-SECRET-CONTENT/);
+});
+
+test('in Restricted Mode “Run Task on Remote Agent” is refused, and the folder’s hostile git config never runs', async () => {
+  const marker = join(wb.root, 'fsmonitor-ran');
+  execFileSync('git', ['config', 'core.fsmonitor', `touch ${marker}; echo`], { cwd: wb.workspace });
+  const p = await WorkbenchPage.open(browser, wb);
+  wb.fake.reset();
+  await p.command('Gemini: Run Task on Remote Agent');
+  const note = await p.waitForNotification(/remote agent tasks are off in Restricted Mode/);
+  assert.match(note, /Trust this folder first/);
+  assert.equal(await p.quickInputVisible(), false, 'no task prompt');
+  await p.page.waitForTimeout(1000);
+  assert.equal(existsSync(marker), false, 'no git command ran in the untrusted folder');
+  assert.deepEqual(wb.fake.requests.filter((r) => /environments|interactions/.test(r.path)).map((r) => `${r.method} ${r.path}`), [], 'nothing was created or uploaded');
+  // The chat's run-remote button takes the same path.
+  const chat = await p.openChat();
+  await chat.locator('#input').fill('do it remotely');
+  await chat.locator('#run-remote').click();
+  await p.waitForNotification(/remote agent tasks are off in Restricted Mode/);
+  assert.equal(existsSync(marker), false);
+  assert.doesNotMatch(JSON.stringify(wb.fake.requests.map((x) => x.body)), /do-not-upload/);
 });

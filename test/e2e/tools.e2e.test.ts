@@ -2,8 +2,8 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, lastAnswerText, readWorkspaceFile, sampleUntil, sendChat, useWorkbench } from './harness';
-import { functionCall, text, type Json, type Reply } from '../fake-api/scenario';
+import { type Workbench, WorkbenchPage, functionResultFor as resultForIn, functionResultText as resultText, lastAnswerText, readWorkspaceFile, sampleUntil, sendChat, toolCallReply as callReply, useWorkbench } from './harness';
+import { text } from '../fake-api/scenario';
 
 const APP = 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n';
 let wb: Workbench;
@@ -17,21 +17,7 @@ beforeEach(async () => {
   await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);
 });
 
-function callReply(name: string, args: Json, id = `fc_${name}`): Reply {
-  return { steps: [{ type: 'thought', signature: `sig-${id}`, summary: [{ type: 'text', text: `Calling ${name}.` }] }, functionCall(name, args, id)] };
-}
-
-/** The function_result the fake received for a call id. */
-function resultFor(callId: string): { result: Array<{ text: string }> | string; is_error?: boolean } {
-  for (const r of wb.fake.creates()) {
-    const input = (r.body as { input?: unknown }).input;
-    if (!Array.isArray(input)) continue;
-    const hit = (input as Json[]).find((s) => s.type === 'function_result' && s.call_id === callId);
-    if (hit) return hit as never;
-  }
-  throw new Error(`no function_result for ${callId}`);
-}
-const resultText = (r: { result: Array<{ text: string }> | string }) => (typeof r.result === 'string' ? r.result : r.result.map((c) => c.text).join(''));
+const resultFor = (callId: string) => resultForIn(wb, callId);
 
 async function toolStatus(callName: string): Promise<string> {
   return chat.locator('.tool-call', { hasText: callName }).last().locator('.tool-status').innerText();
@@ -109,16 +95,16 @@ test('a command runs, its output streams into the chat and the exit code returns
   await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('worked'), 20_000);
   const call = chat.locator('.tool-call', { hasText: 'run_command' }).last();
   assert.match(await call.locator('.tool-output').innerText(), /streamed-output\napp\.ts/);
-  assert.match(await call.locator('.tool-reason').innerText(), /allow list/);
-  assert.match(resultText(resultFor('fc_run_command')), /^Exit code 0 after [\d.]+ s\.\nOutput:\nstreamed-output\napp\.ts/);
+  assert.match(await call.locator('.tool-reason').innerText(), /Ran in the sandbox without asking/);
+  assert.match(resultText(resultFor('fc_run_command')), /^Exit code 0 after [\d.]+ s \(ran in the sandbox\)\.\nOutput:\nstreamed-output\napp\.ts/);
 });
 
 test('a command that would run forever asks first, then is stopped by its timeout', async () => {
-  wb.fake.setScenario({ replies: [callReply('run_command', { command: 'sleep 600', timeout_seconds: 2 }), { steps: [text('It timed out.')] }] });
+  wb.fake.setScenario({ replies: [callReply('run_command', { command: 'tail -f README.md', timeout_seconds: 2 }), { steps: [text('It timed out.')] }] });
   await sendChat(chat, 'Wait forever');
   const approval = chat.locator('.tool-approval');
   await approval.waitFor({ state: 'visible', timeout: 15_000 });
-  assert.equal(await approval.locator('.approval-command').innerText(), 'sleep 600');
+  assert.equal(await approval.locator('.approval-command').innerText(), 'tail -f README.md');
   await approval.locator('button', { hasText: 'Run' }).click();
   const t0 = Date.now();
   await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('timed out'), 30_000);

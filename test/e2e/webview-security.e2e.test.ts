@@ -76,6 +76,7 @@ for (const streamed of [false, true]) {
         handlers: attrs.filter((a) => /\[on/i.test(a)),
         styles: attrs.filter((a) => /\[style=/.test(a)),
         hrefs: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href')),
+        targets: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('data-href')),
         text: (root as HTMLElement).innerText,
       };
     }, id);
@@ -83,8 +84,11 @@ for (const streamed of [false, true]) {
     for (const bad of ['script', 'img', 'iframe', 'svg', 'style', 'form', 'input']) assert.ok(!r.tags.includes(bad), `no <${bad}> element (tags: ${r.tags})`);
     assert.deepEqual(r.handlers, []);
     assert.deepEqual(r.styles, []);
-    for (const h of r.hrefs) assert.ok(h === null || /^(https?:|mailto:|#)/.test(h), `unsafe href ${h}`);
-    assert.ok(r.hrefs.includes('https://example.com/ok'));
+    // No anchor keeps an href (VS Code's webview would open it by itself, without consent).
+    assert.deepEqual(r.hrefs.filter((h) => h !== null), []);
+    for (const h of r.targets) assert.ok(h === null || /^(https?:|mailto:)/.test(h), `unsafe link target ${h}`);
+    assert.ok(r.targets.includes('https://example.com/ok'));
+    assert.ok(!r.targets.some((t) => /^(javascript|data|vscode|file|command):/i.test(t ?? '')));
     assert.match(r.text, /<script>window.__pwned = 1<\/script>/, 'raw HTML is shown as text, nothing of the answer is lost');
     assert.match(r.text, /remote image/, 'a remote image becomes a link placeholder');
     assert.deepEqual(remote, [], 'no remote request');
@@ -94,10 +98,40 @@ for (const streamed of [false, true]) {
 test('links are opened by the host, not by the webview', async () => {
   await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
   const before = page.url();
-  await page.locator('[data-turn="whole"] a[href="https://example.com/ok"]').click();
+  await page.locator('[data-turn="whole"] a[data-href="https://example.com/ok"]').click();
   assert.equal(page.url(), before, 'no navigation');
   const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; url?: string }> }).__posted);
   assert.deepEqual(posted.filter((m) => m.type === 'openLink'), [{ type: 'openLink', url: 'https://example.com/ok' }]);
+});
+
+test('citation and source links keep only http(s) targets and show the real host', async () => {
+  await page.evaluate(() => {
+    const post = (m: unknown) => window.postMessage(m, '*');
+    const text = 'One [a]. Two [b]. Three [c]. Four [d].';
+    const cites = [
+      { url: 'javascript:window.__pwned=9', title: 'Click me', start: 0, end: 8 },
+      { url: 'vscode://settings/gemini', title: 'Settings', start: 9, end: 17 },
+      { url: 'file:///etc/passwd', title: 'passwd', start: 18, end: 28 },
+      { url: 'https://real.example.org/page', title: 'google.com', start: 29, end: 38 },
+    ];
+    post({ type: 'turnStart', turn: { id: 'cites', input: [{ type: 'text', text: 'x' }], steps: [{ type: 'model_output', content: [{ type: 'text', text }] }], cites: { '0:0': cites }, state: 'completed', notices: [], model: 'm' } });
+  });
+  await page.waitForSelector('[data-turn="cites"] .sources li');
+  const r = await page.evaluate(() => {
+    const root = document.querySelector('[data-turn="cites"]')!;
+    return {
+      targets: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('data-href')).filter(Boolean),
+      hrefs: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href')).filter(Boolean),
+      sources: Array.from(root.querySelectorAll('.sources li')).map((li) => (li as HTMLElement).innerText),
+      citeTitles: Array.from(root.querySelectorAll('a.citation')).map((a) => a.getAttribute('title')),
+    };
+  });
+  assert.deepEqual([...new Set(r.targets)], ['https://real.example.org/page']);
+  assert.deepEqual(r.hrefs, []);
+  assert.ok(r.sources.some((s) => /google\.com — real\.example\.org/.test(s)), r.sources.join(' | '));
+  assert.ok(r.citeTitles.includes('google.com — real.example.org'));
+  await page.locator('[data-turn="cites"] a.citation').first().click();
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
 });
 
 test('a message that fails validation is ignored', async () => {

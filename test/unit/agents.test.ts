@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { classify, merge3, remoteToLocal } from '../../src/core/agents/results';
 import { FINISHED, RunStore, RunWatcher, type RunRecord } from '../../src/core/agents/runs';
-import { buildSnapshot, SnapshotTooLargeError } from '../../src/core/agents/snapshot';
+import { buildSnapshot, planSnapshot, SnapshotTooLargeError } from '../../src/core/agents/snapshot';
 import { readTar, writeTar } from '../../src/core/agents/tar';
 import type { InteractionsClient } from '../../src/core/client/client';
 
@@ -79,6 +79,35 @@ describe('snapshot', () => {
   test('the size limit gives a clear message naming the largest files', async () => {
     const dir = repo({ 'big.bin': Buffer.alloc(300_000, 1), 'medium.dat': Buffer.alloc(200_000, 2), 'small.txt': 'x' });
     await assert.rejects(() => buildSnapshot(dir, { maxBytes: 400_000 }), (e: unknown) => e instanceof SnapshotTooLargeError && /big\.bin \(293\.0 KB\), medium\.dat/.test(e.message) && /gemini\.agents\.maxSnapshotMB/.test(e.message));
+  });
+
+  test('a hostile repository config (core.fsmonitor) never runs while the snapshot lists files', async () => {
+    const dir = repo({ 'a.ts': 'x\n' });
+    writeFileSync(join(dir, 'untracked.ts'), 'y\n');
+    const marker = join(dir, '..', `fsmonitor-ran-${Date.now()}`);
+    execFileSync('git', ['config', 'core.fsmonitor', `touch ${marker}; echo`], { cwd: dir });
+    // Control: git itself would run it for this very listing.
+    execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: dir });
+    assert.equal(existsSync(marker), true, 'the hook runs for a plain git ls-files');
+    rmSync(marker);
+    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    assert.deepEqual(snap.files.map((f) => f.path).sort(), ['a.ts', 'untracked.ts']);
+    assert.equal(existsSync(marker), false, 'the snapshot never ran it');
+    await planSnapshot(dir);
+    assert.equal(existsSync(marker), false);
+  });
+
+  test('secret files are left out unless included; the plan lists them', async () => {
+    const dir = repo({ 'src/a.ts': 'x\n', '.env': 'TOKEN=1\n', '.env.example': 'TOKEN=\n', 'config/.npmrc': '//r/:_authToken=x\n', 'keys/server.pem': 'KEY', 'id_ed25519': 'k' });
+    const plan = await planSnapshot(dir);
+    assert.deepEqual(plan.secrets.sort(), ['.env', 'config/.npmrc', 'id_ed25519', 'keys/server.pem']);
+    assert.ok(plan.files.includes('.env.example') && plan.files.includes('src/a.ts'));
+    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    assert.deepEqual(snap.secrets.sort(), plan.secrets.sort());
+    assert.ok(!readTar(snap.tar).some((e) => e.path === '.env' || e.path.endsWith('.pem')));
+    assert.ok(!Buffer.from(snap.tar).includes(Buffer.from('TOKEN=1')));
+    const all = await buildSnapshot(dir, { maxBytes: 1e6, includeSecrets: true });
+    assert.ok(readTar(all.tar).some((e) => e.path === '.env'));
   });
 
   test('tar round-trip with long paths (PAX) and empty files', () => {

@@ -6,6 +6,8 @@ import type { ApprovalRequest, ToolActivity } from '../../src/shared/protocol';
 import { VersionConflictError, type ActivityPort, type ApprovalDecision, type ApprovalPort, type DocumentsPort, type GitPort, type LanguagePort, type LiveDocument } from '../../src/core/ports';
 import { PathResolver } from '../../src/core/tools/paths';
 import { ChildProcessRunner } from '../../src/core/tools/process';
+import { CommandSandbox } from '../../src/core/tools/commandSandbox';
+import type { SandboxStatus } from '../../src/core/tools/sandbox';
 import { WorkspaceToolRunner, type ToolEnvironment } from '../../src/core/tools/registry';
 import { RipgrepSearch } from '../../src/core/tools/ripgrep';
 import { DEFAULT_COMMAND_POLICY } from '../../src/core/tools/shell';
@@ -113,11 +115,13 @@ export const SETTINGS: ToolSettings = {
   commandPolicy: DEFAULT_COMMAND_POLICY,
   commandTimeoutMs: 30_000,
   maxCommandOutputBytes: 64 * 1024,
+  commandOutputLimitBytes: 2 * 1024 * 1024,
   maxReadBytes: 100_000,
   maxReadLines: 2000,
 };
 
 export interface Sandbox {
+  /** The temporary folder (the workspace, a fake home and anything outside live below it). */
   root: string;
   ws: string;
   docs: FakeDocs;
@@ -129,7 +133,12 @@ export interface Sandbox {
   read(rel: string): string;
 }
 
-export function sandbox(files: Record<string, string | Buffer> = {}, opts: { settings?: Partial<ToolSettings>; rg?: boolean; folders?: string[] } = {}): Sandbox {
+/**
+ * A temporary workspace with every tool port. Commands run in the real OS sandbox (bubblewrap)
+ * unless `os: false`, or with a given status (e.g. unavailable). `home` is the $HOME the sandbox
+ * hides secrets of (a fake one by default).
+ */
+export function sandbox(files: Record<string, string | Buffer> = {}, opts: { settings?: Partial<ToolSettings>; rg?: boolean; folders?: string[]; os?: false | SandboxStatus; home?: string } = {}): Sandbox {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'tools-')));
   const names = opts.folders ?? ['ws'];
   for (const n of names) mkdirSync(join(root, n), { recursive: true });
@@ -151,6 +160,10 @@ export function sandbox(files: Record<string, string | Buffer> = {}, opts: { set
     git: noGit,
     search: new RipgrepSearch(opts.rg ? findRipgrep() : undefined),
     process: new ChildProcessRunner(),
+    sandbox:
+      opts.os === false
+        ? undefined
+        : new CommandSandbox({ enabled: () => true, home: opts.home ?? join(root, 'home'), hiddenExtra: () => [], rgPath: findRipgrep(), detect: opts.os ? async () => opts.os as SandboxStatus : undefined }),
     approvals,
     activity,
     settings: { ...SETTINGS, ...opts.settings },

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, utimesSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { UndoStore, restoreSnapshots } from '../../src/core/tools/undo';
 import { tmpdir } from 'node:os';
 import { PathResolver } from '../../src/core/tools/paths';
@@ -286,13 +288,13 @@ describe('create_file, delete_file and undo', () => {
 });
 
 describe('run_command', () => {
-  test('an allowed command runs, streams its output and returns the exit code; the chat says why it ran', async () => {
+  test('a read-only command runs in the sandbox without asking, streams its output and says why it ran', async () => {
     const s = sandbox({ 'a.txt': 'hello\n' });
     const r = await call(s, 'run_command', { command: 'cat a.txt && ls' });
     assert.equal(r.isError, false, r.text);
-    assert.match(r.text, /^Exit code 0 after [\d.]+ s\.\nOutput:\nhello\na\.txt/);
+    assert.match(r.text, /^Exit code 0 after [\d.]+ s \(ran in the sandbox\)\.\nOutput:\nhello\na\.txt/);
     assert.ok(s.activity.outputs.join('').includes('hello'));
-    assert.ok(s.activity.updates.some((u) => /allow list/.test(u.reason ?? '')));
+    assert.ok(s.activity.updates.some((u) => /Ran in the sandbox without asking/.test(u.reason ?? '')));
     assert.equal(s.approvals.requests.length, 0);
   });
 
@@ -303,17 +305,20 @@ describe('run_command', () => {
     assert.match(r.text, /declined to run this command/);
     assert.equal(s.approvals.requests[0]!.kind, 'command');
     assert.equal(s.approvals.requests[0]!.detail, 'touch made-it');
+    assert.equal(s.approvals.requests[0]!.sandboxed, true);
+    assert.match(s.approvals.requests[0]!.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'an unguessable nonce');
     assert.equal(existsSync(join(s.ws, 'made-it')), false);
     s.approvals.decisions = ['accept'];
     const ok = await call(s, 'run_command', { command: 'touch made-it; exit 3' });
     assert.match(ok.text, /^Exit code 3/);
-    assert.equal(existsSync(join(s.ws, 'made-it')), true);
+    assert.equal(existsSync(join(s.ws, 'made-it')), true, 'the workspace is writable in the sandbox');
     const d = await call(s, 'run_command', { command: 'sudo rm -rf /' });
     assert.match(d.text, /denied by your command policy/);
   });
 
   test('a command that would run forever is stopped by the timeout; stdin is closed; the key is not in its environment', async () => {
-    const s = sandbox({}, { settings: { commandPolicy: { allow: ['sleep', 'cat', 'printenv', 'sh'], ask: [], deny: [] } } });
+    const s = sandbox();
+    s.approvals.decisions = ['accept', 'accept'];
     const t0 = Date.now();
     const r = await call(s, 'run_command', { command: 'sleep 30', timeout_seconds: 1 });
     assert.equal(r.isError, true);
@@ -322,28 +327,129 @@ describe('run_command', () => {
     const cat = await call(s, 'run_command', { command: 'cat', timeout_seconds: 5 });
     assert.match(cat.text, /^Exit code 0/, 'cat got end-of-file instead of waiting');
     process.env.GEMINI_API_KEY = 'test-key-should-not-leak';
-    const env = await call(s, 'run_command', { command: 'printenv GEMINI_API_KEY', timeout_seconds: 5 });
+    process.env.GITHUB_TOKEN = 'ghp-should-not-leak';
+    const env = await call(s, 'run_command', { command: 'printenv', timeout_seconds: 5 });
     delete process.env.GEMINI_API_KEY;
+    delete process.env.GITHUB_TOKEN;
+    assert.match(env.text, /^Exit code 0/);
     assert.doesNotMatch(env.text, /should-not-leak/);
   });
 
-  test('output is capped, keeping the start and the end', async () => {
-    const s = sandbox({}, { settings: { maxCommandOutputBytes: 4096, commandPolicy: { allow: ['seq'], ask: [], deny: [] } } });
+  test('the model gets the head and the tail; the chat gets at most the limit, with the cut marked', async () => {
+    const s = sandbox({}, { settings: { maxCommandOutputBytes: 4096, commandOutputLimitBytes: 64 * 1024 } });
+    s.approvals.decisions = ['accept', 'accept'];
     const r = await call(s, 'run_command', { command: 'seq 1 20000' });
     assert.match(r.text, /truncated/);
     assert.match(r.text, /\n1\n2\n3\n/);
     assert.match(r.text, /20000/);
     assert.ok(r.text.length < 9000);
+    // A flood: `yes` until its timeout. The chat gets 64 KB and a visible cut, the host stays responsive.
+    s.activity.outputs.length = 0;
+    let ticks = 0;
+    const tick = setInterval(() => ticks++, 20);
+    const flood = await call(s, 'run_command', { command: 'yes', timeout_seconds: 2 });
+    clearInterval(tick);
+    const shown = s.activity.outputs.join('');
+    assert.ok(shown.length <= 64 * 1024 + 200, `the chat got ${shown.length} characters`);
+    assert.match(shown, /output cut at 64\.0 KB/);
+    assert.match(flood.text, /stopped after 2 s \(timeout\)/);
+    assert.match(flood.text, /y\ny\n/);
+    assert.ok(ticks >= 60, `the event loop kept ticking (${ticks} ticks of 20 ms in 2 s)`);
   });
 
   test('Stop kills a running command', async () => {
-    const s = sandbox({}, { settings: { commandPolicy: { allow: ['sleep'], ask: [], deny: [] } } });
+    const s = sandbox();
+    s.approvals.decisions = ['accept'];
     const ctrl = new AbortController();
     setTimeout(() => ctrl.abort(), 300);
     const t0 = Date.now();
     const r = await call(s, 'run_command', { command: 'sleep 20' }, undefined, ctrl.signal);
     assert.match(r.text, /stopped by the user|Stopped before/);
     assert.ok(Date.now() - t0 < 5000);
+  });
+
+  test('without a sandbox every command asks and the request says why', async () => {
+    const s = sandbox({ 'a.txt': 'hi\n' }, { os: { available: false, reason: 'bubblewrap (bwrap) is not installed', howTo: 'Install it.' } });
+    s.approvals.decisions = ['accept'];
+    const r = await call(s, 'run_command', { command: 'cat a.txt' });
+    assert.match(r.text, /^Exit code 0 after [\d.]+ s \(ran without the sandbox\)/);
+    const req = s.approvals.requests[0]!;
+    assert.equal(req.sandboxed, false);
+    assert.match(req.title, /WITHOUT the OS sandbox/);
+    assert.match(req.sensitive ?? '', /bubblewrap \(bwrap\) is not installed/);
+  });
+});
+
+describe('the OS sandbox (bubblewrap)', () => {
+  test('a sandboxed command cannot write outside the workspace, read secrets of $HOME or of the workspace, or change .git/config', async () => {
+    const s = sandbox({ '.env': 'API_TOKEN=hunter2\n', '.git/config': '[core]\n', 'package.json': '{}\n' });
+    const home = join(s.root, 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    writeFileSync(join(home, '.ssh/id_rsa'), 'PRIVATE KEY\n');
+    writeFileSync(join(s.root, 'outside.txt'), 'outside\n');
+    s.approvals.decisions = ['accept'];
+    const r = await call(s, 'run_command', {
+      command: `echo pwned > ${join(s.root, 'outside.txt')}; cat ${join(home, '.ssh/id_rsa')}; ls ${join(home, '.ssh')}; cat .env; echo x >> .git/config; echo inside > made.txt; echo done`,
+    });
+    assert.match(r.text, /Read-only file system/);
+    assert.doesNotMatch(r.text, /PRIVATE KEY|hunter2/);
+    assert.equal(readFileSync(join(s.root, 'outside.txt'), 'utf8'), 'outside\n');
+    assert.equal(readFileSync(join(s.ws, '.git/config'), 'utf8'), '[core]\n');
+    assert.equal(readFileSync(join(s.ws, 'made.txt'), 'utf8'), 'inside\n');
+    assert.match(r.text, /done/);
+  });
+
+  test('no network unless the user allows it for that command; then the request names it', async () => {
+    const server = createServer((_q, res) => res.end('reached'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    let hits = 0;
+    server.on('request', () => hits++);
+    try {
+      const s = sandbox();
+      const cmd = `node -e "fetch('http://127.0.0.1:${port}/').then(r => r.text()).then(t => console.log(t), e => { console.log('no network: ' + (e.cause?.code ?? e.message)); process.exit(7); })"`;
+      s.approvals.decisions = ['accept'];
+      const off = await call(s, 'run_command', { command: cmd });
+      assert.match(off.text, /no network/);
+      assert.match(off.text, /"network": true/, 'the result tells the model how to ask for the network');
+      assert.equal(hits, 0);
+      s.approvals.decisions = ['accept'];
+      const on = await call(s, 'run_command', { command: cmd, network: true });
+      assert.match(on.text, /reached/);
+      assert.equal(hits, 1);
+      assert.match(s.approvals.requests[1]!.sensitive ?? '', /network access/);
+      assert.match(s.approvals.requests[1]!.title, /with more access/);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('an allowed command with network asks anyway (leaving the sandbox always asks)', async () => {
+    const s = sandbox({ 'a.txt': 'x\n' });
+    s.approvals.decisions = ['reject'];
+    const r = await call(s, 'run_command', { command: 'cat a.txt', network: true });
+    assert.match(r.text, /declined/);
+    assert.equal(s.approvals.requests.length, 1);
+  });
+
+  test('a timeout ends every process the command started, setsid daemons included', async () => {
+    const s = sandbox();
+    const marker = `gemini-sandbox-daemon-${process.pid}-${Date.now()}`;
+    s.approvals.decisions = ['accept'];
+    const r = await call(s, 'run_command', { command: `setsid sh -c 'exec -a ${marker} sleep 600' & sleep 60`, timeout_seconds: 1 });
+    assert.match(r.text, /stopped after 1 s \(timeout\)/);
+    await new Promise((res) => setTimeout(res, 300));
+    const ps = execFileSync('ps', ['-eo', 'args']).toString();
+    assert.doesNotMatch(ps, new RegExp(marker));
+  });
+
+  test('a daemon that keeps the output open does not keep run_command waiting', async () => {
+    const s = sandbox();
+    s.approvals.decisions = ['accept'];
+    const t0 = Date.now();
+    const r = await call(s, 'run_command', { command: 'setsid sleep 600 & echo started', timeout_seconds: 60 });
+    assert.match(r.text, /^Exit code 0/);
+    assert.ok(Date.now() - t0 < 10_000, 'returned when the shell exited');
   });
 });
 

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, readdir, readlink, realpath } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatBytes } from '../attachments';
+import { secretReason } from '../tools/paths';
 import { writeTar, type TarEntry } from './tar';
 
 export interface SnapshotFile {
@@ -25,6 +26,8 @@ export interface WorkspaceSnapshot {
   root: string;
   files: SnapshotFile[];
   skipped: Array<{ path: string; reason: string }>;
+  /** Secret files (.env*, keys, credentials) left out because the user did not include them. */
+  secrets: string[];
   bytes: number;
   tar: Uint8Array;
   usedGit: boolean;
@@ -49,9 +52,16 @@ export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/**
+ * Configuration a repository could use to run its own code when git only lists files
+ * (`core.fsmonitor` runs a hook on `ls-files --others`): overridden on the command line, which
+ * wins over every config file.
+ */
+export const SAFE_GIT_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'core.untrackedCache=false', '-c', 'core.sshCommand=false', '-c', 'core.askPass=', '-c', 'credential.helper=', '-c', 'diff.external=', '-c', 'core.pager=cat'];
+
 function git(root: string, args: string[]): Promise<string | undefined> {
   return new Promise((res) => {
-    execFile('git', ['-C', root, ...args], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout) => res(err ? undefined : stdout));
+    execFile('git', [...SAFE_GIT_CONFIG, '-C', root, ...args], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '' } }, (err, stdout) => res(err ? undefined : stdout));
   });
 }
 
@@ -84,15 +94,40 @@ export async function listSnapshotFiles(root: string): Promise<{ paths: string[]
   return { paths: await walk(root), usedGit: false };
 }
 
-export async function buildSnapshot(rootIn: string, opts: { maxBytes: number }): Promise<WorkspaceSnapshot> {
+/** What a snapshot would hold (no file is read): the files, their total size, the secrets left out. */
+export async function planSnapshot(rootIn: string): Promise<{ files: string[]; secrets: string[]; bytes: number }> {
+  const root = await realpath(rootIn);
+  const { paths } = await listSnapshotFiles(root);
+  const files: string[] = [];
+  const secrets: string[] = [];
+  let bytes = 0;
+  for (const rel of paths) {
+    if (secretReason(rel)) {
+      secrets.push(rel);
+      continue;
+    }
+    const st = await lstat(join(root, rel)).catch(() => undefined);
+    if (!st) continue;
+    files.push(rel);
+    if (st.isFile()) bytes += st.size;
+  }
+  return { files, secrets, bytes };
+}
+
+export async function buildSnapshot(rootIn: string, opts: { maxBytes: number; includeSecrets?: boolean }): Promise<WorkspaceSnapshot> {
   const root = await realpath(rootIn);
   const { paths, usedGit } = await listSnapshotFiles(root);
+  const secrets: string[] = [];
   const files: SnapshotFile[] = [];
   const skipped: Array<{ path: string; reason: string }> = [];
   const entries: TarEntry[] = [];
   let bytes = 0;
   const sizes: Array<{ path: string; size: number }> = [];
   for (const rel of paths) {
+    if (!opts.includeSecrets && secretReason(rel)) {
+      secrets.push(rel);
+      continue;
+    }
     const abs = join(root, rel);
     const st = await lstat(abs).catch(() => undefined);
     if (!st) continue; // deleted in the working tree: the agent sees it deleted too
@@ -120,5 +155,5 @@ export async function buildSnapshot(rootIn: string, opts: { maxBytes: number }):
     entries.push({ path: rel, type: 'file', data, mode: st.mode & 0o777, mtime: Math.floor(st.mtimeMs / 1000) });
   }
   if (bytes > opts.maxBytes) throw new SnapshotTooLargeError(bytes, opts.maxBytes, sizes.sort((a, b) => b.size - a.size).slice(0, 3));
-  return { root, files, skipped, bytes, tar: writeTar(entries), usedGit };
+  return { root, files, skipped, secrets, bytes, tar: writeTar(entries), usedGit };
 }

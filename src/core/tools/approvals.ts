@@ -1,34 +1,32 @@
 /**
  * The approval policy of one turn. The user owns it: the settings come from user-level
  * configuration only and nothing the model writes can change them. Reads run without asking
- * (except sensitive files), edits show a diff (accept / reject / accept all for this turn),
- * commands show the command line and go through the shell classifier; sensitive targets always
- * ask, even with auto-approval or "accept all".
+ * (except secret files), edits show a diff (accept / reject / accept all for this turn),
+ * commands show the command line exactly and go through the shell classifier; sensitive targets
+ * always ask, even with auto-approval or "accept all", and so does anything that leaves the
+ * sandbox (network, paths outside the workspace, running unsandboxed). Every request carries a
+ * nonce minted here (`randomUUID`): the chat's answer counts only for that pending request.
  */
+import { randomUUID } from 'node:crypto';
 import type { ApprovalRequest } from '../../shared/protocol';
 import type { ApprovalPort } from '../ports';
-import { classifyCommand } from './shell';
+import type { Classification } from './shell';
 import type { ToolSettings } from './types';
 
 export type Gate = { run: true; reason?: string } | { run: false; reason: string };
 
 export class TurnApprovals {
   private acceptAllEdits = false;
-  private seq = 0;
 
   constructor(
     private readonly port: ApprovalPort,
     private readonly settings: ToolSettings,
   ) {}
 
-  private id(): string {
-    return `ap_${Date.now().toString(36)}_${++this.seq}`;
-  }
-
-  /** A read of a sensitive file (e.g. .env) asks: its content would leave the machine. */
-  async read(callId: string, display: string, sensitive: string | undefined, signal: AbortSignal): Promise<Gate> {
-    if (!sensitive) return { run: true };
-    const d = await this.port.ask(callId, { requestId: this.id(), kind: 'write', title: `Let Gemini read ${display}?`, detail: display, sensitive: `This is ${sensitive}; its content will be sent to the model.`, allowAcceptAll: false }, signal);
+  /** A read of a secret file (e.g. .env) asks: its content would leave the machine. */
+  async read(callId: string, display: string, secret: string | undefined, signal: AbortSignal): Promise<Gate> {
+    if (!secret) return { run: true };
+    const d = await this.port.ask(callId, { requestId: randomUUID(), kind: 'read', title: `Let Gemini read ${display}?`, detail: display, sensitive: `This is ${secret}; its content will be sent to the model.`, allowAcceptAll: false }, signal);
     return d === 'reject' ? { run: false, reason: `The user declined to share ${display}.` } : { run: true, reason: 'You approved reading this file.' };
   }
 
@@ -38,7 +36,7 @@ export class TurnApprovals {
       if (this.acceptAllEdits) return { run: true, reason: 'Applied without asking: you accepted all edits for this turn.' };
     }
     const request: ApprovalRequest = {
-      requestId: this.id(),
+      requestId: randomUUID(),
       kind: 'edit',
       title: req.title,
       detail: req.display,
@@ -52,11 +50,21 @@ export class TurnApprovals {
     return { run: true, reason: d === 'acceptAll' ? 'You accepted this and all further edits of this turn.' : 'You approved this change.' };
   }
 
-  async command(callId: string, commandLine: string, cwdDisplay: string, signal: AbortSignal): Promise<Gate> {
-    const c = classifyCommand(commandLine, this.settings.commandPolicy);
+  /**
+   * A command: denied, allowed by the classifier (only inside the sandbox), or asked. Leaving the
+   * sandbox (`escalations`) always asks and names what is asked for.
+   */
+  async command(callId: string, commandLine: string, cwdDisplay: string, c: Classification, where: { sandboxed: boolean; escalations: string[]; note?: string }, signal: AbortSignal): Promise<Gate> {
     if (c.verdict === 'deny') return { run: false, reason: `${c.reason} The command was not run.` };
-    if (c.verdict === 'allow') return { run: true, reason: c.reason };
-    const d = await this.port.ask(callId, { requestId: this.id(), kind: 'command', title: `Run this command in ${cwdDisplay}?`, detail: commandLine, sensitive: c.reason, allowAcceptAll: false }, signal);
+    if (c.verdict === 'allow' && !where.escalations.length) return { run: true, reason: c.reason };
+    const notes: string[] = [];
+    if (where.escalations.length) notes.push(`It asks to leave the sandbox: ${where.escalations.join('; ')}.`);
+    if (c.verdict === 'ask') notes.push(c.reason);
+    if (where.note) notes.push(where.note);
+    const title = where.sandboxed
+      ? `Run this command in the sandbox${where.escalations.length ? ' with more access' : ''} (${cwdDisplay})?`
+      : `Run this command WITHOUT the OS sandbox (${cwdDisplay})?`;
+    const d = await this.port.ask(callId, { requestId: randomUUID(), kind: 'command', title, detail: commandLine, sensitive: notes.join(' '), allowAcceptAll: false, sandboxed: where.sandboxed }, signal);
     return d === 'reject' ? { run: false, reason: 'The user declined to run this command. It was not run.' } : { run: true, reason: 'You approved this command.' };
   }
 }

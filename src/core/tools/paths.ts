@@ -40,11 +40,22 @@ function rejectTricks(p: string): void {
   if (/^[a-z]:/i.test(p)) throw new PathError(`“${p}” is a Windows drive path; use a path relative to the workspace.`);
   if (/^\\\\\?\\|^\\\\\.\\/.test(p)) throw new PathError(`“${p}” is a Windows device path.`);
   if (p.startsWith('~')) throw new PathError(`“${p}” refers to a home directory; only workspace paths are allowed.`);
+  // Names Windows reads differently (refused on every platform: the same workspace may be opened there).
+  for (const seg of p.split(/[\\/]/)) {
+    if (seg === '' || seg === '.' || seg === '..') continue;
+    if (seg.includes(':')) throw new PathError(`“${p}” contains “:” in a name (an alternate data stream such as ::$DATA on Windows); refused.`);
+    if (/[. ]$/.test(seg)) throw new PathError(`“${p}” has a name ending in a dot or a space, which Windows silently drops; refused.`);
+    if (/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\.[^.]*)?$/i.test(seg)) throw new PathError(`“${p}” uses a reserved Windows device name; refused.`);
+    if (/~\d/.test(seg)) throw new PathError(`“${p}” looks like a Windows 8.3 short name (…~1), which can alias another file; refused.`);
+    // eslint-disable-next-line no-control-regex -- control characters are refused
+    if (/[<>"|?*\u0000-\u001f]/.test(seg)) throw new PathError(`“${p}” contains characters that are not allowed in file names; refused.`);
+  }
 }
 
-function within(root: string, p: string): boolean {
+/** Whether `p` is `root` or lies below it. */
+export function within(root: string, p: string): boolean {
   const r = relative(root, p);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
 }
 
 /** The real path of `p`, or of its nearest existing ancestor joined with the rest (new files). */
@@ -117,6 +128,23 @@ export class PathResolver {
     return { abs: real, folder: owner, rel, display: roots.length > 1 ? `${owner.name}/${rel}` : rel || '.', exists };
   }
 
+  /**
+   * Resolve a path again at the moment of writing (after the approval): if its real target is
+   * no longer the one the user approved (a symlink swapped in meanwhile, a folder replaced),
+   * nothing is written.
+   */
+  async recheck(input: string, approved: ResolvedPath): Promise<void> {
+    let now: ResolvedPath;
+    try {
+      now = await this.resolve(input);
+    } catch (err) {
+      throw new PathError(`${approved.display} changed while the change waited for approval: ${(err as Error).message} Nothing was written.`);
+    }
+    if (now.abs !== approved.abs) {
+      throw new PathError(`${approved.display} changed while the change waited for approval (it now resolves to ${now.display}); nothing was written. Read it again and redo the change.`);
+    }
+  }
+
   /** Display form of an absolute path inside the workspace (for listing results). */
   async displayOf(abs: string): Promise<string> {
     const roots = await this.roots();
@@ -137,20 +165,60 @@ export class PathResolver {
   }
 }
 
+/**
+ * Files that steer the editor, the build, CI or the agent itself: edits always ask (even with
+ * auto-approval or "accept all"), whatever the case of the name. Matched on the workspace-relative
+ * path with `/` separators, case-insensitively (case-insensitive file systems exist).
+ */
 const SENSITIVE: Array<[RegExp, string]> = [
   [/(^|\/)\.vscode(\/|$)/, 'VS Code workspace settings (.vscode/)'],
-  [/(^|\/)\.git(\/|$)/, 'the git repository internals (.git/)'],
-  [/(^|\/)\.env(\.[^/]*)?$/, 'an environment file (.env*), which usually holds secrets'],
+  [/(^|\/)\.git(\/|$)/, 'the git repository internals (.git/: hooks and config run code)'],
+  [/(^|\/)\.(gitmodules|gitattributes)$/, 'git configuration that can run filters and drivers'],
+  [/(^|\/)\.husky(\/|$)/, 'git hooks (.husky/)'],
   [/\.code-workspace$/, 'a workspace file (*.code-workspace)'],
-  [/(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb|Cargo\.lock|poetry\.lock|Pipfile\.lock|Gemfile\.lock|composer\.lock|go\.sum|packages\.lock\.json|flake\.lock)$/, 'a lockfile'],
-  [/(^|\/)\.(npmrc|yarnrc(\.yml)?|pypirc|netrc)$/, 'a package-manager credentials file'],
-  [/(^|\/)\.(ssh|gnupg|aws|docker)(\/|$)/, 'a credentials folder'],
-  [/(^|\/)\.github\/workflows\//, 'a CI workflow (runs with repository secrets)'],
+  [/(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|gemfile\.lock|composer\.lock|go\.sum|packages\.lock\.json|flake\.lock|uv\.lock|pdm\.lock|mix\.lock|pubspec\.lock|podfile\.lock|gradle\.lockfile)$/, 'a lockfile'],
+  [/(^|\/)(package\.json|pyproject\.toml|setup\.py|setup\.cfg|requirements[^/]*\.txt|pipfile|manifest\.in|tox\.ini|noxfile\.py|conftest\.py|makefile|gnumakefile|[^/]*\.mk|justfile|taskfile\.ya?ml|rakefile|gemfile|[^/]*\.gemspec|cargo\.toml|build\.rs|go\.mod|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|gradle\.properties|gradlew(\.bat)?|pom\.xml|[^/]*\.(cs|fs|vb)proj|directory\.build\.(props|targets)|[^/]*\.sln|cmakelists\.txt|meson\.build|build\.xml|composer\.json|deno\.jsonc?|bunfig\.toml|\.npmrc|\.yarnrc(\.yml)?|\.pnpmfile\.cjs|dockerfile|docker-compose[^/]*\.ya?ml|compose\.ya?ml|\.envrc|\.tool-versions|\.pre-commit-config\.yaml)$/, 'a project manifest or build file that runs code'],
+  [/(^|\/)\.devcontainer(\/|$)/, 'a dev container configuration (runs code)'],
+  [/(^|\/)\.github(\/|$)/, 'GitHub configuration (workflows run with repository secrets)'],
+  [/(^|\/)(\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|jenkinsfile|\.drone\.yml|appveyor\.yml|\.gitlab(\/|$)|\.circleci(\/|$)|\.buildkite(\/|$)|\.woodpecker(\/|$))/, 'a CI configuration'],
+  [/(^|\/)(agents\.md|gemini\.md|claude\.md|agent\.md|copilot-instructions\.md|\.cursorrules|\.clinerules(\/|$)|\.windsurfrules|\.roorules|\.cursor(\/|$)|\.claude(\/|$)|\.gemini(\/|$)|\.continue(\/|$)|\.roo(\/|$)|\.kilocode(\/|$)|\.aider[^/]*|\.mcp\.json|\.github\/(instructions|prompts|chatmodes|agents)(\/|$))/, 'an agent instruction or configuration file (it steers the agent)'],
 ];
 
-/** Why a workspace-relative path is sensitive (always asks), or undefined. */
+/**
+ * Files whose contents are secrets: reading them asks, sandboxed commands see them empty, and
+ * remote-agent snapshots leave them out unless the user includes them.
+ */
+const SECRET: Array<[RegExp, string]> = [
+  [/(^|\/)\.env(?!\.(example|sample|template|dist|defaults)$)(\.[^/]*)?$/, 'an environment file (.env*), which usually holds secrets'],
+  [/(^|\/)\.(npmrc|pypirc|netrc|git-credentials|yarnrc\.yml|pgpass|my\.cnf|s3cfg|boto|dockercfg)$/, 'a credentials file'],
+  [/(^|\/)\.(ssh|gnupg|aws|docker|kube|azure|gcloud)(\/|$)/, 'a credentials folder'],
+  [/(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?(\.pub)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk|asc|gpg|kdbx|tfvars|tfstate)|credentials(\.json)?|service[-_]account[^/]*\.json|secrets?\.(json|ya?ml|toml|env))$/, 'a key or secrets file'],
+];
+
+function normalizeRel(rel: string): string {
+  return rel.replace(/\\/g, '/').toLowerCase();
+}
+
+/** Why a workspace-relative path is sensitive (edits always ask), or undefined. */
 export function sensitiveReason(rel: string): string | undefined {
-  const p = rel.replace(/\\/g, '/');
+  const p = normalizeRel(rel);
+  for (const [re, why] of SECRET) if (re.test(p)) return why;
   for (const [re, why] of SENSITIVE) if (re.test(p)) return why;
   return undefined;
 }
+
+/** Why a workspace-relative path holds secrets (reads ask too), or undefined. */
+export function secretReason(rel: string): string | undefined {
+  const p = normalizeRel(rel);
+  for (const [re, why] of SECRET) if (re.test(p)) return why;
+  return undefined;
+}
+
+/** Globs (for ripgrep and git) that find the secret files of a folder. */
+export const SECRET_GLOBS = [
+  '.env', '.env.*', '!.env.example', '!.env.sample', '!.env.template', '!.env.dist', '!.env.defaults',
+  '.npmrc', '.pypirc', '.netrc', '.git-credentials', '.yarnrc.yml', '.pgpass', '.my.cnf', '.s3cfg', '.boto', '.dockercfg',
+  'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore', '*.ppk', '*.kdbx', '*.tfvars', '*.tfstate',
+  'credentials', 'credentials.json', 'service-account*.json', 'service_account*.json', 'secret.*', 'secrets.*',
+  '.ssh/**', '.gnupg/**', '.aws/**', '.docker/**', '.kube/**', '.azure/**', '.gcloud/**',
+];

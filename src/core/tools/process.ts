@@ -1,52 +1,94 @@
 /**
  * Commands run in an extension-owned child process (never a terminal's shell integration, so
- * nothing waits on prompt detection): own process group, stdin closed, pagers and prompts off,
- * the API key removed from the environment, a timeout that kills the whole group, output capped.
+ * nothing waits on prompt detection): bash (or sh), stdin closed, pagers and prompts off, secrets
+ * removed from the environment, inside the OS sandbox when one is given. Output is capped at the
+ * source: at most `limitBytes` is kept for the chat and the terminal mirror (the cut is marked),
+ * the model gets the head and the tail, and a command that floods its output (`yes`) is read at a
+ * bounded rate until its timeout, so the editor stays responsive. A timeout or Stop ends the
+ * whole process tree: in the sandbox its PID namespace, outside it the process group.
  */
 import { spawn } from 'node:child_process';
-import type { CommandResult, ProcessPort } from '../ports';
+import { existsSync } from 'node:fs';
+import type { CommandResult, ProcessPort, RunOptions } from '../ports';
+import { SANDBOX_SECRET_ENV, sandboxedCommand } from './sandbox';
 
-/** Environment variables never passed to commands the model runs. */
-const SECRET_ENV = /^(GEMINI_API_KEY|GOOGLE_API_KEY|GOOGLE_GENAI_API_KEY|VSCODE_GIT_ASKPASS_.*|VSCODE_GIT_IPC_HANDLE)$/;
+/** Environment variables never passed to commands the model runs, sandboxed or not. */
+const SECRET_ENV = /^(GEMINI_API_KEY|GOOGLE_API_KEY|GOOGLE_GENAI_API_KEY|VSCODE_GIT_ASKPASS_.*|VSCODE_GIT_IPC_HANDLE|VSCODE_IPC_HOOK.*)$/;
+
+/** The shell commands run in: bash (the grammar the classifier reads), else sh. */
+export function defaultShell(): string {
+  if (process.platform === 'win32') return process.env.ComSpec || 'cmd.exe';
+  for (const b of ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash']) if (existsSync(b)) return b;
+  return '/bin/sh';
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
 
 export class ChildProcessRunner implements ProcessPort {
-  constructor(private readonly shell = process.platform === 'win32' ? process.env.ComSpec || 'cmd.exe' : '/bin/sh') {}
+  constructor(private readonly shell = defaultShell()) {}
 
-  run(commandLine: string, o: Parameters<ProcessPort['run']>[1]): Promise<CommandResult> {
+  run(commandLine: string, o: RunOptions): Promise<CommandResult> {
     const started = Date.now();
     return new Promise<CommandResult>((resolve) => {
       const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SECRET_ENV.test(k)) env[k] = v;
+      const strip = o.sandbox ? (k: string) => SECRET_ENV.test(k) || SANDBOX_SECRET_ENV.test(k) : (k: string) => SECRET_ENV.test(k);
+      for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !strip(k)) env[k] = v;
       Object.assign(env, { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1', CI: env.CI ?? '1' });
-      const args = process.platform === 'win32' ? ['/d', '/s', '/c', commandLine] : ['-c', commandLine];
+      if (o.sandbox && process.platform === 'linux') Object.assign(env, { TMPDIR: '/tmp', XDG_CACHE_HOME: '/tmp/.cache', npm_config_cache: '/tmp/.npm' });
+      const shellArgs = process.platform === 'win32' ? ['/d', '/s', '/c', commandLine] : ['-c', commandLine];
+      const { file, args } = o.sandbox ? sandboxedCommand(o.sandbox.status, o.sandbox.policy, o.cwd, [this.shell, ...shellArgs]) : { file: this.shell, args: shellArgs };
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(this.shell, args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+        child = spawn(file, args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
       } catch (err) {
-        resolve({ exitCode: null, signal: null, output: `Could not start the command: ${(err as Error).message}`, truncated: false, timedOut: false, killed: false, durationMs: 0 });
+        resolve({ exitCode: null, signal: null, output: `Could not start the command: ${(err as Error).message}`, truncated: false, timedOut: false, killed: false, durationMs: 0, outputBytes: 0, cut: false, sandboxed: !!o.sandbox });
         return;
       }
       const half = Math.max(1024, Math.floor(o.maxOutputBytes / 2));
       let head = '';
-      let tail = '';
+      /** The whole output while it fits what the model gets. */
+      let small: string | undefined = '';
+      /** The last bytes written (kept across the cut, so the model sees how it ended). */
+      let tailChunks: Buffer[] = [];
+      let tailBytes = 0;
       let total = 0;
+      let kept = 0;
+      let cut = false;
       let timedOut = false;
       let killed = false;
       let settled = false;
       const decoder = new TextDecoder();
-      const onData = (buf: Buffer) => {
-        const text = decoder.decode(buf, { stream: true });
+      const onData = (stream: NodeJS.ReadableStream) => (buf: Buffer) => {
         total += buf.length;
-        if (head.length < half) {
-          const take = text.slice(0, half - head.length);
-          head += take;
-          tail += text.slice(take.length);
-        } else tail += text;
-        if (tail.length > half * 2) tail = tail.slice(-half);
-        o.onOutput(text);
+        tailChunks.push(buf);
+        tailBytes += buf.length;
+        while (tailChunks.length > 1 && tailBytes - tailChunks[0]!.length >= half) tailBytes -= tailChunks.shift()!.length;
+        if (small !== undefined && total > o.maxOutputBytes) small = undefined;
+        if (!cut) {
+          const room = o.limitBytes - kept;
+          const part = buf.length <= room ? buf : buf.subarray(0, Math.max(0, room));
+          kept += part.length;
+          const text = decoder.decode(part, { stream: part.length === buf.length });
+          if (head.length < half) head += text.slice(0, half - head.length);
+          if (small !== undefined) small = total <= o.maxOutputBytes ? small + text : undefined;
+          if (text) o.onOutput(text);
+          if (part.length < buf.length) {
+            cut = true;
+            o.onOutput(`\n… [output cut at ${formatBytes(o.limitBytes)}: the command writes more than that; the rest is counted, not kept] …\n`);
+          }
+          return;
+        }
+        // Past the cut: read at a bounded rate (the command waits on its pipe meanwhile).
+        stream.pause();
+        setTimeout(() => stream.resume(), 10).unref();
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout!.on('data', onData(child.stdout!));
+      child.stderr!.on('data', onData(child.stderr!));
       const killTree = (sig: NodeJS.Signals) => {
         try {
           if (child.pid && process.platform !== 'win32') process.kill(-child.pid, sig);
@@ -56,6 +98,11 @@ export class ChildProcessRunner implements ProcessPort {
         }
       };
       const stop = () => {
+        if (o.sandbox) {
+          // bwrap dies at once; its sandbox (and every process in its PID namespace) goes with it.
+          killTree('SIGKILL');
+          return;
+        }
         killTree('SIGTERM');
         setTimeout(() => killTree('SIGKILL'), 2000).unref();
       };
@@ -68,18 +115,33 @@ export class ChildProcessRunner implements ProcessPort {
         stop();
       };
       o.signal.addEventListener('abort', onAbort, { once: true });
+      let lingering: string | undefined;
       const finish = (exitCode: number | null, signal: NodeJS.Signals | null, error?: Error) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         o.signal.removeEventListener('abort', onAbort);
-        const truncated = total > o.maxOutputBytes;
-        let output = truncated ? `${head}\n… [${total - head.length - Math.min(tail.length, half)} characters omitted] …\n${tail.slice(-half)}` : head + tail;
+        const tail = new TextDecoder().decode(Buffer.concat(tailChunks)).slice(-half);
+        tailChunks = [];
+        const truncated = small === undefined;
+        let output = truncated ? `${head}\n… [${formatBytes(Math.max(0, total - Buffer.byteLength(head) - Buffer.byteLength(tail)))} of output omitted] …\n${tail}` : (small ?? '') + decoder.decode();
+        if (lingering) output += `${output ? '\n' : ''}${lingering}`;
         if (error) output += `${output ? '\n' : ''}Could not run the command: ${error.message}`;
-        resolve({ exitCode, signal, output, truncated, timedOut, killed, durationMs: Date.now() - started });
+        resolve({ exitCode, signal, output, truncated, timedOut, killed, durationMs: Date.now() - started, outputBytes: total, cut, sandboxed: !!o.sandbox });
       };
       child.on('error', (err) => finish(null, null, err));
       child.on('close', (code, sig) => finish(code, sig));
+      // The shell exited but a descendant still holds the output open (a daemon): do not wait for it.
+      child.on('exit', (code, sig) => {
+        setTimeout(() => {
+          if (settled) return;
+          lingering = '(A background process the command started kept its output open; it was stopped.)';
+          killTree('SIGKILL');
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish(code, sig);
+        }, 500).unref();
+      });
     });
   }
 }

@@ -7,6 +7,15 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { SearchPort } from '../ports';
+import { SECRET_GLOBS, secretReason } from './paths';
+
+/** Secret files are never searched (their lines would go to the model unasked). */
+const NO_SECRETS = SECRET_GLOBS.filter((g) => !g.startsWith('!')).flatMap((g) => ['--glob', `!${g}`]);
+
+function isSecret(roots: string[], file: string): boolean {
+  const root = roots.find((r) => file === r || file.startsWith(r + sep));
+  return !!secretReason(root ? relative(root, file).split(sep).join('/') : file);
+}
 
 export class RipgrepSearch implements SearchPort {
   constructor(
@@ -77,10 +86,11 @@ export class RipgrepSearch implements SearchPort {
     if (!this.rgPath) return this.walkText(roots, query, o);
     const matches: Array<{ path: string; line: number; text: string }> = [];
     let total = 0;
-    const args = ['--json', '--hidden', '--no-require-git', '--glob', '!.git', ...this.excludeArgs(), ...(o.glob ? ['--glob', o.glob] : []), o.caseSensitive ? '--case-sensitive' : '--smart-case', ...(o.regex ? [] : ['--fixed-strings']), '--max-columns', '1000', '-e', query, ...roots];
+    const args = ['--json', '--hidden', '--no-require-git', '--glob', '!.git', ...NO_SECRETS, ...this.excludeArgs(), ...(o.glob ? ['--glob', o.glob] : []), o.caseSensitive ? '--case-sensitive' : '--smart-case', ...(o.regex ? [] : ['--fixed-strings']), '--max-columns', '1000', '-e', query, ...roots];
     await this.rg(args, signal, (line) => {
       if (!line.startsWith('{"type":"match"')) return true;
       const m = JSON.parse(line) as { data: { path: { text?: string }; line_number: number; lines: { text?: string }; submatches: unknown[] } };
+      if (isSecret(roots, m.data.path.text ?? '')) return true;
       total += Math.max(1, m.data.submatches.length);
       if (matches.length < o.maxResults) matches.push({ path: m.data.path.text ?? '', line: m.data.line_number, text: (m.data.lines.text ?? '').replace(/\r?\n$/, '') });
       return total < 100_000;
@@ -132,6 +142,7 @@ export class RipgrepSearch implements SearchPort {
     const matches: Array<{ path: string; line: number; text: string }> = [];
     let total = 0;
     for (const f of files) {
+      if (isSecret(roots, f)) continue;
       const text = await readFile(f, 'utf8').catch(() => '');
       if (text.includes('\u0000')) continue;
       text.split('\n').forEach((l, k) => {

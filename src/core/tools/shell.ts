@@ -1,378 +1,255 @@
 /**
- * A POSIX-shell command-line parser and the command policy. The parser splits a command line
- * into simple commands (through pipes, `;`, `&&`, `||`, `&`, newlines, sub-shells, `$(…)`,
- * backticks and process substitution), notes redirections and indirect execution, and the
- * classifier checks every simple command against the user's allow / ask / deny lists.
- * Anything the parser cannot classify asks. The model's text can never change the lists.
+ * The command policy: which command lines run without asking. A command line is read with the
+ * bash grammar (shellParse.ts); every simple command in it must match a built-in argument-aware
+ * rule (commandRules.ts) or a rule the user added, and everything the classifier cannot fully
+ * account for asks. Nothing runs unasked outside the OS sandbox. The model's text can never
+ * change the lists (they come from user settings only).
  */
-
-export interface SimpleCommand {
-  argv: string[];
-  /** Files written by redirections (`>`, `>>`, `&>`, `>|`, `2>`), except /dev/null. */
-  writes: string[];
-}
-
-export interface ParsedCommandLine {
-  commands: SimpleCommand[];
-  /** Reasons the line cannot be classified statically (unbalanced quotes, heredocs, …). */
-  unparseable: string[];
-  /** Constructs that run code we cannot see: eval, sh -c, $(…) results used as commands, … */
-  indirect: string[];
-  background: boolean;
-}
-
-type Tok = { kind: 'word'; value: string; dynamic: boolean } | { kind: 'op'; value: string };
-
-const OPERATORS = ['&&', '||', ';;', '|&', '>>', '<<', '&>', '>|', '<&', '>&', '|', '&', ';', '<', '>', '(', ')', '\n'];
-
-/** Tokenize; substitutions are parsed recursively into `nested`. */
-function tokenize(src: string, out: ParsedCommandLine, depth: number): Tok[] {
-  const toks: Tok[] = [];
-  let i = 0;
-  const n = src.length;
-  let word = '';
-  let inWord = false;
-  let dynamic = false;
-  const flush = () => {
-    if (inWord) toks.push({ kind: 'word', value: word, dynamic });
-    word = '';
-    inWord = false;
-    dynamic = false;
-  };
-  /** Read a balanced $( … ) / ` … ` / <( … ) body starting after the opener. */
-  const readBalanced = (open: string, close: string): string | undefined => {
-    let level = 1;
-    let body = '';
-    while (i < n) {
-      const c = src[i]!;
-      if (c === '\\' && i + 1 < n) {
-        body += c + src[i + 1];
-        i += 2;
-        continue;
-      }
-      if (c === "'" && open !== '`') {
-        const end = src.indexOf("'", i + 1);
-        if (end < 0) return undefined;
-        body += src.slice(i, end + 1);
-        i = end + 1;
-        continue;
-      }
-      if (open !== '`' && src.startsWith(open, i)) level++;
-      if (src.startsWith(close, i)) {
-        level--;
-        if (level === 0) {
-          i += close.length;
-          return body;
-        }
-      }
-      body += c;
-      i++;
-    }
-    return undefined;
-  };
-  const substitution = (kind: string, body: string | undefined) => {
-    if (body === undefined) {
-      out.unparseable.push(`unbalanced ${kind}`);
-      return;
-    }
-    if (depth > 8) {
-      out.unparseable.push('nesting too deep');
-      return;
-    }
-    const inner = parseInto(body, out, depth + 1);
-    void inner;
-  };
-
-  while (i < n) {
-    const c = src[i]!;
-    if (c === '\\') {
-      if (src[i + 1] === '\n') {
-        i += 2;
-        continue;
-      }
-      inWord = true;
-      word += src[i + 1] ?? '';
-      i += 2;
-      continue;
-    }
-    if (c === "'") {
-      const end = src.indexOf("'", i + 1);
-      if (end < 0) {
-        out.unparseable.push('unbalanced single quote');
-        i = n;
-        break;
-      }
-      inWord = true;
-      word += src.slice(i + 1, end);
-      i = end + 1;
-      continue;
-    }
-    if (c === '"') {
-      inWord = true;
-      i++;
-      let closed = false;
-      while (i < n) {
-        const d = src[i]!;
-        if (d === '\\' && i + 1 < n && '"\\$`\n'.includes(src[i + 1]!)) {
-          word += src[i + 1];
-          i += 2;
-          continue;
-        }
-        if (d === '"') {
-          closed = true;
-          i++;
-          break;
-        }
-        if (d === '$' && src[i + 1] === '(') {
-          i += 2;
-          substitution('$(…)', readBalanced('(', ')'));
-          dynamic = true;
-          continue;
-        }
-        if (d === '`') {
-          i++;
-          substitution('backticks', readBalanced('`', '`'));
-          dynamic = true;
-          continue;
-        }
-        if (d === '$') dynamic = true;
-        word += d;
-        i++;
-      }
-      if (!closed) out.unparseable.push('unbalanced double quote');
-      continue;
-    }
-    if (c === '$' && src[i + 1] === '(' && src[i + 2] === '(') {
-      // Arithmetic $(( … )): no commands inside, but not a literal either.
-      i += 3;
-      const body = readBalanced('((', '))');
-      if (body === undefined) out.unparseable.push('unbalanced $((…))');
-      inWord = true;
-      dynamic = true;
-      continue;
-    }
-    if (c === '$' && src[i + 1] === '(') {
-      i += 2;
-      substitution('$(…)', readBalanced('(', ')'));
-      inWord = true;
-      dynamic = true;
-      continue;
-    }
-    if (c === '`') {
-      i++;
-      substitution('backticks', readBalanced('`', '`'));
-      inWord = true;
-      dynamic = true;
-      continue;
-    }
-    if ((c === '<' || c === '>') && src[i + 1] === '(') {
-      flush();
-      i += 2;
-      substitution('process substitution', readBalanced('(', ')'));
-      toks.push({ kind: 'word', value: '/dev/fd/63', dynamic: true });
-      continue;
-    }
-    if (c === '$') {
-      inWord = true;
-      dynamic = true;
-      word += c;
-      i++;
-      continue;
-    }
-    if (c === '#' && !inWord) {
-      const end = src.indexOf('\n', i);
-      i = end < 0 ? n : end;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      flush();
-      i++;
-      continue;
-    }
-    const op = OPERATORS.find((o) => src.startsWith(o, i));
-    if (op) {
-      // A file-descriptor number right before a redirection belongs to it (2>, 1>>).
-      if ((op[0] === '>' || op[0] === '<') && inWord && /^\d+$/.test(word)) {
-        word = '';
-        inWord = false;
-      } else flush();
-      toks.push({ kind: 'op', value: op });
-      i += op.length;
-      continue;
-    }
-    inWord = true;
-    word += c;
-    i++;
-  }
-  flush();
-  return toks;
-}
-
-function parseInto(src: string, out: ParsedCommandLine, depth: number): ParsedCommandLine {
-  const toks = tokenize(src, out, depth);
-  let cur: SimpleCommand = { argv: [], writes: [] };
-  const finish = () => {
-    if (cur.argv.length || cur.writes.length) out.commands.push(cur);
-    cur = { argv: [], writes: [] };
-  };
-  let parens = 0;
-  for (let k = 0; k < toks.length; k++) {
-    const t = toks[k]!;
-    if (t.kind === 'word') {
-      // Leading assignments (FOO=bar cmd) are not the command name.
-      if (cur.argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.value)) {
-        if (t.dynamic) out.indirect.push(`an assignment with a substitution (${t.value.split('=')[0]}=…)`);
-        continue;
-      }
-      if (cur.argv.length === 0 && t.dynamic) out.indirect.push('a command name that is computed at run time');
-      cur.argv.push(t.value);
-      continue;
-    }
-    switch (t.value) {
-      case '|':
-      case '|&':
-      case '&&':
-      case '||':
-      case ';':
-      case '\n':
-        finish();
-        break;
-      case '&':
-        out.background = true;
-        finish();
-        break;
-      case '(':
-        parens++;
-        finish();
-        break;
-      case ')':
-        parens--;
-        finish();
-        break;
-      case '>':
-      case '>>':
-      case '&>':
-      case '>|': {
-        const target = toks[k + 1];
-        if (!target || target.kind !== 'word') out.unparseable.push(`a redirection without a target`);
-        else {
-          k++;
-          if (target.value !== '/dev/null') cur.writes.push(target.dynamic ? '(computed path)' : target.value);
-        }
-        break;
-      }
-      case '<':
-      case '<&':
-      case '>&': {
-        const target = toks[k + 1];
-        if (target && target.kind === 'word') k++;
-        if (t.value === '>&' && target && target.kind === 'word' && !/^\d+$/.test(target.value) && target.value !== '-') cur.writes.push(target.value);
-        break;
-      }
-      case '<<':
-        out.unparseable.push('a here-document');
-        break;
-      case ';;':
-        out.unparseable.push('a case statement');
-        break;
-      default:
-        out.unparseable.push(`the operator ${t.value}`);
-    }
-  }
-  finish();
-  if (parens !== 0) out.unparseable.push('unbalanced parentheses');
-  return out;
-}
-
-export function parseCommandLine(src: string): ParsedCommandLine {
-  const out: ParsedCommandLine = { commands: [], unparseable: [], indirect: [], background: false };
-  if (src.length > 20_000) {
-    out.unparseable.push('the command line is too long');
-    return out;
-  }
-  parseInto(src, out, 0);
-  return out;
-}
-
-// ------------------------------------------------------------------ classification
+import { existsSync, realpathSync, statSync, accessSync, constants } from 'node:fs';
+import { delimiter, isAbsolute, join, normalize, relative, resolve } from 'node:path';
+import { BUILTIN_RULES, matchRule, type CommandRule } from './commandRules';
+import { secretReason, within } from './paths';
+import { analyzeWith, bashParser, revealHidden, type CommandLineAnalysis, type SimpleCommand } from './shellParse';
 
 export type Verdict = 'allow' | 'ask' | 'deny';
 
 export interface CommandPolicyLists {
-  /** Command prefixes that run without asking, e.g. "git status", "npm test". */
+  /** Extra command prefixes that run without asking (in the sandbox), e.g. "npm run dev". */
   allow: string[];
-  /** Command prefixes that always ask. */
+  /** Command prefixes that always ask (they win over allow rules). */
   ask: string[];
   /** Command prefixes that are refused. */
   deny: string[];
 }
 
+export const DEFAULT_COMMAND_POLICY: CommandPolicyLists = {
+  allow: [],
+  ask: ['git push', 'git reset', 'git clean', 'git checkout', 'git restore', 'git rebase', 'npm publish', 'rm'],
+  deny: ['sudo', 'su', 'doas', 'pkexec', 'mkfs', 'dd', 'shutdown', 'reboot', 'halt', 'poweroff', 'format', 'diskpart'],
+};
+
 export interface Classification {
   verdict: Verdict;
   /** Why: shown in the chat (auto-approved calls say why they ran). */
   reason: string;
+  /** The simple commands found (literal words), for display and tests. */
   commands: string[][];
 }
 
-/** Programs that execute other code given as arguments: their arguments cannot be classified. */
-const INDIRECT_RUNNERS = new Set(['eval', 'exec', 'source', '.', 'sudo', 'doas', 'su', 'xargs', 'env', 'nohup', 'time', 'timeout', 'nice', 'watch', 'command', 'builtin', 'trap']);
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'csh', 'tcsh', 'pwsh', 'powershell', 'cmd', 'python', 'python3', 'node', 'perl', 'ruby', 'php', 'deno', 'bun']);
-const INLINE_CODE_FLAGS = new Set(['-c', '-e', '--eval', '-Command', '/c', '-p', '--print', '-r']);
+/** What the classifier needs to know about where the command will run. */
+export interface CommandContext {
+  /** Real path of the working directory. */
+  cwd: string;
+  /** Real paths of the workspace folders. */
+  roots: string[];
+  /** The command will run inside the OS sandbox (nothing runs unasked otherwise). */
+  sandboxed: boolean;
+  /** Why there is no sandbox (shown when a command asks because of it). */
+  noSandboxReason?: string;
+  /** PATH as the command will see it (defaults to this process's). */
+  path?: string;
+}
+
+/** Shell builtins: they run whatever PATH holds. */
+const BUILTINS = new Set(['echo', 'printf', 'pwd', 'true', 'false', 'cd', 'test', '[', 'type', 'command', 'read', 'set', 'export']);
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Where a program name resolves on PATH (undefined: not found). */
+export function resolveProgram(name: string, cwd: string, pathVar = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathVar.split(delimiter)) {
+    const d = dir === '' ? cwd : resolve(cwd, dir);
+    const candidate = join(d, name);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return real(candidate);
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
 
 function words(rule: string): string[] {
   return rule.trim().split(/\s+/).filter(Boolean);
 }
 
-function basename(cmd: string): string {
-  return cmd.replace(/^.*\//, '');
-}
-
-function matches(argv: string[], rule: string): boolean {
+function prefixMatches(argv: string[], rule: string): boolean {
   const r = words(rule);
   if (!r.length || r.length > argv.length) return false;
-  return r.every((w, k) => (k === 0 ? w === argv[0] || w === basename(argv[0]!) : w === argv[k] || w === '*'));
+  return r.every((w, k) => w === argv[k] || (k > 0 && w === '*'));
 }
 
-export const DEFAULT_COMMAND_POLICY: CommandPolicyLists = {
-  allow: ['ls', 'pwd', 'echo', 'cat', 'head', 'tail', 'wc', 'sort', 'uniq', 'grep', 'rg', 'git status', 'git diff', 'git log', 'git show', 'git branch', 'git rev-parse', 'node --version', 'npm --version', 'which', 'true', 'false', 'date', 'whoami', 'uname'],
-  ask: ['git push', 'git reset', 'git clean', 'git checkout', 'npm publish', 'rm'],
-  deny: ['sudo', 'su', 'doas', 'mkfs', 'dd', 'shutdown', 'reboot', 'halt', 'poweroff', 'format', 'diskpart'],
-};
-
-/** Classify a command line against the user's lists. */
-export function classifyCommand(commandLine: string, lists: CommandPolicyLists): Classification {
-  const parsed = parseCommandLine(commandLine);
-  const commands = parsed.commands.map((c) => c.argv);
-  if (!commandLine.trim()) return { verdict: 'deny', reason: 'The command is empty.', commands };
-  for (const c of parsed.commands) {
-    const rule = lists.deny.find((r) => matches(c.argv, r));
-    if (rule) return { verdict: 'deny', reason: `“${c.argv.join(' ')}” is denied by your command policy (rule “${rule}”).`, commands };
-  }
-  if (parsed.unparseable.length) return { verdict: 'ask', reason: `It contains ${parsed.unparseable.join(', ')}, which cannot be checked automatically.`, commands };
-  if (parsed.indirect.length) return { verdict: 'ask', reason: `It uses ${[...new Set(parsed.indirect)].join(', ')}.`, commands };
-  if (parsed.background) return { verdict: 'ask', reason: 'It starts a background job.', commands };
-  const reasons: string[] = [];
-  for (const c of parsed.commands) {
-    if (!c.argv.length) {
-      if (c.writes.length) return { verdict: 'ask', reason: `It writes to ${c.writes.join(', ')}.`, commands };
+/** git's own options before the sub-command: only the harmless ones are understood. */
+function normalizeGit(argv: string[], check: (v: string) => string | undefined, problems: string[]): string[] | undefined {
+  if (argv[0] !== 'git') return argv;
+  const out = ['git'];
+  let k = 1;
+  for (; k < argv.length; k++) {
+    const a = argv[k]!;
+    if (a === '--no-pager' || a === '--no-optional-locks' || a === '-P') continue;
+    if (a === '-C') {
+      const dir = argv[++k];
+      if (dir === undefined) return undefined;
+      const why = check(dir);
+      if (why) problems.push(why);
       continue;
     }
-    const name = basename(c.argv[0]!);
-    if (INDIRECT_RUNNERS.has(name)) return { verdict: 'ask', reason: `“${name}” runs other commands that cannot be checked.`, commands };
-    if (SHELLS.has(name) && c.argv.some((a) => INLINE_CODE_FLAGS.has(a))) return { verdict: 'ask', reason: `“${name}” runs inline code.`, commands };
-    if (name === 'find' && c.argv.some((a) => ['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fprintf', '-fls'].includes(a))) {
-      return { verdict: 'ask', reason: '“find” with -exec/-delete runs commands or deletes files.', commands };
-    }
-    if (name === 'git' && c.argv.some((a) => a === '-c' || a.startsWith('--config') || a.startsWith('--exec-path'))) {
-      return { verdict: 'ask', reason: '“git -c” can run configured commands.', commands };
-    }
-    if (c.writes.length) return { verdict: 'ask', reason: `It writes to ${c.writes.join(', ')}.`, commands };
-    const askRule = lists.ask.find((r) => matches(c.argv, r));
-    if (askRule) return { verdict: 'ask', reason: `“${c.argv.join(' ')}” always asks (rule “${askRule}”).`, commands };
-    const allowRule = lists.allow.find((r) => matches(c.argv, r));
-    if (!allowRule) return { verdict: 'ask', reason: `“${c.argv.slice(0, 3).join(' ')}” is not on your allow list.`, commands };
-    reasons.push(allowRule);
+    if (a.startsWith('-')) return undefined; // -c, --git-dir, --exec-path, --work-tree, …: ask
+    break;
   }
-  if (!reasons.length) return { verdict: 'ask', reason: 'No command was found.', commands };
-  return { verdict: 'allow', reason: `Ran without asking: every command matches your allow list (${[...new Set(reasons)].map((r) => `“${r}”`).join(', ')}).`, commands };
+  return [...out, ...argv.slice(k)];
+}
+
+export class CommandClassifier {
+  constructor(
+    private readonly lists: CommandPolicyLists,
+    private readonly ctx: CommandContext,
+    private readonly rules: readonly CommandRule[] = BUILTIN_RULES,
+  ) {}
+
+  /**
+   * Why an argument that names a file may not be read unasked, or undefined. A `cd` earlier on
+   * the line may or may not have happened (pipelines, `||`): the path must pass from every
+   * working directory it could be relative to.
+   */
+  private checkPath(value: string, cwds: string[], what: 'path' | 'rev-or-path'): string | undefined {
+    for (const cwd of cwds) {
+      const why = this.checkPathFrom(value, cwd, what);
+      if (why) return why;
+    }
+    return undefined;
+  }
+
+  private checkPathFrom(value: string, cwd: string, what: 'path' | 'rev-or-path'): string | undefined {
+    if (value === '-' || value === '') return undefined;
+    if (value === '/dev/null') return undefined;
+    const abs = normalize(isAbsolute(value) ? value : join(cwd, value));
+    const exists = existsSync(abs);
+    if (what === 'rev-or-path' && !exists) {
+      // A revision, or REV:PATH (git show HEAD:.env reads a file from history).
+      const colon = value.indexOf(':');
+      if (colon >= 0) {
+        const inner = value.slice(colon + 1);
+        const why = inner ? secretReason(inner) : undefined;
+        if (why) return `“${value}” reads ${why} from the history`;
+      }
+      if (!isAbsolute(value) && value !== '..' && !value.startsWith('../')) return undefined;
+    }
+    const inside = this.ctx.roots.find((r) => within(r, abs));
+    if (!inside) return `“${value}” is outside the workspace`;
+    const r = exists ? real(abs) : abs;
+    const owner = this.ctx.roots.find((root) => within(root, r));
+    if (!owner) return `“${value}” resolves (through a link) to a place outside the workspace`;
+    const why = secretReason(relative(owner, r).split('\\').join('/'));
+    if (why) return `“${value}” is ${why}`;
+    return undefined;
+  }
+
+  classifyAnalysis(commandLine: string, a: CommandLineAnalysis): Classification {
+    const commands = a.commands.filter((c) => c.literal).map((c) => c.argv);
+    if (!commandLine.trim()) return { verdict: 'deny', reason: 'The command is empty.', commands };
+    // Deny rules look at every command, nested ones too.
+    for (const c of a.commands) {
+      if (!c.literal || !c.argv.length) continue;
+      const argv = [c.argv[0]!.replace(/^.*\//, ''), ...c.argv.slice(1)];
+      const rule = this.lists.deny.find((r) => prefixMatches(argv, r));
+      if (rule) return { verdict: 'deny', reason: `“${c.argv.join(' ')}” is denied by your command policy (rule “${rule}”).`, commands };
+    }
+    const ask = (why: string): Classification => ({ verdict: 'ask', reason: why, commands });
+    if (a.concerns.length) return ask(`${a.concerns.slice(0, 3).join('; ')}: it cannot be checked automatically.`);
+    if (!this.ctx.sandboxed) return ask(this.ctx.noSandboxReason ?? 'Commands run without the OS sandbox, so every command asks.');
+    const cwds = [this.ctx.cwd];
+    const used: string[] = [];
+    for (const c of a.commands) {
+      const r = this.checkCommand(c, cwds);
+      if ('ask' in r) return ask(r.ask);
+      for (const d of r.cd ?? []) if (!cwds.includes(d)) cwds.push(d);
+      used.push(r.rule);
+    }
+    if (!used.length) return ask('No command was found.');
+    return {
+      verdict: 'allow',
+      reason: `Ran in the sandbox without asking: ${[...new Set(used)].map((r) => `“${r}”`).join(', ')} ${used.length === 1 ? 'is' : 'are'} allowed there (read-only or build/test).`,
+      commands,
+    };
+  }
+
+  private checkCommand(c: SimpleCommand, cwds: string[]): { rule: string; cd?: string[] } | { ask: string } {
+    if (c.nested) return { ask: 'It nests commands that cannot be checked.' };
+    const shown = revealHidden(c.argv.join(' '));
+    if (c.assignments.length) return { ask: `It sets ${c.assignments.join(', ')} for the command; leading environment assignments always ask.` };
+    for (const r of c.redirects) {
+      const dupFd = (r.op === '>&' || r.op === '<&') && r.target !== undefined && /^(\d+|-)$/.test(r.target);
+      if (dupFd) continue;
+      if ((r.op === '>' || r.op === '>>' || r.op === '&>' || r.op === '>|' || r.op === '&>>') && r.target === '/dev/null') continue;
+      if (r.op === '<' && r.target !== undefined) {
+        const why = this.checkPath(r.target, cwds, 'path');
+        if (why) return { ask: `It reads ${why}.` };
+        continue;
+      }
+      return { ask: `It writes to ${r.target ? `“${r.target}”` : 'a file'} (redirection ${r.fd ?? ''}${r.op}).` };
+    }
+    const name = c.argv[0];
+    if (!name) return { ask: 'No command was found.' };
+    if (name.includes('/')) return { ask: `“${shown}” runs a program by its path; only programs found on PATH outside the workspace run without asking.` };
+    if (name === 'cd') {
+      if (c.argv.length > 2) return { ask: '“cd” with more than one argument.' };
+      const target = c.argv[1];
+      if (!target) return { ask: '“cd” without a folder goes to the home folder.' };
+      const why = this.checkPath(target, cwds, 'path');
+      if (why) return { ask: `It changes to ${why}.` };
+      return { rule: 'cd', cd: cwds.map((d) => real(resolve(d, target))) };
+    }
+    if (!BUILTINS.has(name)) {
+      for (const d of cwds) {
+        const prog = resolveProgram(name, d, this.ctx.path);
+        if (!prog) return { ask: `“${name}” is not a program found on PATH.` };
+        if (this.ctx.roots.some((r) => within(r, prog))) return { ask: `“${name}” resolves to ${prog}, a program inside the workspace.` };
+      }
+    }
+    const askRule = this.lists.ask.find((r) => prefixMatches(c.argv, r));
+    if (askRule) return { ask: `“${shown}” always asks (your rule “${askRule}”).` };
+    const problems: string[] = [];
+    const check = (v: string, what: 'path' | 'rev-or-path' = 'path') => this.checkPath(v, cwds, what);
+    const argv = normalizeGit(c.argv, check, problems);
+    if (!argv) return { ask: `“${shown}” uses git options that are not checked automatically.` };
+    for (const rule of this.rules) {
+      const m = matchRule(argv, rule, check);
+      if (!m) continue;
+      const all = [...problems, ...m.problems];
+      if (all.length) return { ask: `It reads ${all.slice(0, 2).join('; ')}.` };
+      return { rule: rule.prefix.join(' ') };
+    }
+    const userRule = this.lists.allow.find((r) => prefixMatches(argv, r));
+    if (userRule) {
+      for (const a of argv.slice(words(userRule).length)) {
+        const v = a.startsWith('-') ? (a.includes('=') ? a.slice(a.indexOf('=') + 1) : undefined) : a;
+        const why = v !== undefined ? check(v) : undefined;
+        if (why) problems.push(why);
+      }
+      if (problems.length) return { ask: `It reads ${problems.slice(0, 2).join('; ')}.` };
+      return { rule: userRule };
+    }
+    return { ask: `“${shown.length > 80 ? shown.slice(0, 77) + '…' : shown}” is not a read-only or build command with arguments the policy knows.` };
+  }
+}
+
+/** Classify a command line against the user's lists (loads the shell grammar on first use). */
+export async function classifyCommand(commandLine: string, lists: CommandPolicyLists, ctx: CommandContext): Promise<Classification> {
+  let parser: Awaited<ReturnType<typeof bashParser>>;
+  try {
+    parser = await bashParser();
+  } catch (err) {
+    // Fail closed: without the grammar nothing is understood, so everything asks.
+    return { verdict: 'ask', reason: `The shell grammar could not be loaded (${(err as Error).message.split('\n')[0]}), so every command asks.`, commands: [] };
+  }
+  return new CommandClassifier(lists, ctx).classifyAnalysis(commandLine, analyzeWith(parser, commandLine));
 }

@@ -1,6 +1,6 @@
 /** What a workspace tool is, and what it gets to work with (ports only, no `vscode`). */
 import type { FunctionTool } from '../protocol/types';
-import type { DocumentsPort, GitPort, LanguagePort, ProcessPort, SearchPort, TerminalMirror } from '../ports';
+import type { DocumentsPort, GitPort, LanguagePort, ProcessPort, SandboxPort, SearchPort, TerminalMirror } from '../ports';
 import type { PathResolver } from './paths';
 import type { CommandPolicyLists } from './shell';
 import type { TurnApprovals } from './approvals';
@@ -13,7 +13,10 @@ export interface ToolSettings {
   autoApproveEdits: boolean;
   commandPolicy: CommandPolicyLists;
   commandTimeoutMs: number;
+  /** What the model gets of a command's output (head + tail). */
   maxCommandOutputBytes: number;
+  /** What the chat and the terminal mirror keep of it (the rest is counted, not kept). */
+  commandOutputLimitBytes: number;
   /** read_file returns at most this many bytes / lines before truncating (and saying so). */
   maxReadBytes: number;
   maxReadLines: number;
@@ -28,6 +31,8 @@ export interface WorkspacePorts {
   search: SearchPort;
   process: ProcessPort;
   terminal?: TerminalMirror;
+  /** The OS sandbox for commands (absent: none, every command asks). */
+  sandbox?: SandboxPort;
 }
 
 export interface ToolContext extends WorkspacePorts {

@@ -11,7 +11,8 @@ import { ConversationStore } from '../../core/conversation/journal';
 import { ApiError } from '../../core/client/errors';
 import { classify, remoteToLocal, REMOTE_ROOT, type ResultChange } from '../../core/agents/results';
 import { FINISHED, RunStore, RunWatcher, toRunStatus, type RunRecord, type RunStatus } from '../../core/agents/runs';
-import { buildSnapshot, SnapshotTooLargeError } from '../../core/agents/snapshot';
+import { buildSnapshot, planSnapshot, SnapshotTooLargeError } from '../../core/agents/snapshot';
+import { formatBytes } from '../../core/attachments';
 import { readTar } from '../../core/agents/tar';
 import type { ApiClientProvider } from '../api';
 import type { Command } from '../commands';
@@ -147,6 +148,11 @@ export class RemoteAgents implements vscode.Disposable {
   // ---------------------------------------------------------------- launch
 
   async launch(taskArg?: unknown): Promise<RunRecord | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      // Restricted Mode: the snapshot would run git in an untrusted folder and upload its files.
+      void vscode.window.showWarningMessage('Gemini: remote agent tasks are off in Restricted Mode. Trust this folder first (Workspaces: Manage Workspace Trust) to send it to a remote agent.');
+      return undefined;
+    }
     if (!(await this.keys.has())) {
       void vscode.window.showWarningMessage('Gemini: set your API key first.', 'Set API Key').then((a) => a && vscode.commands.executeCommand('gemini.setApiKey'));
       return undefined;
@@ -178,6 +184,12 @@ export class RemoteAgents implements vscode.Disposable {
       { title: 'Run Task on Remote Agent (3/4): what to send', placeHolder: 'Your branch and index are never touched.', ignoreFocusOut: true },
     );
     if (!sendPick) return undefined;
+    let includeSecrets = false;
+    if (sendPick.folder) {
+      const choice = await this.confirmUpload(sendPick.folder);
+      if (!choice) return undefined;
+      includeSecrets = choice.includeSecrets;
+    }
     const opts = await vscode.window.showQuickPick(
       [
         { label: '$(play) Start the run', detail: 'Network access allowed, no token budget.', budget: undefined as number | undefined, network: 'enabled' as const },
@@ -185,7 +197,7 @@ export class RemoteAgents implements vscode.Disposable {
         { label: '$(dashboard) Start with a token budget…', detail: 'Stop the run when it has used a given number of tokens.', budget: -1, network: 'enabled' as const },
       ],
       {
-        title: `Run Task on Remote Agent (4/4): start ${agentPick.label}?`,
+        title: `Run Task on Remote Agent (5/5): start ${agentPick.label}?`,
         placeHolder: 'One run can consume a large number of tokens (often hundreds of thousands, sometimes millions). Pick how to start, or Escape to cancel.',
         ignoreFocusOut: true,
       },
@@ -197,11 +209,33 @@ export class RemoteAgents implements vscode.Disposable {
       if (!v) return undefined;
       budget = Number(v);
     }
-    return this.start(task, agentPick.label, sendPick.folder, budget, opts.network);
+    return this.start(task, agentPick.label, sendPick.folder, budget, opts.network, includeSecrets);
+  }
+
+  /**
+   * Show what the snapshot will hold before anything leaves the machine: how many files, their
+   * size, and the secret files (.env*, keys, credentials) left out unless the user includes them.
+   */
+  private async confirmUpload(folder: vscode.WorkspaceFolder): Promise<{ includeSecrets: boolean } | undefined> {
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: listing the files to send…' }, () => planSnapshot(folder.uri.fsPath));
+    type Item = vscode.QuickPickItem & { act: 'send' | 'secrets' | 'list' };
+    for (;;) {
+      const items: Item[] = [
+        { label: `$(cloud-upload) Send ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} (${formatBytes(plan.bytes)})`, detail: plan.secrets.length ? `Left out (secret files): ${plan.secrets.slice(0, 8).join(', ')}${plan.secrets.length > 8 ? ', …' : ''}` : 'No secret files (.env*, keys, credentials) were found.', act: 'send' },
+        ...(plan.secrets.length ? [{ label: `$(key) Send them together with the ${plan.secrets.length} secret file${plan.secrets.length === 1 ? '' : 's'}`, detail: plan.secrets.slice(0, 8).join(', '), act: 'secrets' as const }] : []),
+        { label: '$(list-flat) Show the list of files…', detail: 'Opens the list in an editor; then choose here.', act: 'list' },
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: `Run Task on Remote Agent (4/5): what is sent from “${folder.name}”`, placeHolder: 'These files go to the agent’s cloud environment.', ignoreFocusOut: true });
+      if (!pick) return undefined;
+      if (pick.act === 'send') return { includeSecrets: false };
+      if (pick.act === 'secrets') return { includeSecrets: true };
+      const doc = await vscode.workspace.openTextDocument({ content: [`Files sent from ${folder.name} (${plan.files.length}):`, ...plan.files, '', `Secret files left out (${plan.secrets.length}):`, ...plan.secrets].join('\n') });
+      await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+    }
   }
 
   /** Snapshot, environment, upload, then the background interaction (streamed into its panel). */
-  async start(task: string, agent: string, folder: vscode.WorkspaceFolder | undefined, budget: number | undefined, network: 'enabled' | 'disabled'): Promise<RunRecord | undefined> {
+  async start(task: string, agent: string, folder: vscode.WorkspaceFolder | undefined, budget: number | undefined, network: 'enabled' | 'disabled', includeSecrets = false): Promise<RunRecord | undefined> {
     const id = randomUUID().slice(0, 12);
     const runDir = join(this.dir, id);
     const client = this.api.get();
@@ -213,7 +247,8 @@ export class RemoteAgents implements vscode.Disposable {
         if (folder) {
           progress.report({ message: 'taking a snapshot of the workspace…' });
           const maxBytes = Math.max(1, setting('agents.maxSnapshotMB', 50)) * 1024 * 1024;
-          const snap = await buildSnapshot(folder.uri.fsPath, { maxBytes });
+          const snap = await buildSnapshot(folder.uri.fsPath, { maxBytes, includeSecrets });
+          if (snap.secrets.length) this.log.info(`Snapshot left out ${snap.secrets.length} secret file(s): ${snap.secrets.join(', ')}`);
           tar = snap.tar;
           mkdirSync(runDir, { recursive: true });
           writeFileSync(join(runDir, 'snapshot.tar'), tar);
@@ -248,7 +283,7 @@ export class RemoteAgents implements vscode.Disposable {
   private panelFor(id: string, restored?: vscode.WebviewPanel): RunPanel {
     let p = this.panels.get(id);
     if (!p) {
-      p = new RunPanel(id, { extensionUri: this.context.extensionUri, store: this.store, watcher: this.watcher, conversations: this.conversations, api: this.api, keys: this.keys, cancel: (r) => this.cancel(r), review: async (r) => void (await this.review(r)) }, () => this.panels.delete(id), restored);
+      p = new RunPanel(id, { extensionUri: this.context.extensionUri, store: this.store, watcher: this.watcher, conversations: this.conversations, api: this.api, keys: this.keys, log: this.log, cancel: (r) => this.cancel(r), review: async (r) => void (await this.review(r)) }, () => this.panels.delete(id), restored);
       this.panels.set(id, p);
     }
     return p;

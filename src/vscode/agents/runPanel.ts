@@ -23,6 +23,7 @@ export interface RunPanelDeps {
   conversations: ConversationStore;
   api: ApiClientProvider;
   keys: ApiKeyStore;
+  log: { warn(msg: string): void };
   cancel(runId: string): Promise<void>;
   review(runId: string): Promise<void>;
 }
@@ -42,7 +43,7 @@ export class RunPanel extends ChatWebview {
   ) {
     const run = runDeps.store.get(runId)!;
     // The webview's callbacks need `this`, which exists only after super(): fill them in below.
-    const hooks: ConstructorParameters<typeof ChatWebview>[0] = { extensionUri: runDeps.extensionUri, panelState: async () => { throw new Error('not ready'); }, onMessage: () => undefined, draft: () => '' };
+    const hooks: ConstructorParameters<typeof ChatWebview>[0] = { extensionUri: runDeps.extensionUri, log: runDeps.log, panelState: async () => { throw new Error('not ready'); }, onMessage: () => undefined, draft: () => '' };
     super(hooks);
     hooks.panelState = () => this.runState();
     hooks.onMessage = (m) => this.onRunMessage(m);

@@ -11,6 +11,7 @@ import { conversationView, errorView, presentChanges, turnView, usageView } from
 import type { ChatSession, SessionView } from '../../core/conversation/session';
 import { OPENABLE_SCHEMES, parseWebviewMessage, type AttachmentView, type HostMessage, type PanelState, type ToolActivity, type UiChange, type WebviewMessage } from '../../shared/protocol';
 import { chatSettings, models, update } from '../config';
+import { revealHidden } from '../../shared/hidden';
 
 export interface ChatViewDeps {
   /* Callbacks may be filled in after construction (a subclass needs `this`). */
@@ -25,6 +26,7 @@ export interface ChatViewDeps {
   onReady?(): void;
   /** The view is being created (load what it shows, lazily). */
   onResolve?(): void;
+  log?: { warn(msg: string): void };
 }
 
 /**
@@ -141,7 +143,12 @@ export class ChatWebview implements SessionView, vscode.Disposable {
 
   private async receive(raw: unknown): Promise<void> {
     const msg = parseWebviewMessage(raw);
-    if (!msg) return; // invalid messages are dropped
+    if (!msg) {
+      // Invalid or forged: no effect, and a line in the log (the type only, never the content).
+      const type = raw && typeof raw === 'object' && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 40) : typeof raw;
+      this.deps.log?.warn(`Ignored an invalid message from the chat webview (type ${JSON.stringify(type)}).`);
+      return;
+    }
     if (msg.type === 'ready') {
       await this.sendInit();
       return;
@@ -189,18 +196,23 @@ export class ChatWebview implements SessionView, vscode.Disposable {
     return written;
   }
 
+  /** A link clicked in model output: opened only after the user confirms, showing where it really goes. */
   private async openLink(url: string): Promise<void> {
-    let parsed: vscode.Uri;
+    let parsed: URL;
     try {
-      parsed = vscode.Uri.parse(url, true);
+      parsed = new URL(url);
     } catch {
+      void vscode.window.showWarningMessage('Gemini: that link is not a valid URL, so it was not opened.');
       return;
     }
-    if (!(OPENABLE_SCHEMES as readonly string[]).includes(`${parsed.scheme}:`)) {
-      void vscode.window.showWarningMessage(`Gemini: links with the “${parsed.scheme}:” scheme are not opened.`);
+    if (!(OPENABLE_SCHEMES as readonly string[]).includes(parsed.protocol)) {
+      void vscode.window.showWarningMessage(`Gemini: links with the “${parsed.protocol}” scheme are not opened.`);
       return;
     }
-    await vscode.env.openExternal(parsed);
+    const where = parsed.protocol === 'mailto:' ? `an e-mail to ${parsed.pathname}` : parsed.host;
+    const choice = await vscode.window.showInformationMessage(`Open ${where}?`, { modal: true, detail: `The answer links to:\n${revealHidden(parsed.href, { spaces: true })}` }, 'Open Link');
+    if (choice !== 'Open Link') return;
+    await vscode.env.openExternal(vscode.Uri.parse(parsed.href, true));
   }
 
   private async sendInit(): Promise<void> {

@@ -64,6 +64,7 @@ export class ChatController implements vscode.Disposable {
       attachments: () => this.attachmentViews(),
       onReady: () => this.resumeIfInterrupted(),
       onResolve: () => this.restoreActive(),
+      log,
     });
     // Forward to the view, and tell listeners (the history view) when conversations change.
     const view = this.view;

@@ -32,6 +32,7 @@ export const createFile: ToolDefinition<Args> = {
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
     await ctx.undo.before(p.abs, p.display, ctx.docs);
+    await ctx.paths.recheck(args.path, p);
     try {
       if (existing) await ctx.docs.write(p.abs, args.content, existing.version);
       else await ctx.docs.create(p.abs, args.content);

@@ -20,6 +20,7 @@ export const deleteFile: ToolDefinition<Args> = {
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
     await ctx.undo.before(p.abs, p.display, ctx.docs);
+    await ctx.paths.recheck(args.path, p);
     await ctx.docs.delete(p.abs);
     return { text: `Deleted ${p.display}.`, summary: `Deleted ${p.display}` };
   },

@@ -117,6 +117,7 @@ export const editFile: ToolDefinition<Args> = {
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
     await ctx.undo.before(p.abs, p.display, ctx.docs);
+    await ctx.paths.recheck(args.path, p);
     let saved: boolean;
     try {
       ({ saved } = await ctx.docs.write(p.abs, next, doc.version));

@@ -1,4 +1,4 @@
-import { sensitiveReason } from '../paths';
+import { secretReason } from '../paths';
 import { ToolError, type ToolDefinition } from '../types';
 
 interface Args {
@@ -25,7 +25,7 @@ export const readFile: ToolDefinition<Args> = {
   },
   async run(args, ctx) {
     const p = await ctx.paths.resolve(args.path);
-    const gate = await ctx.approvals.read(ctx.callId, p.display, sensitiveReason(p.rel), ctx.signal);
+    const gate = await ctx.approvals.read(ctx.callId, p.display, secretReason(p.rel), ctx.signal);
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
     let doc;
