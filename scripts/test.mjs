@@ -46,7 +46,8 @@ if (mode === 'all' || mode === 'unit') {
   step('typecheck', node, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']);
   step('typecheck (webview)', node, ['node_modules/typescript/bin/tsc', '-p', 'src/webview', '--noEmit']);
   step('typecheck (tests)', node, ['node_modules/typescript/bin/tsc', '-p', 'test', '--noEmit']);
-  step('lint', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
+  step('lint (type-aware, architecture boundaries)', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
+  step('format (prettier --check)', node, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', '.']);
   // The full run prepares the workbench first: the unit tests also use the ripgrep it ships
   // (the one VS Code uses), and then must not skip those tests.
   if (mode === 'all') step('prepare workbench (code-server + Node 24 cache)', node, ['scripts/workbench.mjs']);

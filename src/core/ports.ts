@@ -99,7 +99,8 @@ export interface GitPort {
 }
 
 /** The user's answer to an approval request. */
-export type ApprovalDecision = 'accept' | 'reject' | 'acceptAll';
+export type { ApprovalDecision } from '../shared/vocab';
+import type { ApprovalDecision } from '../shared/vocab';
 
 export interface ApprovalPort {
   /** Ask the user (in the chat); resolves when they answer or the signal aborts (→ 'reject'). */

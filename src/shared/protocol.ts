@@ -5,6 +5,10 @@
  * The webview can never name a command to run: every action is one of the fixed kinds below.
  */
 
+import { APPROVAL_DECISIONS, THINKING_LEVELS, TOGGLES, type ApprovalDecision, type ApprovalKind, type ConversationMode, type ThinkingChoice, type ToggleName, type ToolCallStatus } from './vocab';
+
+export type { ApprovalDecision, ApprovalKind, ConversationMode, ThinkingChoice, ToggleName, ToolCallStatus };
+
 /** A step as the webview sees it (wire step; rendered defensively). */
 export interface WireStep {
   type: string;
@@ -51,8 +55,6 @@ export interface ErrorView {
   retryAfterMs?: number;
 }
 
-export type ToolCallStatus = 'waiting' | 'running' | 'done' | 'failed' | 'rejected';
-
 export interface ToolActivity {
   callId: string;
   name: string;
@@ -70,7 +72,7 @@ export interface ToolActivity {
 export interface ApprovalRequest {
   /** An unguessable nonce minted by the host for this request; only an answer with it counts. */
   requestId: string;
-  kind: 'edit' | 'command' | 'read';
+  kind: ApprovalKind;
   title: string;
   /** The command line, or the path being edited. */
   detail: string;
@@ -100,7 +102,7 @@ export interface TurnView {
 export interface ConversationView {
   id: string | undefined;
   title: string;
-  mode: 'stateful' | 'stateless';
+  mode: ConversationMode;
   turns: TurnView[];
 }
 
@@ -115,11 +117,11 @@ export interface AttachmentView {
 export interface SettingsView {
   models: string[];
   model: string;
-  thinkingLevel: string;
+  thinkingLevel: ThinkingChoice;
   googleSearch: boolean;
   urlContext: boolean;
   codeExecution: boolean;
-  mode: 'stateful' | 'stateless';
+  mode: ConversationMode;
 }
 
 /** A remote agent run shown in a chat tab. */
@@ -167,7 +169,6 @@ export type HostMessage =
 
 // ------------------------------------------------------------------ webview → host
 
-export type ToggleName = 'googleSearch' | 'urlContext' | 'codeExecution';
 export type AttachKind = 'activeFile' | 'selection' | 'workspaceFile' | 'picker';
 
 export type WebviewMessage =
@@ -178,7 +179,7 @@ export type WebviewMessage =
   | { type: 'editLast'; text: string }
   | { type: 'newChat' }
   | { type: 'setModel'; model: string }
-  | { type: 'setThinking'; level: string }
+  | { type: 'setThinking'; level: ThinkingChoice }
   | { type: 'setToggle'; name: ToggleName; value: boolean }
   | { type: 'draft'; text: string }
   | { type: 'attach'; kind: AttachKind }
@@ -188,7 +189,7 @@ export type WebviewMessage =
   | { type: 'codeAction'; action: 'copy' | 'insert' | 'newFile'; code: string; language: string }
   | { type: 'openLink'; url: string }
   | { type: 'image'; action: 'open' | 'save'; turnId: string; step: number; content: number }
-  | { type: 'approval'; requestId: string; decision: 'accept' | 'reject' | 'acceptAll' }
+  | { type: 'approval'; requestId: string; decision: ApprovalDecision }
   | { type: 'undoTurn'; turnId: string }
   | { type: 'runRemote'; text: string }
   | { type: 'showHistory' }
@@ -228,9 +229,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'setModel':
       return str(m, 'model', 200) ? { type: 'setModel', model: m.model as string } : undefined;
     case 'setThinking':
-      return oneOf(m, 'level', ['default', 'minimal', 'low', 'medium', 'high'] as const) ? { type: 'setThinking', level: m.level as string } : undefined;
+      return oneOf(m, 'level', THINKING_LEVELS) ? { type: 'setThinking', level: m.level as ThinkingChoice } : undefined;
     case 'setToggle':
-      return oneOf(m, 'name', ['googleSearch', 'urlContext', 'codeExecution'] as const) && bool(m, 'value')
+      return oneOf(m, 'name', TOGGLES) && bool(m, 'value')
         ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean }
         : undefined;
     case 'attach':
@@ -252,8 +253,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         ? { type: 'image', action: m.action as 'open' | 'save', turnId: m.turnId as string, step: m.step as number, content: m.content as number }
         : undefined;
     case 'approval':
-      return str(m, 'requestId', 100) && oneOf(m, 'decision', ['accept', 'reject', 'acceptAll'] as const)
-        ? { type: 'approval', requestId: m.requestId as string, decision: m.decision as 'accept' | 'reject' | 'acceptAll' }
+      return str(m, 'requestId', 100) && oneOf(m, 'decision', APPROVAL_DECISIONS)
+        ? { type: 'approval', requestId: m.requestId as string, decision: m.decision as ApprovalDecision }
         : undefined;
     case 'runAction':
       return oneOf(m, 'action', ['cancel', 'review'] as const) ? { type: 'runAction', action: m.action as 'cancel' | 'review' } : undefined;

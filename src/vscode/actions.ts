@@ -14,7 +14,7 @@ import { validateArgs } from '../core/tools/types';
 import type { Content } from '../core/protocol/types';
 import type { ApiClientProvider } from './api';
 import type { ChatController } from './chat/controller';
-import { chatSettings, setting } from './config';
+import { setting } from './config';
 import { gitApi } from './adapters';
 import type { Command } from './commands';
 import type { Log } from './log';
@@ -211,7 +211,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
 
   /** Tools are off (e.g. Restricted Mode): ask for structured edits and preview them as a diff. */
   private async fixWithoutTools(doc: vscode.TextDocument, prompt: string): Promise<void> {
-    const s = chatSettings();
+    const s = { model: setting('model') };
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini is proposing a fix…', cancellable: true }, async (_p, token) => {
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
@@ -289,7 +289,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
   }
 
   private async runReview(title: string, prompt: string, allowed: Map<string, vscode.Uri>): Promise<number | undefined> {
-    const s = chatSettings();
+    const s = { model: setting('model') };
     const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: ${title}…`, cancellable: true }, async (progress, token) => {
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
@@ -348,7 +348,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       const bytes = await vscode.workspace.fs.readFile(pick.uri);
       input.push({ type: 'image', data: Buffer.from(bytes).toString('base64'), mime_type: mimeFor(pick.uri.path, 'image/png') });
     }
-    const model = setting('imageModel', 'gemini-3.1-flash-image');
+    const model = setting('imageModel');
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: generating an image with ${model}…`, cancellable: true }, async (_p, token) => {
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
@@ -391,7 +391,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       void vscode.window.showInformationMessage('Gemini: stage some changes first; the commit message describes the staged changes.');
       return undefined;
     }
-    const s = chatSettings();
+    const s = { model: setting('model') };
     const before = repo.inputBox.value;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.SourceControl, title: 'Gemini is writing a commit message…', cancellable: true }, async (_p, token) => {
       const ctrl = new AbortController();

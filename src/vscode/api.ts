@@ -1,9 +1,14 @@
-/** Builds the Interactions client from settings; rebuilt when the endpoint or proxy settings change. */
+/**
+ * Builds the Interactions client from settings. It is rebuilt only when the endpoint, its
+ * timeouts or the proxy/TLS settings change (a composer pick or any other setting keeps the
+ * connections).
+ */
 import * as vscode from 'vscode';
 import { InteractionsClient } from '../core/client/client';
 import { ApiError } from '../core/client/errors';
 import { createDispatcher, describeProxy } from '../core/client/proxy';
-import { apiSettings, proxySettings } from './config';
+import { CLIENT_SETTINGS, PROXY_SETTING_KEYS } from '../core/settings';
+import { affects, apiSettings, proxySettings } from './config';
 import type { ApiKeyStore } from './keys';
 import type { Log } from './log';
 
@@ -17,7 +22,7 @@ export class ApiClientProvider implements vscode.Disposable {
     private readonly version: string,
   ) {
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('gemini') || e.affectsConfiguration('http')) this.reset();
+      if (affects(e, CLIENT_SETTINGS) || PROXY_SETTING_KEYS.some((k) => e.affectsConfiguration(k))) this.reset();
     });
   }
 

@@ -4,7 +4,7 @@ import { ApiError } from '../core/client/errors';
 import type { ConversationMeta } from '../core/conversation/journal';
 import type { ApiClientProvider } from './api';
 import type { ChatController } from './chat/controller';
-import { models, update } from './config';
+import { models } from './config';
 import { searchHistory, type HistoryTree } from './history';
 import type { ApiKeyStore } from './keys';
 import type { Log } from './log';
@@ -132,15 +132,19 @@ export function chatCommands(d: CommandDeps): Command[] {
     {
       id: 'gemini.selectModel',
       async execute() {
-        const pick = await vscode.window.showQuickPick(models(), { placeHolder: 'Model for new messages' });
-        if (pick) await update('model', pick);
+        const current = d.chat.session.settings().model;
+        const pick = await vscode.window.showQuickPick(
+          models().map((m) => ({ label: m, description: m === current ? 'current' : undefined })),
+          { placeHolder: 'Model for the next messages of this chat (the default is the setting “gemini.model”)' },
+        );
+        if (pick) d.chat.choose({ model: pick.label });
       },
     },
     {
       id: 'gemini.addSelectionToChat',
       async execute() {
         await d.chat.view.reveal();
-        d.chat.addSelection(vscode.window.activeTextEditor);
+        d.chat.attachments.addSelection(vscode.window.activeTextEditor);
       },
     },
     {
@@ -152,8 +156,8 @@ export function chatCommands(d: CommandDeps): Command[] {
           return;
         }
         await d.chat.view.reveal();
-        await d.chat.attachUri(target);
-        d.chat.view.post({ type: 'draft', text: `About ${vscode.workspace.asRelativePath(target)}: ` });
+        await d.chat.attachments.addUri(target);
+        d.chat.setDraft(`About ${vscode.workspace.asRelativePath(target)}: `);
       },
     },
   ];

@@ -1,39 +1,63 @@
-/** Typed access to the extension's settings (declared in package.json). */
+/**
+ * Typed access to the settings table (src/core/settings.ts): the only place that reads
+ * `gemini.*` configuration. Values of the wrong type fall back to the default; numbers are kept
+ * within their bounds; `userOnly` settings come from user settings only.
+ */
 import * as vscode from 'vscode';
 import type { ChatSettings } from '../core/conversation/session';
-import type { ThinkingLevel } from '../core/protocol/types';
+import { clampSetting, SETTINGS, type SettingName, type SettingSpec, type SettingValue } from '../core/settings';
+import { CONVERSATION_MODES, isOneOf, THINKING_LEVELS } from '../shared/vocab';
 
-export const SECTION = 'gemini';
-export const DEFAULT_MODELS = ['gemini-3.5-flash', 'gemini-3.5-flash-lite', 'gemini-3.1-pro-preview', 'gemini-3-flash-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'];
-
-function cfg(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(SECTION);
+function read(s: SettingSpec<unknown>): unknown {
+  const [section, ...rest] = s.key.split('.');
+  const cfg = vscode.workspace.getConfiguration(section);
+  const key = rest.join('.');
+  if (s.userOnly) {
+    const inspected = cfg.inspect(key);
+    return inspected?.globalValue ?? s.default;
+  }
+  return cfg.get(key, s.default);
 }
 
-/**
- * Read a setting that must come from the user, never from a workspace (where the key is sent,
- * what runs without asking). Workspace and folder values are ignored.
- */
-export function userSetting<T>(key: string, fallback: T): T {
-  const inspected = cfg().inspect<T>(key);
-  return (inspected?.globalValue ?? inspected?.defaultValue ?? fallback) as T;
+function typed(s: SettingSpec<unknown>, v: unknown): unknown {
+  switch (s.type) {
+    case 'string':
+      return typeof v === 'string' && (!s.enum || s.enum.includes(v)) ? v : s.default;
+    case 'boolean':
+      return typeof v === 'boolean' ? v : s.default;
+    case 'integer':
+    case 'number':
+      return clampSetting(s as SettingSpec<number>, v);
+    case 'array':
+      return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : s.default;
+    default:
+      return v && typeof v === 'object' ? v : s.default;
+  }
+}
+
+/** A setting's value (typed by its table entry). */
+export function setting<N extends SettingName>(name: N): SettingValue<N> {
+  const s = SETTINGS[name] as SettingSpec<unknown>;
+  return typed(s, read(s)) as SettingValue<N>;
+}
+
+export function affects(e: vscode.ConfigurationChangeEvent, names: readonly SettingName[]): boolean {
+  return names.some((n) => e.affectsConfiguration(SETTINGS[n].key));
 }
 
 export interface ApiSettings {
   baseUrl: string;
   apiVersion: string;
-  useEnvironmentKey: boolean;
   idleTimeoutMs: number;
   maxRetryWaitMs: number;
 }
 
 export function apiSettings(): ApiSettings {
   return {
-    baseUrl: userSetting('apiBaseUrl', 'https://generativelanguage.googleapis.com'),
-    apiVersion: userSetting('apiVersion', 'v1beta'),
-    useEnvironmentKey: userSetting('useEnvironmentKey', false),
-    idleTimeoutMs: Math.max(10, userSetting('request.idleTimeoutSeconds', 120)) * 1000,
-    maxRetryWaitMs: Math.max(0, userSetting('request.maxRetryWaitSeconds', 10)) * 1000,
+    baseUrl: setting('apiBaseUrl'),
+    apiVersion: setting('apiVersion'),
+    idleTimeoutMs: setting('idleTimeoutSeconds') * 1000,
+    maxRetryWaitMs: setting('maxRetryWaitSeconds') * 1000,
   };
 }
 
@@ -43,28 +67,22 @@ export function proxySettings(): { proxy?: string; strictSSL: boolean } {
 }
 
 export function models(): string[] {
-  const list = cfg().get<string[]>('models', DEFAULT_MODELS);
-  return Array.isArray(list) && list.length ? list.filter((m) => typeof m === 'string') : DEFAULT_MODELS;
+  const list = setting('models');
+  return list.length ? list : SETTINGS.models.default;
 }
 
-export function chatSettings(): ChatSettings {
-  const c = cfg();
+/** What the settings say a chat turn uses (the composer's per-conversation choices override it). */
+export function defaultChatSettings(): ChatSettings {
+  const thinking = setting('thinkingLevel');
+  const mode = setting('conversationMode');
   return {
-    model: c.get<string>('model', 'gemini-3.5-flash'),
-    thinkingLevel: c.get<ThinkingLevel | 'default'>('thinkingLevel', 'default'),
-    googleSearch: c.get<boolean>('tools.googleSearch', false),
-    urlContext: c.get<boolean>('tools.urlContext', false),
-    codeExecution: c.get<boolean>('tools.codeExecution', false),
-    mode: c.get<'stateful' | 'stateless'>('conversationMode', 'stateful'),
-    maxSteps: Math.max(1, c.get<number>('tools.maxSteps', 25)),
-    systemInstruction: c.get<string>('systemInstruction', '') || undefined,
+    model: setting('model'),
+    thinkingLevel: isOneOf(THINKING_LEVELS, thinking) ? thinking : 'default',
+    googleSearch: setting('googleSearch'),
+    urlContext: setting('urlContext'),
+    codeExecution: setting('codeExecution'),
+    mode: isOneOf(CONVERSATION_MODES, mode) ? mode : 'stateful',
+    maxSteps: setting('maxSteps'),
+    systemInstruction: setting('systemInstruction') || undefined,
   };
-}
-
-export function setting<T>(key: string, fallback: T): T {
-  return cfg().get<T>(key, fallback);
-}
-
-export async function update(key: string, value: unknown): Promise<void> {
-  await cfg().update(key, value, vscode.ConfigurationTarget.Global);
 }

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerSecret } from '../core/client/errors';
-import { apiSettings } from './config';
+import { setting } from './config';
 
 const SECRET_KEY = 'gemini.apiKey';
 
@@ -25,7 +25,7 @@ export class ApiKeyStore implements vscode.Disposable {
       registerSecret(stored);
       return stored;
     }
-    if (apiSettings().useEnvironmentKey) {
+    if (setting('useEnvironmentKey')) {
       const env = process.env.GEMINI_API_KEY?.trim();
       if (env) {
         registerSecret(env);

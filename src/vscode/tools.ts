@@ -10,28 +10,22 @@ import { PathResolver } from '../core/tools/paths';
 import { ChildProcessRunner } from '../core/tools/process';
 import { WorkspaceToolRunner, toolDeclarations } from '../core/tools/registry';
 import { RipgrepSearch } from '../core/tools/ripgrep';
-import { DEFAULT_COMMAND_POLICY } from '../core/tools/shell';
 import type { ToolSettings } from '../core/tools/types';
 import { UndoStore, restoreSnapshots, type Snapshot } from '../core/tools/undo';
-import type { TurnTools } from '../core/conversation/session';
-import type { ChatView } from './chat/chatView';
-import type { ToolsProvider } from './chat/controller';
-import { setting, userSetting } from './config';
+import type { ToolReporter, TurnTools } from '../core/conversation/session';
+import type { ToolsProvider, ToolsUi } from './chat/controller';
+import { setting } from './config';
 import { CommandTerminal, VsDocuments, VsGit, VsLanguage, excludeGlobs, ripgrepPath } from './adapters';
 import type { Log } from './log';
 
 /** Settings that decide what runs without asking: read from user settings only, never a workspace. */
 export function toolSettings(): ToolSettings {
   return {
-    autoApproveEdits: userSetting('tools.autoApproveEdits', false),
-    commandPolicy: {
-      allow: userSetting('tools.commands.allow', DEFAULT_COMMAND_POLICY.allow),
-      ask: userSetting('tools.commands.ask', DEFAULT_COMMAND_POLICY.ask),
-      deny: userSetting('tools.commands.deny', DEFAULT_COMMAND_POLICY.deny),
-    },
-    commandTimeoutMs: Math.max(1, userSetting('tools.commandTimeoutSeconds', 120)) * 1000,
-    maxCommandOutputBytes: Math.max(4, setting('tools.maxCommandOutputKB', 64)) * 1024,
-    commandOutputLimitBytes: Math.max(64, setting('tools.commandOutputLimitKB', 2048)) * 1024,
+    autoApproveEdits: setting('autoApproveEdits'),
+    commandPolicy: { allow: setting('allowCommands'), ask: setting('askCommands'), deny: setting('denyCommands') },
+    commandTimeoutMs: setting('commandTimeoutSeconds') * 1000,
+    maxCommandOutputBytes: setting('maxCommandOutputKB') * 1024,
+    commandOutputLimitBytes: setting('commandOutputLimitKB') * 1024,
     maxReadBytes: 200_000,
     maxReadLines: 2000,
   };
@@ -61,7 +55,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   ) {
     this.undoStore = undoDir ? new UndoStore(undoDir) : undefined;
     this.sandbox = new CommandSandbox({
-      enabled: () => userSetting('tools.sandbox.enabled', true),
+      enabled: () => setting('sandboxEnabled'),
       home: homedir(),
       hiddenExtra: hidden,
       rgPath: ripgrepPath(),
@@ -70,12 +64,12 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
 
   enabled(): { enabled: boolean; reason?: string } {
     if (!vscode.workspace.isTrusted) return { enabled: false, reason: 'Restricted Mode: workspace tools (read, edit, run) are off in this untrusted workspace. Chat and explanations still work.' };
-    if (!setting('tools.enabled', true)) return { enabled: false, reason: 'Workspace tools are turned off (setting “gemini.tools.enabled”).' };
+    if (!setting('toolsEnabled')) return { enabled: false, reason: 'Workspace tools are turned off (setting “gemini.tools.enabled”).' };
     if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file')) return { enabled: false, reason: 'Open a folder to let Gemini use workspace tools.' };
     return { enabled: true };
   }
 
-  forTurn(turnId: string, view: ChatView): TurnTools {
+  forTurn(turnId: string, report: ToolReporter, ui: ToolsUi): TurnTools {
     if (!this.enabled().enabled) return { declarations: [], runner: undefined };
     this.search ??= new RipgrepSearch(ripgrepPath(), excludeGlobs);
     const runner = new WorkspaceToolRunner({
@@ -88,10 +82,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       terminal: this.terminal,
       sandbox: this.sandbox,
       settings: toolSettings(),
-      activity: {
-        update: (a) => view.tool(turnId, a),
-        output: (callId, text) => view.toolOutput(turnId, callId, text),
-      },
+      activity: report,
       approvals: {
         ask: (_callId, request, signal) =>
           new Promise<ApprovalDecision>((resolve) => {
@@ -104,7 +95,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
             if (signal.aborted) return done('reject');
             signal.addEventListener('abort', onAbort, { once: true });
             this.pending.set(request.requestId, done);
-            void view.reveal(false);
+            ui.reveal();
           }),
       },
     });
@@ -113,7 +104,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       if (st.available || this.sandboxNoticeShown) return;
       this.sandboxNoticeShown = true;
       this.log.warn(`Commands run without an OS sandbox: ${st.reason}.`);
-      view.notice(turnId, `Commands ask before they run: ${st.reason}. ${st.howTo}`, 'info');
+      ui.notice(`Commands ask before they run: ${st.reason}. ${st.howTo}`);
     });
     return {
       declarations: toolDeclarations(runner.tools),
@@ -132,7 +123,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     };
   }
 
-  handleApproval(requestId: string, decision: 'accept' | 'reject' | 'acceptAll'): void {
+  handleApproval(requestId: string, decision: ApprovalDecision): void {
     const answer = this.pending.get(requestId);
     // Only an answer carrying the nonce of a pending request counts; anything else is logged and dropped.
     if (!answer) {

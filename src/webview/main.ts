@@ -7,6 +7,7 @@ import {
   parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage,
 } from '../shared/protocol';
 import { TurnRenderer, h } from './turn';
+import { isOneOf, THINKING_LEVELS, TOGGLES } from '../shared/vocab';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -190,7 +191,7 @@ function applyState(s: PanelState): void {
   }
   modelSel.value = s.settings.model;
   thinkingSel.value = s.settings.thinkingLevel;
-  for (const name of ['googleSearch', 'urlContext', 'codeExecution'] as const) {
+  for (const name of TOGGLES) {
     const b = $(`toggle-${name}`);
     const on = s.settings[name];
     b.classList.toggle('on', on);
@@ -394,8 +395,10 @@ $('new-chat').addEventListener('click', () => post({ type: 'newChat' }));
 $('history').addEventListener('click', () => post({ type: 'showHistory' }));
 $('run-remote').addEventListener('click', () => post({ type: 'runRemote', text: input.value }));
 modelSel.addEventListener('change', () => post({ type: 'setModel', model: modelSel.value }));
-thinkingSel.addEventListener('change', () => post({ type: 'setThinking', level: thinkingSel.value }));
-for (const name of ['googleSearch', 'urlContext', 'codeExecution'] as const) {
+thinkingSel.addEventListener('change', () => {
+  if (isOneOf(THINKING_LEVELS, thinkingSel.value)) post({ type: 'setThinking', level: thinkingSel.value });
+});
+for (const name of TOGGLES) {
   const b = $(`toggle-${name}`);
   b.addEventListener('click', () => {
     // Flip at once from what the button shows, so quick clicks each count; the host's state follows.

@@ -20,7 +20,7 @@ function activationTimes(userDataDir: string): number[] {
   return out;
 }
 
-(async () => {
+void (async () => {
   const wb = await launch();
   const browser = await launchBrowser();
   try {

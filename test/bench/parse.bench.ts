@@ -108,7 +108,7 @@ async function measure(runners: Runner[], mb: number, rounds = 15): Promise<Resu
   });
 }
 
-(async () => {
+void (async () => {
   const buf = recordedStream(10.5 * 1024 * 1024);
   const mb = buf.length / 1024 / 1024;
   const cs = chunks(buf, 16 * 1024);

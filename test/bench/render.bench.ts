@@ -41,7 +41,7 @@ function markdown(chars: number): string {
   return parts.join('').slice(0, chars);
 }
 
-(async () => {
+void (async () => {
   const { url, close } = await serveWebview();
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {

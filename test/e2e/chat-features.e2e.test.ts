@@ -71,7 +71,7 @@ describe('rendering every step type', () => {
     const c = citedAnswer();
     const cite = chat.locator('a.citation').first();
     assert.equal(await cite.innerText(), '[1]');
-    assert.equal(await cite.getAttribute('href'), 'https://www.uefa.com/euro2024/final');
+    assert.equal(await cite.getAttribute('data-href'), 'https://www.uefa.com/euro2024/final');
     // The marker sits right after the cited span.
     const before = await cite.evaluate((a) => (a.previousSibling?.textContent ?? ''));
     assert.ok(before.endsWith(c.cited), `text before the marker: ${JSON.stringify(before)}`);

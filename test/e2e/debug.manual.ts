@@ -1,6 +1,6 @@
 import { launch, launchBrowser, WorkbenchPage, extensionHostLog } from './harness';
 import { text } from '../fake-api/scenario';
-(async () => {
+void (async () => {
   const wb = await launch({ git: true, files: { 'src/math.ts': 'export function add(a: number, b: number): number {\n  return a + b;\n}\n' } });
   const browser = await launchBrowser();
   try {

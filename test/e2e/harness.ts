@@ -241,7 +241,7 @@ export class WorkbenchPage {
     do {
       for (const f of this.page.frames()) {
         try {
-          if (await f.evaluate(() => document.body?.dataset.ready === 'true' && !!document.getElementById('input'))) return f;
+          if (await f.evaluate(() => document.body?.dataset.ready === 'true' && !!document.getElementById('input') && !document.body.classList.contains('run-mode'))) return f;
         } catch {
           /* detached or cross-origin */
         }
@@ -338,7 +338,7 @@ export class WorkbenchPage {
     await search.waitFor({ timeout: 15_000 });
     await search.click();
     await this.page.keyboard.press('Control+A');
-    await this.page.keyboard.type(id);
+    await this.page.keyboard.type(`@id:${id}`);
     // Wait for the search to filter down to this one setting before touching a checkbox.
     const item = this.page.locator('.settings-editor .setting-item-bool', { hasText: title }).first();
     await item.waitFor({ timeout: 15_000 });

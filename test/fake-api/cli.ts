@@ -6,7 +6,7 @@ import { demoResponder } from './demo-responder';
 
 const port = Number(process.env.PORT ?? process.argv[2] ?? 8787);
 const fake = new FakeApi({ port, responder: demoResponder, keys: process.env.FAKE_API_KEYS?.split(',') });
-fake.start().then((url) => {
+void fake.start().then((url) => {
   console.log(`fake Interactions API listening on ${url} (any key starting with "test-", or "demo-key")`);
   console.log(`  point the extension at it: "gemini.apiBaseUrl": "${url}"`);
 });

@@ -3,7 +3,7 @@
  * final steps (which the fake turns into the event stream the reference describes), or raw
  * events, the seed variant of section 13 to speak, and the faults to inject.
  *
- * Written from ../shared/interactions-api.md; imports nothing from src/.
+ * Written from docs/protocol.md; imports nothing from src/.
  */
 
 export type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * The fake Interactions API server. Speaks the wire protocol of ../shared/interactions-api.md:
+ * The fake Interactions API server. Speaks the wire protocol of docs/protocol.md:
  * interactions (JSON and SSE, stream-get with last_event_id replay, cancel, delete), agents,
  * environments and environment files (resumable upload with extract, alt=media download) backed
  * by a real temporary folder per environment. Records every request with the key redacted.

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { INTEGRATION_FILES } from './workspace';
 
-(async () => {
+void (async () => {
   const ws = mkdtempSync(join(tmpdir(), 'gemini-it-'));
   for (const [rel, content] of Object.entries(INTEGRATION_FILES)) {
     mkdirSync(join(ws, rel, '..'), { recursive: true });

@@ -13,6 +13,10 @@ import { FINISHED, RunStore, RunWatcher, type RunRecord } from '../../src/core/a
 import { buildSnapshot, planSnapshot, SnapshotTooLargeError } from '../../src/core/agents/snapshot';
 import { readTar, writeTar } from '../../src/core/agents/tar';
 import type { InteractionsClient } from '../../src/core/client/client';
+import { collectChanges } from '../../src/core/agents/collect';
+import { launchPrompt, prepareRun } from '../../src/core/agents/launch';
+import type { FakeApi } from '../fake-api/server';
+import { clientFor, useFake } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -193,5 +197,79 @@ describe('run watcher', () => {
     // Persisted: a new store (another window, or after a reload) sees the same runs.
     assert.equal(new RunStore(join(dir, 'runs.json')).get('r1')!.status, 'completed');
     watcher.dispose();
+  });
+});
+
+describe('launch and collect (core, against the fake API)', () => {
+  let fake: FakeApi;
+  useFake((f) => (fake = f));
+
+  function ports(store: RunStore, dir: string, client: InteractionsClient, messages: string[]) {
+    return {
+      client,
+      store,
+      snapshot: (root: string, o: { maxBytes: number; includeSecrets: boolean }) => buildSnapshot(root, o),
+      keepSnapshot: (runId: string, tar: Uint8Array) => {
+        const p = join(dir, `${runId}.tar`);
+        writeFileSync(p, tar);
+        return p;
+      },
+      progress: (m: string) => messages.push(m),
+      log: (m: string) => messages.push(m),
+    };
+  }
+
+  test('prepareRun: snapshot, environment, upload; the run record follows each stage; secrets stay home', async () => {
+    const ws = repo({ 'src/a.ts': 'export const a = 1;\n', '.env': 'TOKEN=secret\n' });
+    const dir = mkdtempSync(join(tmpdir(), 'launch-'));
+    const store = new RunStore(join(dir, 'runs.json'));
+    const messages: string[] = [];
+    const { client } = clientFor(fake);
+    const r = await prepareRun({ id: 'run1', task: 'Fix it', agent: 'antigravity-preview-05-2026', root: ws, network: 'disabled', maxSnapshotBytes: 1e6, includeSecrets: false, now: Date.now() }, ports(store, dir, client, messages));
+    assert.equal(r.ok, true);
+    const run = store.get('run1')!;
+    assert.equal(run.status, 'queued');
+    assert.ok(run.environmentId && run.snapshotPath && run.snapshotFiles === 1);
+    assert.equal(readFileSync(join(fake.envDir(run.environmentId), 'workspace/src/a.ts'), 'utf8'), 'export const a = 1;\n');
+    assert.equal(existsSync(join(fake.envDir(run.environmentId), 'workspace/.env')), false);
+    assert.ok(messages.some((m) => /left out 1 secret file\(s\): \.env/.test(m)));
+    const envReq = fake.requests.find((q) => q.method === 'POST' && q.path.endsWith('/environments'))!;
+    assert.deepEqual(envReq.body, { network: 'disabled' });
+    assert.match(launchPrompt('Fix it', 'ws'), /under workspace\/\.\)$/);
+  });
+
+  test('prepareRun: a failure leaves the run failed with the reason (no silent half-run)', async () => {
+    const ws = repo({ 'big.bin': Buffer.alloc(2000, 1) });
+    const dir = mkdtempSync(join(tmpdir(), 'launch-'));
+    const store = new RunStore(join(dir, 'runs.json'));
+    const { client } = clientFor(fake);
+    const r = await prepareRun({ id: 'run2', task: 't', agent: 'a', root: ws, network: 'enabled', maxSnapshotBytes: 100, includeSecrets: false, now: Date.now() }, ports(store, dir, client, []));
+    assert.equal(r.ok, false);
+    assert.equal(store.get('run2')!.status, 'failed');
+    assert.match(store.get('run2')!.error!, /snapshot would be/);
+    assert.equal(fake.requests.filter((q) => q.path.endsWith('/environments')).length, 0, 'nothing was created on the server');
+  });
+
+  test('collectChanges: added, modified, deleted and a conflict with a local edit', async () => {
+    const ws = repo({ 'a.txt': 'one\ntwo\nthree\n', 'b.txt': 'keep\n', 'c.txt': 'gone\n' });
+    const dir = mkdtempSync(join(tmpdir(), 'collect-'));
+    const store = new RunStore(join(dir, 'runs.json'));
+    const { client } = clientFor(fake);
+    const r = await prepareRun({ id: 'run3', task: 't', agent: 'a', root: ws, network: 'enabled', maxSnapshotBytes: 1e6, includeSecrets: false, now: Date.now() - 5000 }, ports(store, dir, client, []));
+    assert.ok(r.ok);
+    const envDir = fake.envDir(store.get('run3')!.environmentId!);
+    writeFileSync(join(envDir, 'workspace/a.txt'), 'one\nTWO\nthree\n');
+    writeFileSync(join(envDir, 'workspace/new.txt'), 'new\n');
+    rmSync(join(envDir, 'workspace/c.txt'));
+    writeFileSync(join(ws, 'a.txt'), 'one\ntwo\nTHREE (local)\n');
+    const changes = await collectChanges(store.get('run3')!, {
+      client,
+      readSnapshot: (p) => new Uint8Array(readFileSync(p)),
+      readLocal: async (root, rel) => (existsSync(join(root, rel)) ? new Uint8Array(readFileSync(join(root, rel))) : undefined),
+    });
+    assert.deepEqual(changes.map((c) => [c.path, c.kind, c.conflict]), [['a.txt', 'modified', true], ['c.txt', 'deleted', false], ['new.txt', 'added', false]]);
+    assert.equal(changes[0]!.merge!.conflicts, 0, 'the two edits touch different lines');
+    assert.equal(changes[0]!.merge!.text, 'one\nTWO\nTHREE (local)\n');
+    await assert.rejects(collectChanges({ ...store.get('run3')!, snapshotPath: undefined }, { client, readSnapshot: () => undefined, readLocal: async () => undefined }), /no snapshot to compare with/);
   });
 });

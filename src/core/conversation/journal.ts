@@ -7,10 +7,26 @@
  */
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ToolActivity } from '../../shared/protocol';
+import type { ConversationMode, KnownTurnState, ThinkingChoice } from '../../shared/vocab';
 import type { Content, InteractionEvent, Step, Usage } from '../protocol/types';
 import { TurnAccumulator } from './accumulator';
 
-export type ConversationMode = 'stateful' | 'stateless';
+export type { ConversationMode };
+
+/** The composer's choices for one conversation (unset: the settings decide). */
+export interface ComposerChoices {
+  model?: string;
+  thinkingLevel?: ThinkingChoice;
+  googleSearch?: boolean;
+  urlContext?: boolean;
+  codeExecution?: boolean;
+  /** Only for a conversation not yet started (a conversation's mode is fixed at its first message). */
+  mode?: ConversationMode;
+}
+
+/** Most of a tool call's output kept in the journal (the chat shows it after a reload). */
+export const JOURNAL_TOOL_OUTPUT_CHARS = 64 * 1024;
 
 export interface TurnError {
   kind: string;
@@ -19,7 +35,7 @@ export interface TurnError {
   code?: string;
 }
 
-export type TurnState = 'streaming' | 'completed' | 'incomplete' | 'failed' | 'error' | 'stopped' | 'cancelled' | 'budget_exceeded' | 'interrupted' | (string & {});
+export type TurnState = KnownTurnState | (string & {});
 
 export interface TurnRecord {
   id: string;
@@ -41,6 +57,8 @@ export interface TurnRecord {
   notices: string[];
   /** The workspace files the turn's tools changed (undo). */
   undo?: { available: boolean; files: number };
+  /** Each tool call's state: why it ran, its status, duration, result and output. */
+  tools?: ToolActivity[];
 }
 
 export interface ConversationMeta {
@@ -51,6 +69,7 @@ export interface ConversationMeta {
   mode: ConversationMode;
   model: string;
   turns: number;
+  composer?: ComposerChoices;
 }
 
 export interface ConversationData {
@@ -66,6 +85,8 @@ export type JournalRecord =
   | { r: 'local'; t: string; step: Step }
   | { r: 'note'; t: string; text: string }
   | { r: 'undo'; t: string; available: boolean; files: number }
+  | { r: 'tool'; t: string; a: ToolActivity }
+  | { r: 'composer'; c: ComposerChoices }
   | { r: 'end'; t: string; at: number; state: TurnState; error?: TurnError; chain?: string; steps: Step[]; usage?: Usage; ids: string[] }
   | { r: 'title'; title: string }
   | { r: 'truncate'; from: string }
@@ -136,6 +157,14 @@ export function replayJournal(text: string): ConversationData | undefined {
         if (t) t.undo = { available: rec.available, files: rec.files };
         break;
       }
+      case 'tool': {
+        const t = byId.get(rec.t);
+        if (t) mergeToolActivity((t.tools ??= []), rec.a);
+        break;
+      }
+      case 'composer':
+        data.meta.composer = { ...data.meta.composer, ...rec.c };
+        break;
       case 'end': {
         const t = byId.get(rec.t);
         if (!t) break;
@@ -182,6 +211,16 @@ export function replayJournal(text: string): ConversationData | undefined {
   }
   data.meta.turns = data.turns.length;
   return data;
+}
+
+/** Merge an update into a turn's list of tool activities (one entry per call). */
+export function mergeToolActivity(list: ToolActivity[], a: ToolActivity): ToolActivity {
+  const k = list.findIndex((x) => x.callId === a.callId);
+  const merged = k >= 0 ? { ...list[k]!, ...a } : a;
+  if (!merged.approval || merged.status !== 'waiting') delete merged.approval;
+  if (k >= 0) list[k] = merged;
+  else list.push(merged);
+  return merged;
 }
 
 export class Journal {

@@ -112,6 +112,7 @@ export function turnView(t: TurnRecord): TurnView {
     notices: [...t.notices],
     model: t.model,
     undo: t.undo,
+    tools: t.tools?.map(({ approval: _a, ...rest }) => rest),
   };
 }
 

@@ -4,14 +4,16 @@
  */
 import { ApiError } from '../client/errors';
 import type { RetryNotice } from '../client/http';
-import type { Content, FunctionTool, InteractionEvent, Step, ThinkingLevel, Tool } from '../protocol/types';
+import type { ToolActivity } from '../../shared/protocol';
+import type { ThinkingChoice } from '../../shared/vocab';
+import type { Content, FunctionTool, InteractionEvent, Step, Tool } from '../protocol/types';
 import { TurnAccumulator, type StepChange } from './accumulator';
 import { TurnEngine, type ToolRunner, type TurnContext, type TurnOutcome, type TurnSettings } from './engine';
-import { titleFrom, type ConversationData, type ConversationMode, type ConversationStore, type Journal, type JournalRecord, type TurnRecord } from './journal';
+import { JOURNAL_TOOL_OUTPUT_CHARS, mergeToolActivity, titleFrom, type ComposerChoices, type ConversationData, type ConversationMode, type ConversationStore, type Journal, type JournalRecord, type TurnRecord } from './journal';
 
 export interface ChatSettings {
   model: string;
-  thinkingLevel: ThinkingLevel | 'default';
+  thinkingLevel: ThinkingChoice;
   googleSearch: boolean;
   urlContext: boolean;
   codeExecution: boolean;
@@ -26,9 +28,19 @@ export interface SessionView {
   turnChanges(turnId: string, changes: StepChange[], steps: Step[]): void;
   turnEnded(turn: TurnRecord): void;
   notice(turnId: string, text: string, kind: 'retry' | 'resume' | 'info'): void;
+  /** A tool call's state changed (journaled with the turn first). */
+  tool?(turnId: string, activity: ToolActivity): void;
+  /** Streamed command output (shown live; the final text is journaled with the call). */
+  toolOutput?(turnId: string, callId: string, text: string): void;
   busy(busy: boolean): void;
   /** The API rejected the key (or none is set): show the key screen, keep the draft. */
   authRequired(message: string): void;
+}
+
+/** What a turn's tools report back: the session journals it and shows it. */
+export interface ToolReporter {
+  update(activity: ToolActivity): void;
+  output(callId: string, text: string): void;
 }
 
 export interface TurnTools {
@@ -46,7 +58,7 @@ export interface SessionDeps {
   view: SessionView;
   settings: () => ChatSettings;
   /** Tools for one turn (a fresh runner per turn carries the turn's approvals and undo). */
-  tools: (turnId: string) => TurnTools;
+  tools: (turnId: string, report: ToolReporter) => TurnTools;
   newId: () => string;
   now?: () => number;
   /** Override how a turn is configured (remote agent runs: agent, environment, background). */
@@ -62,6 +74,8 @@ export class ChatSession {
   private readonly now: () => number;
   /** Set while the host shuts down: a running turn is left "interrupted" for the next host to resume. */
   private suspending = false;
+  /** The composer's choices before the conversation exists (a new chat). */
+  private pendingComposer: ComposerChoices = {};
 
   constructor(private readonly deps: SessionDeps) {
     this.now = deps.now ?? Date.now;
@@ -75,11 +89,43 @@ export class ChatSession {
     return this.data?.meta.id;
   }
 
-  /** Start an empty conversation (the file is created on the first message). */
+  /** Start an empty conversation (the file is created on the first message); the picks carry over. */
   newChat(): void {
     this.stop();
+    const { mode: _mode, ...keep } = this.composer();
+    this.pendingComposer = keep;
     this.data = undefined;
     this.journal = undefined;
+  }
+
+  /** The composer's choices for this conversation (model, thinking, toggles, mode before it starts). */
+  composer(): ComposerChoices {
+    return this.data?.meta.composer ?? this.pendingComposer;
+  }
+
+  /** Change a composer choice: effective for the next message at once, kept with the conversation. */
+  setComposer(patch: ComposerChoices): void {
+    if (this.data && this.journal) {
+      const { mode: _mode, ...rest } = patch;
+      this.data.meta.composer = { ...this.data.meta.composer, ...rest };
+      this.journal.append({ r: 'composer', c: rest });
+    } else this.pendingComposer = { ...this.pendingComposer, ...patch };
+  }
+
+  /** The settings the next turn uses: the defaults with this conversation's choices on top. */
+  settings(): ChatSettings {
+    const base = this.deps.settings();
+    const c = this.composer();
+    const pick = <K extends keyof ComposerChoices>(k: K, d: ChatSettings[K & keyof ChatSettings]) => (c[k] !== undefined ? c[k] : d);
+    return {
+      ...base,
+      model: pick('model', base.model) as string,
+      thinkingLevel: pick('thinkingLevel', base.thinkingLevel) as ThinkingChoice,
+      googleSearch: pick('googleSearch', base.googleSearch) as boolean,
+      urlContext: pick('urlContext', base.urlContext) as boolean,
+      codeExecution: pick('codeExecution', base.codeExecution) as boolean,
+      mode: this.data ? this.data.meta.mode : (pick('mode', base.mode) as ConversationMode),
+    };
   }
 
   /** Open a stored conversation. Returns false when it does not exist. */
@@ -95,12 +141,18 @@ export class ChatSession {
 
   private ensureConversation(first: Content[]): { data: ConversationData; journal: Journal } {
     if (!this.data || !this.journal) {
-      const s = this.deps.settings();
+      const s = this.settings();
       const id = this.deps.newId();
       const created = this.now();
       const title = titleFrom(first);
+      const { mode: _mode, ...choices } = this.pendingComposer;
       this.journal = this.deps.store.create({ id, mode: s.mode, model: s.model, title, created });
       this.data = { meta: { id, title, created, updated: created, mode: s.mode, model: s.model, turns: 0 }, turns: [] };
+      if (Object.keys(choices).length) {
+        this.data.meta.composer = choices;
+        this.journal.append({ r: 'composer', c: choices });
+      }
+      this.pendingComposer = {};
     }
     return { data: this.data, journal: this.journal };
   }
@@ -138,7 +190,7 @@ export class ChatSession {
   async send(input: Content[]): Promise<TurnRecord | undefined> {
     if (this.running) return undefined;
     const { data, journal } = this.ensureConversation(input);
-    const s = this.deps.settings();
+    const s = this.settings();
     const mode = data.meta.mode;
     const previous = mode === 'stateful' ? this.chainFrom(data.turns) : undefined;
     const turn: TurnRecord = {
@@ -183,7 +235,7 @@ export class ChatSession {
     turn.notices.push(note);
     this.journal.append({ r: 'note', t: turn.id, text: note });
     this.deps.view.notice(turn.id, note, 'resume');
-    const s = { ...this.deps.settings(), mode: data.meta.mode };
+    const s = this.settings();
     await this.run(turn, this.journal, { previousInteractionId: turn.previous }, data.turns.slice(0, k), s, { acc, interactionId, lastEventId });
   }
 
@@ -199,7 +251,34 @@ export class ChatSession {
     let finishRun!: () => void;
     this.running = { turnId: turn.id, abort, done: new Promise<void>((r) => (finishRun = r)) };
     this.deps.view.busy(true);
-    const tools = this.deps.tools(turn.id);
+    // Tool activity is part of the turn: journaled (so a reload shows it), then shown.
+    const outputs = new Map<string, string>();
+    const report: ToolReporter = {
+      update: (a) => {
+        const list = (turn.tools ??= []);
+        const patch: ToolActivity = { ...a };
+        if ((a.status === 'done' || a.status === 'failed' || a.status === 'rejected') && outputs.has(a.callId)) {
+          const out = outputs.get(a.callId)!;
+          patch.output = out.length > JOURNAL_TOOL_OUTPUT_CHARS ? `${out.slice(0, JOURNAL_TOOL_OUTPUT_CHARS / 2)}\n… [${out.length - JOURNAL_TOOL_OUTPUT_CHARS} characters not kept in the history] …\n${out.slice(-JOURNAL_TOOL_OUTPUT_CHARS / 2)}` : out;
+          outputs.delete(a.callId);
+        }
+        const merged = mergeToolActivity(list, patch);
+        const { approval: _approval, ...stored } = merged;
+        try {
+          journal.append({ r: 'tool', t: turn.id, a: stored });
+        } catch {
+          /* disk full: still shown */
+        }
+        this.deps.view.tool?.(turn.id, merged);
+      },
+      output: (callId, text) => {
+        const prev = outputs.get(callId) ?? '';
+        if (prev.length < JOURNAL_TOOL_OUTPUT_CHARS * 4) outputs.set(callId, prev + text);
+        else outputs.set(callId, prev.slice(0, JOURNAL_TOOL_OUTPUT_CHARS) + prev.slice(-JOURNAL_TOOL_OUTPUT_CHARS) + text);
+        this.deps.view.toolOutput?.(turn.id, callId, text);
+      },
+    };
+    const tools = this.deps.tools(turn.id, report);
     const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations) : this.turnSettings(s, tools.declarations);
     const engine = this.deps.engine(tools.runner);
     const observer = {

@@ -1,6 +1,6 @@
 /**
  * Wire types of the Gemini Interactions API (snake_case, exactly as sent and received).
- * Source: ../shared/interactions-api.md. Every union is open: unknown `type`s and unknown
+ * Source: docs/protocol.md. Every union is open: unknown `type`s and unknown
  * enum values are kept and passed through, never rejected.
  *
  * These types describe the *normal form* produced by `decode.ts`. The seed variants of

@@ -7,69 +7,22 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConversationStore } from '../../core/conversation/journal';
-import { ApiError } from '../../core/client/errors';
-import { classify, remoteToLocal, REMOTE_ROOT, type ResultChange } from '../../core/agents/results';
-import { FINISHED, RunStore, RunWatcher, toRunStatus, type RunRecord, type RunStatus } from '../../core/agents/runs';
-import { buildSnapshot, planSnapshot, SnapshotTooLargeError } from '../../core/agents/snapshot';
+import { collectChanges } from '../../core/agents/collect';
+import { launchPrompt, prepareRun } from '../../core/agents/launch';
+import type { ResultChange } from '../../core/agents/results';
+import { FINISHED, RunStore, RunWatcher, toRunStatus, type RunRecord } from '../../core/agents/runs';
+import { buildSnapshot, planSnapshot } from '../../core/agents/snapshot';
 import { formatBytes } from '../../core/attachments';
-import { readTar } from '../../core/agents/tar';
+import { ApiError } from '../../core/client/errors';
+import { ConversationStore } from '../../core/conversation/journal';
 import type { ApiClientProvider } from '../api';
 import type { Command } from '../commands';
 import { setting } from '../config';
 import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
+import { reviewAndApply, RunContents } from './review';
 import { RunPanel } from './runPanel';
-import { gitApi } from '../adapters';
-
-export const DEFAULT_AGENT = 'antigravity-preview-05-2026';
-
-const ICONS: Record<RunStatus, [string, string?]> = {
-  preparing: ['loading~spin'],
-  uploading: ['cloud-upload'],
-  queued: ['clock'],
-  in_progress: ['sync~spin'],
-  requires_action: ['bell', 'notificationsWarningIcon.foreground'],
-  requires_continuation: ['sync~spin'],
-  completed: ['pass', 'testing.iconPassed'],
-  incomplete: ['warning', 'notificationsWarningIcon.foreground'],
-  failed: ['error', 'testing.iconFailed'],
-  cancelled: ['circle-slash'],
-  budget_exceeded: ['warning', 'notificationsWarningIcon.foreground'],
-  unknown: ['question'],
-};
-
-function elapsed(run: RunRecord): string {
-  const end = FINISHED.has(run.status) ? run.updated : Date.now();
-  const s = Math.max(0, Math.round((end - run.created) / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-}
-
-class RunsTree implements vscode.TreeDataProvider<RunRecord> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  constructor(private readonly store: RunStore) {}
-  refresh(): void {
-    this.changed.fire();
-  }
-  getTreeItem(r: RunRecord): vscode.TreeItem {
-    const item = new vscode.TreeItem(r.task.replace(/\s+/g, ' ').slice(0, 80), vscode.TreeItemCollapsibleState.None);
-    item.id = r.id;
-    const [icon, color] = ICONS[r.status] ?? ICONS.unknown;
-    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.description = [r.status.replace(/_/g, ' '), r.agent, elapsed(r), r.tokens !== undefined ? `${r.tokens.toLocaleString()} tokens` : ''].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString(
-      `**${r.task}**\n\nAgent: ${r.agent}  \nStatus: ${r.status}${r.error ? `  \nError: ${r.error}` : ''}  \nStarted: ${new Date(r.created).toLocaleString()}${r.environmentId ? `  \nEnvironment: ${r.environmentId}` : ''}${r.applied ? `  \nApplied ${r.applied.files} file(s)${r.applied.branch ? ` on ${r.applied.branch}` : ''}` : ''}`,
-    );
-    item.contextValue = `run.${FINISHED.has(r.status) ? 'finished' : 'active'}${r.environmentId && r.snapshotPath ? '.reviewable' : ''}`;
-    item.command = { command: 'gemini.runs.open', title: 'Open Run', arguments: [r] };
-    item.accessibilityInformation = { label: `Remote run ${r.task}, ${r.status.replace(/_/g, ' ')}, ${elapsed(r)}` };
-    return item;
-  }
-  getChildren(): RunRecord[] {
-    return this.store.list();
-  }
-}
+import { RunsTree } from './runsTree';
 
 export class RemoteAgents implements vscode.Disposable {
   readonly store: RunStore;
@@ -79,7 +32,7 @@ export class RemoteAgents implements vscode.Disposable {
   private readonly conversations: ConversationStore;
   private readonly dir: string;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly contents = new Map<string, Uint8Array>();
+  private readonly contents = new RunContents();
   private tick: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -112,9 +65,7 @@ export class RemoteAgents implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer('gemini.run', {
         deserializeWebviewPanel: async (panel, state) => this.restorePanel(panel, state),
       }),
-      vscode.workspace.registerTextDocumentContentProvider('gemini-run', {
-        provideTextDocumentContent: (uri) => new TextDecoder().decode(this.contents.get(uri.toString()) ?? new Uint8Array()),
-      }),
+      vscode.workspace.registerTextDocumentContentProvider('gemini-run', this.contents),
     );
     // Resume watching after a reload; keep elapsed times fresh while runs are active.
     this.watcher.resumeAll();
@@ -163,7 +114,7 @@ export class RemoteAgents implements vscode.Disposable {
         : (await vscode.window.showInputBox({ title: 'Run Task on Remote Agent (1/4): the task', prompt: 'What should the agent do? It works on a copy of your workspace in a cloud sandbox.', ignoreFocusOut: true }))?.trim();
     if (!task) return undefined;
     // Agent: the configured default and the custom agents from the agents API.
-    const defaultAgent = setting('agents.agent', DEFAULT_AGENT);
+    const defaultAgent = setting('agent');
     const custom = await this.api
       .get()
       .listAgents({ pageSize: 50 })
@@ -237,45 +188,34 @@ export class RemoteAgents implements vscode.Disposable {
   /** Snapshot, environment, upload, then the background interaction (streamed into its panel). */
   async start(task: string, agent: string, folder: vscode.WorkspaceFolder | undefined, budget: number | undefined, network: 'enabled' | 'disabled', includeSecrets = false): Promise<RunRecord | undefined> {
     const id = randomUUID().slice(0, 12);
-    const runDir = join(this.dir, id);
     const client = this.api.get();
-    const created = Date.now();
-    const run = this.store.add({ id, task, agent, created, updated: created, status: 'preparing', root: folder?.uri.fsPath ?? '', budget, network });
-    try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: preparing the remote run', cancellable: false }, async (progress) => {
-        let tar: Uint8Array | undefined;
-        if (folder) {
-          progress.report({ message: 'taking a snapshot of the workspace…' });
-          const maxBytes = Math.max(1, setting('agents.maxSnapshotMB', 50)) * 1024 * 1024;
-          const snap = await buildSnapshot(folder.uri.fsPath, { maxBytes, includeSecrets });
-          if (snap.secrets.length) this.log.info(`Snapshot left out ${snap.secrets.length} secret file(s): ${snap.secrets.join(', ')}`);
-          tar = snap.tar;
-          mkdirSync(runDir, { recursive: true });
-          writeFileSync(join(runDir, 'snapshot.tar'), tar);
-          this.store.update(id, { snapshotPath: join(runDir, 'snapshot.tar'), snapshotFiles: snap.files.length, snapshotBytes: snap.bytes });
-          if (snap.skipped.length) this.log.info(`Snapshot skipped ${snap.skipped.length} entr${snap.skipped.length === 1 ? 'y' : 'ies'}: ${snap.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
-        }
-        progress.report({ message: 'creating the environment…' });
-        this.store.update(id, { status: 'uploading' });
-        const env = await client.createEnvironment({ network: network === 'disabled' ? 'disabled' : undefined });
-        this.store.update(id, { environmentId: env.id });
-        if (tar) {
-          progress.report({ message: `uploading ${(tar.length / 1024).toFixed(0)} KB…` });
-          await client.uploadFile(env.id, REMOTE_ROOT, tar, { extract: true, overwrite: true, mimeType: 'application/x-tar' });
-        }
-        this.store.update(id, { status: 'queued' });
-      });
-    } catch (err) {
-      const message = err instanceof SnapshotTooLargeError ? err.message : `Could not start the run: ${(err as Error).message}`;
-      this.store.update(id, { status: 'failed', error: message });
-      void vscode.window.showErrorMessage(`Gemini: ${message}`);
-      return this.store.get(id);
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: preparing the remote run', cancellable: false }, (progress) =>
+      prepareRun(
+        { id, task, agent, root: folder?.uri.fsPath, budget, network, includeSecrets, maxSnapshotBytes: setting('maxSnapshotMB') * 1024 * 1024, now: Date.now() },
+        {
+          client,
+          store: this.store,
+          snapshot: (root, o) => buildSnapshot(root, o),
+          keepSnapshot: (runId, tar) => {
+            const dir = join(this.dir, runId);
+            mkdirSync(dir, { recursive: true });
+            writeFileSync(join(dir, 'snapshot.tar'), tar);
+            return join(dir, 'snapshot.tar');
+          },
+          progress: (message) => progress.report({ message }),
+          log: (m) => this.log.info(m),
+        },
+      ),
+    );
+    if (!result.ok) {
+      void vscode.window.showErrorMessage(`Gemini: ${result.message}`);
+      return result.run;
     }
     const panel = this.panelFor(id);
     panel.revealPanel();
     await panel.whenReady();
-    void panel.send(`${task}${folder ? `\n\n(Your working copy of “${folder.name}” is in the environment under ${REMOTE_ROOT}/.)` : ''}`);
-    return run;
+    void panel.send(launchPrompt(task, folder?.name));
+    return result.run;
   }
 
   // ---------------------------------------------------------------- open, cancel, follow up
@@ -283,7 +223,12 @@ export class RemoteAgents implements vscode.Disposable {
   private panelFor(id: string, restored?: vscode.WebviewPanel): RunPanel {
     let p = this.panels.get(id);
     if (!p) {
-      p = new RunPanel(id, { extensionUri: this.context.extensionUri, store: this.store, watcher: this.watcher, conversations: this.conversations, api: this.api, keys: this.keys, log: this.log, cancel: (r) => this.cancel(r), review: async (r) => void (await this.review(r)) }, () => this.panels.delete(id), restored);
+      p = new RunPanel(
+        id,
+        { extensionUri: this.context.extensionUri, storageDir: this.context.globalStorageUri.fsPath, store: this.store, watcher: this.watcher, conversations: this.conversations, api: this.api, keys: this.keys, log: this.log, cancel: (r) => this.cancel(r), review: async (r) => void (await this.review(r)) },
+        () => this.panels.delete(id),
+        restored,
+      );
       this.panels.set(id, p);
     }
     return p;
@@ -364,40 +309,12 @@ export class RemoteAgents implements vscode.Disposable {
   // ---------------------------------------------------------------- results home
 
   /** Compare the environment with the launch snapshot and the local files. */
-  async collectChanges(run: RunRecord): Promise<ResultChange[]> {
-    if (!run.environmentId || !run.snapshotPath || !existsSync(run.snapshotPath)) throw new Error('This run has no snapshot to compare with (it was started without files).');
-    const client = this.api.get();
-    const snapshot = new Map(readTar(new Uint8Array(readFileSync(run.snapshotPath))).filter((e) => e.type === 'file').map((e) => [e.path, e.data!]));
-    const remote = (await client.listFiles(run.environmentId, REMOTE_ROOT, { recursive: true })).filter((f) => (f.type ?? 'file') === 'file');
-    const changes: ResultChange[] = [];
-    const seen = new Set<string>();
-    for (const f of remote) {
-      const rel = remoteToLocal(f.path ?? '');
-      if (!rel) continue;
-      seen.add(rel);
-      const base = snapshot.get(rel);
-      const modified = f.modified ? Date.parse(f.modified) : NaN;
-      const maybeChanged = !base || String(base.length) !== String(f.size_bytes ?? '') || !(modified < run.created - 1000);
-      if (!maybeChanged) continue;
-      const theirs = await client.downloadFile(run.environmentId, f.path!);
-      const ours = await this.readLocal(run.root, rel);
-      const c = classify(rel, base, theirs, ours);
-      if (c) changes.push(c);
-    }
-    for (const [rel, base] of snapshot) {
-      if (seen.has(rel)) continue;
-      const c = classify(rel, base, undefined, await this.readLocal(run.root, rel));
-      if (c) changes.push(c);
-    }
-    return changes.sort((a, b) => a.path.localeCompare(b.path));
-  }
-
-  private async readLocal(root: string, rel: string): Promise<Uint8Array | undefined> {
-    try {
-      return await vscode.workspace.fs.readFile(vscode.Uri.file(join(root, rel)));
-    } catch {
-      return undefined;
-    }
+  collectChanges(run: RunRecord): Promise<ResultChange[]> {
+    return collectChanges(run, {
+      client: this.api.get(),
+      readSnapshot: (path) => (existsSync(path) ? new Uint8Array(readFileSync(path)) : undefined),
+      readLocal: (root, rel) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.file(join(root, rel)))).then((b) => b, () => undefined),
+    });
   }
 
   async review(idOrRun?: unknown): Promise<number | undefined> {
@@ -415,64 +332,9 @@ export class RemoteAgents implements vscode.Disposable {
       void vscode.window.showInformationMessage('Gemini: the agent made no changes to the files.');
       return 0;
     }
-    // The multi-file diff: snapshot on the left, the agent's version on the right.
-    const uri = (side: string, rel: string) => vscode.Uri.from({ scheme: 'gemini-run', path: `/${run.id}/${side}/${rel}` });
-    const rows: Array<[vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined]> = [];
-    for (const c of changes) {
-      if (c.binary) continue;
-      const left = uri('snapshot', c.path);
-      const right = uri('agent', c.path);
-      this.contents.set(left.toString(), c.base ?? new Uint8Array());
-      this.contents.set(right.toString(), c.theirs ?? new Uint8Array());
-      rows.push([vscode.Uri.file(join(run.root, c.path)), c.base ? left : undefined, c.theirs ? right : undefined]);
-    }
-    await vscode.commands.executeCommand('vscode.changes', `Agent run: ${run.task.slice(0, 40)}`, rows).then(undefined, (err) => this.log.warn(`Multi-diff editor unavailable: ${(err as Error).message}`));
-    type Item = vscode.QuickPickItem & { change: ResultChange };
-    const items: Item[] = changes.map((c) => ({
-      label: `${c.conflict ? '$(warning)' : c.kind === 'added' ? '$(diff-added)' : c.kind === 'deleted' ? '$(diff-removed)' : '$(diff-modified)'} ${c.path}`,
-      description: c.conflict ? `CONFLICT: changed locally since launch${c.merge ? (c.merge.conflicts ? ` — ${c.merge.conflicts} overlapping change(s), applied with conflict markers` : ' — merges cleanly') : c.binary ? ' — binary, the agent’s version replaces yours' : ''}` : c.kind,
-      picked: !c.conflict,
-      change: c,
-    }));
-    const chosen = await vscode.window.showQuickPick(items, {
-      canPickMany: true,
-      title: `Apply the agent’s changes (${changes.length} file${changes.length === 1 ? '' : 's'})`,
-      placeHolder: 'Pick the files to apply; conflicts with your local edits are not picked by default.',
-      ignoreFocusOut: true,
-    });
-    if (!chosen?.length) return 0;
-    const where = await vscode.window.showQuickPick(
-      [
-        { label: '$(check) Apply to the working tree', branch: false },
-        { label: '$(git-branch) Apply on a new git branch', branch: true },
-      ],
-      { placeHolder: `Apply ${chosen.length} file(s) where?`, ignoreFocusOut: true },
-    );
-    if (!where) return 0;
-    let branch: string | undefined;
-    if (where.branch) {
-      const repo = (await gitApi())?.repositories.find((r) => run.root.startsWith(r.rootUri.fsPath)) as unknown as { createBranch(name: string, checkout: boolean): Promise<void> } | undefined;
-      if (!repo) {
-        void vscode.window.showErrorMessage('Gemini: that folder is not a git repository; apply to the working tree instead.');
-        return 0;
-      }
-      branch = `gemini/run-${run.id}`;
-      await repo.createBranch(branch, true);
-    }
-    let merged = 0;
-    for (const { change: c } of chosen) {
-      const target = vscode.Uri.file(join(run.root, c.path));
-      if (c.conflict && c.merge) {
-        await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(c.merge.text));
-        merged++;
-      } else if (c.theirs === undefined) await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
-      else await vscode.workspace.fs.writeFile(target, c.theirs);
-    }
-    this.store.update(run.id, { applied: { files: chosen.length, at: Date.now(), branch } });
-    void vscode.window.showInformationMessage(
-      `Gemini: applied ${chosen.length} file(s)${branch ? ` on the new branch ${branch}` : ''}${merged ? `; ${merged} conflicting file(s) were merged — look for conflict markers` : ''}.`,
-    );
-    return chosen.length;
+    const { applied, branch } = await reviewAndApply(run, changes, this.contents, this.log);
+    if (applied) this.store.update(run.id, { applied: { files: applied, at: Date.now(), branch } });
+    return applied;
   }
 
   commands(): Command[] {

@@ -1,87 +1,87 @@
 /**
- * A remote agent run in an editor tab, rendered exactly like the chat (same webview, same
- * session and journal), streaming live while it runs; follow-ups continue the same run.
+ * A remote agent run in an editor tab, rendered exactly like the chat (the same webview host,
+ * session and journal), streaming live while it runs; follow-ups continue the same run. Its
+ * buttons do what the same buttons do in the chat; composer-only controls are declined.
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { StepChange } from '../../core/conversation/accumulator';
 import { TurnEngine } from '../../core/conversation/engine';
 import type { ConversationStore, TurnRecord } from '../../core/conversation/journal';
-import { ChatSession, type SessionView } from '../../core/conversation/session';
+import { conversationView } from '../../core/conversation/present';
+import { ChatSession } from '../../core/conversation/session';
 import { FINISHED, toRunStatus, type RunRecord, type RunStore, type RunWatcher } from '../../core/agents/runs';
 import type { Content } from '../../core/protocol/types';
-import type { PanelState, WebviewMessage } from '../../shared/protocol';
+import type { PanelState } from '../../shared/protocol';
 import type { ApiClientProvider } from '../api';
-import { ChatWebview, currentSettingsView } from '../chat/chatView';
-import { chatSettings } from '../config';
+import { settingsView } from '../chat/controller';
+import { defaultChatSettings } from '../config';
 import type { ApiKeyStore } from '../keys';
+import type { Log } from '../log';
+import { ContentActions } from '../webview/content';
+import { decline, WebviewHost, type MessageHandlers } from '../webview/host';
+import { SessionPresenter } from '../webview/presenter';
 
 export interface RunPanelDeps {
   extensionUri: vscode.Uri;
+  storageDir: string;
   store: RunStore;
   watcher: RunWatcher;
   conversations: ConversationStore;
   api: ApiClientProvider;
   keys: ApiKeyStore;
-  log: { warn(msg: string): void };
+  log: Log;
   cancel(runId: string): Promise<void>;
   review(runId: string): Promise<void>;
 }
 
-export class RunPanel extends ChatWebview {
+const NOT_IN_RUNS = 'That is a chat control; a remote run is steered by follow-up messages.';
+
+export class RunPanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
-  declare session: ChatSession;
+  readonly host: WebviewHost;
+  readonly session: ChatSession;
+  private readonly presenter: SessionPresenter;
+  private readonly content: ContentActions;
   private readonly subs: vscode.Disposable[] = [];
   private closed = false;
 
   constructor(
     readonly runId: string,
-    private readonly runDeps: RunPanelDeps,
+    private readonly deps: RunPanelDeps,
     onClose: () => void,
     /** A tab VS Code restored after a reload (see the serializer in agents.ts). */
     restored?: vscode.WebviewPanel,
   ) {
-    const run = runDeps.store.get(runId)!;
-    // The webview's callbacks need `this`, which exists only after super(): fill them in below.
-    const hooks: ConstructorParameters<typeof ChatWebview>[0] = { extensionUri: runDeps.extensionUri, log: runDeps.log, panelState: async () => { throw new Error('not ready'); }, onMessage: () => undefined, draft: () => '' };
-    super(hooks);
-    hooks.panelState = () => this.runState();
-    hooks.onMessage = (m) => this.onRunMessage(m);
-    hooks.onReady = () => {
-      if (this.session.data) this.resumeIfInterrupted();
-    };
-    this.panel = restored ?? vscode.window.createWebviewPanel('gemini.run', `Agent: ${short(run.task)}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(runDeps.extensionUri, 'dist', 'webview')] });
+    const run = deps.store.get(runId)!;
+    this.host = new WebviewHost({
+      extensionUri: deps.extensionUri,
+      log: deps.log,
+      handlers: this.handlers(),
+      panelState: () => this.runState(),
+      init: () => ({ conversation: conversationView(this.session.data), draft: '', attachments: [] }),
+      onReady: () => {
+        if (this.session.data) this.resumeIfInterrupted();
+      },
+    });
+    this.content = new ContentActions(deps.storageDir, deps.log, (t, k) => this.host.toast(t, k));
+    this.presenter = new SessionPresenter(this.host, {
+      turnStarted: () => deps.watcher.setStreaming(runId, true),
+      turnChanges: (_id, changes) => this.trackStatus(changes),
+      turnEnded: (t) => this.onTurnEnded(t),
+    });
+    this.panel = restored ?? vscode.window.createWebviewPanel('gemini.run', `Agent: ${short(run.task)}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')] });
     this.panel.title = `Agent: ${short(run.task)}`;
     this.panel.iconPath = new vscode.ThemeIcon('cloud');
-    const view = this as ChatWebview;
-    // Everything the session shows also updates the shared run status.
-    const sessionView: SessionView = {
-      conversationLoaded: (d) => view.conversationLoaded(d),
-      turnStarted: (t) => {
-        view.turnStarted(t);
-        runDeps.watcher.setStreaming(runId, true);
-      },
-      turnChanges: (id, changes, steps) => {
-        view.turnChanges(id, changes, steps);
-        this.trackStatus(changes);
-      },
-      turnEnded: (t) => {
-        view.turnEnded(t);
-        this.onTurnEnded(t);
-      },
-      notice: (id, text, kind) => view.notice(id, text, kind),
-      busy: () => view.busy(),
-      authRequired: (m) => view.authRequired(m),
-    };
     this.session = new ChatSession({
-      engine: () => new TurnEngine(runDeps.api.get(), undefined),
-      store: runDeps.conversations,
-      view: sessionView,
-      settings: () => ({ ...chatSettings(), mode: 'stateful' }),
+      engine: () => new TurnEngine(deps.api.get(), undefined),
+      store: deps.conversations,
+      view: this.presenter,
+      settings: () => ({ ...defaultChatSettings(), mode: 'stateful' }),
       tools: () => ({ declarations: [], runner: undefined }),
       newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
       turnSettings: () => {
-        const r = runDeps.store.get(runId)!;
+        const r = deps.store.get(runId)!;
         return {
           agent: r.agent,
           agentConfig: r.budget ? { type: 'antigravity', max_total_tokens: String(r.budget) } : undefined,
@@ -94,30 +94,63 @@ export class RunPanel extends ChatWebview {
       },
     });
     if (run.conversationId) this.session.open(run.conversationId);
-    this.attach(this.panel.webview);
+    this.host.attach(this.panel.webview);
     this.subs.push(
       this.panel.onDidDispose(() => {
         this.closed = true;
         this.session.suspend();
-        runDeps.watcher.setOpen(runId, false);
-        runDeps.watcher.setStreaming(runId, false);
-        this.detach();
+        deps.watcher.setOpen(runId, false);
+        deps.watcher.setStreaming(runId, false);
+        this.host.detach();
         this.dispose();
         onClose();
       }),
-      this.panel.onDidChangeViewState((e) => runDeps.watcher.setOpen(runId, e.webviewPanel.visible)),
+      this.panel.onDidChangeViewState((e) => deps.watcher.setOpen(runId, e.webviewPanel.visible)),
     );
-    runDeps.watcher.setOpen(runId, true);
+    deps.watcher.setOpen(runId, true);
   }
 
-  private runState(): Promise<PanelState> {
-    const run = this.runDeps.store.get(this.runId);
-    return this.runDeps.keys.has().then((hasKey) => ({
+  /** Every message the webview can send: run controls, the shared content buttons; chat-only ones declined. */
+  private handlers(): MessageHandlers {
+    return {
+      send: (m) => this.followUp(m.text),
+      stop: () => this.deps.cancel(this.runId),
+      runAction: (m) => (m.action === 'cancel' ? this.deps.cancel(this.runId) : this.deps.review(this.runId)),
+      retry: () => this.session.retry(),
+      resume: (m) => this.session.resume(m.turnId),
+      editLast: (m) => (this.finished() ? this.session.editLast(m.text) : this.host.toast('The agent is still working; edit the follow-up when this run has finished.', 'info')),
+      setKey: () => vscode.commands.executeCommand('gemini.setApiKey'),
+      codeAction: (m) => this.content.codeBlock(m.action, m.code, m.language),
+      openLink: (m) => this.content.openLink(m.url),
+      image: (m) => this.content.image(this.session, m.action, m.turnId, m.step, m.content),
+      draft: () => undefined, // the follow-up draft lives in the tab's webview state
+      newChat: decline(NOT_IN_RUNS),
+      setModel: decline(NOT_IN_RUNS),
+      setThinking: decline(NOT_IN_RUNS),
+      setToggle: decline(NOT_IN_RUNS),
+      attach: decline('Remote runs work on the environment’s files; attachments are not sent to them.'),
+      attachData: decline('Remote runs work on the environment’s files; attachments are not sent to them.'),
+      removeAttachment: decline(NOT_IN_RUNS),
+      approval: decline('Remote runs have no local tools to approve.'),
+      undoTurn: decline('Remote runs change the environment, not your files; use Review Changes.'),
+      runRemote: decline(NOT_IN_RUNS),
+      showHistory: decline(NOT_IN_RUNS),
+    };
+  }
+
+  private finished(): boolean {
+    const run = this.deps.store.get(this.runId);
+    return !run || FINISHED.has(run.status) || run.status === 'requires_action';
+  }
+
+  private async runState(): Promise<PanelState> {
+    const run = this.deps.store.get(this.runId);
+    return {
       kind: 'run',
-      hasKey,
+      hasKey: await this.deps.keys.has(),
       toolsEnabled: true,
       busy: this.session.busy,
-      settings: currentSettingsView(),
+      settings: settingsView(this.session),
       run: run
         ? {
             id: run.id,
@@ -130,18 +163,18 @@ export class RunPanel extends ChatWebview {
             canReview: !!run.environmentId && !!run.snapshotPath && FINISHED.has(run.status),
           }
         : undefined,
-    }));
+    };
   }
 
   /** The run's status changed elsewhere (watcher, another window): refresh the header. */
   refresh(): void {
-    void this.refreshState();
+    void this.host.refreshState();
   }
 
   private trackStatus(changes: StepChange[]): void {
     for (const c of changes) {
       if (c.kind !== 'status') continue;
-      const run = this.runDeps.store.get(this.runId);
+      const run = this.deps.store.get(this.runId);
       if (!run) return;
       const status = toRunStatus(c.status);
       const patch: Partial<RunRecord> = {};
@@ -150,14 +183,14 @@ export class RunPanel extends ChatWebview {
       // Final statuses are recorded when the turn ends, together with the error and usage.
       if (status !== 'unknown' && !FINISHED.has(status) && status !== run.status) patch.status = status;
       if (c.usage?.total_tokens !== undefined && c.usage.total_tokens !== run.tokens) patch.tokens = c.usage.total_tokens;
-      if (Object.keys(patch).length) this.runDeps.store.update(this.runId, patch);
+      if (Object.keys(patch).length) this.deps.store.update(this.runId, patch);
     }
   }
 
   private onTurnEnded(t: TurnRecord): void {
-    this.runDeps.watcher.setStreaming(this.runId, false);
+    this.deps.watcher.setStreaming(this.runId, false);
     if (this.closed) return;
-    const run = this.runDeps.store.get(this.runId);
+    const run = this.deps.store.get(this.runId);
     if (!run) return;
     const patch: Partial<RunRecord> = { conversationId: this.session.conversationId };
     const status = t.state === 'stopped' ? (run.status === 'cancelled' ? 'cancelled' : run.status) : toRunStatus(t.state === 'error' ? 'failed' : t.state);
@@ -166,7 +199,7 @@ export class RunPanel extends ChatWebview {
     if (t.usage?.total_tokens !== undefined) patch.tokens = t.usage.total_tokens;
     const last = t.interactionIds[t.interactionIds.length - 1];
     if (last) patch.lastInteractionId = last;
-    this.runDeps.store.update(this.runId, patch);
+    this.deps.store.update(this.runId, patch);
   }
 
   private resumeIfInterrupted(): void {
@@ -174,35 +207,26 @@ export class RunPanel extends ChatWebview {
     if (last?.state === 'interrupted' && last.resume && !this.session.busy) void this.session.resume(last.id);
   }
 
+  private async followUp(text: string): Promise<void> {
+    if (!this.finished()) {
+      this.host.toast('The agent is still working; send the follow-up when this run has finished.', 'info');
+      this.host.post({ type: 'draft', text });
+      return;
+    }
+    await this.send(text);
+  }
+
   /** Send the task (launch) or a follow-up. */
   async send(text: string): Promise<void> {
     const input: Content[] = [{ type: 'text', text }];
     const done = this.session.send(input);
     // The conversation exists as soon as the turn starts.
-    this.runDeps.store.update(this.runId, { conversationId: this.session.conversationId });
+    this.deps.store.update(this.runId, { conversationId: this.session.conversationId });
     await done;
   }
 
-  private async onRunMessage(m: WebviewMessage): Promise<void> {
-    switch (m.type) {
-      case 'send': {
-        const run = this.runDeps.store.get(this.runId);
-        if (run && !FINISHED.has(run.status) && run.status !== 'requires_action') {
-          this.post({ type: 'toast', text: 'The agent is still working; send the follow-up when this run has finished.', kind: 'info' });
-          this.post({ type: 'draft', text: m.text });
-          return;
-        }
-        await this.send(m.text);
-        return;
-      }
-      case 'stop':
-      case 'runAction':
-        if (m.type === 'stop' || m.action === 'cancel') await this.runDeps.cancel(this.runId);
-        else await this.runDeps.review(this.runId);
-        return;
-      default:
-        return;
-    }
+  whenReady(): Promise<void> {
+    return this.host.whenReady();
   }
 
   /** Stop streaming here (the caller cancels on the server). */
@@ -214,14 +238,15 @@ export class RunPanel extends ChatWebview {
     this.panel.reveal();
   }
 
-  override async reveal(focusInput = true): Promise<void> {
+  async reveal(focusInput = true): Promise<void> {
     this.panel.reveal();
-    await super.reveal(focusInput);
+    await this.host.whenReady();
+    if (focusInput) this.host.post({ type: 'focus' });
   }
 
-  override dispose(): void {
+  dispose(): void {
     this.subs.forEach((d) => d.dispose());
-    super.dispose();
+    this.host.dispose();
   }
 }
 

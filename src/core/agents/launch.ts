@@ -1,0 +1,69 @@
+/**
+ * Preparing a remote agent run: the workspace snapshot, the environment, the upload. Plain
+ * TypeScript behind small ports, so the whole sequence (and how it fails) is unit-tested; the
+ * VS Code side only asks the questions and shows progress.
+ */
+import type { InteractionsClient } from '../client/client';
+import { REMOTE_ROOT } from './results';
+import type { RunRecord, RunStore } from './runs';
+import { SnapshotTooLargeError, type WorkspaceSnapshot } from './snapshot';
+
+export interface LaunchPorts {
+  client: Pick<InteractionsClient, 'createEnvironment' | 'uploadFile'>;
+  store: RunStore;
+  /** Build the snapshot of a folder. */
+  snapshot(root: string, opts: { maxBytes: number; includeSecrets: boolean }): Promise<WorkspaceSnapshot>;
+  /** Keep the launch snapshot (the base of the later review); returns where it went. */
+  keepSnapshot(runId: string, tar: Uint8Array): string;
+  progress(message: string): void;
+  log(message: string): void;
+}
+
+export interface LaunchRequest {
+  id: string;
+  task: string;
+  agent: string;
+  /** Workspace folder to send, or none (the agent starts from an empty environment). */
+  root?: string;
+  budget?: number;
+  network: 'enabled' | 'disabled';
+  maxSnapshotBytes: number;
+  includeSecrets: boolean;
+  now: number;
+}
+
+export type LaunchResult = { ok: true; run: RunRecord } | { ok: false; run: RunRecord; message: string };
+
+/** Snapshot → environment → upload. The run record tracks each stage; a failure leaves it `failed` with the reason. */
+export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<LaunchResult> {
+  const run = p.store.add({ id: req.id, task: req.task, agent: req.agent, created: req.now, updated: req.now, status: 'preparing', root: req.root ?? '', budget: req.budget, network: req.network });
+  try {
+    let tar: Uint8Array | undefined;
+    if (req.root) {
+      p.progress('taking a snapshot of the workspace…');
+      const snap = await p.snapshot(req.root, { maxBytes: req.maxSnapshotBytes, includeSecrets: req.includeSecrets });
+      tar = snap.tar;
+      const snapshotPath = p.keepSnapshot(req.id, tar);
+      p.store.update(req.id, { snapshotPath, snapshotFiles: snap.files.length, snapshotBytes: snap.bytes });
+      if (snap.skipped.length) p.log(`Snapshot skipped ${snap.skipped.length} entr${snap.skipped.length === 1 ? 'y' : 'ies'}: ${snap.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
+      if (snap.secrets.length) p.log(`Snapshot left out ${snap.secrets.length} secret file(s): ${snap.secrets.join(', ')}`);
+    }
+    p.progress('creating the environment…');
+    p.store.update(req.id, { status: 'uploading' });
+    const env = await p.client.createEnvironment({ network: req.network === 'disabled' ? 'disabled' : undefined });
+    p.store.update(req.id, { environmentId: env.id });
+    if (tar) {
+      p.progress(`uploading ${(tar.length / 1024).toFixed(0)} KB…`);
+      await p.client.uploadFile(env.id, REMOTE_ROOT, tar, { extract: true, overwrite: true, mimeType: 'application/x-tar' });
+    }
+    return { ok: true, run: p.store.update(req.id, { status: 'queued' }) ?? run };
+  } catch (err) {
+    const message = err instanceof SnapshotTooLargeError ? err.message : `Could not start the run: ${(err as Error).message}`;
+    return { ok: false, run: p.store.update(req.id, { status: 'failed', error: message }) ?? run, message };
+  }
+}
+
+/** The first message of a run: the task, and where the workspace copy is. */
+export function launchPrompt(task: string, folderName: string | undefined): string {
+  return `${task}${folderName ? `\n\n(Your working copy of “${folderName}” is in the environment under ${REMOTE_ROOT}/.)` : ''}`;
+}

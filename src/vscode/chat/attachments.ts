@@ -1,0 +1,179 @@
+/**
+ * What waits in the composer to go with the next message: files, the selection, images and
+ * documents. Kept on disk (per workspace) so a reload or a crash loses none of it; sizes are
+ * checked when added and again, in total, when sent.
+ */
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { AttachmentError, attachmentFromBytes, checkTotal, formatBytes, selectionAttachment, type Attachment } from '../../core/attachments';
+import type { Content } from '../../core/protocol/types';
+import type { AttachKind, AttachmentView } from '../../shared/protocol';
+import { setting } from '../config';
+import type { Log } from '../log';
+
+export class ChatAttachments {
+  private list: Attachment[] = [];
+  private loaded = false;
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    private readonly log: Log,
+    /** Show the list (the composer) and say what went wrong. */
+    private readonly ui: { show(list: AttachmentView[]): void; toast(text: string, kind: 'info' | 'error'): void },
+  ) {}
+
+  views(): AttachmentView[] {
+    this.load();
+    return this.list.map(({ content: _c, ...rest }) => rest);
+  }
+
+  get count(): number {
+    this.load();
+    return this.list.length;
+  }
+
+  /** The contents to send, after the total-size check (throws AttachmentError with the reason). */
+  contents(): Content[] {
+    this.load();
+    checkTotal(this.list, setting('attachmentMaxTotalBytes'));
+    return this.list.map((a) => a.content);
+  }
+
+  clear(): void {
+    this.list = [];
+    this.changed();
+  }
+
+  remove(id: string): void {
+    this.load();
+    this.list = this.list.filter((a) => a.id !== id);
+    this.changed();
+  }
+
+  private maxBytes(): number {
+    return setting('attachmentMaxBytes');
+  }
+
+  private newId(): string {
+    return randomUUID().slice(0, 8);
+  }
+
+  addBytes(name: string, bytes: Uint8Array, mimeType?: string, languageId?: string): void {
+    this.load();
+    try {
+      this.list.push(attachmentFromBytes(this.newId(), name, bytes, { maxBytes: this.maxBytes(), mimeType, languageId }));
+      this.changed();
+    } catch (err) {
+      const text = err instanceof AttachmentError ? err.message : `Could not attach ${name}: ${(err as Error).message}`;
+      this.ui.toast(text, 'error');
+      void vscode.window.showWarningMessage(`Gemini: ${text}`);
+    }
+  }
+
+  async addUri(uri: vscode.Uri): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > this.maxBytes()) {
+        const text = `“${vscode.workspace.asRelativePath(uri)}” is ${formatBytes(stat.size)}; attachments are limited to ${formatBytes(this.maxBytes())} (setting “gemini.attachments.maxBytes”).`;
+        this.ui.toast(text, 'error');
+        void vscode.window.showWarningMessage(`Gemini: ${text}`);
+        return;
+      }
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch (err) {
+      this.ui.toast(`Could not read ${uri.fsPath}: ${(err as Error).message}`, 'error');
+      return;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    this.addBytes(vscode.workspace.asRelativePath(uri), bytes, undefined, doc?.languageId);
+  }
+
+  addSelection(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): boolean {
+    if (!editor || editor.selection.isEmpty) {
+      this.ui.toast('Select some text in an editor first.', 'info');
+      return false;
+    }
+    const sel = editor.selection;
+    this.load();
+    try {
+      this.list.push(selectionAttachment(this.newId(), vscode.workspace.asRelativePath(editor.document.uri), editor.document.getText(sel), editor.document.languageId, { start: sel.start.line + 1, end: sel.end.line + 1 }, this.maxBytes()));
+      this.changed();
+      return true;
+    } catch (err) {
+      this.ui.toast((err as Error).message, 'error');
+      return false;
+    }
+  }
+
+  /** The composer's attach menu. */
+  async attach(kind: AttachKind): Promise<void> {
+    if (kind === 'activeFile') {
+      const ed = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      if (!ed) {
+        this.ui.toast('No file is open in an editor.', 'info');
+        return;
+      }
+      const doc = ed.document;
+      this.addBytes(vscode.workspace.asRelativePath(doc.uri), Buffer.from(doc.getText(), 'utf8'), 'text/plain', doc.languageId);
+      return;
+    }
+    if (kind === 'selection') {
+      this.addSelection(vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0]);
+      return;
+    }
+    if (kind === 'workspaceFile') {
+      const files = await vscode.workspace.findFiles('**/*', undefined, 5000);
+      const pick = await vscode.window.showQuickPick(
+        files.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })).sort((a, b) => a.label.localeCompare(b.label)),
+        { placeHolder: 'Attach a workspace file', matchOnDescription: true },
+      );
+      if (pick) await this.addUri(pick.uri);
+      return;
+    }
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: 'Attach',
+      filters: { 'Images and documents': ['png', 'jpg', 'jpeg', 'webp', 'gif', 'pdf', 'csv', 'txt', 'md', 'docx', 'xlsx', 'pptx'], 'All files': ['*'] },
+    });
+    for (const uri of picked ?? []) await this.addUri(uri);
+  }
+
+  /** Show the list and save it (writes are serialised; the last one wins). */
+  private changed(): void {
+    this.ui.show(this.views());
+    const json = JSON.stringify({ version: 1, attachments: this.list });
+    const file = this.file;
+    this.writes = this.writes
+      .then(async () => {
+        mkdirSync(dirname(file), { recursive: true });
+        await writeFile(file, json);
+      })
+      .catch((err: unknown) => this.log.warn(`Could not save the pending attachments: ${(err as Error).message}`));
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    let raw: string;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch {
+      return; // none saved
+    }
+    try {
+      const saved = (JSON.parse(raw) as { attachments?: unknown }).attachments;
+      if (!Array.isArray(saved)) throw new Error('no attachment list');
+      const valid = saved.filter(
+        (a): a is Attachment => !!a && typeof a === 'object' && typeof (a as Attachment).id === 'string' && typeof (a as Attachment).name === 'string' && typeof (a as Attachment).size === 'number' && typeof (a as Attachment).content === 'object',
+      );
+      this.list = [...valid, ...this.list];
+    } catch (err) {
+      this.log.warn(`The saved pending attachments could not be read and were ignored: ${(err as Error).message}`);
+    }
+  }
+}

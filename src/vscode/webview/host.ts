@@ -1,0 +1,232 @@
+/**
+ * The one webview host: the chat view and every run tab hold one (composition, not inheritance).
+ * It owns the HTML with its strict CSP, the `ready` handshake, validation of every message both
+ * ways, and the router. The router is typed over every webview→host message kind: a surface must
+ * handle each kind or decline it explicitly (`decline(why)`), so a new message cannot fall
+ * through silently. Messages are dispatched in the order they arrive; a handler that awaits (a
+ * whole turn) never holds up the next message (Stop, an approval).
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { parseWebviewMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type WebviewMessage } from '../../shared/protocol';
+import { THINKING_LEVELS } from '../../shared/vocab';
+
+type Of<K extends WebviewMessage['type']> = Extract<WebviewMessage, { type: K }>;
+
+/** A message kind this surface does not offer (said to the user, logged). */
+export class Declined {
+  constructor(readonly why: string) {}
+}
+export const decline = (why: string): Declined => new Declined(why);
+
+/** Every webview→host message kind except the handshake, each handled or declined. */
+export type MessageHandlers = { [K in Exclude<WebviewMessage['type'], 'ready'>]: ((msg: Of<K>) => unknown) | Declined };
+
+export interface HostLog {
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface WebviewHostDeps {
+  extensionUri: vscode.Uri;
+  log: HostLog;
+  handlers: MessageHandlers;
+  panelState(): Promise<PanelState>;
+  /** What a (re)connected webview shows. */
+  init(): { conversation: ConversationView; draft: string; attachments: AttachmentView[] };
+  /** The webview (re)connected and has the conversation. */
+  onReady?(): void;
+  /** The webview is being created (load what it shows, lazily). */
+  onAttach?(): void;
+}
+
+export class WebviewHost implements vscode.Disposable {
+  private webview: vscode.Webview | undefined;
+  private isReady = false;
+  private keyMessage: string | undefined;
+  private readyWaiters: Array<() => void> = [];
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: WebviewHostDeps) {}
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  /** Host the UI in a webview (a view or a panel). */
+  attach(webview: vscode.Webview): void {
+    this.deps.onAttach?.();
+    this.webview = webview;
+    this.isReady = false;
+    const root = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
+    webview.options = { enableScripts: true, localResourceRoots: [root], enableCommandUris: false };
+    webview.html = this.html(webview, root);
+    this.subs.push(webview.onDidReceiveMessage((raw) => this.receive(raw)));
+  }
+
+  detach(): void {
+    this.webview = undefined;
+    this.isReady = false;
+  }
+
+  whenReady(): Promise<void> {
+    if (this.isReady) return Promise.resolve();
+    return new Promise((r) => this.readyWaiters.push(r));
+  }
+
+  post(msg: HostMessage): void {
+    if (!this.webview || !this.isReady) return;
+    void this.webview.postMessage(msg);
+  }
+
+  toast(text: string, kind: 'info' | 'error' = 'info'): void {
+    this.post({ type: 'toast', text, kind });
+  }
+
+  async refreshState(): Promise<void> {
+    if (!this.isReady) return;
+    this.post({ type: 'state', state: await this.state() });
+  }
+
+  /** The API rejected the key (or none is set): the key screen until the key changes. */
+  authRequired(message: string): void {
+    this.keyMessage = message;
+    void this.refreshState();
+  }
+
+  /** The stored key changed: forget an earlier rejection. */
+  keyChanged(): void {
+    this.keyMessage = undefined;
+    void this.refreshState();
+  }
+
+  private async state(): Promise<PanelState> {
+    const s = await this.deps.panelState();
+    if (this.keyMessage) {
+      s.hasKey = false;
+      s.keyMessage = this.keyMessage;
+    }
+    return s;
+  }
+
+  private async sendInit(): Promise<void> {
+    this.isReady = true;
+    const state = await this.state();
+    const init = this.deps.init();
+    this.post({ type: 'init', state, ...init });
+    for (const w of this.readyWaiters.splice(0)) w();
+    this.deps.onReady?.();
+  }
+
+  private receive(raw: unknown): void {
+    const msg = parseWebviewMessage(raw);
+    if (!msg) {
+      // Invalid or forged: no effect, and a line in the log (the type only, never the content).
+      const type = raw && typeof raw === 'object' && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 40) : typeof raw;
+      this.deps.log.warn(`Ignored an invalid message from the chat webview (type ${JSON.stringify(type)}).`);
+      return;
+    }
+    if (msg.type === 'ready') {
+      void this.sendInit();
+      return;
+    }
+    const handler = this.deps.handlers[msg.type] as ((m: WebviewMessage) => unknown) | Declined;
+    if (handler instanceof Declined) {
+      this.deps.log.warn(`Declined a “${msg.type}” message: ${handler.why}`);
+      this.toast(handler.why, 'info');
+      return;
+    }
+    try {
+      const r = handler(msg);
+      if (r instanceof Promise) r.catch((err: unknown) => this.failed(msg.type, err));
+    } catch (err) {
+      this.failed(msg.type, err);
+    }
+  }
+
+  private failed(type: string, err: unknown): void {
+    const text = err instanceof Error ? err.message : String(err);
+    this.deps.log.error(`Handling “${type}” from the webview failed: ${text}`);
+    this.toast(`That did not work: ${text}`, 'error');
+  }
+
+  private html(webview: vscode.Webview, root: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const uri = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, f)).toString();
+    const csp = [
+      `default-src 'none'`,
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+      `style-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+      `frame-src 'none'`,
+      `connect-src 'none'`,
+      `form-action 'none'`,
+      `base-uri 'none'`,
+    ].join('; ');
+    const thinking = THINKING_LEVELS.map((l) => `<option value="${l}">Thinking: ${l}</option>`).join('\n        ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${uri('codicon.css')}">
+<link rel="stylesheet" href="${uri('chat.css')}">
+<title>Gemini</title>
+</head>
+<body>
+<div id="app">
+  <div class="topbar">
+    <button id="new-chat" class="icon-btn" title="New chat" aria-label="New chat"><i class="codicon codicon-add" aria-hidden="true"></i></button>
+    <button id="history" class="icon-btn" title="Chat history" aria-label="Chat history"><i class="codicon codicon-history" aria-hidden="true"></i></button>
+    <span class="spacer"></span>
+  </div>
+  <div id="banner" role="status" hidden></div>
+  <div id="run-header" role="region" aria-label="Remote agent run" hidden></div>
+  <div id="key-screen" hidden>
+    <h2>Set your Gemini API key</h2>
+    <p id="key-message"></p>
+    <button id="set-key" class="primary-btn">Set API Key</button>
+  </div>
+  <div id="log" role="log" aria-label="Conversation" aria-live="polite" tabindex="0">
+  </div>
+  <div id="empty">Ask Gemini about your code. Attach files with <i class="codicon codicon-attach"></i>, press Enter to send, Shift+Enter for a new line.</div>
+  <div id="toast" role="alert" hidden></div>
+  <form id="composer" onsubmit="return false">
+    <div id="attachments" hidden></div>
+    <div id="edit-hint" hidden>Editing the last message. <button type="button" id="cancel-edit" class="text-btn">Cancel</button></div>
+    <textarea id="input" rows="2" aria-label="Message" placeholder="Ask Gemini… (Enter to send, Shift+Enter for a new line)"></textarea>
+    <div class="toolbar">
+      <span id="attach-wrap">
+        <button type="button" id="attach" class="icon-btn" title="Attach" aria-label="Attach" aria-haspopup="menu"><i class="codicon codicon-attach" aria-hidden="true"></i></button>
+        <span id="attach-menu" role="menu" hidden>
+          <button type="button" role="menuitem" data-kind="activeFile">Active file</button>
+          <button type="button" role="menuitem" data-kind="selection">Selection</button>
+          <button type="button" role="menuitem" data-kind="workspaceFile">Workspace file…</button>
+          <button type="button" role="menuitem" data-kind="picker">Image or document…</button>
+        </span>
+      </span>
+      <select id="model" aria-label="Model" title="Model"></select>
+      <select id="thinking" aria-label="Thinking level" title="Thinking level">
+        ${thinking}
+      </select>
+      <button type="button" id="toggle-googleSearch" class="icon-btn toggle" title="Google Search" aria-label="Google Search" aria-pressed="false"><i class="codicon codicon-search" aria-hidden="true"></i></button>
+      <button type="button" id="toggle-urlContext" class="icon-btn toggle" title="URL context" aria-label="URL context" aria-pressed="false"><i class="codicon codicon-link" aria-hidden="true"></i></button>
+      <button type="button" id="toggle-codeExecution" class="icon-btn toggle" title="Code execution" aria-label="Code execution" aria-pressed="false"><i class="codicon codicon-terminal" aria-hidden="true"></i></button>
+      <span class="spacer"></span>
+      <button type="button" id="run-remote" class="icon-btn" title="Run remotely on an agent" aria-label="Run remotely"><i class="codicon codicon-cloud-upload" aria-hidden="true"></i></button>
+      <button type="button" id="stop" hidden aria-label="Stop">Stop</button>
+      <button type="button" id="send" aria-label="Send">Send</button>
+    </div>
+  </form>
+</div>
+<script nonce="${nonce}" src="${uri('chat.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.subs.forEach((d) => d.dispose());
+  }
+}
