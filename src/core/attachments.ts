@@ -14,15 +14,29 @@ export interface Attachment {
 }
 
 const IMAGE: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', bmp: 'image/bmp',
-  heic: 'image/heic', heif: 'image/heif', tif: 'image/tiff', tiff: 'image/tiff',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  heic: 'image/heic',
+  heif: 'image/heif',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
 };
 const DOCUMENT: Record<string, string> = {
-  pdf: 'application/pdf', csv: 'text/csv',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', doc: 'application/msword',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', xls: 'application/vnd.ms-excel',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', ppt: 'application/vnd.ms-powerpoint',
-  odt: 'application/vnd.oasis.opendocument.text', ods: 'application/vnd.oasis.opendocument.spreadsheet', odp: 'application/vnd.oasis.opendocument.presentation',
+  pdf: 'application/pdf',
+  csv: 'text/csv',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  doc: 'application/msword',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xls: 'application/vnd.ms-excel',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  ppt: 'application/vnd.ms-powerpoint',
+  odt: 'application/vnd.oasis.opendocument.text',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  odp: 'application/vnd.oasis.opendocument.presentation',
 };
 const AUDIO: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mp3', aac: 'audio/aac', ogg: 'audio/ogg', flac: 'audio/flac', m4a: 'audio/m4a', opus: 'audio/opus' };
 const VIDEO: Record<string, string> = { mp4: 'video/mp4', mov: 'video/mov', webm: 'video/webm', mpeg: 'video/mpeg', avi: 'video/avi' };
@@ -103,7 +117,14 @@ export function fileBlock(path: string, text: string, language: string, range?: 
 export function selectionAttachment(id: string, path: string, text: string, languageId: string, range: { start: number; end: number }, maxBytes: number): Attachment {
   const size = Buffer.byteLength(text);
   if (size > maxBytes) throw new AttachmentError(`The selection is ${formatBytes(size)}; attachments are limited to ${formatBytes(maxBytes)}.`);
-  return { id, name: `${path.split('/').pop()}:${range.start}-${range.end}`, mimeType: 'text/plain', size, kind: 'selection', content: { type: 'text', text: fileBlock(path, text, languageId, range) } };
+  return {
+    id,
+    name: `${path.split('/').pop()}:${range.start}-${range.end}`,
+    mimeType: 'text/plain',
+    size,
+    kind: 'selection',
+    content: { type: 'text', text: fileBlock(path, text, languageId, range) },
+  };
 }
 
 /** Check the total before sending. */

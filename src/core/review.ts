@@ -55,7 +55,10 @@ export class ReviewFormatError extends Error {
 
 /** Parse and validate the model's JSON. Throws ReviewFormatError; never returns partial results. */
 export function parseReview(text: string): { summary?: string; findings: ReviewFinding[] } {
-  const trimmed = text.trim().replace(/^```(?:json)?\s*\n?/, '').replace(/\n?```\s*$/, '');
+  const trimmed = text
+    .trim()
+    .replace(/^```(?:json)?\s*\n?/, '')
+    .replace(/\n?```\s*$/, '');
   if (!trimmed) throw new ReviewFormatError('The review came back empty.');
   let json: unknown;
   try {
@@ -74,7 +77,10 @@ export function parseReview(text: string): { summary?: string; findings: ReviewF
 }
 
 export function reviewFilePrompt(path: string, languageId: string, text: string): string {
-  const numbered = text.split('\n').map((l, k) => `${k + 1}: ${l}`).join('\n');
+  const numbered = text
+    .split('\n')
+    .map((l, k) => `${k + 1}: ${l}`)
+    .join('\n');
   return [
     `Review the file ${path} (${languageId}). Report real problems only: bugs, security issues, error handling, performance traps, misleading names. Skip style nits.`,
     'For each finding give the exact 1-based line range in this file, a severity and a short message; when you are confident, add suggested_replacement with the complete new text of exactly those lines.',
@@ -131,7 +137,18 @@ export function explainPrompt(o: { path: string; languageId: string; startLine: 
   );
 }
 
-export function fixPrompt(o: { path: string; languageId: string; line: number; column: number; severity: string; message: string; source?: string; excerpt: string; excerptStart: number; toolsAvailable: boolean }): string {
+export function fixPrompt(o: {
+  path: string;
+  languageId: string;
+  line: number;
+  column: number;
+  severity: string;
+  message: string;
+  source?: string;
+  excerpt: string;
+  excerptStart: number;
+  toolsAvailable: boolean;
+}): string {
   const fence = o.excerpt.includes('```') ? '~~~~' : '```';
   return (
     `Fix this ${o.severity} in \`${o.path}\` at line ${o.line}, column ${o.column}${o.source ? ` (${o.source})` : ''}:\n> ${o.message}\n\n` +

@@ -7,8 +7,10 @@
  */
 
 /** Control, invisible and bidirectional characters that make a command read differently than it runs. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const HIDDEN_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/;
+/* eslint-disable no-control-regex -- matching control characters is the point */
+export const HIDDEN_CHARS =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/;
+/* eslint-enable no-control-regex */
 
 /** Spaces that look like a plain space but are not one (a command's words are not where they seem). */
 export const ODD_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/;
@@ -30,4 +32,3 @@ export function revealHidden(text: string, opts: { spaces?: boolean } = {}): str
 export function hasHiddenChars(text: string): boolean {
   return HIDDEN_CHARS.test(text);
 }
-

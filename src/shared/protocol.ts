@@ -5,7 +5,17 @@
  * The webview can never name a command to run: every action is one of the fixed kinds below.
  */
 
-import { APPROVAL_DECISIONS, THINKING_LEVELS, TOGGLES, type ApprovalDecision, type ApprovalKind, type ConversationMode, type ThinkingChoice, type ToggleName, type ToolCallStatus } from './vocab';
+import {
+  APPROVAL_DECISIONS,
+  THINKING_LEVELS,
+  TOGGLES,
+  type ApprovalDecision,
+  type ApprovalKind,
+  type ConversationMode,
+  type ThinkingChoice,
+  type ToggleName,
+  type ToolCallStatus,
+} from './vocab';
 
 export type { ApprovalDecision, ApprovalKind, ConversationMode, ThinkingChoice, ToggleName, ToolCallStatus };
 
@@ -231,9 +241,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'setThinking':
       return oneOf(m, 'level', THINKING_LEVELS) ? { type: 'setThinking', level: m.level as ThinkingChoice } : undefined;
     case 'setToggle':
-      return oneOf(m, 'name', TOGGLES) && bool(m, 'value')
-        ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean }
-        : undefined;
+      return oneOf(m, 'name', TOGGLES) && bool(m, 'value') ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean } : undefined;
     case 'attach':
       return oneOf(m, 'kind', ['activeFile', 'selection', 'workspaceFile', 'picker'] as const) ? { type: 'attach', kind: m.kind as AttachKind } : undefined;
     case 'attachData':
@@ -297,7 +305,14 @@ function isConversation(c: unknown): c is ConversationView {
   return isObj(c) && typeof c.title === 'string' && Array.isArray(c.turns) && c.turns.every(isTurnView);
 }
 function isPanelState(s: unknown): s is PanelState {
-  return isObj(s) && typeof s.hasKey === 'boolean' && typeof s.busy === 'boolean' && typeof s.toolsEnabled === 'boolean' && isObj(s.settings) && Array.isArray((s.settings as Obj).models);
+  return (
+    isObj(s) &&
+    typeof s.hasKey === 'boolean' &&
+    typeof s.busy === 'boolean' &&
+    typeof s.toolsEnabled === 'boolean' &&
+    isObj(s.settings) &&
+    Array.isArray((s.settings as Obj).models)
+  );
 }
 
 /** Validate a message from the host (the webview trusts nothing it did not check). */

@@ -16,7 +16,19 @@ export const TOGGLES = ['googleSearch', 'urlContext', 'codeExecution'] as const;
 export type ToggleName = (typeof TOGGLES)[number];
 
 /** How a turn stands (the API's terminal statuses, plus ours: streaming, error, stopped, interrupted). */
-export const TURN_STATES = ['streaming', 'completed', 'incomplete', 'failed', 'error', 'stopped', 'cancelled', 'budget_exceeded', 'interrupted', 'requires_action', 'in_progress'] as const;
+export const TURN_STATES = [
+  'streaming',
+  'completed',
+  'incomplete',
+  'failed',
+  'error',
+  'stopped',
+  'cancelled',
+  'budget_exceeded',
+  'interrupted',
+  'requires_action',
+  'in_progress',
+] as const;
 export type KnownTurnState = (typeof TURN_STATES)[number];
 
 export const APPROVAL_KINDS = ['edit', 'command', 'read'] as const;

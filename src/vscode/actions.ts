@@ -8,7 +8,19 @@ import { join } from 'node:path';
 import { mimeFor, mimeToExtension } from '../core/attachments';
 import { ApiError } from '../core/client/errors';
 import { runOneShot } from '../core/conversation/oneshot';
-import { FIX_SCHEMA, REVIEW_RESPONSE_FORMAT, ReviewFormatError, commitMessagePrompt, explainPrompt, filesInDiff, fixPrompt, parseReview, reviewChangesPrompt, reviewFilePrompt, type ReviewFinding } from '../core/review';
+import {
+  FIX_SCHEMA,
+  REVIEW_RESPONSE_FORMAT,
+  ReviewFormatError,
+  commitMessagePrompt,
+  explainPrompt,
+  filesInDiff,
+  fixPrompt,
+  parseReview,
+  reviewChangesPrompt,
+  reviewFilePrompt,
+  type ReviewFinding,
+} from '../core/review';
 import { applyEdits } from '../core/tools/defs/edit_file';
 import { validateArgs } from '../core/tools/types';
 import type { Content } from '../core/protocol/types';
@@ -93,7 +105,9 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       vscode.workspace.onDidChangeTextDocument((e) => {
         // Findings go stale when their lines change.
         if (this.review.collection.has(e.document.uri) && e.contentChanges.length) {
-          const remaining = (this.review.collection.get(e.document.uri) ?? []).filter((d) => !e.contentChanges.some((c) => c.range.intersection(d.range) || c.range.end.line < d.range.start.line));
+          const remaining = (this.review.collection.get(e.document.uri) ?? []).filter(
+            (d) => !e.contentChanges.some((c) => c.range.intersection(d.range) || c.range.end.line < d.range.start.line),
+          );
           this.review.collection.set(e.document.uri, remaining);
         }
       }),
@@ -124,7 +138,16 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       if (d.severity > vscode.DiagnosticSeverity.Warning) continue;
       const a = new vscode.CodeAction('Fix with Gemini', vscode.CodeActionKind.QuickFix);
       a.diagnostics = [d];
-      const args: FixArgs = { uri: doc.uri.toString(), line: d.range.start.line, character: d.range.start.character, endLine: d.range.end.line, endCharacter: d.range.end.character, message: d.message, severity: d.severity, source: d.source };
+      const args: FixArgs = {
+        uri: doc.uri.toString(),
+        line: d.range.start.line,
+        character: d.range.start.character,
+        endLine: d.range.end.line,
+        endCharacter: d.range.end.character,
+        message: d.message,
+        severity: d.severity,
+        source: d.source,
+      };
       a.command = { command: 'gemini.fixDiagnostic', title: 'Fix with Gemini', arguments: [args] };
       out.push(a);
     }
@@ -212,11 +235,20 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
   /** Tools are off (e.g. Restricted Mode): ask for structured edits and preview them as a diff. */
   private async fixWithoutTools(doc: vscode.TextDocument, prompt: string): Promise<void> {
     const s = { model: setting('model') };
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini is proposing a fix…', cancellable: true }, async (_p, token) => {
-      const ctrl = new AbortController();
-      token.onCancellationRequested(() => ctrl.abort());
-      return runOneShot(this.api.get(), { model: s.model, input: prompt, response_format: { type: 'text', mime_type: 'application/json', schema: FIX_SCHEMA as unknown as Record<string, unknown> } }, { signal: ctrl.signal });
-    }).then((r) => r, (err) => this.reportError(err, 'propose a fix'));
+    const result = await vscode.window
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini is proposing a fix…', cancellable: true }, async (_p, token) => {
+        const ctrl = new AbortController();
+        token.onCancellationRequested(() => ctrl.abort());
+        return runOneShot(
+          this.api.get(),
+          { model: s.model, input: prompt, response_format: { type: 'text', mime_type: 'application/json', schema: FIX_SCHEMA as unknown as Record<string, unknown> } },
+          { signal: ctrl.signal },
+        );
+      })
+      .then(
+        (r) => r,
+        (err) => this.reportError(err, 'propose a fix'),
+      );
     if (!result) return;
     let parsed: { explanation: string; edits: Array<{ search: string; replace: string }> };
     try {
@@ -290,21 +322,30 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
 
   private async runReview(title: string, prompt: string, allowed: Map<string, vscode.Uri>): Promise<number | undefined> {
     const s = { model: setting('model') };
-    const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: ${title}…`, cancellable: true }, async (progress, token) => {
-      const ctrl = new AbortController();
-      token.onCancellationRequested(() => ctrl.abort());
-      let last = 0;
-      const r = await runOneShot(this.api.get(), { model: s.model, input: prompt, response_format: REVIEW_RESPONSE_FORMAT }, {
-        signal: ctrl.signal,
-        onText: (t) => {
-          if (t.length - last > 200) {
-            progress.report({ message: `${t.length} characters received` });
-            last = t.length;
-          }
-        },
-      });
-      return r.text;
-    }).then((t) => t, (err) => this.reportError(err, 'review'));
+    const text = await vscode.window
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: ${title}…`, cancellable: true }, async (progress, token) => {
+        const ctrl = new AbortController();
+        token.onCancellationRequested(() => ctrl.abort());
+        let last = 0;
+        const r = await runOneShot(
+          this.api.get(),
+          { model: s.model, input: prompt, response_format: REVIEW_RESPONSE_FORMAT },
+          {
+            signal: ctrl.signal,
+            onText: (t) => {
+              if (t.length - last > 200) {
+                progress.report({ message: `${t.length} characters received` });
+                last = t.length;
+              }
+            },
+          },
+        );
+        return r.text;
+      })
+      .then(
+        (t) => t,
+        (err) => this.reportError(err, 'review'),
+      );
     if (text === undefined) return undefined;
     let review: ReturnType<typeof parseReview>;
     try {
@@ -328,19 +369,27 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     }
     const n = this.review.publish(byFile);
     void vscode.commands.executeCommand('workbench.actions.view.problems');
-    void vscode.window.showInformationMessage(`Gemini: ${n} finding${n === 1 ? '' : 's'} in the Problems panel${skipped ? ` (${skipped} about other files ignored)` : ''}.${review.summary ? ` ${review.summary}` : ''}`);
+    void vscode.window.showInformationMessage(
+      `Gemini: ${n} finding${n === 1 ? '' : 's'} in the Problems panel${skipped ? ` (${skipped} about other files ignored)` : ''}.${review.summary ? ` ${review.summary}` : ''}`,
+    );
     return n;
   }
 
   // ---------------------------------------------------------------- image
 
   async generateImage(): Promise<vscode.Uri | undefined> {
-    const prompt = await vscode.window.showInputBox({ title: 'Gemini: Generate Image', prompt: 'Describe the image (or the change to make to an input image).', ignoreFocusOut: true });
+    const prompt = await vscode.window.showInputBox({
+      title: 'Gemini: Generate Image',
+      prompt: 'Describe the image (or the change to make to an input image).',
+      ignoreFocusOut: true,
+    });
     if (!prompt?.trim()) return undefined;
     const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,gif}', '**/node_modules/**', 200);
     const none = { label: '$(add) No input image — generate a new one', uri: undefined as vscode.Uri | undefined };
     const pick = images.length
-      ? await vscode.window.showQuickPick([none, ...images.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined }))], { placeHolder: 'Edit an image from the workspace? (optional)' })
+      ? await vscode.window.showQuickPick([none, ...images.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined }))], {
+          placeHolder: 'Edit an image from the workspace? (optional)',
+        })
       : none;
     if (!pick) return undefined;
     const input: Content[] = [{ type: 'text', text: prompt }];
@@ -349,11 +398,16 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       input.push({ type: 'image', data: Buffer.from(bytes).toString('base64'), mime_type: mimeFor(pick.uri.path, 'image/png') });
     }
     const model = setting('imageModel');
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: generating an image with ${model}…`, cancellable: true }, async (_p, token) => {
-      const ctrl = new AbortController();
-      token.onCancellationRequested(() => ctrl.abort());
-      return runOneShot(this.api.get(), { model, input }, { signal: ctrl.signal });
-    }).then((r) => r, (err) => this.reportError(err, 'generate an image'));
+    const result = await vscode.window
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: generating an image with ${model}…`, cancellable: true }, async (_p, token) => {
+        const ctrl = new AbortController();
+        token.onCancellationRequested(() => ctrl.abort());
+        return runOneShot(this.api.get(), { model, input }, { signal: ctrl.signal });
+      })
+      .then(
+        (r) => r,
+        (err) => this.reportError(err, 'generate an image'),
+      );
     if (!result) return undefined;
     const img = result.images[result.images.length - 1];
     if (!img?.data) {
@@ -368,7 +422,11 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     writeFileSync(preview, bytes);
     await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(preview), { preview: true });
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({ title: 'Save the generated image', defaultUri: folder ? vscode.Uri.joinPath(folder, `gemini-image-${Date.now()}.${ext}`) : undefined, filters: { Images: [ext] } });
+    const target = await vscode.window.showSaveDialog({
+      title: 'Save the generated image',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `gemini-image-${Date.now()}.${ext}`) : undefined,
+      filters: { Images: [ext] },
+    });
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Gemini: saved ${vscode.workspace.asRelativePath(target)}.`);
@@ -397,11 +455,18 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
       try {
-        const r = await runOneShot(this.api.get(), { model: s.model, input: commitMessagePrompt(diff, []) }, {
-          signal: ctrl.signal,
-          onText: (t) => (repo.inputBox.value = t.trimStart()),
-        });
-        const message = r.text.trim().replace(/^```\w*\n?|\n?```$/g, '').trim();
+        const r = await runOneShot(
+          this.api.get(),
+          { model: s.model, input: commitMessagePrompt(diff, []) },
+          {
+            signal: ctrl.signal,
+            onText: (t) => (repo.inputBox.value = t.trimStart()),
+          },
+        );
+        const message = r.text
+          .trim()
+          .replace(/^```\w*\n?|\n?```$/g, '')
+          .trim();
         repo.inputBox.value = message;
         return message;
       } catch (err) {

@@ -3,8 +3,17 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  VersionConflictError, type CommandResult, type DiagnosticInfo, type DocumentsPort, type EditorInfo, type GitPort, type LanguagePort, type LiveDocument,
-  type LocationInfo, type SymbolInfo, type TerminalMirror,
+  VersionConflictError,
+  type CommandResult,
+  type DiagnosticInfo,
+  type DocumentsPort,
+  type EditorInfo,
+  type GitPort,
+  type LanguagePort,
+  type LiveDocument,
+  type LocationInfo,
+  type SymbolInfo,
+  type TerminalMirror,
 } from '../core/ports';
 import { looksLikeText } from '../core/attachments';
 
@@ -123,7 +132,15 @@ export class VsLanguage implements LanguagePort {
         languageId: e.document.languageId,
         dirty: e.document.isDirty,
         active: e === active,
-        selection: s.isEmpty ? undefined : { startLine: s.start.line + 1, startColumn: s.start.character + 1, endLine: s.end.line + 1, endColumn: s.end.character + 1, text: e.document.getText(s).slice(0, 20_000) },
+        selection: s.isEmpty
+          ? undefined
+          : {
+              startLine: s.start.line + 1,
+              startColumn: s.start.character + 1,
+              endLine: s.end.line + 1,
+              endColumn: s.end.character + 1,
+              text: e.document.getText(s).slice(0, 20_000),
+            },
       });
     }
     for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
@@ -149,17 +166,30 @@ export class VsLanguage implements LanguagePort {
 
   async workspaceSymbols(query: string): Promise<SymbolInfo[]> {
     const res = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', query);
-    return (res ?? []).filter((s) => s.location.uri.scheme === 'file').map((s) => ({ name: s.name, kind: vscode.SymbolKind[s.kind], path: s.location.uri.fsPath, line: s.location.range.start.line + 1, container: s.containerName }));
+    return (res ?? [])
+      .filter((s) => s.location.uri.scheme === 'file')
+      .map((s) => ({ name: s.name, kind: vscode.SymbolKind[s.kind], path: s.location.uri.fsPath, line: s.location.range.start.line + 1, container: s.containerName }));
   }
 
   private async locations(command: string, absPath: string, line: number, column: number): Promise<LocationInfo[]> {
     const uri = vscode.Uri.file(absPath);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const res = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>(command, uri, new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1)));
+    const res = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>(
+      command,
+      uri,
+      new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1)),
+    );
     const docs = new Map<string, vscode.TextDocument>([[uri.toString(), doc]]);
     for (const l of res ?? []) {
       const u = 'targetUri' in l ? l.targetUri : l.uri;
-      if (!docs.has(u.toString()) && u.scheme === 'file') docs.set(u.toString(), await vscode.workspace.openTextDocument(u).then((d) => d, () => doc));
+      if (!docs.has(u.toString()) && u.scheme === 'file')
+        docs.set(
+          u.toString(),
+          await vscode.workspace.openTextDocument(u).then(
+            (d) => d,
+            () => doc,
+          ),
+        );
     }
     return (res ?? []).map((l) => location(l, docs));
   }
@@ -193,12 +223,37 @@ export interface GitApi {
   repositories: GitRepoApi[];
 }
 
-const GIT_STATUS = ['index modified', 'index added', 'index deleted', 'index renamed', 'index copied', 'modified', 'deleted', 'untracked', 'ignored', 'intent to add', 'intent to rename', 'type changed', 'added by us', 'added by them', 'deleted by us', 'deleted by them', 'both added', 'both deleted', 'both modified'];
+const GIT_STATUS = [
+  'index modified',
+  'index added',
+  'index deleted',
+  'index renamed',
+  'index copied',
+  'modified',
+  'deleted',
+  'untracked',
+  'ignored',
+  'intent to add',
+  'intent to rename',
+  'type changed',
+  'added by us',
+  'added by them',
+  'deleted by us',
+  'deleted by them',
+  'both added',
+  'both deleted',
+  'both modified',
+];
 
 export async function gitApi(): Promise<GitApi | undefined> {
   const ext = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi; enabled: boolean }>('vscode.git');
   if (!ext) return undefined;
-  const exports = ext.isActive ? ext.exports : await ext.activate().then((e) => e, () => undefined);
+  const exports = ext.isActive
+    ? ext.exports
+    : await ext.activate().then(
+        (e) => e,
+        () => undefined,
+      );
   if (!exports?.enabled) return undefined;
   return exports.getAPI(1);
 }
@@ -287,7 +342,10 @@ export class CommandTerminal implements TerminalMirror, vscode.Disposable {
     this.writer.fire(`\r\n\x1b[1m$ ${crlf(commandLine)}\x1b[0m  \x1b[2m(${cwd})\x1b[0m\r\n`);
     return {
       write: (t: string) => this.writer.fire(crlf(t)),
-      end: (r: CommandResult) => this.writer.fire(`\r\n\x1b[2m[${r.timedOut ? 'stopped by timeout' : r.killed ? 'stopped' : `exit ${r.exitCode ?? r.signal}`} after ${(r.durationMs / 1000).toFixed(1)} s]\x1b[0m\r\n`),
+      end: (r: CommandResult) =>
+        this.writer.fire(
+          `\r\n\x1b[2m[${r.timedOut ? 'stopped by timeout' : r.killed ? 'stopped' : `exit ${r.exitCode ?? r.signal}`} after ${(r.durationMs / 1000).toFixed(1)} s]\x1b[0m\r\n`,
+        ),
     };
   }
 

@@ -38,9 +38,8 @@ export function chatCommands(d: CommandDeps): Command[] {
         });
         if (!key) return false;
         const trimmed = key.trim();
-        const check = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'Gemini: checking the API key…' },
-          () => d.api.validateKey(trimmed),
+        const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: checking the API key…' }, () =>
+          d.api.validateKey(trimmed),
         );
         if (!check.ok) {
           if (check.network) {
@@ -124,7 +123,9 @@ export function chatCommands(d: CommandDeps): Command[] {
         }
         d.log.info(`Deleted conversation ${m.id} and ${remote.length - failures.length} of ${remote.length} server interaction(s).`);
         if (failures.length) {
-          void vscode.window.showWarningMessage(`Gemini: the conversation was deleted here, but ${failures.length} of its ${remote.length} server copies could not be deleted: ${failures[0]}`);
+          void vscode.window.showWarningMessage(
+            `Gemini: the conversation was deleted here, but ${failures.length} of its ${remote.length} server copies could not be deleted: ${failures[0]}`,
+          );
         }
       },
     },

@@ -6,7 +6,10 @@ export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, v
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly store: ConversationStore, private readonly activeId: () => string | undefined) {}
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly activeId: () => string | undefined,
+  ) {}
 
   refresh(): void {
     this.changed.fire();

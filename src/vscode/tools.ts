@@ -39,7 +39,9 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   private readonly git = new VsGit();
   private readonly process = new ChildProcessRunner();
   readonly terminal = new CommandTerminal();
-  private readonly paths = new PathResolver(() => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })));
+  private readonly paths = new PathResolver(() =>
+    (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })),
+  );
   private search: RipgrepSearch | undefined;
   readonly sandbox: CommandSandbox;
   private sandboxNoticeShown = false;
@@ -63,7 +65,8 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   }
 
   enabled(): { enabled: boolean; reason?: string } {
-    if (!vscode.workspace.isTrusted) return { enabled: false, reason: 'Restricted Mode: workspace tools (read, edit, run) are off in this untrusted workspace. Chat and explanations still work.' };
+    if (!vscode.workspace.isTrusted)
+      return { enabled: false, reason: 'Restricted Mode: workspace tools (read, edit, run) are off in this untrusted workspace. Chat and explanations still work.' };
     if (!setting('toolsEnabled')) return { enabled: false, reason: 'Workspace tools are turned off (setting “gemini.tools.enabled”).' };
     if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file')) return { enabled: false, reason: 'Open a folder to let Gemini use workspace tools.' };
     return { enabled: true };
@@ -150,7 +153,8 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       if (await this.paths.contains(s.abs)) inside.push(s);
       else outside.push(s.display);
     }
-    if (!inside.length) return { text: `Not undone: the files of that turn (${outside.join(', ')}) are not in this window's workspace folders. Open that workspace to undo them.`, keep: true };
+    if (!inside.length)
+      return { text: `Not undone: the files of that turn (${outside.join(', ')}) are not in this window's workspace folders. Open that workspace to undo them.`, keep: true };
     const { restored, failed } = await restoreSnapshots(inside, this.docs);
     this.undo.delete(turnId);
     this.undoStore?.delete(turnId);

@@ -3,9 +3,7 @@
  * animation frame, renders only the turns near the viewport, and keeps the draft in webview
  * state and in the host (it survives reloads and errors).
  */
-import {
-  parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage,
-} from '../shared/protocol';
+import { parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage } from '../shared/protocol';
 import { TurnRenderer, h } from './turn';
 import { isOneOf, THINKING_LEVELS, TOGGLES } from '../shared/vocab';
 
@@ -153,7 +151,11 @@ function renderRun(s: PanelState): void {
     saveDraft();
   }
   runHeader.textContent = '';
-  const line = h('div', 'run-line', `Agent ${r.agent} · ${r.status.replace(/_/g, ' ')}${r.tokens ? ` · ${r.tokens.toLocaleString()} tokens` : ''}${r.environmentId ? ` · environment ${r.environmentId}` : ''}`);
+  const line = h(
+    'div',
+    'run-line',
+    `Agent ${r.agent} · ${r.status.replace(/_/g, ' ')}${r.tokens ? ` · ${r.tokens.toLocaleString()} tokens` : ''}${r.environmentId ? ` · environment ${r.environmentId}` : ''}`,
+  );
   runHeader.appendChild(line);
   if (r.error) {
     const e = h('div', 'run-error', r.error);
@@ -357,7 +359,10 @@ function startEdit(t: TurnRenderer): void {
   if (state?.busy) return;
   editing = true;
   editHint.hidden = false;
-  input.value = t.view.input.filter((c) => c.type === 'text').map((c) => c.text ?? '').join('\n');
+  input.value = t.view.input
+    .filter((c) => c.type === 'text')
+    .map((c) => c.text ?? '')
+    .join('\n');
   autosize();
   input.focus();
   input.setSelectionRange(input.value.length, input.value.length);

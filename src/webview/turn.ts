@@ -57,7 +57,11 @@ class ModelOutputView implements StepView {
   el = h('div', 'step model-output');
   private streams = new Map<number, MarkdownStream>();
   private sources: HTMLElement | undefined;
-  constructor(private readonly index: number, step: WireStep, private readonly turn: TurnRenderer) {
+  constructor(
+    private readonly index: number,
+    step: WireStep,
+    private readonly turn: TurnRenderer,
+  ) {
     const content = arr<WireContent>(step.content);
     content.forEach((c, k) => this.addContent(k, c));
     // A turn restored from the journal has its citations already: list the sources too.
@@ -193,7 +197,10 @@ class FunctionCallView implements StepView {
   private result = h('details', 'tool-result');
   private argsText = '';
   readonly callId: string;
-  constructor(step: WireStep, private readonly turn: TurnRenderer) {
+  constructor(
+    step: WireStep,
+    private readonly turn: TurnRenderer,
+  ) {
     this.callId = str(step.id);
     const head = h('div', 'tool-head');
     head.append(icon('tools'), h('span', 'tool-name', str(step.name) || 'function'), this.status);
@@ -249,7 +256,13 @@ class FunctionCallView implements StepView {
     this.approval.hidden = false;
     this.approval.appendChild(h('div', 'approval-title', req.title));
     if (req.kind === 'command') {
-      const badge = h('div', req.sandboxed ? 'approval-sandbox' : 'approval-sandbox off', req.sandboxed ? 'Runs in the OS sandbox: workspace writable, secrets hidden, no network unless asked below.' : 'Runs WITHOUT the OS sandbox: it can read and change anything your user can.');
+      const badge = h(
+        'div',
+        req.sandboxed ? 'approval-sandbox' : 'approval-sandbox off',
+        req.sandboxed
+          ? 'Runs in the OS sandbox: workspace writable, secrets hidden, no network unless asked below.'
+          : 'Runs WITHOUT the OS sandbox: it can read and change anything your user can.',
+      );
       this.approval.appendChild(badge);
     }
     if (req.sensitive) this.approval.appendChild(h('div', 'approval-sensitive', req.sensitive));
@@ -286,7 +299,10 @@ class FunctionCallView implements StepView {
 
 class GenericView implements StepView {
   el = h('div', 'step generic');
-  constructor(private step: WireStep, private readonly turn: TurnRenderer) {
+  constructor(
+    private step: WireStep,
+    private readonly turn: TurnRenderer,
+  ) {
     this.render();
   }
   private render(): void {
@@ -301,7 +317,10 @@ class GenericView implements StepView {
       }
       case 'google_search_result': {
         this.el.className = 'step search-result';
-        const html = arr(s.result).map((r) => str(obj(r).search_suggestions)).filter(Boolean).join('\n');
+        const html = arr(s.result)
+          .map((r) => str(obj(r).search_suggestions))
+          .filter(Boolean)
+          .join('\n');
         if (html) {
           // The suggestions widget is third-party HTML: only inside a sandboxed frame, never in our DOM.
           const frame = h('iframe', 'search-suggestions');
@@ -311,7 +330,9 @@ class GenericView implements StepView {
           frame.srcdoc = html;
           this.el.appendChild(frame);
         } else {
-          const texts = arr<WireContent>(s.content).map((c) => str(c.text)).filter(Boolean);
+          const texts = arr<WireContent>(s.content)
+            .map((c) => str(c.text))
+            .filter(Boolean);
           this.el.append(icon('globe'), h('span', undefined, texts.length ? ` ${texts.join(' ')}` : ' Search results received'));
         }
         if (s.is_error) this.el.classList.add('error');
@@ -361,7 +382,18 @@ class GenericView implements StepView {
         break;
       }
       default: {
-        const known = ['google_maps_call', 'google_maps_result', 'mcp_server_tool_call', 'mcp_server_tool_result', 'file_search_call', 'file_search_result', 'retrieval_call', 'retrieval_result', 'processing_call', 'processing_result'];
+        const known = [
+          'google_maps_call',
+          'google_maps_result',
+          'mcp_server_tool_call',
+          'mcp_server_tool_result',
+          'file_search_call',
+          'file_search_result',
+          'retrieval_call',
+          'retrieval_result',
+          'processing_call',
+          'processing_result',
+        ];
         const isKnown = known.includes(s.type);
         this.el.className = isKnown ? 'step generic' : 'step unsupported';
         this.el.appendChild(h('div', 'step-title', isKnown ? s.type.replace(/_/g, ' ') : `Unsupported step: ${s.type}`));
@@ -450,7 +482,10 @@ export class TurnRenderer {
 
   private renderUser(): void {
     this.userEl.textContent = '';
-    const text = this.view.input.filter((c) => c.type === 'text').map((c) => str(c.text)).join('\n');
+    const text = this.view.input
+      .filter((c) => c.type === 'text')
+      .map((c) => str(c.text))
+      .join('\n');
     const body = h('div', 'user-text', text);
     this.userEl.appendChild(body);
     const chips = this.view.input.filter((c) => c.type !== 'text');
@@ -644,11 +679,17 @@ export class TurnRenderer {
       const box = h('div', v.error ? 'status error' : 'status warn');
       box.setAttribute('role', v.error ? 'alert' : 'status');
       const label =
-        v.state === 'stopped' ? 'Stopped.' :
-        v.state === 'interrupted' ? 'This answer was interrupted.' :
-        v.state === 'cancelled' ? 'Cancelled.' :
-        v.state === 'budget_exceeded' ? 'The token budget was exhausted.' :
-        v.state === 'incomplete' ? 'The answer is incomplete (output limit reached).' : '';
+        v.state === 'stopped'
+          ? 'Stopped.'
+          : v.state === 'interrupted'
+            ? 'This answer was interrupted.'
+            : v.state === 'cancelled'
+              ? 'Cancelled.'
+              : v.state === 'budget_exceeded'
+                ? 'The token budget was exhausted.'
+                : v.state === 'incomplete'
+                  ? 'The answer is incomplete (output limit reached).'
+                  : '';
       box.appendChild(h('span', 'status-text', v.error ? v.error.message : label));
       if (v.error?.retryAfterMs) box.appendChild(h('span', 'retry-at', ` (retry possible in ${Math.ceil(v.error.retryAfterMs / 1000)} s)`));
       if (v.error?.kind === 'auth') {

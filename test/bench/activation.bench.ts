@@ -40,7 +40,9 @@ void (async () => {
     const acts = activationTimes(wb.userDataDir);
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     console.log(`activate() (extension's own log, ${acts.length} windows): median ${med(acts)} ms, all ${acts.join(', ')} ms`);
-    console.log(`click on the Gemini activity-bar icon → chat webview painted and ready (activation, webview load, init handshake): median ${med(firstPaint)} ms, all ${firstPaint.join(', ')} ms`);
+    console.log(
+      `click on the Gemini activity-bar icon → chat webview painted and ready (activation, webview load, init handshake): median ${med(firstPaint)} ms, all ${firstPaint.join(', ')} ms`,
+    );
   } finally {
     await browser.close();
     await wb.stop();

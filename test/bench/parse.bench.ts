@@ -43,10 +43,11 @@ function ours(cs: Uint8Array[]): number {
   const dec = new SseEventDecoder();
   const acc = new TurnAccumulator();
   let n = 0;
-  for (const c of cs) for (const ev of dec.push(c)) {
-    acc.apply(ev);
-    n++;
-  }
+  for (const c of cs)
+    for (const ev of dec.push(c)) {
+      acc.apply(ev);
+      n++;
+    }
   for (const ev of dec.end()) acc.apply(ev);
   if (dec.failure || acc.status !== 'completed') throw new Error('decode failed');
   return n;

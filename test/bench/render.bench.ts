@@ -23,7 +23,10 @@ function markdown(chars: number): string {
         break;
       case 1:
       case 2:
-        block = `Paragraph ${k} explains **why** the renderer only re-parses the block being written, with \`inline code\`, *emphasis* and a [link](https://example.com/${k}). `.repeat(2) + '\n\n';
+        block =
+          `Paragraph ${k} explains **why** the renderer only re-parses the block being written, with \`inline code\`, *emphasis* and a [link](https://example.com/${k}). `.repeat(
+            2,
+          ) + '\n\n';
         break;
       case 3:
         block = `- item one of list ${k}\n- item two with \`code\`\n- item three\n\n`;
@@ -61,7 +64,10 @@ void (async () => {
       await page.goto(url);
       cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
-      await page.evaluate((s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'), state);
+      await page.evaluate(
+        (s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'),
+        state,
+      );
       await page.waitForFunction(() => document.body.dataset.ready === 'true');
       const metric = async (name: string) => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
       task0 = await metric('TaskDuration');
@@ -86,10 +92,11 @@ void (async () => {
           post({ type: 'turnChanges', turnId: 't1', changes: [{ k: 'add', s: 0, step: { type: 'model_output' } }] });
           const t0 = performance.now();
           const channel = new MessageChannel();
-          const yieldNow = () => new Promise<void>((r) => {
-            channel.port1.onmessage = () => r();
-            channel.port2.postMessage(0);
-          });
+          const yieldNow = () =>
+            new Promise<void>((r) => {
+              channel.port1.onmessage = () => r();
+              channel.port2.postMessage(0);
+            });
           for (let i = 0; i < ds.length; i += perMessage) {
             const changes = ds.slice(i, i + perMessage).map((t) => ({ k: 'text', s: 0, c: 0, t }));
             if (i === 0) changes[0] = { k: 'content', s: 0, c: 0, content: { type: 'text', text: ds[0]! } } as never;
@@ -102,7 +109,9 @@ void (async () => {
           for (let k = 0; k < 600; k++) {
             await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
             if (!document.querySelector('.md-tail') && (document.querySelector('.model-output') as HTMLElement).querySelectorAll('.md-block').length > 0) {
-              const text = Array.from(document.querySelectorAll('.md-block')).map((b) => b.textContent).join('');
+              const text = Array.from(document.querySelectorAll('.md-block'))
+                .map((b) => b.textContent)
+                .join('');
               if (text.includes('Section')) break;
             }
           }
@@ -135,13 +144,16 @@ void (async () => {
             }
           }
         });
-        for (const name of ['processQueue', 'flush', 'freeze', 'renderTail', 'renderMarkdownInto', 'highlight', 'isAtBottom']) console.log(`   inclusive ${name}: ${((incl.get(name) ?? 0) / 1000).toFixed(0)} ms`);
+        for (const name of ['processQueue', 'flush', 'freeze', 'renderTail', 'renderMarkdownInto', 'highlight', 'isAtBottom'])
+          console.log(`   inclusive ${name}: ${((incl.get(name) ?? 0) / 1000).toFixed(0)} ms`);
       }
       const frames = result.frames.slice(1);
       const sorted = [...frames].sort((a, b) => a - b);
       console.log(`1${label}. 200,000 characters as ${deltas.length} deltas, ${perMessage} per message, ${pauseMs ? `a message every ${pauseMs} ms` : 'messages back to back'}`);
       console.log(`   main-thread time (CDP TaskDuration): ${(task1 - task0).toFixed(0)} ms   wall: ${result.wall.toFixed(0)} ms   ${result.blocks} blocks`);
-      console.log(`   frames: ${frames.length}, longest ${sorted[sorted.length - 1]!.toFixed(1)} ms, p95 ${sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)} ms, over 50 ms: ${frames.filter((f) => f > 50).length}`);
+      console.log(
+        `   frames: ${frames.length}, longest ${sorted[sorted.length - 1]!.toFixed(1)} ms, p95 ${sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)} ms, over 50 ms: ${frames.filter((f) => f > 50).length}`,
+      );
       await page.close();
     };
     await stream('a', 10, 0);
@@ -170,7 +182,10 @@ void (async () => {
     const turns = Array.from({ length: 1000 }, (_, k) => ({
       id: `t${k}`,
       input: [{ type: 'text', text: `Question ${k}: how does part ${k} work?` }],
-      steps: [{ type: 'thought', summary: [{ type: 'text', text: 'thinking…' }] }, { type: 'model_output', content: [{ type: 'text', text: markdown(1200) }] }],
+      steps: [
+        { type: 'thought', summary: [{ type: 'text', text: 'thinking…' }] },
+        { type: 'model_output', content: [{ type: 'text', text: markdown(1200) }] },
+      ],
       state: 'completed',
       notices: [],
       model: 'gemini-3.5-flash',
@@ -204,7 +219,9 @@ void (async () => {
     );
     const f2 = [...open.frames].sort((a, b) => a - b);
     console.log(`2. 1,000-turn conversation: opened in ${open.openMs.toFixed(0)} ms (${open.rendered} of ${open.total} turns rendered at first)`);
-    console.log(`   scrolling up 240 steps: median frame ${f2[Math.floor(f2.length / 2)]!.toFixed(1)} ms, p95 ${f2[Math.floor(f2.length * 0.95)]!.toFixed(1)} ms, longest ${f2[f2.length - 1]!.toFixed(1)} ms; ${open.after} turns rendered after scrolling`);
+    console.log(
+      `   scrolling up 240 steps: median frame ${f2[Math.floor(f2.length / 2)]!.toFixed(1)} ms, p95 ${f2[Math.floor(f2.length * 0.95)]!.toFixed(1)} ms, longest ${f2[f2.length - 1]!.toFixed(1)} ms; ${open.after} turns rendered after scrolling`,
+    );
   } finally {
     await browser.close();
     close();

@@ -39,7 +39,9 @@ async function pickCodeAction(title: string, via: 'lightbulb' | 'keyboard', retr
       return;
     } catch {
       offered = await p.page.locator('.action-widget .monaco-list-row').allInnerTexts();
-      console.error(`pickCodeAction attempt ${attempt}: “${title}” not offered; the menu had ${JSON.stringify(offered)}; focus: ${await p.page.evaluate(() => document.activeElement?.className ?? '')} (screenshot: ${await p.snap('code-actions')})`);
+      console.error(
+        `pickCodeAction attempt ${attempt}: “${title}” not offered; the menu had ${JSON.stringify(offered)}; focus: ${await p.page.evaluate(() => document.activeElement?.className ?? '')} (screenshot: ${await p.snap('code-actions')})`,
+      );
       await p.page.keyboard.press('Escape');
       await p.page.waitForTimeout(1_000);
     }
@@ -59,7 +61,12 @@ test('the lightbulb on a selection offers "Explain with Gemini"; the explanation
   await pickCodeAction('Explain with Gemini', 'lightbulb', select);
   const chat = (await p.findChatFrame(20_000)) as Frame;
   assert.ok(chat, 'the chat opened');
-  const seen = await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Infinity'), 20_000);
+  const seen = await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('Infinity'),
+    20_000,
+  );
   assert.ok(seen.length >= 3, 'streamed progressively');
   const sent = inputText(wb.fake.creates()[0]!.body);
   assert.match(sent, /src\/math\.ts/);
@@ -72,7 +79,12 @@ test('the lightbulb on a selection offers "Explain with Gemini"; the explanation
 test('"Fix with Gemini" on a TypeScript error proposes a change as a diff and applies it', async () => {
   wb.fake.setScenario({
     replies: [
-      { steps: [{ type: 'thought', signature: 'sig-fix', summary: [] }, functionCall('edit_file', { path: 'src/app.ts', edits: [{ search: 'const count: number = "three";', replace: 'const count: number = 3;' }] }, 'fc_fix')] },
+      {
+        steps: [
+          { type: 'thought', signature: 'sig-fix', summary: [] },
+          functionCall('edit_file', { path: 'src/app.ts', edits: [{ search: 'const count: number = "three";', replace: 'const count: number = 3;' }] }, 'fc_fix'),
+        ],
+      },
       { steps: [text('Changed the string "three" to the number 3.')] },
     ],
   });
@@ -89,7 +101,12 @@ test('"Fix with Gemini" on a TypeScript error proposes a change as a diff and ap
   assert.match(sent, /Fix this error in `src\/app\.ts` at line 2/);
   assert.match(sent, /not assignable to type 'number'/);
   await approval.locator('button', { hasText: 'Accept' }).first().click();
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('number 3'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('number 3'),
+    20_000,
+  );
   assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP.replace('"three"', '3'));
   writeFileSync(join(wb.workspace, 'src/app.ts'), APP);
 });
@@ -102,9 +119,11 @@ test('with workspace tools off, "Fix with Gemini" asks for structured edits, sho
     // The chat panel says when the setting has reached the extension.
     await p.command('Gemini: Focus Chat');
     const chat = (await p.findChatFrame(20_000)) as Frame;
-    await chat.waitForFunction(() => /gemini\.tools\.enabled/.test(document.body.innerText), undefined, { timeout: 20_000 }).catch(async (err) => {
-      throw new Error(`${(err as Error).message} (screenshot: ${await p.snap('tools-off')}; settings: ${readFileSync(join(wb.userDataDir, 'User', 'settings.json'), 'utf8')})`);
-    });
+    await chat
+      .waitForFunction(() => /gemini\.tools\.enabled/.test(document.body.innerText), undefined, { timeout: 20_000 })
+      .catch(async (err) => {
+        throw new Error(`${(err as Error).message} (screenshot: ${await p.snap('tools-off')}; settings: ${readFileSync(join(wb.userDataDir, 'User', 'settings.json'), 'utf8')})`);
+      });
     await p.openFile('src/app.ts');
     await p.page.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
     await p.cursorAt('src/app.ts', 2, 'end');
@@ -119,9 +138,18 @@ test('with workspace tools off, "Fix with Gemini" asks for structured edits, sho
     const diff = p.page.locator('.monaco-diff-editor').first();
     await diff.waitFor({ timeout: 20_000 });
     await p.page.locator('.tab.active', { hasText: "Gemini's fix" }).waitFor({ timeout: 10_000 });
-    await p.page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-diff-editor .editor.modified .view-lines')).some((e) => /const count: number = 3;/.test(e.textContent?.replace(/\u00a0/g, ' ') ?? '')), undefined, { timeout: 10_000 }).catch(async (err: Error) => {
-      throw new Error(`${err.message} (screenshot: ${await p.snap('fix-diff')})`);
-    });
+    await p.page
+      .waitForFunction(
+        () =>
+          Array.from(document.querySelectorAll('.monaco-diff-editor .editor.modified .view-lines')).some((e) =>
+            /const count: number = 3;/.test(e.textContent?.replace(/\u00a0/g, ' ') ?? ''),
+          ),
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message} (screenshot: ${await p.snap('fix-diff')})`);
+      });
     assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP);
     await p.clickNotificationButton(/count must be a number/, 'Apply Fix');
     await p.openFile('src/app.ts');
@@ -138,7 +166,14 @@ test('with workspace tools off, "Fix with Gemini" asks for structured edits, sho
 const REVIEW = {
   summary: 'One real problem.',
   findings: [
-    { file: 'src/math.ts', start_line: 6, end_line: 6, severity: 'warning', message: 'Division by zero is not handled.', suggested_replacement: '  if (b === 0) throw new RangeError("b must not be 0");\n  return a / b;' },
+    {
+      file: 'src/math.ts',
+      start_line: 6,
+      end_line: 6,
+      severity: 'warning',
+      message: 'Division by zero is not handled.',
+      suggested_replacement: '  if (b === 0) throw new RangeError("b must not be 0");\n  return a / b;',
+    },
     { file: 'src/math.ts', start_line: 1, end_line: 3, severity: 'info', message: 'add could be an arrow function (taste).' },
   ],
 };
@@ -189,7 +224,19 @@ test('malformed structured output shows an error and publishes nothing', async (
 
 test('Review Changes reviews the uncommitted diff', async () => {
   writeFileSync(join(wb.workspace, 'src/math.ts'), MATH.replace('return a + b;', 'return a - b;'));
-  wb.fake.setScenario({ replies: [{ steps: [text(JSON.stringify({ findings: [{ file: 'src/math.ts', start_line: 2, end_line: 2, severity: 'error', message: 'add subtracts.', suggested_replacement: '  return a + b;' }] }))] }] });
+  wb.fake.setScenario({
+    replies: [
+      {
+        steps: [
+          text(
+            JSON.stringify({
+              findings: [{ file: 'src/math.ts', start_line: 2, end_line: 2, severity: 'error', message: 'add subtracts.', suggested_replacement: '  return a + b;' }],
+            }),
+          ),
+        ],
+      },
+    ],
+  });
   // Git may take a moment to notice the change: until it does, the command says there is nothing to review.
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -205,7 +252,10 @@ test('Review Changes reviews the uncommitted diff', async () => {
     await p.page.waitForTimeout(200);
     rows = await problemRows();
   }
-  assert.ok(rows.some((r) => /add subtracts\.[\s\S]*Gemini Review[\s\S]*\[Ln 2, Col 1\]/.test(r)), rows.join(' | '));
+  assert.ok(
+    rows.some((r) => /add subtracts\.[\s\S]*Gemini Review[\s\S]*\[Ln 2, Col 1\]/.test(r)),
+    rows.join(' | '),
+  );
   assert.match(inputText(wb.fake.creates().pop()!.body), /- {2}return a \+ b;\\n\+ {2}return a - b;/);
   await p.command('Gemini: Clear Review Findings');
   writeFileSync(join(wb.workspace, 'src/math.ts'), MATH);

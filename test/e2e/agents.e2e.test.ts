@@ -12,7 +12,11 @@ const APP = 'export const version = 1;\nexport function hello() {\n  return "hel
 let wb: Workbench;
 let p: WorkbenchPage;
 
-useWorkbench({ git: true, files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n' } }, {}, (t) => ({ wb, p } = t));
+useWorkbench(
+  { git: true, files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n' } },
+  {},
+  (t) => ({ wb, p } = t),
+);
 
 function agentReply(extra: Partial<Reply> = {}): Reply {
   return {
@@ -70,7 +74,16 @@ async function runFrame(task: string): Promise<Frame> {
   while (Date.now() < deadline) {
     for (const f of p.page.frames()) {
       try {
-        if (await f.evaluate((t) => document.body?.dataset.ready === 'true' && document.body.classList.contains('run-mode') && !!Array.from(document.querySelectorAll('.user-text')).find((u) => (u.textContent ?? '').includes(t)), task)) return f;
+        if (
+          await f.evaluate(
+            (t) =>
+              document.body?.dataset.ready === 'true' &&
+              document.body.classList.contains('run-mode') &&
+              !!Array.from(document.querySelectorAll('.user-text')).find((u) => (u.textContent ?? '').includes(t)),
+            task,
+          )
+        )
+          return f;
       } catch {
         /* detached */
       }
@@ -99,8 +112,17 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   assert.equal(create.environment, env.id);
   assert.equal(create.background, true);
   assert.equal(create.model, undefined);
-  assert.ok(wb.fake.requests.some((r) => r.path.startsWith('/upload/') && r.query.extract === 'true'), 'uploaded with extract');
-  assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: wb.workspace, encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('A') || l.startsWith('M ')).length, 0, 'the index was not touched');
+  assert.ok(
+    wb.fake.requests.some((r) => r.path.startsWith('/upload/') && r.query.extract === 'true'),
+    'uploaded with extract',
+  );
+  assert.equal(
+    execFileSync('git', ['status', '--porcelain'], { cwd: wb.workspace, encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.startsWith('A') || l.startsWith('M ')).length,
+    0,
+    'the index was not touched',
+  );
   // The run panel streams like the chat.
   const frame = await runFrame('Bump the version');
   await frame.locator('.code-exec').first().waitFor({ timeout: 20_000 });
@@ -123,11 +145,24 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   await p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'greet.ts' }).first().waitFor({ timeout: 20_000 });
   const rows = await list.allInnerTexts();
   assert.equal(rows.length, 3, rows.join(' | '));
-  assert.ok(rows.some((r) => /src\/app\.ts[\s\S]*CONFLICT: changed locally since launch — merges cleanly/.test(r)), rows.join(' | '));
+  assert.ok(
+    rows.some((r) => /src\/app\.ts[\s\S]*CONFLICT: changed locally since launch — merges cleanly/.test(r)),
+    rows.join(' | '),
+  );
   assert.ok(rows.some((r) => /src\/greet\.ts[\s\S]*added/.test(r)));
   assert.ok(rows.some((r) => /notes\.txt[\s\S]*deleted/.test(r)));
-  const checked = await p.page.locator('.quick-input-list .monaco-list-row input[type=checkbox], .quick-input-list .monaco-list-row .monaco-checkbox').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).checked ?? e.classList.contains('checked')));
-  assert.deepEqual(rows.map((r, k) => [/(notes\.txt|src\/\w+\.ts)/.exec(r)?.[1], checked[k]]), [['notes.txt', true], ['src/app.ts', false], ['src/greet.ts', true]], 'the conflict is not picked by default');
+  const checked = await p.page
+    .locator('.quick-input-list .monaco-list-row input[type=checkbox], .quick-input-list .monaco-list-row .monaco-checkbox')
+    .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).checked ?? e.classList.contains('checked')));
+  assert.deepEqual(
+    rows.map((r, k) => [/(notes\.txt|src\/\w+\.ts)/.exec(r)?.[1], checked[k]]),
+    [
+      ['notes.txt', true],
+      ['src/app.ts', false],
+      ['src/greet.ts', true],
+    ],
+    'the conflict is not picked by default',
+  );
   await p.page.locator('.quick-input-widget input').press('Enter');
   await p.answerQuickInput('', { pickRow: 'Apply to the working tree' });
   await p.waitForNotification(/applied 2 file\(s\)/);
@@ -166,7 +201,16 @@ test('cancel a run: the server records the cancel and the view says so', async (
 
 test('a failed run shows the error', async () => {
   wb.fake.reset();
-  wb.fake.setScenario({ replies: [{ steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Trying…' }] }], delayMs: 100, status: 'failed', errors: [{ code: 'https://errors/sandbox', message: 'The sandbox ran out of disk space.' }] }] });
+  wb.fake.setScenario({
+    replies: [
+      {
+        steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Trying…' }] }],
+        delayMs: 100,
+        status: 'failed',
+        errors: [{ code: 'https://errors/sandbox', message: 'The sandbox ran out of disk space.' }],
+      },
+    ],
+  });
   await launchRun('A task that fails');
   const frame = await runFrame('A task that fails');
   await waitForRow(/A task that fails, failed/);

@@ -25,7 +25,16 @@ async function runFrame(task: string): Promise<Frame> {
   while (Date.now() < deadline) {
     for (const f of p.page.frames()) {
       try {
-        if (await f.evaluate((t) => document.body?.dataset.ready === 'true' && document.body.classList.contains('run-mode') && !!Array.from(document.querySelectorAll('.user-text')).find((u) => (u.textContent ?? '').includes(t)), task)) return f;
+        if (
+          await f.evaluate(
+            (t) =>
+              document.body?.dataset.ready === 'true' &&
+              document.body.classList.contains('run-mode') &&
+              !!Array.from(document.querySelectorAll('.user-text')).find((u) => (u.textContent ?? '').includes(t)),
+            task,
+          )
+        )
+          return f;
       } catch {
         /* detached */
       }
@@ -37,7 +46,22 @@ async function runFrame(task: string): Promise<Frame> {
 
 test('every run-tab button does what the same button does in the chat', async () => {
   wb.fake.reset();
-  wb.fake.setScenario({ replies: [{ steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Done. Use:\n\n```ts\nexport const fromAgent = "agent code";\n```\n' }, { type: 'image', mime_type: 'image/png', data: DEMO_PNG }] }], delayMs: 50 }] });
+  wb.fake.setScenario({
+    replies: [
+      {
+        steps: [
+          {
+            type: 'model_output',
+            content: [
+              { type: 'text', text: 'Done. Use:\n\n```ts\nexport const fromAgent = "agent code";\n```\n' },
+              { type: 'image', mime_type: 'image/png', data: DEMO_PNG },
+            ],
+          },
+        ],
+        delayMs: 50,
+      },
+    ],
+  });
   await p.openFile('src/app.ts');
   await p.command('Gemini: Run Task on Remote Agent');
   await p.answerQuickInput('Write a snippet');
@@ -52,7 +76,12 @@ test('every run-tab button does what the same button does in the chat', async ()
   await run.locator('#toast', { hasText: 'Copied to the clipboard.' }).waitFor({ timeout: 10_000 });
   // Insert at the cursor of the editor the run tab covers (it comes back, as in the chat).
   await run.locator('.code-block button[data-act="insert"]').first().click();
-  await sampleUntil(run, () => p.editorText(), (t) => t.includes('agent code'), 15_000);
+  await sampleUntil(
+    run,
+    () => p.editorText(),
+    (t) => t.includes('agent code'),
+    15_000,
+  );
   const backToRun = async () => {
     await p.page.locator('.tab', { hasText: 'Agent: Write a snippet' }).first().click();
     return runFrame('Write a snippet');
@@ -100,11 +129,24 @@ test('a model picked in one window does not change another window’s pick', asy
   await second.page.waitForTimeout(1000);
   assert.equal(await chat2.locator('#model').inputValue(), 'gemini-3.5-flash', 'the other window keeps its pick');
   await sendChat(chat2, 'from window two');
-  await sampleUntil(chat2, () => lastAnswerText(chat2), (v) => v.includes('from window two'), 20_000);
+  await sampleUntil(
+    chat2,
+    () => lastAnswerText(chat2),
+    (v) => v.includes('from window two'),
+    20_000,
+  );
   await sendChat(chat, 'from window one');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('from window one'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('from window one'),
+    20_000,
+  );
   const models = wb.fake.creates().map((r) => [(r.body as { model?: string }).model, JSON.stringify((r.body as { input?: unknown }).input).includes('window one') ? 1 : 2]);
-  assert.deepEqual(models, [['gemini-3.5-flash', 2], ['gemini-3.1-pro-preview', 1]]);
+  assert.deepEqual(models, [
+    ['gemini-3.5-flash', 2],
+    ['gemini-3.1-pro-preview', 1],
+  ]);
   assert.equal(JSON.parse(readFileSync(join(wb.userDataDir, 'User', 'settings.json'), 'utf8'))['gemini.model'], undefined, 'the pick is not written to the user settings');
   await second.context.close();
 });
@@ -117,10 +159,19 @@ test('a reload keeps each tool call’s reason, duration and output', async () =
   wb.fake.setScenario({ replies: [toolCallReply('run_command', { command: 'echo kept-after-reload && ls src' }, 'fc_keep'), { steps: [text('Listed.')] }] });
   await sendChat(chat, 'List the sources');
   await waitForFunctionResult(wb, p.page, 'fc_keep');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Listed.'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('Listed.'),
+    20_000,
+  );
   const read = async (f: Frame) => {
     const call = f.locator('.tool-call', { hasText: 'run_command' }).last();
-    return { reason: await call.locator('.tool-reason').innerText(), status: await call.locator('.tool-status').innerText(), output: await call.locator('.tool-output').innerText() };
+    return {
+      reason: await call.locator('.tool-reason').innerText(),
+      status: await call.locator('.tool-status').innerText(),
+      output: await call.locator('.tool-output').innerText(),
+    };
   };
   const before = await read(chat);
   assert.match(before.reason, /Ran in the sandbox without asking/);

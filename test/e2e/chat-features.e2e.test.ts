@@ -73,7 +73,7 @@ describe('rendering every step type', () => {
     assert.equal(await cite.innerText(), '[1]');
     assert.equal(await cite.getAttribute('data-href'), 'https://www.uefa.com/euro2024/final');
     // The marker sits right after the cited span.
-    const before = await cite.evaluate((a) => (a.previousSibling?.textContent ?? ''));
+    const before = await cite.evaluate((a) => a.previousSibling?.textContent ?? '');
     assert.ok(before.endsWith(c.cited), `text before the marker: ${JSON.stringify(before)}`);
     assert.match(await chat.locator('.sources').innerText(), /UEFA: Euro 2024 final/);
     const frame = chat.locator('iframe.search-suggestions');
@@ -112,7 +112,17 @@ describe('code blocks', () => {
 describe('images', () => {
   test('an image answer is shown inline and saved to the workspace', async () => {
     await p.page.keyboard.press('Escape');
-    await ask({ steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Here:' }, { type: 'image', mime_type: 'image/png', data: DEMO_PNG }] }] });
+    await ask({
+      steps: [
+        {
+          type: 'model_output',
+          content: [
+            { type: 'text', text: 'Here:' },
+            { type: 'image', mime_type: 'image/png', data: DEMO_PNG },
+          ],
+        },
+      ],
+    });
     await waitDone();
     const img = chat.locator('.image-content img');
     await img.waitFor();
@@ -158,7 +168,11 @@ describe('long answers, faults and control', () => {
     const footer = await waitForTurnState(chat, (f) => /Retry/.test(f));
     assert.match(footer, /Rate limited by the Gemini API \(429\)\. Try again in 1 min 30 s/);
     await chat.locator('.retry-btn').click();
-    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'Second try worked.');
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (v) => v.trim() === 'Second try worked.',
+    );
   });
 
   test('500 then success is retried without the user noticing an error', async () => {
@@ -170,7 +184,11 @@ describe('long answers, faults and control', () => {
   test('Stop aborts the stream and keeps what arrived; Escape in the input stops too', async () => {
     const long = 'word '.repeat(400);
     await ask({ ...textReply(long), delayMs: 30, textChunk: 5 });
-    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 20);
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (v) => v.length > 20,
+    );
     await chat.locator('#stop').click();
     const footer = await waitForTurnState(chat, (f) => /Stopped/.test(f));
     assert.match(footer, /Retry/);
@@ -180,7 +198,11 @@ describe('long answers, faults and control', () => {
     assert.equal(await lastAnswerText(chat), partial, 'nothing arrives after Stop');
     // Escape while streaming.
     await ask({ ...textReply(long), delayMs: 30, textChunk: 5 }, 'again');
-    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 20);
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (v) => v.length > 20,
+    );
     // Enter while the answer streams sends nothing, keeps the text, and says why.
     const creates = wb.fake.creates().length;
     await chat.locator('#input').fill('a next question');
@@ -212,7 +234,11 @@ describe('long answers, faults and control', () => {
     await chat.locator('#input').press('Shift+Enter');
     await chat.locator('#input').type('question');
     await chat.locator('#input').press('Enter');
-    await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'edited answer');
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (v) => v.trim() === 'edited answer',
+    );
     assert.equal(await chat.locator('.turn').count(), 1, 'the edited turn replaced the old one');
     assert.deepEqual((wb.fake.creates().pop()!.body as { input: unknown }).input, [{ type: 'text', text: 'edited\nquestion' }]);
   });
@@ -232,8 +258,14 @@ describe('long answers, faults and control', () => {
     assert.equal(b2!.model, 'gemini-3.1-pro-preview');
     assert.deepEqual(b2!.generation_config, { thinking_level: 'high', thinking_summaries: 'auto' });
     const tools = b2!.tools as Array<{ type: string; name?: string }>;
-    assert.deepEqual(tools.filter((t) => t.type !== 'function'), [{ type: 'google_search' }, { type: 'code_execution' }]);
-    assert.ok(tools.some((t) => t.type === 'function' && t.name === 'read_file'), 'the workspace tools are declared too');
+    assert.deepEqual(
+      tools.filter((t) => t.type !== 'function'),
+      [{ type: 'google_search' }, { type: 'code_execution' }],
+    );
+    assert.ok(
+      tools.some((t) => t.type === 'function' && t.name === 'read_file'),
+      'the workspace tools are declared too',
+    );
     // Back to defaults, sent at once: every change lands before the message; a quick double
     // click on a toggle leaves it off.
     await chat.locator('#model').selectOption('gemini-3.5-flash');
@@ -246,7 +278,10 @@ describe('long answers, faults and control', () => {
     const b3 = wb.fake.creates().pop()!.body as Record<string, unknown>;
     assert.equal(b3.model, 'gemini-3.5-flash');
     assert.equal((b3.generation_config as { thinking_level?: string } | undefined)?.thinking_level, undefined);
-    assert.deepEqual((b3.tools as Array<{ type: string }>).filter((t) => t.type !== 'function'), []);
+    assert.deepEqual(
+      (b3.tools as Array<{ type: string }>).filter((t) => t.type !== 'function'),
+      [],
+    );
     assert.equal(await chat.locator('#toggle-urlContext').getAttribute('aria-pressed'), 'false');
   });
 });

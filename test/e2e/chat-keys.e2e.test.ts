@@ -53,7 +53,11 @@ test('Set API Key: a wrong key is rejected and not stored; the right one is vali
   assert.equal(await chat.locator('#input').inputValue(), 'my unsent question', 'the draft survived the key flow');
   wb.fake.setScenario({ replies: [textReply('Hello with a real key.')] });
   await chat.locator('#input').press('Enter');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'Hello with a real key.');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === 'Hello with a real key.',
+  );
   assert.equal(wb.fake.creates()[0]!.keyStatus, 'valid');
 });
 
@@ -73,7 +77,11 @@ test('a 401 mid-conversation leads back to the key screen without losing the dra
   assert.equal(await chat.locator('#input').inputValue(), 'draft written after the error');
   wb.fake.setScenario({ replies: [textReply('Back in business.')] });
   await chat.locator('.retry-btn').click();
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'Back in business.');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === 'Back in business.',
+  );
 });
 
 test('the key appears in no log, journal, webview state, exported file or webview DOM', async () => {
@@ -94,9 +102,21 @@ test('the key appears in no log, journal, webview state, exported file or webvie
   // Let the log flush to disk.
   await p.page.waitForTimeout(1500);
   const files = [...filesUnder(wb.userDataDir), ...filesUnder(wb.workspace)];
-  assert.ok(files.some((f) => f.endsWith('.jsonl')), 'the journal exists');
-  assert.ok(files.some((f) => f.endsWith('Gemini.log')), 'the log exists');
-  assert.ok(readFileSync(files.find((f) => f.endsWith('Gemini.log'))!, 'utf8').includes('POST /v1beta/interactions'), 'the log records requests');
+  assert.ok(
+    files.some((f) => f.endsWith('.jsonl')),
+    'the journal exists',
+  );
+  assert.ok(
+    files.some((f) => f.endsWith('Gemini.log')),
+    'the log exists',
+  );
+  assert.ok(
+    readFileSync(
+      files.find((f) => f.endsWith('Gemini.log'))!,
+      'utf8',
+    ).includes('POST /v1beta/interactions'),
+    'the log records requests',
+  );
   for (const key of [GOOD, 'test-key-rotated-999999', 'test-wrong-key-000000']) {
     for (const f of files) assert.ok(!readFileSync(f).includes(key), `${key} leaked into ${f}`);
     const state = await chat.evaluate(() => JSON.stringify((window as unknown as { __state?: unknown }).__state ?? null) + document.documentElement.outerHTML);

@@ -72,7 +72,10 @@ test('attachments: the active file, a pasted image and a dropped PDF survive a r
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n').toString('base64');
   await pasteOrDrop('drop', 'spec.pdf', 'application/pdf', pdf);
   await chat.waitForFunction(() => document.querySelectorAll('#attachments .chip').length === 3);
-  assert.deepEqual((await chips()).map((c) => c.split(' (')[0]), ['src/app.ts', 'shot.png', 'spec.pdf']);
+  assert.deepEqual(
+    (await chips()).map((c) => c.split(' (')[0]),
+    ['src/app.ts', 'shot.png', 'spec.pdf'],
+  );
 
   // A file over the limit: a clear message, and nothing else changes.
   writeFileSync(join(wb.workspace, 'big.log'), Buffer.alloc(21 * 1024 * 1024, 'x'));
@@ -93,9 +96,16 @@ test('attachments: the active file, a pasted image and a dropped PDF survive a r
   wb.fake.reset();
   wb.fake.setScenario({ replies: [textReply('A constant and a picture.')] });
   await chat.locator('#input').press('Enter');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'A constant and a picture.');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === 'A constant and a picture.',
+  );
   const input = (wb.fake.creates()[0]!.body as { input: Json[] }).input as Array<Record<string, string>>;
-  assert.deepEqual(input.map((c) => c.type), ['text', 'text', 'image']);
+  assert.deepEqual(
+    input.map((c) => c.type),
+    ['text', 'text', 'image'],
+  );
   assert.equal(input[0]!.text, 'What is in these?');
   assert.match(input[1]!.text!, /^File: src\/app\.ts\n```typescript\nexport const answer = 42;\n```$/);
   assert.deepEqual({ mime: input[2]!.mime_type, data: input[2]!.data }, { mime: 'image/png', data: DEMO_PNG });
@@ -117,14 +127,23 @@ test('a reload mid-stream loses nothing that arrived, and the answer resumes to 
   otherConversations = new Set(wb.fake.interactions.keys());
   wb.fake.setScenario({ replies: [{ ...textReply(LONG), delayMs: 40, textChunk: 12 }] });
   await sendChat(chat, 'Tell me a long story');
-  const seen = await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.length > 150);
+  const seen = await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.length > 150,
+  );
   const before = seen[seen.length - 1]!;
   await reloadAndOpenChat();
   // What arrived before the reload is there at once (from the journal) …
   const first = await lastAnswerText(chat);
   assert.ok(first.startsWith(before.trim().slice(0, 100)), `after reload: ${JSON.stringify(first.slice(0, 120))}`);
   // … and the stream continues from the last event (stream-get), never a second create.
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === LONG, 30_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === LONG,
+    30_000,
+  );
   assert.equal(wb.fake.creates().length, 1);
   const resumed = wb.fake.requests.filter((r) => r.method === 'GET' && r.query.stream === 'true');
   assert.ok(resumed.length >= 1 && resumed[resumed.length - 1]!.query.last_event_id, 'resumed with last_event_id');
@@ -140,12 +159,21 @@ test('reopen from history: search finds prompts and answers; the conversation co
   await row.waitFor({ timeout: 10_000 });
   assert.match(await row.innerText(), /Tell me a long story/);
   await row.click();
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === LONG, 10_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === LONG,
+    10_000,
+  );
   assert.match(await chat.locator('.turn .user-text').first().innerText(), /Tell me a long story/);
   // The history view lists it too, and a follow-up continues the same server-side conversation.
   wb.fake.setScenario({ replies: [textReply('A short follow-up.')] });
   await sendChat(chat, 'And the ending?');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'A short follow-up.');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === 'A short follow-up.',
+  );
   const last = wb.fake.creates().pop()!.body as { previous_interaction_id?: string };
   assert.match(String(last.previous_interaction_id), /^v1_/);
 });
@@ -155,13 +183,20 @@ test('when the server copy is gone, the local history is resent', async () => {
   wb.fake.interactions.get(id)!.deleted = true;
   wb.fake.setScenario({ replies: [textReply('Answered from local history.')] });
   await sendChat(chat, 'Still there?');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'Answered from local history.');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === 'Answered from local history.',
+  );
   const creates = wb.fake.creates();
   const failed = creates[creates.length - 2]!.body as { previous_interaction_id?: string };
   const resent = creates[creates.length - 1]!.body as { input: Array<{ type: string }>; previous_interaction_id?: string };
   assert.equal(failed.previous_interaction_id, id);
   assert.equal(resent.previous_interaction_id, undefined);
-  assert.deepEqual(resent.input.map((s) => s.type), ['user_input', 'model_output', 'user_input', 'model_output', 'user_input']);
+  assert.deepEqual(
+    resent.input.map((s) => s.type),
+    ['user_input', 'model_output', 'user_input', 'model_output', 'user_input'],
+  );
   assert.match(await chat.locator('.notice').last().innerText(), /no longer on the server; resending the local history/);
 });
 
@@ -185,9 +220,19 @@ test('deleting a conversation from the history view removes it here and its inte
   const deadline = Date.now() + 10_000;
   while (deletes().length === 0 && Date.now() < deadline) await p.page.waitForTimeout(100);
   assert.ok(deletes().length >= 1, 'DELETE requests were sent');
-  for (const path of deletes()) assert.ok(ids.some((id) => path.endsWith(`/interactions/${id}`)), path);
+  for (const path of deletes())
+    assert.ok(
+      ids.some((id) => path.endsWith(`/interactions/${id}`)),
+      path,
+    );
   while (mine().some((i) => !i.deleted) && Date.now() < deadline) await p.page.waitForTimeout(100);
-  assert.ok(mine().every((i) => i.deleted), `left on the server: ${mine().filter((i) => !i.deleted).map((i) => i.id).join(', ')}`);
+  assert.ok(
+    mine().every((i) => i.deleted),
+    `left on the server: ${mine()
+      .filter((i) => !i.deleted)
+      .map((i) => i.id)
+      .join(', ')}`,
+  );
   // The other conversation is untouched.
   assert.ok([...otherConversations].every((id) => !wb.fake.interactions.get(id)!.deleted));
   assert.deepEqual(journalsWith('Tell me a long story'), [], 'the local journal is gone');

@@ -17,13 +17,21 @@ test('chat view streams an answer progressively from the fake API', async () => 
   await sendChat(chat, 'Say something streamed');
   // While it streams, the turn is marked busy so screen readers announce it once, complete.
   await chat.waitForFunction(() => document.querySelector('.turn:last-of-type')?.getAttribute('aria-busy') === 'true', undefined, { timeout: 10_000 });
-  const seen = await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === answer, 30_000);
+  const seen = await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === answer,
+    30_000,
+  );
   await chat.waitForFunction(() => !document.querySelector('.turn[aria-busy]'), undefined, { timeout: 10_000 });
   const partial = seen.filter((v) => v.length > 0 && v.trim() !== answer);
   assert.ok(partial.length >= 3, `expected several intermediate states, saw ${partial.length}: ${JSON.stringify(seen)}`);
   for (const v of partial) assert.ok(answer.startsWith(v.trim()), `intermediate state is a prefix: ${JSON.stringify(v)}`);
   // The thought is collapsed by default and carries the summary.
-  const thoughtOpen = await chat.locator('details.thought').first().evaluate((d) => (d as HTMLDetailsElement).open);
+  const thoughtOpen = await chat
+    .locator('details.thought')
+    .first()
+    .evaluate((d) => (d as HTMLDetailsElement).open);
   assert.equal(thoughtOpen, false);
   // What the extension sent.
   const creates = wb.fake.creates();
@@ -46,7 +54,15 @@ test('the panel is usable without a mouse and every control has an accessible na
   const unnamed = await chat.evaluate(() =>
     Array.from(document.querySelectorAll('button, select, textarea, input, [role="button"], [role="menuitem"]'))
       .filter((e) => (e as HTMLElement).offsetParent !== null)
-      .filter((e) => !((e.getAttribute('aria-label') ?? '').trim() || (e.getAttribute('title') ?? '').trim() || ((e as HTMLElement).innerText ?? '').trim() || e.getAttribute('aria-labelledby')))
+      .filter(
+        (e) =>
+          !(
+            (e.getAttribute('aria-label') ?? '').trim() ||
+            (e.getAttribute('title') ?? '').trim() ||
+            ((e as HTMLElement).innerText ?? '').trim() ||
+            e.getAttribute('aria-labelledby')
+          ),
+      )
       .map((e) => e.outerHTML.slice(0, 120)),
   );
   assert.deepEqual(unnamed, []);
@@ -54,7 +70,11 @@ test('the panel is usable without a mouse and every control has an accessible na
   await chat.locator('#input').focus();
   await p.page.keyboard.type('Keyboard only');
   await p.page.keyboard.press('Enter');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.trim() === 'Done.');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === 'Done.',
+  );
   await chat.locator('#attach').focus();
   await p.page.keyboard.press('Enter');
   await chat.waitForFunction(() => !document.getElementById('attach-menu')!.hidden && document.activeElement?.getAttribute('role') === 'menuitem');

@@ -17,7 +17,12 @@ void (async () => {
       console.log(i, wb.fake.requests.length, await p.notifications());
     }
     await p.snap('second');
-    console.log(extensionHostLog(wb).split('\n').filter((l) => /Gemini\.log|eview|interactions/.test(l)).join('\n'));
+    console.log(
+      extensionHostLog(wb)
+        .split('\n')
+        .filter((l) => /Gemini\.log|eview|interactions/.test(l))
+        .join('\n'),
+    );
   } finally {
     await browser.close();
     await wb.stop();

@@ -21,7 +21,14 @@ before(async () => {
   mkdirSync(runner, { recursive: true });
   writeFileSync(
     join(runner, 'package.json'),
-    JSON.stringify({ name: 'gemini-it-runner', publisher: 'geminilabs', version: '0.0.1', engines: { vscode: '^1.138.0' }, activationEvents: ['onStartupFinished'], main: './runner.js' }),
+    JSON.stringify({
+      name: 'gemini-it-runner',
+      publisher: 'geminilabs',
+      version: '0.0.1',
+      engines: { vscode: '^1.138.0' },
+      activationEvents: ['onStartupFinished'],
+      main: './runner.js',
+    }),
   );
   cpSync('out/test/integration/runner-extension.js', join(runner, 'runner.js'));
   wb = await launch({ files: INTEGRATION_FILES, git: true, envKey: false, extraExtensions: [runner], env: { GEMINI_IT_RESULTS: results } });
@@ -41,5 +48,8 @@ test('integration suites pass inside the real extension host', async () => {
   for (const r of rs) console.log(`  ${r.ok ? '✔' : '✖'} ${r.name} (${r.ms} ms)`);
   assert.ok(rs.length >= 9);
   const failed = rs.filter((r) => !r.ok);
-  assert.deepEqual(failed.map((f) => `${f.name}: ${f.error}`), []);
+  assert.deepEqual(
+    failed.map((f) => `${f.name}: ${f.error}`),
+    [],
+  );
 });

@@ -55,7 +55,12 @@ export async function launch(opts: LaunchOptions = {}): Promise<Workbench> {
     writeFileSync(p, content);
   }
   if (opts.git) {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: workspace,
+        stdio: 'ignore',
+        env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' },
+      });
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-q', '-m', 'initial');
@@ -303,7 +308,10 @@ export class WorkbenchPage {
     await this.page.waitForTimeout(300); // let the result list settle
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
     try {
-      await this.page.locator(`.tab.active[aria-label*="${rel.split('/').pop()}"]`).first().waitFor({ timeout: 15_000 });
+      await this.page
+        .locator(`.tab.active[aria-label*="${rel.split('/').pop()}"]`)
+        .first()
+        .waitFor({ timeout: 15_000 });
     } catch (err) {
       const shot = await this.snap('open-file');
       throw new Error(`${(err as Error).message} (screenshot: ${shot})`);
@@ -427,7 +435,9 @@ export async function lastAnswerText(frame: Frame): Promise<string> {
   return frame.evaluate(() => {
     const turns = document.querySelectorAll('.turn');
     const last = turns[turns.length - 1];
-    return Array.from(last?.querySelectorAll('.model-output .text-content') ?? []).map((e) => (e as HTMLElement).innerText).join('\n');
+    return Array.from(last?.querySelectorAll('.model-output .text-content') ?? [])
+      .map((e) => (e as HTMLElement).innerText)
+      .join('\n');
   });
 }
 
@@ -485,7 +495,12 @@ export function functionResultText(r: { result: Array<{ text: string }> | string
 }
 
 /** Wait until the fake has received the function_result of a call. */
-export async function waitForFunctionResult(wb: Workbench, page: Page, callId: string, timeoutMs = 30_000): Promise<{ result: Array<{ text: string }> | string; is_error?: boolean }> {
+export async function waitForFunctionResult(
+  wb: Workbench,
+  page: Page,
+  callId: string,
+  timeoutMs = 30_000,
+): Promise<{ result: Array<{ text: string }> | string; is_error?: boolean }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -18,7 +18,18 @@ const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when
 let wb: Workbench;
 let p: WorkbenchPage;
 
-useWorkbench({ git: true, files: { 'src/app.ts': 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n', 'README.md': '# Palette\n', 'tsconfig.json': '{ "compilerOptions": { "strict": true, "noEmit": true } }\n' } }, {}, (t) => ({ wb, p } = t));
+useWorkbench(
+  {
+    git: true,
+    files: {
+      'src/app.ts': 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n',
+      'README.md': '# Palette\n',
+      'tsconfig.json': '{ "compilerOptions": { "strict": true, "noEmit": true } }\n',
+    },
+  },
+  {},
+  (t) => ({ wb, p } = t),
+);
 
 async function errorCount(): Promise<number> {
   await p.command('Notifications: Show Notifications');
@@ -33,7 +44,9 @@ let lastErrors: string[] = [];
 
 const selectFirstLines = () => p.selectLines('src/app.ts', 1, 2);
 
-const review: Reply = { steps: [text(JSON.stringify({ findings: [{ file: 'src/app.ts', start_line: 2, end_line: 2, severity: 'error', message: 'string assigned to number' }] }))] };
+const review: Reply = {
+  steps: [text(JSON.stringify({ findings: [{ file: 'src/app.ts', start_line: 2, end_line: 2, severity: 'error', message: 'string assigned to number' }] }))],
+};
 
 /** How to put the workbench in a state where each command applies, and what to answer if it asks. */
 const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[]; after?: 'escape' | 'wait' }> = {
@@ -104,7 +117,10 @@ test('every contributed command runs from the palette without an error notificat
       continue;
     }
     if (s.after === 'escape') {
-      await p.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+      await p.page
+        .locator('.quick-input-widget input')
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .catch(() => undefined);
       await p.page.keyboard.press('Escape');
     }
     await p.page.waitForTimeout(s.after === 'wait' ? 2500 : 800);

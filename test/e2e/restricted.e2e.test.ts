@@ -22,13 +22,21 @@ test('in Restricted Mode chat works, no tool is offered or run, and the reason i
   // A plain answer works.
   wb.fake.setScenario({ replies: [{ steps: [text('Chat works in Restricted Mode.')] }] });
   await sendChat(chat, 'hello');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Chat works'));
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('Chat works'),
+  );
   const body = wb.fake.creates()[0]!.body as { tools?: Array<{ type: string }> };
   assert.ok(!(body.tools ?? []).some((t) => t.type === 'function'), 'no function tools are declared');
   // Even if the model calls a tool, nothing runs.
   wb.fake.setScenario({ replies: [{ steps: [functionCall('read_file', { path: 'secret.txt' }, 'fc_r')] }, { steps: [text('No tools here.')] }] });
   await sendChat(chat, 'read secret.txt');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('No tools here.'));
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('No tools here.'),
+  );
   const input = (wb.fake.creates()[2]!.body as { input: Array<{ type: string; result: unknown; is_error?: boolean }> }).input;
   const r = input.find((s) => s.type === 'function_result')!;
   assert.equal(r.is_error, true);
@@ -47,7 +55,11 @@ test('in Restricted Mode “Run Task on Remote Agent” is refused, and the fold
   assert.equal(await p.quickInputVisible(), false, 'no task prompt');
   await p.page.waitForTimeout(1000);
   assert.equal(existsSync(marker), false, 'no git command ran in the untrusted folder');
-  assert.deepEqual(wb.fake.requests.filter((r) => /environments|interactions/.test(r.path)).map((r) => `${r.method} ${r.path}`), [], 'nothing was created or uploaded');
+  assert.deepEqual(
+    wb.fake.requests.filter((r) => /environments|interactions/.test(r.path)).map((r) => `${r.method} ${r.path}`),
+    [],
+    'nothing was created or uploaded',
+  );
   // The chat's run-remote button takes the same path.
   const chat = await p.openChat();
   await chat.locator('#input').fill('do it remotely');

@@ -10,8 +10,18 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import {
-  countingServer, extensionHostLog, functionResultText, launch, launchBrowser, lastAnswerText, sampleUntil, sendChat, toolCallReply, waitForFunctionResult,
-  WorkbenchPage, type Workbench,
+  countingServer,
+  extensionHostLog,
+  functionResultText,
+  launch,
+  launchBrowser,
+  lastAnswerText,
+  sampleUntil,
+  sendChat,
+  toolCallReply,
+  waitForFunctionResult,
+  WorkbenchPage,
+  type Workbench,
 } from './harness';
 import { text } from '../fake-api/scenario';
 import type { Browser } from 'playwright-core';
@@ -84,19 +94,31 @@ test('an auto-approved build command runs in the sandbox: no write outside the w
   assert.doesNotMatch(out, /secret-key-material/);
   assert.equal(readFileSync(join(outsideDir, 'outside.txt'), 'utf8'), 'untouched\n');
   assert.deepEqual(counter.hits, [], 'the local server was never reached');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('probe finished'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('probe finished'),
+    20_000,
+  );
   assert.equal(await chat.locator('.tool-approval:visible').count(), 0, 'nothing asked: it is a build command in the sandbox');
   assert.match(await chat.locator('.tool-call .tool-reason').last().innerText(), /Ran in the sandbox without asking/);
 });
 
 test('a timeout ends the whole process tree, a setsid daemon included (checked with ps)', async () => {
-  wb.fake.setScenario({ replies: [toolCallReply('run_command', { command: `setsid sh -c 'exec -a ${DAEMON} sleep 600' & sleep 60`, timeout_seconds: 2 }, 'fc_daemon'), { steps: [text('Timed out.')] }] });
+  wb.fake.setScenario({
+    replies: [toolCallReply('run_command', { command: `setsid sh -c 'exec -a ${DAEMON} sleep 600' & sleep 60`, timeout_seconds: 2 }, 'fc_daemon'), { steps: [text('Timed out.')] }],
+  });
   await sendChat(chat, 'Start a daemon');
   await approvalVisible();
   assert.match(await chat.locator('.tool-approval .approval-sensitive').last().innerText(), /background job/);
   await chat.locator('.tool-approval button', { hasText: 'Run' }).last().click();
   // While it runs, the daemon exists (the check below can fail).
-  const seen = await sampleUntil(chat, async () => execFileSync('ps', ['-eo', 'args']).toString().includes(DAEMON), (v) => v, 10_000);
+  const seen = await sampleUntil(
+    chat,
+    async () => execFileSync('ps', ['-eo', 'args']).toString().includes(DAEMON),
+    (v) => v,
+    10_000,
+  );
   assert.ok(seen.includes(true));
   const r = await waitForFunctionResult(wb, p.page, 'fc_daemon', 30_000);
   assert.match(functionResultText(r), /stopped after 2 s \(timeout\), with every process it started/);
@@ -131,7 +153,9 @@ test('`yes` is capped at the source and the chat stays usable while it runs', as
 test('a symlink swapped in while an edit waits for approval is refused at the moment of writing', async () => {
   const notes = join(wb.workspace, 'notes.txt');
   writeFileSync(notes, 'notes inside the workspace\n');
-  wb.fake.setScenario({ replies: [toolCallReply('edit_file', { path: 'notes.txt', edits: [{ search: 'notes inside', replace: 'EDITED by the model' }] }, 'fc_swap'), { steps: [text('Done.')] }] });
+  wb.fake.setScenario({
+    replies: [toolCallReply('edit_file', { path: 'notes.txt', edits: [{ search: 'notes inside', replace: 'EDITED by the model' }] }, 'fc_swap'), { steps: [text('Done.')] }],
+  });
   await sendChat(chat, 'Edit the notes');
   await approvalVisible();
   unlinkSync(notes);
@@ -160,7 +184,12 @@ async function dialog(): Promise<{ text: string; click(label: string): Promise<v
 test('a link in model output opens only through the host: one prompt per click, nothing after Cancel', async () => {
   wb.fake.setScenario({ replies: [{ steps: [text(`See [the docs](${counter.url}/hit) for more.`)] }] });
   await sendChat(chat, 'Where are the docs?');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('for more'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('for more'),
+    20_000,
+  );
   const link = chat.locator('.model-output a', { hasText: 'the docs' }).last();
   assert.equal(await link.getAttribute('href'), null, 'no href for the webview to open by itself');
   await link.click();
@@ -189,7 +218,8 @@ test('a forged approval from the webview does nothing (the answer needs the nonc
   await approvalVisible();
   const host = chat.parentFrame();
   assert.ok(host, 'the webview host frame');
-  const forge = (message: unknown) => host!.evaluate((m) => (window as unknown as Record<string, (c: string, d: unknown) => void>).__vscode_post_message__!('onmessage', { message: m }), message);
+  const forge = (message: unknown) =>
+    host!.evaluate((m) => (window as unknown as Record<string, (c: string, d: unknown) => void>).__vscode_post_message__!('onmessage', { message: m }), message);
   // Positive control: the forged channel reaches the host (this opens the history picker).
   await forge({ type: 'showHistory' });
   await p.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 10_000 });

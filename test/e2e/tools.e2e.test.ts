@@ -2,7 +2,18 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, functionResultFor as resultForIn, functionResultText as resultText, lastAnswerText, readWorkspaceFile, sampleUntil, sendChat, toolCallReply as callReply, useWorkbench } from './harness';
+import {
+  type Workbench,
+  WorkbenchPage,
+  functionResultFor as resultForIn,
+  functionResultText as resultText,
+  lastAnswerText,
+  readWorkspaceFile,
+  sampleUntil,
+  sendChat,
+  toolCallReply as callReply,
+  useWorkbench,
+} from './harness';
 import { text } from '../fake-api/scenario';
 
 const APP = 'export function greet(name: string): string {\n  const count: number = "three";\n  return `Hello, ${name}! (${count})`;\n}\n';
@@ -26,19 +37,30 @@ async function toolStatus(callName: string): Promise<string> {
 test('the model reads a file and answers from it', async () => {
   wb.fake.setScenario({ replies: [callReply('read_file', { path: 'README.md' }), { steps: [text('The secret word is pineapple.')] }] });
   await sendChat(chat, 'What is the secret word?');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('pineapple'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('pineapple'),
+    20_000,
+  );
   const r = resultFor('fc_read_file');
   assert.equal(r.is_error, undefined);
   assert.match(resultText(r), /README\.md \(3 lines\)\n1: # Tools demo\n2: \n3: The secret word is \*\*pineapple\*\*\./);
   assert.match(await toolStatus('read_file'), /Done/);
   const second = wb.fake.creates()[1]!.body as { previous_interaction_id?: string; tools?: Array<{ name?: string }> };
   assert.match(String(second.previous_interaction_id), /^v1_/);
-  assert.ok(second.tools!.some((t) => t.name === 'edit_file'), 'the tools are declared');
+  assert.ok(
+    second.tools!.some((t) => t.name === 'edit_file'),
+    'the tools are declared',
+  );
 });
 
 test('an edit shows its diff; approved, the file changes and the result says so; after a reload, undo restores it', async () => {
   wb.fake.setScenario({
-    replies: [callReply('edit_file', { path: 'src/app.ts', edits: [{ search: '  const count: number = "three";', replace: '  const count: number = 3;' }] }), { steps: [text('Fixed the type error.')] }],
+    replies: [
+      callReply('edit_file', { path: 'src/app.ts', edits: [{ search: '  const count: number = "three";', replace: '  const count: number = 3;' }] }),
+      { steps: [text('Fixed the type error.')] },
+    ],
   });
   await sendChat(chat, 'Fix the type error in src/app.ts');
   const approval = chat.locator('.tool-approval');
@@ -47,7 +69,12 @@ test('an edit shows its diff; approved, the file changes and the result says so;
   assert.match(await toolStatus('edit_file'), /Waiting for approval/);
   assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP, 'nothing changes before approval');
   await approval.locator('button', { hasText: 'Accept' }).first().click();
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('Fixed the type error.'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('Fixed the type error.'),
+    20_000,
+  );
   assert.equal(readWorkspaceFile(wb, 'src/app.ts'), APP.replace('"three"', '3'));
   assert.match(resultText(resultFor('fc_edit_file')), /Applied 1 edit\(s\) to src\/app\.ts .*The file was saved\./);
   // Undo the turn, after a window reload (the snapshots are kept on disk).
@@ -65,12 +92,19 @@ test('an edit shows its diff; approved, the file changes and the result says so;
 });
 
 test('a rejected edit leaves the file untouched and tells the model', async () => {
-  wb.fake.setScenario({ replies: [callReply('edit_file', { path: 'README.md', edits: [{ search: 'pineapple', replace: 'banana' }] }), { steps: [text('Understood, no change.')] }] });
+  wb.fake.setScenario({
+    replies: [callReply('edit_file', { path: 'README.md', edits: [{ search: 'pineapple', replace: 'banana' }] }), { steps: [text('Understood, no change.')] }],
+  });
   await sendChat(chat, 'Change the secret word');
   const approval = chat.locator('.tool-approval');
   await approval.waitFor({ state: 'visible', timeout: 15_000 });
   await approval.locator('button', { hasText: 'Reject' }).click();
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('no change'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('no change'),
+    20_000,
+  );
   assert.match(readWorkspaceFile(wb, 'README.md'), /pineapple/);
   const r = resultFor('fc_edit_file');
   assert.equal(r.is_error, true);
@@ -81,7 +115,12 @@ test('a rejected edit leaves the file untouched and tells the model', async () =
 test('a path outside the workspace is refused', async () => {
   wb.fake.setScenario({ replies: [callReply('read_file', { path: '../../../../etc/passwd' }), { steps: [text('I cannot read that.')] }] });
   await sendChat(chat, 'Read /etc/passwd');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('cannot read'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('cannot read'),
+    20_000,
+  );
   const r = resultFor('fc_read_file');
   assert.equal(r.is_error, true);
   assert.match(resultText(r), /climbs out of the workspace folder/);
@@ -92,7 +131,12 @@ test('a path outside the workspace is refused', async () => {
 test('a command runs, its output streams into the chat and the exit code returns', async () => {
   wb.fake.setScenario({ replies: [callReply('run_command', { command: 'echo streamed-output && ls src' }), { steps: [text('The command worked.')] }] });
   await sendChat(chat, 'Run a command');
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('worked'), 20_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('worked'),
+    20_000,
+  );
   const call = chat.locator('.tool-call', { hasText: 'run_command' }).last();
   assert.match(await call.locator('.tool-output').innerText(), /streamed-output\napp\.ts/);
   assert.match(await call.locator('.tool-reason').innerText(), /Ran in the sandbox without asking/);
@@ -107,7 +151,12 @@ test('a command that would run forever asks first, then is stopped by its timeou
   assert.equal(await approval.locator('.approval-command').innerText(), 'tail -f README.md');
   await approval.locator('button', { hasText: 'Run' }).click();
   const t0 = Date.now();
-  await sampleUntil(chat, () => lastAnswerText(chat), (v) => v.includes('timed out'), 30_000);
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('timed out'),
+    30_000,
+  );
   assert.ok(Date.now() - t0 < 15_000);
   const r = resultFor('fc_run_command');
   assert.equal(r.is_error, true);

@@ -22,7 +22,10 @@ before(async () => {
     if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) remote.push(r.url());
   });
   await page.goto(server.url);
-  await page.evaluate((s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'), PANEL_STATE);
+  await page.evaluate(
+    (s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'),
+    PANEL_STATE,
+  );
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
 });
 after(async () => {
@@ -52,7 +55,13 @@ async function render(turnId: string, text: string, streamed: boolean): Promise<
       const post = (m: unknown) => window.postMessage(m, '*');
       post({ type: 'turnStart', turn: { id: turnId, input: [{ type: 'text', text: 'x' }], steps: [], state: 'streaming', notices: [], model: 'm' } });
       post({ type: 'turnChanges', turnId, changes: [{ k: 'add', s: 0, step: { type: 'model_output' } }] });
-      if (streamed) for (let i = 0; i < text.length; i += 7) post({ type: 'turnChanges', turnId, changes: [i === 0 ? { k: 'content', s: 0, c: 0, content: { type: 'text', text: text.slice(0, 7) } } : { k: 'text', s: 0, c: 0, t: text.slice(i, i + 7) }] });
+      if (streamed)
+        for (let i = 0; i < text.length; i += 7)
+          post({
+            type: 'turnChanges',
+            turnId,
+            changes: [i === 0 ? { k: 'content', s: 0, c: 0, content: { type: 'text', text: text.slice(0, 7) } } : { k: 'text', s: 0, c: 0, t: text.slice(i, i + 7) }],
+          });
       else post({ type: 'turnChanges', turnId, changes: [{ k: 'content', s: 0, c: 0, content: { type: 'text', text } }] });
       post({ type: 'turnChanges', turnId, changes: [{ k: 'done', s: 0 }] });
       post({ type: 'turnEnd', turnId, state: 'completed' });
@@ -85,7 +94,10 @@ for (const streamed of [false, true]) {
     assert.deepEqual(r.handlers, []);
     assert.deepEqual(r.styles, []);
     // No anchor keeps an href (VS Code's webview would open it by itself, without consent).
-    assert.deepEqual(r.hrefs.filter((h) => h !== null), []);
+    assert.deepEqual(
+      r.hrefs.filter((h) => h !== null),
+      [],
+    );
     for (const h of r.targets) assert.ok(h === null || /^(https?:|mailto:)/.test(h), `unsafe link target ${h}`);
     assert.ok(r.targets.includes('https://example.com/ok'));
     assert.ok(!r.targets.some((t) => /^(javascript|data|vscode|file|command):/i.test(t ?? '')));
@@ -101,7 +113,10 @@ test('links are opened by the host, not by the webview', async () => {
   await page.locator('[data-turn="whole"] a[data-href="https://example.com/ok"]').click();
   assert.equal(page.url(), before, 'no navigation');
   const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; url?: string }> }).__posted);
-  assert.deepEqual(posted.filter((m) => m.type === 'openLink'), [{ type: 'openLink', url: 'https://example.com/ok' }]);
+  assert.deepEqual(
+    posted.filter((m) => m.type === 'openLink'),
+    [{ type: 'openLink', url: 'https://example.com/ok' }],
+  );
 });
 
 test('citation and source links keep only http(s) targets and show the real host', async () => {
@@ -114,21 +129,39 @@ test('citation and source links keep only http(s) targets and show the real host
       { url: 'file:///etc/passwd', title: 'passwd', start: 18, end: 28 },
       { url: 'https://real.example.org/page', title: 'google.com', start: 29, end: 38 },
     ];
-    post({ type: 'turnStart', turn: { id: 'cites', input: [{ type: 'text', text: 'x' }], steps: [{ type: 'model_output', content: [{ type: 'text', text }] }], cites: { '0:0': cites }, state: 'completed', notices: [], model: 'm' } });
+    post({
+      type: 'turnStart',
+      turn: {
+        id: 'cites',
+        input: [{ type: 'text', text: 'x' }],
+        steps: [{ type: 'model_output', content: [{ type: 'text', text }] }],
+        cites: { '0:0': cites },
+        state: 'completed',
+        notices: [],
+        model: 'm',
+      },
+    });
   });
   await page.waitForSelector('[data-turn="cites"] .sources li');
   const r = await page.evaluate(() => {
     const root = document.querySelector('[data-turn="cites"]')!;
     return {
-      targets: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('data-href')).filter(Boolean),
-      hrefs: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href')).filter(Boolean),
+      targets: Array.from(root.querySelectorAll('a'))
+        .map((a) => a.getAttribute('data-href'))
+        .filter(Boolean),
+      hrefs: Array.from(root.querySelectorAll('a'))
+        .map((a) => a.getAttribute('href'))
+        .filter(Boolean),
       sources: Array.from(root.querySelectorAll('.sources li')).map((li) => (li as HTMLElement).innerText),
       citeTitles: Array.from(root.querySelectorAll('a.citation')).map((a) => a.getAttribute('title')),
     };
   });
   assert.deepEqual([...new Set(r.targets)], ['https://real.example.org/page']);
   assert.deepEqual(r.hrefs, []);
-  assert.ok(r.sources.some((s) => /google\.com — real\.example\.org/.test(s)), r.sources.join(' | '));
+  assert.ok(
+    r.sources.some((s) => /google\.com — real\.example\.org/.test(s)),
+    r.sources.join(' | '),
+  );
   assert.ok(r.citeTitles.includes('google.com — real.example.org'));
   await page.locator('[data-turn="cites"] a.citation').first().click();
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);

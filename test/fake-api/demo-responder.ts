@@ -12,8 +12,7 @@
 import type { Json, Reply } from './scenario';
 
 // A 32×32 blue/white checkerboard PNG.
-export const DEMO_PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAAN0lEQVR42mNwav2CFf3HAUhVzzBqwagFQ8ACahmES/2oBaMWDAULRouKUQtGLRitD0YtGLUAiAACd3CI+eKxfQAAAABJRU5ErkJggg==';
+export const DEMO_PNG = 'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAIAAAD8GO2jAAAAN0lEQVR42mNwav2CFf3HAUhVzzBqwagFQ8ACahmES/2oBaMWDAULRouKUQtGLRitD0YtGLUAiAACd3CI+eKxfQAAAABJRU5ErkJggg==';
 
 function lastUserText(body: Json): string {
   const input = body.input;
@@ -33,7 +32,10 @@ export function demoResponder(body: Json): Reply {
   const lower = prompt.toLowerCase();
   const delayMs = 25;
   if (prompt.startsWith('__function_result__')) {
-    return { delayMs, steps: [{ type: 'model_output', content: [{ type: 'text', text: `I read it. Here is what the tool returned:\n\n\`\`\`\n${prompt.slice(19, 300)}\n\`\`\`` }] }] };
+    return {
+      delayMs,
+      steps: [{ type: 'model_output', content: [{ type: 'text', text: `I read it. Here is what the tool returned:\n\n\`\`\`\n${prompt.slice(19, 300)}\n\`\`\`` }] }],
+    };
   }
   if (lower.startsWith('search')) {
     const answer = 'Spain won Euro 2024, beating England 2–1 in the final in Berlin.';
@@ -41,16 +43,33 @@ export function demoResponder(body: Json): Reply {
       delayMs,
       steps: [
         { type: 'google_search_call', id: 'gs_1', arguments: { queries: ['Euro 2024 winner', 'Euro 2024 final score'] } },
-        { type: 'google_search_result', call_id: 'gs_1', result: [{ search_suggestions: '<div style="font-family:sans-serif"><b>Search suggestions:</b> Euro 2024 winner</div>' }] },
+        {
+          type: 'google_search_result',
+          call_id: 'gs_1',
+          result: [{ search_suggestions: '<div style="font-family:sans-serif"><b>Search suggestions:</b> Euro 2024 winner</div>' }],
+        },
         {
           type: 'model_output',
-          content: [{ type: 'text', text: answer, annotations: [{ type: 'url_citation', url: 'https://www.uefa.com/euro2024/', title: 'uefa.com', start_index: 0, end_index: 19 }] }],
+          content: [
+            { type: 'text', text: answer, annotations: [{ type: 'url_citation', url: 'https://www.uefa.com/euro2024/', title: 'uefa.com', start_index: 0, end_index: 19 }] },
+          ],
         },
       ],
     };
   }
   if (lower.startsWith('image')) {
-    return { delayMs, steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Here is a tiny generated image:' }, { type: 'image', mime_type: 'image/png', data: DEMO_PNG }] }] };
+    return {
+      delayMs,
+      steps: [
+        {
+          type: 'model_output',
+          content: [
+            { type: 'text', text: 'Here is a tiny generated image:' },
+            { type: 'image', mime_type: 'image/png', data: DEMO_PNG },
+          ],
+        },
+      ],
+    };
   }
   if (lower.startsWith('code')) {
     return {
@@ -74,7 +93,13 @@ export function demoResponder(body: Json): Reply {
   }
   if (lower.startsWith('read')) {
     const path = prompt.split(/\s+/)[1] ?? 'README.md';
-    return { delayMs, steps: [{ type: 'thought', signature: 'demo-sig', summary: [{ type: 'text', text: `I should read ${path}.` }] }, { type: 'function_call', id: 'fc_demo', name: 'read_file', arguments: { path } }] };
+    return {
+      delayMs,
+      steps: [
+        { type: 'thought', signature: 'demo-sig', summary: [{ type: 'text', text: `I should read ${path}.` }] },
+        { type: 'function_call', id: 'fc_demo', name: 'read_file', arguments: { path } },
+      ],
+    };
   }
   if (lower.startsWith('long')) {
     const parts: string[] = ['# A longer answer', ''];

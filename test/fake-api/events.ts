@@ -194,6 +194,9 @@ export function frameData(ev: GeneratedEvent, eventId: string | undefined, v: Va
 
 export function sseBytes(name: string, dataText: string, v: Variant): string {
   const nl = v.lineEnding ?? '\n';
-  const lines = dataText.split('\n').map((l) => `data: ${l}`).join(nl);
+  const lines = dataText
+    .split('\n')
+    .map((l) => `data: ${l}`)
+    .join(nl);
   return `event: ${name}${nl}${lines}${nl}${nl}`;
 }

@@ -15,7 +15,13 @@ export function citedAnswer(): { text: string; cited: string; annotation: Json }
   return {
     text,
     cited,
-    annotation: { type: 'url_citation', url: 'https://www.uefa.com/euro2024/final', title: 'UEFA: Euro 2024 final', start_index: bytes(before), end_index: bytes(before) + bytes(cited) },
+    annotation: {
+      type: 'url_citation',
+      url: 'https://www.uefa.com/euro2024/final',
+      title: 'UEFA: Euro 2024 final',
+      start_index: bytes(before),
+      end_index: bytes(before) + bytes(cited),
+    },
   };
 }
 
@@ -30,9 +36,22 @@ export function everyStepReply(): Reply {
       { type: 'code_execution_call', id: 'ce_1', arguments: { language: 'python', code: 'print(2 + 1)' } },
       { type: 'code_execution_result', call_id: 'ce_1', result: '3\n' },
       { type: 'url_context_call', id: 'uc_1', arguments: { urls: ['https://example.com/a', 'https://example.com/b'] } },
-      { type: 'url_context_result', call_id: 'uc_1', result: [{ url: 'https://example.com/a', status: 'success' }, { url: 'https://example.com/b', status: 'paywall' }] },
+      {
+        type: 'url_context_result',
+        call_id: 'uc_1',
+        result: [
+          { url: 'https://example.com/a', status: 'success' },
+          { url: 'https://example.com/b', status: 'paywall' },
+        ],
+      },
       { type: 'model_output', content: [{ type: 'text', text: c.text, annotations: [c.annotation] }] },
-      { type: 'model_output', content: [{ type: 'text', text: 'And an image:' }, { type: 'image', mime_type: 'image/png', data: DEMO_PNG }] },
+      {
+        type: 'model_output',
+        content: [
+          { type: 'text', text: 'And an image:' },
+          { type: 'image', mime_type: 'image/png', data: DEMO_PNG },
+        ],
+      },
       { type: 'future_step_kind', id: 'x_1', payload: { anything: [1, 2, 3] } },
     ],
     usage: { total_input_tokens: 100, total_output_tokens: 200, total_thought_tokens: 50, total_cached_tokens: 10, total_tokens: 360 },

@@ -93,9 +93,7 @@ export interface HttpFailure {
 }
 
 /** A file operation the simulated agent performs in its environment folder. */
-export type AgentFileOp =
-  | { write: string; content: string; afterMs?: number }
-  | { delete: string; afterMs?: number };
+export type AgentFileOp = { write: string; content: string; afterMs?: number } | { delete: string; afterMs?: number };
 
 export interface Reply {
   /** Final-form steps; the fake streams them as step.start / step.delta / step.stop. */

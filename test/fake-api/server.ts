@@ -223,7 +223,7 @@ export class FakeApi {
     this.requests.push({ method: req.method ?? 'GET', path, query, headers, body, bodyBytes: raw.length, keyStatus, at: Date.now() });
     if (!this.options.quiet && process.env.FAKE_API_DEBUG) console.log(`[fake-api] ${req.method} ${path}`);
 
-    if (keyStatus === 'missing') return this.json(res, 403, errorBody(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers. Please use an API key.'));
+    if (keyStatus === 'missing') return this.json(res, 403, errorBody(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers. Please use an API key."));
     if (keyStatus === 'invalid') {
       if (this.options.badKeyStyle === '400') return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', 'API_KEY_INVALID'));
       return this.json(res, 401, errorBody(401, 'UNAUTHENTICATED', 'API key not valid. Please pass a valid API key.', 'API_KEY_INVALID'));
@@ -296,7 +296,11 @@ export class FakeApi {
       return this.json(res, 200, { ok: true });
     }
     if (path === '/__fake/environments') {
-      return this.json(res, 200, [...this.environments.values()].map((e) => ({ id: e.id, dir: e.dir })));
+      return this.json(
+        res,
+        200,
+        [...this.environments.values()].map((e) => ({ id: e.id, dir: e.dir })),
+      );
     }
     return this.json(res, 404, { error: 'unknown control path' });
   }
@@ -333,7 +337,12 @@ export class FakeApi {
       walk(input.slice(-1));
       prompt = texts.join(' ');
     }
-    return { steps: [{ type: 'thought', signature: 'echo-sig', summary: [{ type: 'text', text: 'Echoing the prompt.' }] }, { type: 'model_output', content: [{ type: 'text', text: `You said: ${prompt}` }] }] };
+    return {
+      steps: [
+        { type: 'thought', signature: 'echo-sig', summary: [{ type: 'text', text: 'Echoing the prompt.' }] },
+        { type: 'model_output', content: [{ type: 'text', text: `You said: ${prompt}` }] },
+      ],
+    };
   }
 
   private async create(body: Json | undefined, res: ServerResponse): Promise<void> {
@@ -369,7 +378,12 @@ export class FakeApi {
         return;
       }
       const statusName = h.status === 429 ? 'RESOURCE_EXHAUSTED' : h.status === 503 ? 'UNAVAILABLE' : h.status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION';
-      return this.json(res, h.status, h.body ?? errorBody(h.status, statusName, h.status === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'The service is currently unavailable.'), headers);
+      return this.json(
+        res,
+        h.status,
+        h.body ?? errorBody(h.status, statusName, h.status === 429 ? 'Resource has been exhausted (e.g. check quota).' : 'The service is currently unavailable.'),
+        headers,
+      );
     }
 
     const variant: Variant = { ...this.scenarioVariant, ...reply.variant };
@@ -388,7 +402,11 @@ export class FakeApi {
       } else environmentId = this.newEnvironment(typeof envSpec === 'object' ? (envSpec as Json) : undefined).id;
     } else if (prev?.environmentId) environmentId = prev.environmentId;
 
-    const inputSteps = Array.isArray(body.input) ? (body.input as Json[]).filter((x) => x && typeof x === 'object' && typeof x.type === 'string' && !['text', 'image', 'audio', 'video', 'document'].includes(x.type as string)) : [];
+    const inputSteps = Array.isArray(body.input)
+      ? (body.input as Json[]).filter(
+          (x) => x && typeof x === 'object' && typeof x.type === 'string' && !['text', 'image', 'audio', 'video', 'document'].includes(x.type as string),
+        )
+      : [];
     const inter: StoredInteraction = {
       id,
       body,
@@ -541,7 +559,11 @@ export class FakeApi {
     inter.log.push({
       eventId,
       name: 'interaction.completed',
-      data: frameData({ name: 'interaction.completed', stepIndex: -1, data: { event_type: 'interaction.completed', interaction: { id: inter.id, status: 'cancelled' } } }, eventId, inter.variant),
+      data: frameData(
+        { name: 'interaction.completed', stepIndex: -1, data: { event_type: 'interaction.completed', interaction: { id: inter.id, status: 'cancelled' } } },
+        eventId,
+        inter.variant,
+      ),
       stepIndex: -1,
     });
     inter.waiters.forEach((w) => w());
@@ -659,7 +681,15 @@ export class FakeApi {
   private envResource(env: Environment): Json {
     const files = this.walk(env.dir).filter((f) => f.type === 'file');
     const size = files.reduce((n, f) => n + Number(f.size_bytes), 0);
-    const out: Json = { id: env.id, status: 'active', created: env.created, updated: env.created, last_accessed: new Date().toISOString(), file_count: String(files.length), size_bytes: String(size) };
+    const out: Json = {
+      id: env.id,
+      status: 'active',
+      created: env.created,
+      updated: env.created,
+      last_accessed: new Date().toISOString(),
+      file_count: String(files.length),
+      size_bytes: String(size),
+    };
     if (env.network !== undefined) out.network = env.network;
     if (env.sources !== undefined) out.sources = env.sources;
     return out;
@@ -717,11 +747,16 @@ export class FakeApi {
       return;
     }
     if (st.isFile()) return this.json(res, 200, { files: [this.fileEntry(relative(env.dir, full).split(sep).join('/'), st, 'file')] });
-    const all = query.recursive === 'true' ? this.walk(full, env.dir) : readdirSync(full).sort().map((name) => {
-      const f = join(full, name);
-      const s = statSync(f);
-      return this.fileEntry(relative(env.dir, f).split(sep).join('/'), s, s.isDirectory() ? 'directory' : 'file');
-    });
+    const all =
+      query.recursive === 'true'
+        ? this.walk(full, env.dir)
+        : readdirSync(full)
+            .sort()
+            .map((name) => {
+              const f = join(full, name);
+              const s = statSync(f);
+              return this.fileEntry(relative(env.dir, f).split(sep).join('/'), s, s.isDirectory() ? 'directory' : 'file');
+            });
     const size = Number(query.page_size ?? 1000);
     const start = Number(query.page_token ?? 0);
     const page = all.slice(start, start + size);
@@ -776,4 +811,3 @@ export class FakeApi {
     return this.json(res, 200, this.fileEntry(relative(env.dir, target).split(sep).join('/'), st, 'file'));
   }
 }
-

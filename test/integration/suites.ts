@@ -134,9 +134,20 @@ export function cases(context: vscode.ExtensionContext): Case[] {
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(f));
         await vscode.window.showTextDocument(doc);
         const lang = new VsLanguage();
-        const diags = await waitFor(() => lang.diagnostics(f), (d) => d.length > 0, 60_000);
-        assert.ok(diags.some((d) => d.severity === 'error' && /not assignable/.test(d.message)), JSON.stringify(diags));
-        const syms = await waitFor(() => lang.documentSymbols(f), (s) => s.length > 0, 30_000);
+        const diags = await waitFor(
+          () => lang.diagnostics(f),
+          (d) => d.length > 0,
+          60_000,
+        );
+        assert.ok(
+          diags.some((d) => d.severity === 'error' && /not assignable/.test(d.message)),
+          JSON.stringify(diags),
+        );
+        const syms = await waitFor(
+          () => lang.documentSymbols(f),
+          (s) => s.length > 0,
+          30_000,
+        );
         assert.ok(syms.some((s) => s.name === 'greet'));
         const refs = await lang.references(f, 1, 17);
         assert.ok(refs.length >= 1);
@@ -146,9 +157,17 @@ export function cases(context: vscode.ExtensionContext): Case[] {
       name: 'git: status and diff through the built-in Git extension',
       async fn() {
         const git = new VsGit();
-        await waitFor(() => git.available(), (a) => a, 30_000);
+        await waitFor(
+          () => git.available(),
+          (a) => a,
+          30_000,
+        );
         writeFileSync(join(root(), 'README.md'), '# changed by the integration test\n');
-        const status = await waitFor(() => git.status(), (s) => s.some((r) => r.changes.some((c) => c.path.endsWith('README.md'))), 30_000);
+        const status = await waitFor(
+          () => git.status(),
+          (s) => s.some((r) => r.changes.some((c) => c.path.endsWith('README.md'))),
+          30_000,
+        );
         assert.equal(status[0]!.branch, 'main');
         const diff = await git.diff({});
         assert.match(diff, /\+# changed by the integration test/);

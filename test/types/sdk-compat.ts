@@ -15,7 +15,12 @@ const ok = <T extends true>(): T => true as T;
 // union has no room for it, so the check uses the known steps.)
 type KnownInput = string | W.Content | W.Content[] | W.KnownStep[];
 ok<Assignable<Omit<W.CreateModelInteraction, 'input'> & { input?: KnownInput }, Interactions.InteractionCreateParams.CreateModelInteractionParams>>();
-ok<Assignable<Omit<W.CreateAgentInteraction, 'input'> & { input?: KnownInput; agent: 'antigravity-preview-05-2026' }, Interactions.InteractionCreateParams.CreateAgentInteractionParams>>();
+ok<
+  Assignable<
+    Omit<W.CreateAgentInteraction, 'input'> & { input?: KnownInput; agent: 'antigravity-preview-05-2026' },
+    Interactions.InteractionCreateParams.CreateAgentInteractionParams
+  >
+>();
 ok<Assignable<W.Tool, Interactions.Tool>>();
 ok<Assignable<W.GenerationConfig, Interactions.GenerationConfig>>();
 ok<Assignable<W.Content, Interactions.Content>>();

@@ -82,7 +82,10 @@ describe('snapshot', () => {
 
   test('the size limit gives a clear message naming the largest files', async () => {
     const dir = repo({ 'big.bin': Buffer.alloc(300_000, 1), 'medium.dat': Buffer.alloc(200_000, 2), 'small.txt': 'x' });
-    await assert.rejects(() => buildSnapshot(dir, { maxBytes: 400_000 }), (e: unknown) => e instanceof SnapshotTooLargeError && /big\.bin \(293\.0 KB\), medium\.dat/.test(e.message) && /gemini\.agents\.maxSnapshotMB/.test(e.message));
+    await assert.rejects(
+      () => buildSnapshot(dir, { maxBytes: 400_000 }),
+      (e: unknown) => e instanceof SnapshotTooLargeError && /big\.bin \(293\.0 KB\), medium\.dat/.test(e.message) && /gemini\.agents\.maxSnapshotMB/.test(e.message),
+    );
   });
 
   test('a hostile repository config (core.fsmonitor) never runs while the snapshot lists files', async () => {
@@ -102,7 +105,7 @@ describe('snapshot', () => {
   });
 
   test('secret files are left out unless included; the plan lists them', async () => {
-    const dir = repo({ 'src/a.ts': 'x\n', '.env': 'TOKEN=1\n', '.env.example': 'TOKEN=\n', 'config/.npmrc': '//r/:_authToken=x\n', 'keys/server.pem': 'KEY', 'id_ed25519': 'k' });
+    const dir = repo({ 'src/a.ts': 'x\n', '.env': 'TOKEN=1\n', '.env.example': 'TOKEN=\n', 'config/.npmrc': '//r/:_authToken=x\n', 'keys/server.pem': 'KEY', id_ed25519: 'k' });
     const plan = await planSnapshot(dir);
     assert.deepEqual(plan.secrets.sort(), ['.env', 'config/.npmrc', 'id_ed25519', 'keys/server.pem']);
     assert.ok(plan.files.includes('.env.example') && plan.files.includes('src/a.ts'));
@@ -116,9 +119,20 @@ describe('snapshot', () => {
 
   test('tar round-trip with long paths (PAX) and empty files', () => {
     const long = `${'deep/'.repeat(30)}file-with-a-long-name.ts`;
-    const t = writeTar([{ path: long, type: 'file', data: enc('long') }, { path: 'empty', type: 'file', data: new Uint8Array() }, { path: 'dir', type: 'directory' }]);
+    const t = writeTar([
+      { path: long, type: 'file', data: enc('long') },
+      { path: 'empty', type: 'file', data: new Uint8Array() },
+      { path: 'dir', type: 'directory' },
+    ]);
     const back = readTar(t);
-    assert.deepEqual(back.map((e) => [e.path, e.type, e.data ? new TextDecoder().decode(e.data) : undefined]), [[long, 'file', 'long'], ['empty', 'file', ''], ['dir', 'directory', undefined]]);
+    assert.deepEqual(
+      back.map((e) => [e.path, e.type, e.data ? new TextDecoder().decode(e.data) : undefined]),
+      [
+        [long, 'file', 'long'],
+        ['empty', 'file', ''],
+        ['dir', 'directory', undefined],
+      ],
+    );
   });
 });
 
@@ -225,7 +239,10 @@ describe('launch and collect (core, against the fake API)', () => {
     const store = new RunStore(join(dir, 'runs.json'));
     const messages: string[] = [];
     const { client } = clientFor(fake);
-    const r = await prepareRun({ id: 'run1', task: 'Fix it', agent: 'antigravity-preview-05-2026', root: ws, network: 'disabled', maxSnapshotBytes: 1e6, includeSecrets: false, now: Date.now() }, ports(store, dir, client, messages));
+    const r = await prepareRun(
+      { id: 'run1', task: 'Fix it', agent: 'antigravity-preview-05-2026', root: ws, network: 'disabled', maxSnapshotBytes: 1e6, includeSecrets: false, now: Date.now() },
+      ports(store, dir, client, messages),
+    );
     assert.equal(r.ok, true);
     const run = store.get('run1')!;
     assert.equal(run.status, 'queued');
@@ -243,7 +260,10 @@ describe('launch and collect (core, against the fake API)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'launch-'));
     const store = new RunStore(join(dir, 'runs.json'));
     const { client } = clientFor(fake);
-    const r = await prepareRun({ id: 'run2', task: 't', agent: 'a', root: ws, network: 'enabled', maxSnapshotBytes: 100, includeSecrets: false, now: Date.now() }, ports(store, dir, client, []));
+    const r = await prepareRun(
+      { id: 'run2', task: 't', agent: 'a', root: ws, network: 'enabled', maxSnapshotBytes: 100, includeSecrets: false, now: Date.now() },
+      ports(store, dir, client, []),
+    );
     assert.equal(r.ok, false);
     assert.equal(store.get('run2')!.status, 'failed');
     assert.match(store.get('run2')!.error!, /snapshot would be/);
@@ -255,7 +275,10 @@ describe('launch and collect (core, against the fake API)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'collect-'));
     const store = new RunStore(join(dir, 'runs.json'));
     const { client } = clientFor(fake);
-    const r = await prepareRun({ id: 'run3', task: 't', agent: 'a', root: ws, network: 'enabled', maxSnapshotBytes: 1e6, includeSecrets: false, now: Date.now() - 5000 }, ports(store, dir, client, []));
+    const r = await prepareRun(
+      { id: 'run3', task: 't', agent: 'a', root: ws, network: 'enabled', maxSnapshotBytes: 1e6, includeSecrets: false, now: Date.now() - 5000 },
+      ports(store, dir, client, []),
+    );
     assert.ok(r.ok);
     const envDir = fake.envDir(store.get('run3')!.environmentId!);
     writeFileSync(join(envDir, 'workspace/a.txt'), 'one\nTWO\nthree\n');
@@ -267,9 +290,19 @@ describe('launch and collect (core, against the fake API)', () => {
       readSnapshot: (p) => new Uint8Array(readFileSync(p)),
       readLocal: async (root, rel) => (existsSync(join(root, rel)) ? new Uint8Array(readFileSync(join(root, rel))) : undefined),
     });
-    assert.deepEqual(changes.map((c) => [c.path, c.kind, c.conflict]), [['a.txt', 'modified', true], ['c.txt', 'deleted', false], ['new.txt', 'added', false]]);
+    assert.deepEqual(
+      changes.map((c) => [c.path, c.kind, c.conflict]),
+      [
+        ['a.txt', 'modified', true],
+        ['c.txt', 'deleted', false],
+        ['new.txt', 'added', false],
+      ],
+    );
     assert.equal(changes[0]!.merge!.conflicts, 0, 'the two edits touch different lines');
     assert.equal(changes[0]!.merge!.text, 'one\nTWO\nTHREE (local)\n');
-    await assert.rejects(collectChanges({ ...store.get('run3')!, snapshotPath: undefined }, { client, readSnapshot: () => undefined, readLocal: async () => undefined }), /no snapshot to compare with/);
+    await assert.rejects(
+      collectChanges({ ...store.get('run3')!, snapshotPath: undefined }, { client, readSnapshot: () => undefined, readLocal: async () => undefined }),
+      /no snapshot to compare with/,
+    );
   });
 });

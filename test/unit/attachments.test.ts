@@ -22,9 +22,19 @@ test('images and documents become media content with the right mime_type; text b
 });
 
 test('too large and unreadable binaries are refused with a clear message', () => {
-  assert.throws(() => attachmentFromBytes('1', 'big.txt', Buffer.alloc(2048, 97), { maxBytes: 1024 }), (e: unknown) => e instanceof AttachmentError && /2\.0 KB.*1\.0 KB/.test(e.message));
-  assert.throws(() => attachmentFromBytes('1', 'a.bin', Buffer.from([0, 1, 2, 0, 255]), { maxBytes: 1024 }), (e: unknown) => e instanceof AttachmentError && /binary/.test(e.message));
-  assert.throws(() => checkTotal([attachmentFromBytes('1', 'a.txt', Buffer.alloc(600, 97), { maxBytes: 1e6 }), attachmentFromBytes('2', 'b.txt', Buffer.alloc(600, 97), { maxBytes: 1e6 })], 1000), /1\.2 KB/);
+  assert.throws(
+    () => attachmentFromBytes('1', 'big.txt', Buffer.alloc(2048, 97), { maxBytes: 1024 }),
+    (e: unknown) => e instanceof AttachmentError && /2\.0 KB.*1\.0 KB/.test(e.message),
+  );
+  assert.throws(
+    () => attachmentFromBytes('1', 'a.bin', Buffer.from([0, 1, 2, 0, 255]), { maxBytes: 1024 }),
+    (e: unknown) => e instanceof AttachmentError && /binary/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      checkTotal([attachmentFromBytes('1', 'a.txt', Buffer.alloc(600, 97), { maxBytes: 1e6 }), attachmentFromBytes('2', 'b.txt', Buffer.alloc(600, 97), { maxBytes: 1e6 })], 1000),
+    /1\.2 KB/,
+  );
 });
 
 test('a selection carries its path and line range; fences never collide with the content', () => {

@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ESLint } from 'eslint';
 
-const eslint = new ESLint({ cwd: process.cwd() });
+// The probe files below are not part of any tsconfig project: lint them without type information
+// (the boundary rules do not need it).
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false, project: null } },
+    rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/switch-exhaustiveness-check': 'off' },
+  },
+});
 
 async function errors(filePath: string, code: string): Promise<string[]> {
   const [res] = await eslint.lintText(code, { filePath });

@@ -44,8 +44,16 @@ describe('streaming reassembles the same steps as a non-streaming read', () => {
     assert.deepEqual(acc.steps, await storedSteps(acc.interactionId!));
     const types = acc.steps.map((s) => s.type);
     assert.deepEqual(types, [
-      'thought', 'google_search_call', 'google_search_result', 'code_execution_call', 'code_execution_result',
-      'url_context_call', 'url_context_result', 'model_output', 'model_output', 'future_step_kind',
+      'thought',
+      'google_search_call',
+      'google_search_result',
+      'code_execution_call',
+      'code_execution_result',
+      'url_context_call',
+      'url_context_result',
+      'model_output',
+      'model_output',
+      'future_step_kind',
     ]);
     assert.equal((acc.steps[0] as { signature: string }).signature, 'sig-thought-Ω-1');
     assert.deepEqual(acc.usage, { total_input_tokens: 100, total_output_tokens: 200, total_thought_tokens: 50, total_cached_tokens: 10, total_tokens: 360 });
@@ -131,7 +139,7 @@ describe('faults', () => {
     const { acc, resumes } = await run({ ...textReply('after the stall'), faults: { stall: { afterEvents: 3, ms: 1500 } } }, REQ, { idleTimeoutMs: 300 });
     assert.equal(acc.status, 'completed');
     assert.equal(resumes.length, 1);
-    assert.equal(((acc.steps[0] as { content: Array<{ text: string }> }).content[0]!).text, 'after the stall');
+    assert.equal((acc.steps[0] as { content: Array<{ text: string }> }).content[0]!.text, 'after the stall');
   });
 
   test('keep-alive comments do not disturb parsing', async () => {
@@ -182,24 +190,33 @@ describe('faults', () => {
     for await (const ev of client.stream(REQ)) acc.apply(ev);
     assert.equal(acc.status, 'completed');
     assert.equal(fake.creates().length, 3);
-    assert.deepEqual(log.filter((l) => l.outcome === 'retry').map((l) => l.status), [500, 503]);
+    assert.deepEqual(
+      log.filter((l) => l.outcome === 'retry').map((l) => l.status),
+      [500, 503],
+    );
   });
 
   test('retries give up after the policy and report a server error', async () => {
     fake.setScenario({ replies: [{ http: { status: 500, times: 10 } }] });
     const { client } = clientFor(fake, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
-    await assert.rejects(async () => {
-      for await (const _ of client.stream(REQ)) void _;
-    }, (e: unknown) => e instanceof ApiError && e.kind === 'server' && e.status === 500);
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.stream(REQ)) void _;
+      },
+      (e: unknown) => e instanceof ApiError && e.kind === 'server' && e.status === 500,
+    );
     assert.equal(fake.creates().length, 3);
   });
 
   test('401 gives an auth error without retry, and the message never contains the key', async () => {
     const { client } = clientFor(fake, { getApiKey: () => 'wrong-key-abcdef' });
     fake.setScenario({ replies: [textReply('never')] });
-    await assert.rejects(async () => {
-      for await (const _ of client.stream(REQ)) void _;
-    }, (e: unknown) => e instanceof ApiError && e.kind === 'auth' && e.status === 401 && !e.message.includes('wrong-key-abcdef') && /Set API Key/.test(e.message));
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.stream(REQ)) void _;
+      },
+      (e: unknown) => e instanceof ApiError && e.kind === 'auth' && e.status === 401 && !e.message.includes('wrong-key-abcdef') && /Set API Key/.test(e.message),
+    );
     assert.equal(fake.requests.length, 1);
   });
 
@@ -207,7 +224,10 @@ describe('faults', () => {
     const other = await startFake({ badKeyStyle: '400' });
     try {
       const { client } = clientFor(other, { getApiKey: () => 'wrong-key-abcdef' });
-      await assert.rejects(() => client.get('x'), (e: unknown) => e instanceof ApiError && e.kind === 'auth' && e.status === 400);
+      await assert.rejects(
+        () => client.get('x'),
+        (e: unknown) => e instanceof ApiError && e.kind === 'auth' && e.status === 400,
+      );
     } finally {
       await other.close();
     }
@@ -215,7 +235,10 @@ describe('faults', () => {
 
   test('no key: a clear auth error and no request at all', async () => {
     const { client } = clientFor(fake, { getApiKey: () => undefined });
-    await assert.rejects(() => client.get('x'), (e: unknown) => e instanceof ApiError && e.kind === 'auth' && e.code === 'NO_KEY');
+    await assert.rejects(
+      () => client.get('x'),
+      (e: unknown) => e instanceof ApiError && e.kind === 'auth' && e.code === 'NO_KEY',
+    );
     assert.equal(fake.requests.length, 0);
   });
 
@@ -223,9 +246,12 @@ describe('faults', () => {
     fake.setScenario({ replies: [{ ...everyStepReply(), faults: { malformedAt: 4 } }] });
     const { client } = clientFor(fake);
     const seen: string[] = [];
-    await assert.rejects(async () => {
-      for await (const ev of client.stream(REQ)) seen.push(ev.event_type);
-    }, (e: unknown) => e instanceof ApiError && e.kind === 'protocol' && /malformed JSON in a "step\.(start|delta|stop)" event/.test(e.message));
+    await assert.rejects(
+      async () => {
+        for await (const ev of client.stream(REQ)) seen.push(ev.event_type);
+      },
+      (e: unknown) => e instanceof ApiError && e.kind === 'protocol' && /malformed JSON in a "step\.(start|delta|stop)" event/.test(e.message),
+    );
     assert.equal(seen.length, 4);
     assert.equal(fake.creates().length, 1, 'a protocol error is not retried as a new create');
   });
@@ -239,9 +265,12 @@ describe('faults', () => {
   test('a wrong content type is a protocol error', async () => {
     fake.setScenario({ replies: [{ ...textReply('x'), faults: { contentType: 'text/html' } }] });
     const { client } = clientFor(fake);
-    await assert.rejects(async () => {
-      for await (const _ of client.stream(REQ)) void _;
-    }, (e: unknown) => e instanceof ApiError && e.kind === 'protocol' && /text\/html/.test(e.message));
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.stream(REQ)) void _;
+      },
+      (e: unknown) => e instanceof ApiError && e.kind === 'protocol' && /text\/html/.test(e.message),
+    );
   });
 
   test('a JSON body where a stream was asked for is tolerated', async () => {
@@ -253,15 +282,21 @@ describe('faults', () => {
   test('a dropped stateless (store:false) stream is not resumed and says why', async () => {
     fake.setScenario({ replies: [{ ...textReply('abc def ghi'), faults: { dropAfterEvents: 3 } }] });
     const { client } = clientFor(fake);
-    await assert.rejects(async () => {
-      for await (const _ of client.stream({ ...REQ, store: false })) void _;
-    }, (e: unknown) => e instanceof ApiError && e.kind === 'network' && /not stored/.test(e.message));
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.stream({ ...REQ, store: false })) void _;
+      },
+      (e: unknown) => e instanceof ApiError && e.kind === 'network' && /not stored/.test(e.message),
+    );
     assert.equal(fake.creates().length, 1);
   });
 
   test('a connection refused before the first byte is retried, then reported as a network error', async () => {
     const { client } = clientFor(fake, { baseUrl: 'http://127.0.0.1:9', retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } });
-    await assert.rejects(() => client.get('x'), (e: unknown) => e instanceof ApiError && e.kind === 'network' && /proxy/.test(e.message));
+    await assert.rejects(
+      () => client.get('x'),
+      (e: unknown) => e instanceof ApiError && e.kind === 'network' && /proxy/.test(e.message),
+    );
   });
 
   test('the request log has method, path, status, timings and event counts, never the key', async () => {
@@ -317,7 +352,10 @@ describe('continuation and background', () => {
     assert.equal(cancelled.status, 'cancelled');
     const after = await client.get(started.id);
     assert.equal(after.status, 'cancelled');
-    await assert.rejects(() => client.cancel(started.id), (e: unknown) => e instanceof ApiError && e.kind === 'bad_request');
+    await assert.rejects(
+      () => client.cancel(started.id),
+      (e: unknown) => e instanceof ApiError && e.kind === 'bad_request',
+    );
   });
 
   test('aborting a background stream cancels the interaction on the server', async () => {
@@ -325,9 +363,12 @@ describe('continuation and background', () => {
     const { client } = clientFor(fake);
     const ctrl = new AbortController();
     let n = 0;
-    await assert.rejects(async () => {
-      for await (const _ of client.stream({ ...REQ, background: true }, { signal: ctrl.signal })) if (++n === 3) ctrl.abort();
-    }, (e: unknown) => e instanceof ApiError && e.kind === 'aborted');
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.stream({ ...REQ, background: true }, { signal: ctrl.signal })) if (++n === 3) ctrl.abort();
+      },
+      (e: unknown) => e instanceof ApiError && e.kind === 'aborted',
+    );
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(fake.requests.filter((r) => r.path.endsWith('/cancel')).length, 1);
   });
@@ -335,14 +376,20 @@ describe('continuation and background', () => {
   test('delete removes the interaction', async () => {
     const { acc, client } = await run(textReply('x'));
     await client.delete(acc.interactionId!);
-    await assert.rejects(() => client.get(acc.interactionId!), (e: unknown) => e instanceof ApiError && e.kind === 'not_found');
+    await assert.rejects(
+      () => client.get(acc.interactionId!),
+      (e: unknown) => e instanceof ApiError && e.kind === 'not_found',
+    );
   });
 
   test('a previous_interaction_id that is gone is a not_found error', async () => {
     fake.setScenario({ replies: [textReply('x')] });
     const { client } = clientFor(fake);
-    await assert.rejects(async () => {
-      for await (const _ of client.stream({ ...REQ, previous_interaction_id: 'v1_gone' })) void _;
-    }, (e: unknown) => e instanceof ApiError && e.kind === 'not_found');
+    await assert.rejects(
+      async () => {
+        for await (const _ of client.stream({ ...REQ, previous_interaction_id: 'v1_gone' })) void _;
+      },
+      (e: unknown) => e instanceof ApiError && e.kind === 'not_found',
+    );
   });
 });

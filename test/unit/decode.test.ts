@@ -10,10 +10,15 @@ test('type instead of event_type', () => {
 
 test('interaction.in_progress / interaction.requires_action become status updates', () => {
   assert.deepEqual(decodeEvent({ type: 'interaction.in_progress', interaction: { id: 'int_xyz', status: 'in_progress' } }), {
-    event_type: 'interaction.status_update', interaction_id: 'int_xyz', status: 'in_progress',
+    event_type: 'interaction.status_update',
+    interaction_id: 'int_xyz',
+    status: 'in_progress',
   });
   assert.deepEqual(decodeEvent({ event_type: 'interaction.requires_action', event_id: 'e9', interaction: { id: 'int_xyz', status: 'requires_action' } }), {
-    event_type: 'interaction.status_update', interaction_id: 'int_xyz', status: 'requires_action', event_id: 'e9',
+    event_type: 'interaction.status_update',
+    interaction_id: 'int_xyz',
+    status: 'requires_action',
+    event_id: 'e9',
   });
 });
 
@@ -25,15 +30,26 @@ test('arguments/partial_arguments and arguments_delta', () => {
 });
 
 test('thought text deltas: thought{text}, thought_summary{text}, thought_summary{content}', () => {
-  for (const delta of [{ type: 'thought', text: 'hm' }, { type: 'thought_summary', text: 'hm' }, { type: 'thought_summary', content: { type: 'text', text: 'hm' } }]) {
+  for (const delta of [
+    { type: 'thought', text: 'hm' },
+    { type: 'thought_summary', text: 'hm' },
+    { type: 'thought_summary', content: { type: 'text', text: 'hm' } },
+  ]) {
     const ev = decodeEvent({ event_type: 'step.delta', index: 0, delta }) as { delta: unknown };
     assert.deepEqual(ev.delta, { type: 'thought_summary', content: { type: 'text', text: 'hm' } });
   }
 });
 
 test('uri citations without type become url_citation with url', () => {
-  const s = decodeStep({ type: 'model_output', status: 'done', content: [{ type: 'text', text: 'x', annotations: [{ start_index: 0, end_index: 1, uri: 'https://a', title: 't' }] }] });
-  assert.deepEqual(s, { type: 'model_output', content: [{ type: 'text', text: 'x', annotations: [{ type: 'url_citation', start_index: 0, end_index: 1, url: 'https://a', title: 't' }] }] });
+  const s = decodeStep({
+    type: 'model_output',
+    status: 'done',
+    content: [{ type: 'text', text: 'x', annotations: [{ start_index: 0, end_index: 1, uri: 'https://a', title: 't' }] }],
+  });
+  assert.deepEqual(s, {
+    type: 'model_output',
+    content: [{ type: 'text', text: 'x', annotations: [{ type: 'url_citation', start_index: 0, end_index: 1, url: 'https://a', title: 't' }] }],
+  });
 });
 
 test('string user_input.content and per-step status', () => {
@@ -42,7 +58,10 @@ test('string user_input.content and per-step status', () => {
 
 test('S3 google_search_call/result shapes', () => {
   assert.deepEqual(decodeStep({ type: 'google_search_call', id: 'g', content: [{ type: 'text', text: 'euro 2024' }] }), {
-    type: 'google_search_call', id: 'g', content: [{ type: 'text', text: 'euro 2024' }], arguments: { queries: ['euro 2024'] },
+    type: 'google_search_call',
+    id: 'g',
+    content: [{ type: 'text', text: 'euro 2024' }],
+    arguments: { queries: ['euro 2024'] },
   });
   const r = decodeStep({ type: 'google_search_result', call_id: 'g', search_suggestions: '<b>x</b>' }) as { result: unknown };
   assert.deepEqual(r.result, [{ search_suggestions: '<b>x</b>' }]);
@@ -72,9 +91,21 @@ test('malformed events are rejected with a reason', () => {
 test('decodeInput accepts string, Content, Content[] and Step[]', () => {
   assert.deepEqual(decodeInput('hi'), [{ type: 'user_input', content: [{ type: 'text', text: 'hi' }] }]);
   assert.deepEqual(decodeInput({ type: 'function_result', call_id: 'c', result: 'r' }), [{ type: 'function_result', call_id: 'c', result: 'r' }]);
-  assert.deepEqual(decodeInput([{ type: 'text', text: 'a' }, { type: 'image', data: 'AA', mime_type: 'image/png' }]), [
-    { type: 'user_input', content: [{ type: 'text', text: 'a' }, { type: 'image', data: 'AA', mime_type: 'image/png' }] },
-  ]);
+  assert.deepEqual(
+    decodeInput([
+      { type: 'text', text: 'a' },
+      { type: 'image', data: 'AA', mime_type: 'image/png' },
+    ]),
+    [
+      {
+        type: 'user_input',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'image', data: 'AA', mime_type: 'image/png' },
+        ],
+      },
+    ],
+  );
 });
 
 test('UTF-8 byte offsets map to string indices', () => {

@@ -44,7 +44,10 @@ describe('function-calling loop', () => {
     assert.equal(second!.previous_interaction_id, out.accumulator.interactionIds[0]);
     assert.deepEqual(second!.input, [{ type: 'function_result', call_id: 'fc_1', name: 'get_weather', result: [{ type: 'text', text: '{"temp_f":52,"where":"Boston, MA"}' }] }]);
     assert.deepEqual(second!.tools, first!.tools, 'tools are re-sent on the follow-up');
-    assert.deepEqual(out.steps.map((s) => s.type), ['thought', 'function_call', 'function_result', 'model_output']);
+    assert.deepEqual(
+      out.steps.map((s) => s.type),
+      ['thought', 'function_call', 'function_result', 'model_output'],
+    );
     assert.equal(out.interactionId, out.accumulator.interactionIds[1]);
   });
 
@@ -56,7 +59,13 @@ describe('function-calling loop', () => {
     assert.equal(tools.calls.length, 1);
     assert.equal(tools.calls[0]!.length, 2);
     const input = bodies()[1]!.input as Array<{ call_id: string; result: string }>;
-    assert.deepEqual(input.map((r) => [r.call_id, r.result]), [['fc_a', 'weather for Paris'], ['fc_b', 'weather for Tokyo']]);
+    assert.deepEqual(
+      input.map((r) => [r.call_id, r.result]),
+      [
+        ['fc_a', 'weather for Paris'],
+        ['fc_b', 'weather for Tokyo'],
+      ],
+    );
   });
 
   test('a failing tool returns is_error: true with the message', async () => {
@@ -108,10 +117,18 @@ describe('function-calling loop', () => {
   });
 
   test('the [S3] echoed function_result step is not duplicated', async () => {
-    fake.setScenario({ replies: [{ ...functionCallReply(), variant: SEED_S3 }, { ...textReply('Done.'), variant: SEED_S3 }] });
+    fake.setScenario({
+      replies: [
+        { ...functionCallReply(), variant: SEED_S3 },
+        { ...textReply('Done.'), variant: SEED_S3 },
+      ],
+    });
     const tools = new RecordingTools(() => ({ result: 'ok', isError: false }));
     const out = await new TurnEngine(clientFor(fake).client, tools).runTurn([{ type: 'text', text: 'x' }], settings(), {}, {}, new AbortController().signal);
-    assert.deepEqual(out.steps.map((s) => s.type), ['thought', 'function_call', 'function_result', 'model_output']);
+    assert.deepEqual(
+      out.steps.map((s) => s.type),
+      ['thought', 'function_call', 'function_result', 'model_output'],
+    );
   });
 });
 
@@ -144,12 +161,18 @@ describe('chaining', () => {
     }
     // Within the turn: the follow-up resends the user turn, the thought (signature verbatim), the call and the result.
     const in2 = b2!.input as Array<Record<string, unknown>>;
-    assert.deepEqual(in2.map((s) => s.type), ['user_input', 'thought', 'function_call', 'function_result']);
+    assert.deepEqual(
+      in2.map((s) => s.type),
+      ['user_input', 'thought', 'function_call', 'function_result'],
+    );
     assert.equal(in2[1]!.signature, 'sig-fc_1');
     assert.deepEqual(in2[2], { type: 'function_call', id: 'fc_1', name: 'get_weather', arguments: { location: 'Boston, MA', units: 'fahrenheit' } });
     // The next turn carries the whole history.
     const in3 = b3!.input as Array<Record<string, unknown>>;
-    assert.deepEqual(in3.map((s) => s.type), ['user_input', 'thought', 'function_call', 'function_result', 'model_output', 'user_input']);
+    assert.deepEqual(
+      in3.map((s) => s.type),
+      ['user_input', 'thought', 'function_call', 'function_result', 'model_output', 'user_input'],
+    );
     assert.deepEqual(in3.slice(0, 5), JSON.parse(JSON.stringify(history)));
   });
 

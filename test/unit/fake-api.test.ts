@@ -99,7 +99,13 @@ function events(body: Buffer, nl = '\n'): Array<{ event: string; data: string }>
     .filter((b) => b.trim())
     .map((block) => {
       const lines = block.split(nl);
-      return { event: lines.find((l) => l.startsWith('event: '))?.slice(7) ?? '', data: lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n') };
+      return {
+        event: lines.find((l) => l.startsWith('event: '))?.slice(7) ?? '',
+        data: lines
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n'),
+      };
     });
 }
 
@@ -113,14 +119,21 @@ useFake((f) => (fake = f));
 
 describe('the SDK form (reference §7)', () => {
   test('event sequence, framing, ids and payloads of a thought + text reply', async () => {
-    const r = await create(fake, { steps: [{ type: 'thought', signature: 'S1', summary: [{ type: 'text', text: 'abc' }] }, { type: 'model_output', content: [{ type: 'text', text: 'Hello!' }] }], textChunk: 3 });
+    const r = await create(fake, {
+      steps: [
+        { type: 'thought', signature: 'S1', summary: [{ type: 'text', text: 'abc' }] },
+        { type: 'model_output', content: [{ type: 'text', text: 'Hello!' }] },
+      ],
+      textChunk: 3,
+    });
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-type'], 'text/event-stream');
     assert.ok(r.complete);
     const evs = events(r.body);
-    assert.deepEqual(evs.map((e) => e.event), [
-      'interaction.created', 'step.start', 'step.delta', 'step.delta', 'step.stop', 'step.start', 'step.delta', 'step.delta', 'step.stop', 'interaction.completed',
-    ]);
+    assert.deepEqual(
+      evs.map((e) => e.event),
+      ['interaction.created', 'step.start', 'step.delta', 'step.delta', 'step.stop', 'step.start', 'step.delta', 'step.delta', 'step.stop', 'interaction.completed'],
+    );
     const data = evs.map((e) => JSON.parse(e.data));
     for (const d of data) {
       assert.equal(typeof d.event_type, 'string');
@@ -176,7 +189,9 @@ describe('seed variants (reference §13)', () => {
   test('[S3] uri citations without type; echoed input with string user_input.content in JSON', async () => {
     const reply: Reply = { ...everyStepReply(), variant: SEED_S3 };
     const r = await create(fake, reply);
-    const ann = events(r.body).map((e) => JSON.parse(e.data)).find((d) => d.delta?.type === 'text_annotation_delta');
+    const ann = events(r.body)
+      .map((e) => JSON.parse(e.data))
+      .find((d) => d.delta?.type === 'text_annotation_delta');
     assert.equal(ann.delta.annotations[0].type, undefined);
     assert.match(ann.delta.annotations[0].uri, /^https:/);
     assert.equal(ann.delta.annotations[0].url, undefined);
@@ -222,7 +237,12 @@ describe('faults', () => {
 
   test('fixed chunk sizes', async () => {
     const r = await create(fake, { ...textReply('chunky text'), faults: { chunks: [5, 11] } });
-    assert.ok(r.pieces.slice(0, 2).map((p) => p.length).every((l) => l === 5 || l === 11));
+    assert.ok(
+      r.pieces
+        .slice(0, 2)
+        .map((p) => p.length)
+        .every((l) => l === 5 || l === 11),
+    );
   });
 
   test('drop after N bytes: exactly N bytes, no terminating chunk', async () => {
@@ -269,7 +289,11 @@ describe('faults', () => {
   });
 
   test('429 with Retry-After, 500, 503 and their JSON error bodies', async () => {
-    for (const [status, name] of [[429, 'RESOURCE_EXHAUSTED'], [500, 'INTERNAL'], [503, 'UNAVAILABLE']] as const) {
+    for (const [status, name] of [
+      [429, 'RESOURCE_EXHAUSTED'],
+      [500, 'INTERNAL'],
+      [503, 'UNAVAILABLE'],
+    ] as const) {
       fake.setScenario({ replies: [{ http: { status, retryAfter: 7 } }] });
       const r = await raw(fake, 'POST', '/v1beta/interactions', { body: { model: 'm', input: 'x' } });
       assert.equal(r.status, status);
@@ -286,7 +310,13 @@ describe('faults', () => {
     assert.equal(JSON.parse(bad.body.toString()).error.details[0].reason, 'API_KEY_INVALID');
     const none = await raw(fake, 'GET', '/v1beta/interactions/x', { key: null });
     assert.equal(none.status, 403);
-    assert.deepEqual(fake.requests.map((r) => [r.keyStatus, r.headers['x-goog-api-key']]), [['invalid', '[redacted]'], ['missing', undefined]]);
+    assert.deepEqual(
+      fake.requests.map((r) => [r.keyStatus, r.headers['x-goog-api-key']]),
+      [
+        ['invalid', '[redacted]'],
+        ['missing', undefined],
+      ],
+    );
     assert.ok(!JSON.stringify(fake.requests).includes('not-a-valid-key'));
   });
 });
@@ -312,7 +342,10 @@ describe('resources and stored interactions', () => {
     assert.equal(all[all.length - 1].interaction.status, 'completed');
     const from = all[5].event_id;
     const rest = events((await raw(fake, 'GET', `/v1beta/interactions/${started.id}?stream=true&last_event_id=${from}`)).body).map((e) => JSON.parse(e.data));
-    assert.deepEqual(rest.map((e) => e.event_id), all.slice(6).map((e: { event_id: string }) => e.event_id));
+    assert.deepEqual(
+      rest.map((e) => e.event_id),
+      all.slice(6).map((e: { event_id: string }) => e.event_id),
+    );
   });
 
   test('environments, resumable upload with extract, listing and alt=media download', async () => {
@@ -327,7 +360,12 @@ describe('resources and stored interactions', () => {
     await tar.c({ cwd: dir, file: tarFile }, ['src', 'README.md']);
     const bytes = readFileSync(tarFile);
     const start = await raw(fake, 'PUT', `/upload/v1beta/environments/${env.id}/files/workspace?extract=true`, {
-      headers: { 'X-Goog-Upload-Protocol': 'resumable', 'X-Goog-Upload-Command': 'start', 'X-Goog-Upload-Header-Content-Length': String(bytes.length), 'X-Goog-Upload-Header-Content-Type': 'application/x-tar' },
+      headers: {
+        'X-Goog-Upload-Protocol': 'resumable',
+        'X-Goog-Upload-Command': 'start',
+        'X-Goog-Upload-Header-Content-Length': String(bytes.length),
+        'X-Goog-Upload-Header-Content-Type': 'application/x-tar',
+      },
     });
     const session = new URL(start.headers['x-goog-upload-url']!);
     const half = Math.floor(bytes.length / 2);
@@ -342,7 +380,9 @@ describe('resources and stored interactions', () => {
           const end = all.indexOf('\r\n\r\n');
           resolve({ status: Number(all.subarray(0, end).toString().split(' ')[1]), headers: {}, pieces: [], times: [], body: all.subarray(end + 4), complete: true });
         });
-        s.write(`POST ${session.pathname} HTTP/1.1\r\nHost: ${session.host}\r\nConnection: close\r\nx-goog-api-key: ${KEY}\r\nX-Goog-Upload-Offset: ${offset}\r\nX-Goog-Upload-Command: ${command}\r\nContent-Length: ${part.length}\r\n\r\n`);
+        s.write(
+          `POST ${session.pathname} HTTP/1.1\r\nHost: ${session.host}\r\nConnection: close\r\nx-goog-api-key: ${KEY}\r\nX-Goog-Upload-Offset: ${offset}\r\nX-Goog-Upload-Command: ${command}\r\nContent-Length: ${part.length}\r\n\r\n`,
+        );
         s.write(part);
       });
     assert.equal((await send(bytes.subarray(0, half), 0, 'upload')).status, 200);
@@ -350,20 +390,30 @@ describe('resources and stored interactions', () => {
     assert.equal(fin.status, 200);
     assert.ok(existsSync(join(fake.envDir(env.id), 'workspace', 'src', 'a.ts')));
     const list = JSON.parse((await raw(fake, 'GET', `/v1beta/environments/${env.id}/files/workspace?recursive=true`)).body.toString());
-    assert.deepEqual(list.files.filter((f: { type: string }) => f.type === 'file').map((f: { path: string }) => f.path).sort(), ['workspace/README.md', 'workspace/src/a.ts']);
+    assert.deepEqual(
+      list.files
+        .filter((f: { type: string }) => f.type === 'file')
+        .map((f: { path: string }) => f.path)
+        .sort(),
+      ['workspace/README.md', 'workspace/src/a.ts'],
+    );
     const dl = await raw(fake, 'GET', `/v1beta/environments/${env.id}/files/workspace/src/a.ts?alt=media`);
     assert.equal(dl.body.toString(), 'export const a = 1;\n');
   });
 
   test('a simulated agent changes files in its environment over time', async () => {
     fake.setScenario({
-      replies: [{ ...textReply('Agent done.'), agent: { durationMs: 200, ops: [{ write: 'workspace/new.txt', content: 'made by agent', afterMs: 50 }, { delete: 'workspace/old.txt' }] } }],
+      replies: [
+        { ...textReply('Agent done.'), agent: { durationMs: 200, ops: [{ write: 'workspace/new.txt', content: 'made by agent', afterMs: 50 }, { delete: 'workspace/old.txt' }] } },
+      ],
     });
     const env = JSON.parse((await raw(fake, 'POST', '/v1beta/environments', { body: {} })).body.toString());
     writeFileSync(join(fake.envDir(env.id), 'old.txt'), 'x');
     mkdirSync(join(fake.envDir(env.id), 'workspace'));
     writeFileSync(join(fake.envDir(env.id), 'workspace', 'old.txt'), 'old');
-    const run = JSON.parse((await raw(fake, 'POST', '/v1beta/interactions', { body: { agent: 'antigravity-preview-05-2026', input: 'do it', environment: env.id, background: true } })).body.toString());
+    const run = JSON.parse(
+      (await raw(fake, 'POST', '/v1beta/interactions', { body: { agent: 'antigravity-preview-05-2026', input: 'do it', environment: env.id, background: true } })).body.toString(),
+    );
     assert.equal(run.environment_id, env.id);
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(readFileSync(join(fake.envDir(env.id), 'workspace', 'new.txt'), 'utf8'), 'made by agent');

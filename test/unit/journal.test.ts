@@ -63,7 +63,10 @@ test('truncate removes the last turn (edit and resend), the file stays append-on
   const before = readFileSync(j.path, 'utf8');
   j.append({ r: 'truncate', from: 't2' });
   assert.ok(readFileSync(j.path, 'utf8').startsWith(before));
-  assert.deepEqual(s.load('c3')!.turns.map((t) => t.id), ['t1']);
+  assert.deepEqual(
+    s.load('c3')!.turns.map((t) => t.id),
+    ['t1'],
+  );
 });
 
 test('list (newest first), search over prompts and answers, delete', () => {
@@ -73,12 +76,24 @@ test('list (newest first), search over prompts and answers, delete', () => {
   a.append({ r: 'end', t: 't', at: 11, state: 'completed', steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Use eventsource-parser.' }] }], ids: [] });
   const b = s.create({ id: 'cb', mode: 'stateless', model: 'm', title: 'Beta', created: 2 });
   b.append({ r: 'turn', t: 't', at: 20, input: [{ type: 'text', text: 'Tell me a joke' }], model: 'm' });
-  assert.deepEqual(s.list().map((m) => m.id), ['cb', 'ca']);
-  assert.deepEqual(s.search('eventsource').map((h) => h.meta.id), ['ca']);
+  assert.deepEqual(
+    s.list().map((m) => m.id),
+    ['cb', 'ca'],
+  );
+  assert.deepEqual(
+    s.search('eventsource').map((h) => h.meta.id),
+    ['ca'],
+  );
   assert.match(s.search('EVENTSOURCE')[0]!.excerpt, /eventsource-parser/);
-  assert.deepEqual(s.search('joke').map((h) => h.meta.id), ['cb']);
+  assert.deepEqual(
+    s.search('joke').map((h) => h.meta.id),
+    ['cb'],
+  );
   s.delete('ca');
-  assert.deepEqual(s.list().map((m) => m.id), ['cb']);
+  assert.deepEqual(
+    s.list().map((m) => m.id),
+    ['cb'],
+  );
 });
 
 test('ids cannot escape the store folder', () => {
@@ -92,7 +107,11 @@ test('replay of an unknown file is undefined; exports render every turn', () => 
   const j = s.create({ id: 'cx', mode: 'stateful', model: 'm', title: 'Export me' });
   j.append({ r: 'turn', t: 't', at: 1, input: [{ type: 'text', text: 'Q?' }], model: 'm' });
   j.append({
-    r: 'end', t: 't', at: 2, state: 'completed', ids: ['v1_z'],
+    r: 'end',
+    t: 't',
+    at: 2,
+    state: 'completed',
+    ids: ['v1_z'],
     steps: [
       { type: 'thought', signature: 's', summary: [{ type: 'text', text: 'thinking' }] },
       { type: 'model_output', content: [{ type: 'text', text: 'A!', annotations: [{ type: 'url_citation', url: 'https://src', title: 'Src', start_index: 0, end_index: 2 }] }] },

@@ -8,10 +8,26 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 test('the .vsix file list holds only what runs', () => {
   const out = execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
-  const files = out.split('\n').map((l) => l.trim()).filter(Boolean).sort();
-  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+)$/;
+  const files = out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .sort();
+  const allowed =
+    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+)$/;
   for (const f of files) assert.match(f, allowed, `unexpected file in the package: ${f}`);
-  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'dist/webview/chat.js', 'dist/webview/codicon.ttf']) assert.ok(files.includes(f), `missing ${f}`);
+  for (const f of [
+    'package.json',
+    'README.md',
+    'CHANGELOG.md',
+    'LICENSE',
+    'dist/extension.js',
+    'dist/tree-sitter.wasm',
+    'dist/tree-sitter-bash.wasm',
+    'dist/webview/chat.js',
+    'dist/webview/codicon.ttf',
+  ])
+    assert.ok(files.includes(f), `missing ${f}`);
 });
 
 test('manifest: identity, engine, lazy activation, bundle entry', () => {

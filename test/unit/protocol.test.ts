@@ -9,10 +9,17 @@ test('webview messages: valid ones pass, anything else is dropped', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'hi' }), { type: 'send', text: 'hi' });
   assert.deepEqual(parseWebviewMessage({ type: 'ready', extra: 1 }), { type: 'ready' });
   for (const bad of [
-    null, 'send', { type: 'send' }, { type: 'send', text: 3 }, { type: 'runCommand', command: 'workbench.action.terminal.new' },
-    { type: 'setToggle', name: 'rm -rf', value: true }, { type: 'codeAction', action: 'exec', code: 'x', language: 'sh' },
-    { type: 'image', action: 'open', turnId: 't', step: -1, content: 0 }, { type: 'approval', requestId: 'r', decision: 'always' },
-    { type: 'attachData', name: 'a', mimeType: 'x', data: '<script>' }, { type: 'setThinking', level: 'extreme' },
+    null,
+    'send',
+    { type: 'send' },
+    { type: 'send', text: 3 },
+    { type: 'runCommand', command: 'workbench.action.terminal.new' },
+    { type: 'setToggle', name: 'rm -rf', value: true },
+    { type: 'codeAction', action: 'exec', code: 'x', language: 'sh' },
+    { type: 'image', action: 'open', turnId: 't', step: -1, content: 0 },
+    { type: 'approval', requestId: 'r', decision: 'always' },
+    { type: 'attachData', name: 'a', mimeType: 'x', data: '<script>' },
+    { type: 'setThinking', level: 'extreme' },
   ]) {
     assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
   }

@@ -80,7 +80,9 @@ test('HTTP_PROXY from the environment is used, NO_PROXY bypasses it', async () =
   fake.setScenario({ replies: [textReply('env proxy'), textReply('direct')] });
   const viaEnv = createDispatcher(fake.url, { env: { HTTP_PROXY: proxyUrl } });
   assert.equal(viaEnv.proxy, proxyUrl);
-  await clientFor(fake, { dispatcher: viaEnv.dispatcher }).client.get('missing').catch(() => undefined);
+  await clientFor(fake, { dispatcher: viaEnv.dispatcher })
+    .client.get('missing')
+    .catch(() => undefined);
   assert.ok(tunnels.length + forwarded.length > before);
   const direct = createDispatcher(fake.url, { env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
   assert.equal(direct.proxy, undefined);
@@ -100,7 +102,8 @@ test("undici's body timeout is off by default (long streams survive); the option
   const strict = createDispatcher(fake.url, { env: {}, bodyTimeoutMs: 500 });
   const resumes: unknown[] = [];
   const acc2 = new TurnAccumulator();
-  for await (const ev of clientFor(fake, { dispatcher: strict.dispatcher, idleTimeoutMs: 60_000 }).client.stream({ model: 'm', input: 'x' }, { onResume: (i) => resumes.push(i) })) acc2.apply(ev);
+  for await (const ev of clientFor(fake, { dispatcher: strict.dispatcher, idleTimeoutMs: 60_000 }).client.stream({ model: 'm', input: 'x' }, { onResume: (i) => resumes.push(i) }))
+    acc2.apply(ev);
   assert.ok(resumes.length >= 1, 'a body timeout cut the stream (and the client resumed it)');
   await Promise.all([ours.dispatcher.close(), strict.dispatcher.close()]);
 });

@@ -12,9 +12,18 @@ test('a valid review parses, with or without a json fence', () => {
 });
 
 test('empty, truncated, wrongly shaped and backwards reviews are errors, never partial findings', () => {
-  assert.throws(() => parseReview('  '), (e: Error) => e instanceof ReviewFormatError && /empty/.test(e.message));
-  assert.throws(() => parseReview('{"findings": [{"file": "a"'), (e: Error) => e instanceof ReviewFormatError && /truncated/.test(e.message));
-  assert.throws(() => parseReview('{"findings": "none"}'), (e: Error) => e instanceof ReviewFormatError && /expected format/.test(e.message));
+  assert.throws(
+    () => parseReview('  '),
+    (e: Error) => e instanceof ReviewFormatError && /empty/.test(e.message),
+  );
+  assert.throws(
+    () => parseReview('{"findings": [{"file": "a"'),
+    (e: Error) => e instanceof ReviewFormatError && /truncated/.test(e.message),
+  );
+  assert.throws(
+    () => parseReview('{"findings": "none"}'),
+    (e: Error) => e instanceof ReviewFormatError && /expected format/.test(e.message),
+  );
   assert.throws(() => parseReview(JSON.stringify({ findings: [{ ...FINDING, severity: 'fatal' }] })), ReviewFormatError);
   assert.throws(() => parseReview(JSON.stringify({ findings: [{ ...FINDING, start_line: 5, end_line: 4 }] })), /ends \(line 4\) before it starts/);
 });

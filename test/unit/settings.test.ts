@@ -13,7 +13,8 @@ interface Declared {
   maximum?: number;
 }
 
-const declared = (JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, Declared> } } }).contributes.configuration.properties;
+const declared = (JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, Declared> } } }).contributes.configuration
+  .properties;
 const table = new Map(Object.values(SETTINGS).map((s) => [s.key, s as SettingSpec<unknown>]));
 
 export function compareSettings(pkg: Record<string, Declared>, specs: Map<string, SettingSpec<unknown>>): string[] {
@@ -26,7 +27,8 @@ export function compareSettings(pkg: Record<string, Declared>, specs: Map<string
       continue;
     }
     if (d.type !== s.type) problems.push(`${key}: type ${d.type} in package.json, ${s.type} in the table`);
-    if (JSON.stringify(d.default) !== JSON.stringify(s.default)) problems.push(`${key}: default ${JSON.stringify(d.default)} in package.json, ${JSON.stringify(s.default)} in the table`);
+    if (JSON.stringify(d.default) !== JSON.stringify(s.default))
+      problems.push(`${key}: default ${JSON.stringify(d.default)} in package.json, ${JSON.stringify(s.default)} in the table`);
     if ((d.scope ?? 'window') !== (s.scope ?? 'window')) problems.push(`${key}: scope ${d.scope} in package.json, ${s.scope} in the table`);
     if (JSON.stringify(d.enum) !== JSON.stringify(s.enum ? [...s.enum] : undefined)) problems.push(`${key}: enum differs`);
     if (d.minimum !== s.minimum || d.maximum !== s.maximum) problems.push(`${key}: bounds differ`);
@@ -50,7 +52,17 @@ test('the comparison fails when a key is added to one side only', () => {
 });
 
 test('every setting that decides where the key goes or what runs unasked is user-only', () => {
-  for (const name of ['apiBaseUrl', 'apiVersion', 'useEnvironmentKey', 'autoApproveEdits', 'sandboxEnabled', 'allowCommands', 'askCommands', 'denyCommands', 'commandTimeoutSeconds'] as const) {
+  for (const name of [
+    'apiBaseUrl',
+    'apiVersion',
+    'useEnvironmentKey',
+    'autoApproveEdits',
+    'sandboxEnabled',
+    'allowCommands',
+    'askCommands',
+    'denyCommands',
+    'commandTimeoutSeconds',
+  ] as const) {
     assert.equal(SETTINGS[name].userOnly, true, name);
   }
 });

@@ -3,7 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, statSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ApprovalRequest, ToolActivity } from '../../src/shared/protocol';
-import { VersionConflictError, type ActivityPort, type ApprovalDecision, type ApprovalPort, type DocumentsPort, type GitPort, type LanguagePort, type LiveDocument } from '../../src/core/ports';
+import {
+  VersionConflictError,
+  type ActivityPort,
+  type ApprovalDecision,
+  type ApprovalPort,
+  type DocumentsPort,
+  type GitPort,
+  type LanguagePort,
+  type LiveDocument,
+} from '../../src/core/ports';
 import { PathResolver } from '../../src/core/tools/paths';
 import { ChildProcessRunner } from '../../src/core/tools/process';
 import { CommandSandbox } from '../../src/core/tools/commandSandbox';
@@ -67,7 +76,9 @@ export class FakeActivity implements ActivityPort {
 
 export const fakeLanguage: LanguagePort = {
   async diagnostics() {
-    return [{ path: '', line: 3, column: 7, endLine: 3, endColumn: 12, severity: 'error', message: "Type 'string' is not assignable to type 'number'.", source: 'ts', code: '2322' }];
+    return [
+      { path: '', line: 3, column: 7, endLine: 3, endColumn: 12, severity: 'error', message: "Type 'string' is not assignable to type 'number'.", source: 'ts', code: '2322' },
+    ];
   },
   async openEditors() {
     return [];
@@ -138,7 +149,10 @@ export interface Sandbox {
  * unless `os: false`, or with a given status (e.g. unavailable). `home` is the $HOME the sandbox
  * hides secrets of (a fake one by default).
  */
-export function sandbox(files: Record<string, string | Buffer> = {}, opts: { settings?: Partial<ToolSettings>; rg?: boolean; folders?: string[]; os?: false | SandboxStatus; home?: string } = {}): Sandbox {
+export function sandbox(
+  files: Record<string, string | Buffer> = {},
+  opts: { settings?: Partial<ToolSettings>; rg?: boolean; folders?: string[]; os?: false | SandboxStatus; home?: string } = {},
+): Sandbox {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'tools-')));
   const names = opts.folders ?? ['ws'];
   for (const n of names) mkdirSync(join(root, n), { recursive: true });
@@ -163,7 +177,13 @@ export function sandbox(files: Record<string, string | Buffer> = {}, opts: { set
     sandbox:
       opts.os === false
         ? undefined
-        : new CommandSandbox({ enabled: () => true, home: opts.home ?? join(root, 'home'), hiddenExtra: () => [], rgPath: findRipgrep(), detect: opts.os ? async () => opts.os as SandboxStatus : undefined }),
+        : new CommandSandbox({
+            enabled: () => true,
+            home: opts.home ?? join(root, 'home'),
+            hiddenExtra: () => [],
+            rgPath: findRipgrep(),
+            detect: opts.os ? async () => opts.os as SandboxStatus : undefined,
+          }),
     approvals,
     activity,
     settings: { ...SETTINGS, ...opts.settings },
@@ -172,7 +192,13 @@ export function sandbox(files: Record<string, string | Buffer> = {}, opts: { set
 }
 
 /** Run one call and return the text and error flag. */
-export async function call(s: Sandbox, name: string, args: Record<string, unknown>, runner = s.runner(), signal = new AbortController().signal): Promise<{ text: string; isError: boolean }> {
+export async function call(
+  s: Sandbox,
+  name: string,
+  args: Record<string, unknown>,
+  runner = s.runner(),
+  signal = new AbortController().signal,
+): Promise<{ text: string; isError: boolean }> {
   const [out] = await runner.run([{ id: `c_${Math.random().toString(36).slice(2, 7)}`, name, arguments: args }], { signal });
   const r = out!.result;
   const text = typeof r === 'string' ? r : Array.isArray(r) ? r.map((c) => (c as { text?: string }).text ?? '').join('') : JSON.stringify(r);

@@ -56,7 +56,20 @@ describe('read_file', () => {
 });
 
 describe('path safety', () => {
-  const escapes = ['../outside.txt', 'src/../../outside.txt', '/etc/passwd', 'C:\\Windows\\win.ini', 'c:foo', '\\\\server\\share\\x', '//server/share', 'file:///etc/passwd', '~/.ssh/id_rsa', 'a\u0000b', '..\\..\\outside.txt', ''];
+  const escapes = [
+    '../outside.txt',
+    'src/../../outside.txt',
+    '/etc/passwd',
+    'C:\\Windows\\win.ini',
+    'c:foo',
+    '\\\\server\\share\\x',
+    '//server/share',
+    'file:///etc/passwd',
+    '~/.ssh/id_rsa',
+    'a\u0000b',
+    '..\\..\\outside.txt',
+    '',
+  ];
   for (const p of escapes) {
     test(`refused: ${JSON.stringify(p)}`, async () => {
       const s = sandbox({ 'src/a.ts': 'x' });
@@ -101,7 +114,9 @@ describe('arguments', () => {
     assert.match((await call(s, 'edit_file', { path: 'a.ts', edits: [{ search: 'x' }] })).text, /Missing required argument "replace"/);
     assert.match((await call(s, 'nope_tool', {})).text, /no tool named "nope_tool"/);
     const runner = s.runner();
-    const [o] = await runner.run([{ id: 'c1', name: 'read_file', arguments: {}, argumentError: 'The arguments were not valid JSON (Unexpected end): {"path": "a' }], { signal: new AbortController().signal });
+    const [o] = await runner.run([{ id: 'c1', name: 'read_file', arguments: {}, argumentError: 'The arguments were not valid JSON (Unexpected end): {"path": "a' }], {
+      signal: new AbortController().signal,
+    });
     assert.equal(o!.isError, true);
     assert.match(String(o!.result), /not valid JSON/);
   });
@@ -119,7 +134,16 @@ describe('listing and search', () => {
   for (const rg of [false, true]) {
     test(`find_files and search_text (${rg ? 'ripgrep' : 'fallback walk'})`, async (t) => {
       if (rg && !findRipgrep()) return t.skip('no ripgrep binary in the workbench cache yet');
-      const s = sandbox({ 'src/a.ts': 'const needle = 1;\nconst NEEDLE = 2;\n', 'src/b.py': 'needle = 3\n', 'docs/x.md': 'no match\n', '.gitignore': 'build/\n', 'build/out.ts': 'needle in build\n' }, { rg });
+      const s = sandbox(
+        {
+          'src/a.ts': 'const needle = 1;\nconst NEEDLE = 2;\n',
+          'src/b.py': 'needle = 3\n',
+          'docs/x.md': 'no match\n',
+          '.gitignore': 'build/\n',
+          'build/out.ts': 'needle in build\n',
+        },
+        { rg },
+      );
       const f = await call(s, 'find_files', { pattern: '**/*.ts' });
       assert.match(f.text, /src\/a\.ts/);
       if (rg) assert.doesNotMatch(f.text, /build\/out\.ts/, '.gitignore is respected');
@@ -174,7 +198,13 @@ describe('edit_file', () => {
     assert.match(amb.text, /occurs 2 times in a\.ts \(lines 1, 3\)\. Include more surrounding lines/);
     const miss = await call(s, 'edit_file', { path: 'a.ts', edits: [{ search: 'y=2;', replace: 'y = 3;' }] });
     assert.match(miss.text, /not found in a\.ts\. The most similar line is 2: y = 2;/);
-    const atomic = await call(s, 'edit_file', { path: 'a.ts', edits: [{ search: 'y = 2;', replace: 'y = 3;' }, { search: 'nope', replace: 'x' }] });
+    const atomic = await call(s, 'edit_file', {
+      path: 'a.ts',
+      edits: [
+        { search: 'y = 2;', replace: 'y = 3;' },
+        { search: 'nope', replace: 'x' },
+      ],
+    });
     assert.match(atomic.text, /Edit 2 of 2: the search text was not found/);
     assert.equal(s.read('a.ts'), 'x = 1;\ny = 2;\nx = 1;\n');
     assert.match((await call(s, 'edit_file', { path: 'a.ts', edits: [{ search: '', replace: 'x' }] })).text, /"search" is empty/);
@@ -220,7 +250,10 @@ describe('edit_file', () => {
     const b = await call(s, 'edit_file', { path: 'b.ts', edits: [{ search: 'b', replace: 'B' }] }, runner);
     assert.equal(b.isError, false);
     assert.equal(s.approvals.requests.length, 1, 'the second edit ran without asking');
-    assert.ok(s.activity.updates.some((u) => /accepted all edits for this turn/.test(u.reason ?? '')), 'the chat says why it ran');
+    assert.ok(
+      s.activity.updates.some((u) => /accepted all edits for this turn/.test(u.reason ?? '')),
+      'the chat says why it ran',
+    );
     const sens = await call(s, 'edit_file', { path: '.vscode/settings.json', edits: [{ search: '{}', replace: '{"x":1}' }] }, runner);
     assert.equal(sens.isError, true, 'accept-all does not cover sensitive files');
     assert.match(s.approvals.requests[1]!.sensitive!, /VS Code workspace settings/);
@@ -464,7 +497,10 @@ test('reads run in parallel; writes run in order', async () => {
     ],
     { signal: new AbortController().signal },
   );
-  assert.deepEqual(outs.map((o) => o.isError), [false, false, false]);
+  assert.deepEqual(
+    outs.map((o) => o.isError),
+    [false, false, false],
+  );
   assert.equal(s.read('a.ts'), 'AA\n');
 });
 

@@ -1,4 +1,4 @@
 export function greet(name: string): string {
-  const count: number = "three";
+  const count: number = 'three';
   return `Hello, ${name}! (${count})`;
 }

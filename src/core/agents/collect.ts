@@ -26,7 +26,11 @@ export class NoSnapshotError extends Error {
 export async function collectChanges(run: RunRecord, p: CollectPorts): Promise<ResultChange[]> {
   const tar = run.snapshotPath ? p.readSnapshot(run.snapshotPath) : undefined;
   if (!run.environmentId || !tar) throw new NoSnapshotError();
-  const snapshot = new Map(readTar(tar).filter((e) => e.type === 'file').map((e) => [e.path, e.data!]));
+  const snapshot = new Map(
+    readTar(tar)
+      .filter((e) => e.type === 'file')
+      .map((e) => [e.path, e.data!]),
+  );
   const remote = (await p.client.listFiles(run.environmentId, REMOTE_ROOT, { recursive: true })).filter((f) => (f.type ?? 'file') === 'file');
   const changes: ResultChange[] = [];
   const seen = new Set<string>();

@@ -36,7 +36,17 @@ export type LaunchResult = { ok: true; run: RunRecord } | { ok: false; run: RunR
 
 /** Snapshot → environment → upload. The run record tracks each stage; a failure leaves it `failed` with the reason. */
 export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<LaunchResult> {
-  const run = p.store.add({ id: req.id, task: req.task, agent: req.agent, created: req.now, updated: req.now, status: 'preparing', root: req.root ?? '', budget: req.budget, network: req.network });
+  const run = p.store.add({
+    id: req.id,
+    task: req.task,
+    agent: req.agent,
+    created: req.now,
+    updated: req.now,
+    status: 'preparing',
+    root: req.root ?? '',
+    budget: req.budget,
+    network: req.network,
+  });
   try {
     let tar: Uint8Array | undefined;
     if (req.root) {
@@ -45,7 +55,8 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
       tar = snap.tar;
       const snapshotPath = p.keepSnapshot(req.id, tar);
       p.store.update(req.id, { snapshotPath, snapshotFiles: snap.files.length, snapshotBytes: snap.bytes });
-      if (snap.skipped.length) p.log(`Snapshot skipped ${snap.skipped.length} entr${snap.skipped.length === 1 ? 'y' : 'ies'}: ${snap.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
+      if (snap.skipped.length)
+        p.log(`Snapshot skipped ${snap.skipped.length} entr${snap.skipped.length === 1 ? 'y' : 'ies'}: ${snap.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
       if (snap.secrets.length) p.log(`Snapshot left out ${snap.secrets.length} secret file(s): ${snap.secrets.join(', ')}`);
     }
     p.progress('creating the environment…');

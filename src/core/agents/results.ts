@@ -90,7 +90,12 @@ function overlaps(a: { start: number; end: number }, b: { start: number; end: nu
 }
 
 /** Merge `ours` and `theirs`, both derived from `base`. Overlapping different changes become conflicts. */
-export function merge3(base: string, ours: string, theirs: string, labels = { ours: 'local (your edits since launch)', base: 'snapshot (at launch)', theirs: 'remote agent' }): { text: string; conflicts: number } {
+export function merge3(
+  base: string,
+  ours: string,
+  theirs: string,
+  labels = { ours: 'local (your edits since launch)', base: 'snapshot (at launch)', theirs: 'remote agent' },
+): { text: string; conflicts: number } {
   const b = base.split('\n');
   const tagged = [
     ...diffHunks(b, ours.split('\n')).map((h) => ({ ...h, side: 'o' as const })),

@@ -10,8 +10,18 @@ import { ApiError } from '../client/errors';
 import { isTerminalStatus } from '../protocol/types';
 
 export type RunStatus =
-  | 'preparing' | 'uploading' | 'queued' | 'in_progress' | 'requires_action' | 'requires_continuation' | 'completed'
-  | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded' | 'unknown';
+  | 'preparing'
+  | 'uploading'
+  | 'queued'
+  | 'in_progress'
+  | 'requires_action'
+  | 'requires_continuation'
+  | 'completed'
+  | 'incomplete'
+  | 'failed'
+  | 'cancelled'
+  | 'budget_exceeded'
+  | 'unknown';
 
 export const FINISHED: ReadonlySet<RunStatus> = new Set(['completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded']);
 
@@ -56,7 +66,10 @@ export class RunStore {
   private runs: RunRecord[] = [];
   private readonly listeners = new Set<(run: RunRecord | undefined, previous: RunStatus | undefined) => void>();
 
-  constructor(readonly file: string, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly file: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.reload();
   }
 
@@ -189,7 +202,10 @@ export class RunWatcher {
     if (this.disposed) return;
     const old = this.timers.get(runId);
     if (old !== undefined) this.timersImpl.clearTimeout(old);
-    this.timers.set(runId, this.timersImpl.setTimeout(() => void this.poll(runId), delayMs));
+    this.timers.set(
+      runId,
+      this.timersImpl.setTimeout(() => void this.poll(runId), delayMs),
+    );
   }
 
   /** One status check. */
@@ -205,7 +221,13 @@ export class RunWatcher {
       const inter = await this.client().get(run.lastInteractionId);
       const status = toRunStatus(inter.status);
       const tokens = inter.usage?.total_tokens;
-      const error = status === 'failed' ? inter.errors?.map((e) => e.message).filter(Boolean).join('; ') || 'The agent run failed.' : undefined;
+      const error =
+        status === 'failed'
+          ? inter.errors
+              ?.map((e) => e.message)
+              .filter(Boolean)
+              .join('; ') || 'The agent run failed.'
+          : undefined;
       if (status !== run.status || tokens !== run.tokens || error !== run.error) {
         this.store.update(runId, { status, ...(tokens !== undefined ? { tokens } : {}), ...(error ? { error } : {}) });
       }

@@ -47,7 +47,6 @@ export class SnapshotTooLargeError extends Error {
   }
 }
 
-
 export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -57,11 +56,33 @@ export function sha256(data: Uint8Array): string {
  * (`core.fsmonitor` runs a hook on `ls-files --others`): overridden on the command line, which
  * wins over every config file.
  */
-export const SAFE_GIT_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'core.untrackedCache=false', '-c', 'core.sshCommand=false', '-c', 'core.askPass=', '-c', 'credential.helper=', '-c', 'diff.external=', '-c', 'core.pager=cat'];
+export const SAFE_GIT_CONFIG = [
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.untrackedCache=false',
+  '-c',
+  'core.sshCommand=false',
+  '-c',
+  'core.askPass=',
+  '-c',
+  'credential.helper=',
+  '-c',
+  'diff.external=',
+  '-c',
+  'core.pager=cat',
+];
 
 function git(root: string, args: string[]): Promise<string | undefined> {
   return new Promise((res) => {
-    execFile('git', [...SAFE_GIT_CONFIG, '-C', root, ...args], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '' } }, (err, stdout) => res(err ? undefined : stdout));
+    execFile(
+      'git',
+      [...SAFE_GIT_CONFIG, '-C', root, ...args],
+      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '' } },
+      (err, stdout) => res(err ? undefined : stdout),
+    );
   });
 }
 
@@ -87,7 +108,14 @@ export async function listSnapshotFiles(root: string): Promise<{ paths: string[]
     const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', '.']);
     const prefix = (await git(root, ['rev-parse', '--show-prefix']))?.trim() ?? '';
     if (out !== undefined) {
-      const paths = [...new Set(out.split('\0').filter(Boolean).map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p)))].sort();
+      const paths = [
+        ...new Set(
+          out
+            .split('\0')
+            .filter(Boolean)
+            .map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p)),
+        ),
+      ].sort();
       return { paths, usedGit: true };
     }
   }

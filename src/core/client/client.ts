@@ -6,8 +6,18 @@
 import { decodeInteraction } from '../protocol/decode';
 import { isTerminalStatus } from '../protocol/types';
 import type {
-  Agent, AgentList, CreateEnvironmentRequest, CreateInteractionRequest, Credential, CredentialCreate,
-  CredentialList, EnvironmentFile, EnvironmentFileList, EnvironmentList, EnvironmentResource, Interaction,
+  Agent,
+  AgentList,
+  CreateEnvironmentRequest,
+  CreateInteractionRequest,
+  Credential,
+  CredentialCreate,
+  CredentialList,
+  EnvironmentFile,
+  EnvironmentFileList,
+  EnvironmentList,
+  EnvironmentResource,
+  Interaction,
   InteractionEvent,
 } from '../protocol/types';
 import { ApiError, isAbortError } from './errors';
@@ -66,8 +76,7 @@ export class InteractionsClient {
    */
   async *stream(request: CreateInteractionRequest, opts: StreamOptions = {}): AsyncGenerator<InteractionEvent | StreamRestartEvent> {
     const body = { ...request, stream: true };
-    const first = () =>
-      this.transport.open({ method: 'POST', path: 'interactions', body, accept: 'text/event-stream', what: 'create an interaction', ...opts });
+    const first = () => this.transport.open({ method: 'POST', path: 'interactions', body, accept: 'text/event-stream', what: 'create an interaction', ...opts });
     yield* this.runStream(first, { store: request.store !== false, background: request.background === true }, opts);
   }
 
@@ -120,7 +129,10 @@ export class InteractionsClient {
           }
           // Still running: follow it with stream-get from the start.
           id = interaction.id;
-          const created: InteractionEvent = { event_type: 'interaction.created', interaction: { id: interaction.id, status: interaction.status, model: interaction.model, agent: interaction.agent, environment_id: interaction.environment_id } };
+          const created: InteractionEvent = {
+            event_type: 'interaction.created',
+            interaction: { id: interaction.id, status: interaction.status, model: interaction.model, agent: interaction.agent, environment_id: interaction.environment_id },
+          };
           opts.onBatch?.([created]);
           yield created;
           res = await this.openStreamGet(interaction.id, undefined, opts);
@@ -128,9 +140,7 @@ export class InteractionsClient {
         }
         if (!res.contentType.includes('text/event-stream')) {
           await res.body.dump().catch(() => undefined);
-          throw ApiError.protocol(
-            `The API answered with content type “${res.contentType || 'none'}” instead of an event stream (status ${res.status}).`,
-          );
+          throw ApiError.protocol(`The API answered with content type “${res.contentType || 'none'}” instead of an event stream (status ${res.status}).`);
         }
         outer: for await (const chunk of this.transport.chunks(res, opts.signal)) {
           bytes += chunk.length;

@@ -75,21 +75,20 @@ export class ApiError extends Error {
 
   /** Build an error from an HTTP error response (status + parsed body). */
   static fromResponse(status: number, body: unknown, retryAfterMs: number | undefined, what: string): ApiError {
-    const env = (body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined) as
-      | { message?: unknown; status?: unknown; details?: unknown }
-      | undefined;
+    const env = (body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined) as { message?: unknown; status?: unknown; details?: unknown } | undefined;
     const serverMsg = typeof env?.message === 'string' ? env.message : typeof body === 'string' ? body.slice(0, 300) : '';
     const statusText = typeof env?.status === 'string' ? env.status : undefined;
-    const reasons = Array.isArray(env?.details)
-      ? (env!.details as Array<{ reason?: unknown }>).map((d) => d?.reason).filter((r): r is string => typeof r === 'string')
-      : [];
+    const reasons = Array.isArray(env?.details) ? (env!.details as Array<{ reason?: unknown }>).map((d) => d?.reason).filter((r): r is string => typeof r === 'string') : [];
     const detail = serverMsg ? ` The server said: “${serverMsg.trim()}”` : '';
     const init = { status, code: statusText, retryAfterMs };
     if (status === 401 || reasons.includes('API_KEY_INVALID') || /api key not valid/i.test(serverMsg)) {
       return new ApiError('auth', `The Gemini API rejected the API key (${status}). Run “Gemini: Set API Key” to enter a valid key.${detail}`, { ...init, retryable: false });
     }
     if (status === 403) {
-      return new ApiError('permission', `The API key is not allowed to ${what} (403). Check that the key's project has the Gemini API enabled.${detail}`, { ...init, retryable: false });
+      return new ApiError('permission', `The API key is not allowed to ${what} (403). Check that the key's project has the Gemini API enabled.${detail}`, {
+        ...init,
+        retryable: false,
+      });
     }
     if (status === 404) {
       return new ApiError('not_found', `Not found (404) while trying to ${what}.${detail}`, { ...init, retryable: false });
@@ -108,11 +107,10 @@ export class ApiError extends Error {
     const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
     const msg = err instanceof Error ? err.message : String(err);
     const origin = safeOrigin(url);
-    return new ApiError(
-      'network',
-      `Could not reach ${origin}${code ? ` (${code})` : ''}: ${msg}. Check your network connection and proxy settings (http.proxy).`,
-      { code, cause: err },
-    );
+    return new ApiError('network', `Could not reach ${origin}${code ? ` (${code})` : ''}: ${msg}. Check your network connection and proxy settings (http.proxy).`, {
+      code,
+      cause: err,
+    });
   }
 }
 

@@ -187,7 +187,11 @@ interface RawResponse {
 }
 
 /** One HTTP request through a dispatcher; resolves at the response headers. */
-function dispatch(dispatcher: Dispatcher, url: string, init: { method: string; headers: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal }): Promise<RawResponse> {
+function dispatch(
+  dispatcher: Dispatcher,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal },
+): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise<RawResponse>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -355,7 +359,8 @@ export class Transport {
           throw apiErr;
         }
         this.log({ method: spec.method, path: logPath, status: res.statusCode, attempt, ttfbMs, durationMs: this.now() - started, outcome: 'retry' });
-        const reason = res.statusCode === 429 ? `rate limited (429), retrying in ${formatDuration(delayMs)}` : `server error (${res.statusCode}), retrying in ${formatDuration(delayMs)}`;
+        const reason =
+          res.statusCode === 429 ? `rate limited (429), retrying in ${formatDuration(delayMs)}` : `server error (${res.statusCode}), retrying in ${formatDuration(delayMs)}`;
         spec.onRetry?.({ attempt: attempt + 1, delayMs, reason, status: res.statusCode });
         await this.sleep(delayMs, spec.signal);
         continue;

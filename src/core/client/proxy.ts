@@ -50,7 +50,7 @@ export function resolveProxy(targetUrl: string, settings: ProxySettings): string
   const env = settings.env ?? {};
   if (isNoProxy(target, envVar(env, 'NO_PROXY'))) return undefined;
   if (settings.proxy && settings.proxy.trim()) return settings.proxy.trim();
-  return target.protocol === 'https:' ? envVar(env, 'HTTPS_PROXY') ?? envVar(env, 'HTTP_PROXY') : envVar(env, 'HTTP_PROXY');
+  return target.protocol === 'https:' ? (envVar(env, 'HTTPS_PROXY') ?? envVar(env, 'HTTP_PROXY')) : envVar(env, 'HTTP_PROXY');
 }
 
 export interface DispatcherOptions extends ProxySettings {

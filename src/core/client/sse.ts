@@ -34,9 +34,7 @@ export class SseEventDecoder {
           json = JSON.parse(data);
         } catch (err) {
           this.failure = ApiError.protocol(
-            `The API sent malformed JSON in a "${msg.event ?? 'message'}" event` +
-              (this.lastEventId ? ` (after event ${this.lastEventId})` : '') +
-              `: ${(err as Error).message}`,
+            `The API sent malformed JSON in a "${msg.event ?? 'message'}" event` + (this.lastEventId ? ` (after event ${this.lastEventId})` : '') + `: ${(err as Error).message}`,
           );
           return;
         }

@@ -12,8 +12,17 @@
  * - echoed `user_input` steps (and echoed `function_result` steps we already hold) are skipped.
  */
 import type {
-  Annotation, Content, FunctionCallStep, InteractionError, InteractionEvent, ModelOutputStep,
-  PartialInteraction, Step, TextContent, ThoughtStep, Usage,
+  Annotation,
+  Content,
+  FunctionCallStep,
+  InteractionError,
+  InteractionEvent,
+  ModelOutputStep,
+  PartialInteraction,
+  Step,
+  TextContent,
+  ThoughtStep,
+  Usage,
 } from '../protocol/types';
 
 export type StepChange =
@@ -73,7 +82,10 @@ export class TurnAccumulator {
   addLocalStep(step: Step): StepChange[] {
     const i = this.steps.push(step) - 1;
     this.done[i] = true;
-    return [{ kind: 'step.add', step: i, value: clone(step) }, { kind: 'step.done', step: i, value: clone(step) }];
+    return [
+      { kind: 'step.add', step: i, value: clone(step) },
+      { kind: 'step.done', step: i, value: clone(step) },
+    ];
   }
 
   get usage(): Usage | undefined {

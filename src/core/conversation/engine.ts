@@ -9,8 +9,18 @@ import type { InteractionsClient, StreamOptions } from '../client/client';
 import { ApiError } from '../client/errors';
 import type { RetryNotice } from '../client/http';
 import type {
-  Content, CreateInteractionRequest, FunctionCallStep, FunctionResultStep, FunctionResultValue,
-  GenerationConfig, InteractionEvent, ResponseFormat, Step, Tool, AgentConfig, EnvironmentConfig,
+  Content,
+  CreateInteractionRequest,
+  FunctionCallStep,
+  FunctionResultStep,
+  FunctionResultValue,
+  GenerationConfig,
+  InteractionEvent,
+  ResponseFormat,
+  Step,
+  Tool,
+  AgentConfig,
+  EnvironmentConfig,
 } from '../protocol/types';
 import { TurnAccumulator, type StepChange } from './accumulator';
 
@@ -200,7 +210,11 @@ export class TurnEngine {
       }
       const status = acc.status ?? 'completed';
       if (acc.errors.length && (status === 'failed' || status === 'in_progress' || acc.status === undefined)) {
-        const msg = acc.errors.map((e) => e.message).filter(Boolean).join('; ') || 'The interaction failed.';
+        const msg =
+          acc.errors
+            .map((e) => e.message)
+            .filter(Boolean)
+            .join('; ') || 'The interaction failed.';
         return finish('failed', new ApiError('interaction_failed', msg, { code: acc.errors[0]?.code, retryable: true }));
       }
       if (status === 'requires_continuation') {
@@ -258,7 +272,11 @@ export class TurnEngine {
       }
       if (status === 'completed' || status === 'incomplete' || status === 'budget_exceeded') chainFrom = acc.interactionId ?? chainFrom;
       if (status === 'failed') {
-        const msg = acc.errors.map((e) => e.message).filter(Boolean).join('; ') || 'The interaction failed.';
+        const msg =
+          acc.errors
+            .map((e) => e.message)
+            .filter(Boolean)
+            .join('; ') || 'The interaction failed.';
         return finish('failed', new ApiError('interaction_failed', msg, { retryable: true }));
       }
       return finish(status);

@@ -24,7 +24,10 @@ function stepMarkdown(s: Step): string {
     case 'model_output':
       return ((x.content as Content[] | undefined) ?? []).map(contentMarkdown).join('\n\n');
     case 'thought': {
-      const text = ((x.summary as Content[] | undefined) ?? []).filter((c) => c.type === 'text').map((c) => (c as { text: string }).text).join('');
+      const text = ((x.summary as Content[] | undefined) ?? [])
+        .filter((c) => c.type === 'text')
+        .map((c) => (c as { text: string }).text)
+        .join('');
       return text ? `<details><summary>Thinking</summary>\n\n${text}\n\n</details>` : '';
     }
     case 'function_call':
@@ -35,7 +38,7 @@ function stepMarkdown(s: Step): string {
       return `**Tool result** \`${String(x.name ?? x.call_id)}\`${x.is_error ? ' (error)' : ''}\n\n${fence(text)}`;
     }
     case 'google_search_call':
-      return `*Searched: ${(((x.arguments as { queries?: string[] })?.queries) ?? []).join(' · ')}*`;
+      return `*Searched: ${((x.arguments as { queries?: string[] })?.queries ?? []).join(' · ')}*`;
     case 'code_execution_call': {
       const a = (x.arguments ?? {}) as { code?: string; language?: string };
       return `**Code execution**\n\n${fence(a.code ?? '', a.language ?? 'python')}`;
@@ -45,7 +48,7 @@ function stepMarkdown(s: Step): string {
       return `**Output**\n\n${fence(typeof r === 'string' ? r : JSON.stringify(r, null, 2))}`;
     }
     case 'url_context_call':
-      return `*Reading: ${(((x.arguments as { urls?: string[] })?.urls) ?? []).join(', ')}*`;
+      return `*Reading: ${((x.arguments as { urls?: string[] })?.urls ?? []).join(', ')}*`;
     case 'google_search_result':
     case 'url_context_result':
       return '';
@@ -57,7 +60,7 @@ function stepMarkdown(s: Step): string {
 function citations(s: Step): string[] {
   if (s.type !== 'model_output') return [];
   const out: string[] = [];
-  for (const c of ((s as { content?: Content[] }).content ?? [])) {
+  for (const c of (s as { content?: Content[] }).content ?? []) {
     if (c.type !== 'text') continue;
     for (const a of c.annotations ?? []) if (a.type === 'url_citation' && a.url) out.push(`- [${a.title ?? a.url}](${a.url})`);
   }

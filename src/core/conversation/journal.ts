@@ -93,7 +93,12 @@ export type JournalRecord =
   | { r: 'mode'; mode: ConversationMode };
 
 export function titleFrom(input: Content[]): string {
-  const text = input.filter((c) => c.type === 'text').map((c) => (c as { text: string }).text).join(' ').replace(/\s+/g, ' ').trim();
+  const text = input
+    .filter((c) => c.type === 'text')
+    .map((c) => (c as { text: string }).text)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!text) return input.length ? 'Attachment' : 'New chat';
   return text.length > 60 ? text.slice(0, 57) + '…' : text;
 }
@@ -131,7 +136,17 @@ export function replayJournal(text: string): ConversationData | undefined {
     if (!data) continue;
     switch (rec.r) {
       case 'turn': {
-        const turn: TurnRecord = { id: rec.t, created: rec.at, input: rec.input, model: rec.model, state: 'interrupted', steps: [], interactionIds: [], notices: [], previous: rec.previous };
+        const turn: TurnRecord = {
+          id: rec.t,
+          created: rec.at,
+          input: rec.input,
+          model: rec.model,
+          state: 'interrupted',
+          steps: [],
+          interactionIds: [],
+          notices: [],
+          previous: rec.previous,
+        };
         data.turns.push(turn);
         byId.set(rec.t, turn);
         data.meta.updated = rec.at;

@@ -9,7 +9,18 @@ import type { ThinkingChoice } from '../../shared/vocab';
 import type { Content, FunctionTool, InteractionEvent, Step, Tool } from '../protocol/types';
 import { TurnAccumulator, type StepChange } from './accumulator';
 import { TurnEngine, type ToolRunner, type TurnContext, type TurnOutcome, type TurnSettings } from './engine';
-import { JOURNAL_TOOL_OUTPUT_CHARS, mergeToolActivity, titleFrom, type ComposerChoices, type ConversationData, type ConversationMode, type ConversationStore, type Journal, type JournalRecord, type TurnRecord } from './journal';
+import {
+  JOURNAL_TOOL_OUTPUT_CHARS,
+  mergeToolActivity,
+  titleFrom,
+  type ComposerChoices,
+  type ConversationData,
+  type ConversationMode,
+  type ConversationStore,
+  type Journal,
+  type JournalRecord,
+  type TurnRecord,
+} from './journal';
 
 export interface ChatSettings {
   model: string;
@@ -259,7 +270,10 @@ export class ChatSession {
         const patch: ToolActivity = { ...a };
         if ((a.status === 'done' || a.status === 'failed' || a.status === 'rejected') && outputs.has(a.callId)) {
           const out = outputs.get(a.callId)!;
-          patch.output = out.length > JOURNAL_TOOL_OUTPUT_CHARS ? `${out.slice(0, JOURNAL_TOOL_OUTPUT_CHARS / 2)}\n… [${out.length - JOURNAL_TOOL_OUTPUT_CHARS} characters not kept in the history] …\n${out.slice(-JOURNAL_TOOL_OUTPUT_CHARS / 2)}` : out;
+          patch.output =
+            out.length > JOURNAL_TOOL_OUTPUT_CHARS
+              ? `${out.slice(0, JOURNAL_TOOL_OUTPUT_CHARS / 2)}\n… [${out.length - JOURNAL_TOOL_OUTPUT_CHARS} characters not kept in the history] …\n${out.slice(-JOURNAL_TOOL_OUTPUT_CHARS / 2)}`
+              : out;
           outputs.delete(a.callId);
         }
         const merged = mergeToolActivity(list, patch);
@@ -336,7 +350,7 @@ export class ChatSession {
     turn.usage = acc.usage;
     turn.interactionIds = [...acc.interactionIds];
     turn.state = outcome.status;
-    turn.chainFrom = CHAINABLE.has(outcome.status) ? outcome.interactionId ?? outcome.chainFrom : undefined;
+    turn.chainFrom = CHAINABLE.has(outcome.status) ? (outcome.interactionId ?? outcome.chainFrom) : undefined;
     turn.resume = undefined;
     if (outcome.error) {
       turn.error = { kind: outcome.error.kind, message: outcome.error.message, retryAfterMs: outcome.error.retryAfterMs, code: outcome.error.code };

@@ -13,9 +13,7 @@
  *  - legacy `outputs` becomes a `model_output` step.
  * Unknown types and values are kept verbatim.
  */
-import type {
-  Annotation, Content, InteractionEvent, Interaction, PartialInteraction, Step, StepDeltaData, Usage,
-} from './types';
+import type { Annotation, Content, InteractionEvent, Interaction, PartialInteraction, Step, StepDeltaData, Usage } from './types';
 
 type Obj = Record<string, unknown>;
 

@@ -30,7 +30,11 @@ export interface FileCitation {
   start_index?: number;
   end_index?: number;
 }
-export interface ReviewSnippet { review_id?: string; title?: string; url?: string }
+export interface ReviewSnippet {
+  review_id?: string;
+  title?: string;
+  url?: string;
+}
 export interface PlaceCitation {
   type: 'place_citation';
   name?: string;
@@ -58,10 +62,27 @@ export interface WordInfo {
 }
 export type Annotation = UrlCitation | FileCitation | PlaceCitation | SpeechMetadata | WordInfo;
 
-export interface TextContent { type: 'text'; text: string; annotations?: Annotation[] }
+export interface TextContent {
+  type: 'text';
+  text: string;
+  annotations?: Annotation[];
+}
 export type MediaResolution = Open<'low' | 'medium' | 'high' | 'ultra_high'>;
-export interface ImageContent { type: 'image'; data?: string; uri?: string; mime_type?: string; resolution?: MediaResolution }
-export interface AudioContent { type: 'audio'; data?: string; uri?: string; mime_type?: string; sample_rate?: number; channels?: number }
+export interface ImageContent {
+  type: 'image';
+  data?: string;
+  uri?: string;
+  mime_type?: string;
+  resolution?: MediaResolution;
+}
+export interface AudioContent {
+  type: 'audio';
+  data?: string;
+  uri?: string;
+  mime_type?: string;
+  sample_rate?: number;
+  channels?: number;
+}
 export interface VideoContent {
   type: 'video';
   data?: string;
@@ -70,18 +91,43 @@ export interface VideoContent {
   resolution?: MediaResolution;
   name?: string;
 }
-export interface DocumentContent { type: 'document'; data?: string; uri?: string; mime_type?: string }
+export interface DocumentContent {
+  type: 'document';
+  data?: string;
+  uri?: string;
+  mime_type?: string;
+}
 export type Content = TextContent | ImageContent | AudioContent | VideoContent | DocumentContent;
 export type MediaContent = ImageContent | AudioContent | VideoContent | DocumentContent;
 
 // ---------------------------------------------------------------- steps
 
-export interface RpcStatus { code?: number; message?: string; details?: Array<Record<string, unknown>> }
+export interface RpcStatus {
+  code?: number;
+  message?: string;
+  details?: Array<Record<string, unknown>>;
+}
 
-export interface UserInputStep { type: 'user_input'; content?: Content[] }
-export interface ModelOutputStep { type: 'model_output'; content?: Content[]; error?: RpcStatus }
-export interface ThoughtStep { type: 'thought'; signature?: string; summary?: Array<TextContent | ImageContent> }
-export interface FunctionCallStep { type: 'function_call'; id: string; name: string; arguments: Record<string, unknown> }
+export interface UserInputStep {
+  type: 'user_input';
+  content?: Content[];
+}
+export interface ModelOutputStep {
+  type: 'model_output';
+  content?: Content[];
+  error?: RpcStatus;
+}
+export interface ThoughtStep {
+  type: 'thought';
+  signature?: string;
+  summary?: Array<TextContent | ImageContent>;
+}
+export interface FunctionCallStep {
+  type: 'function_call';
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
 export type FunctionResultValue = Content[] | Record<string, unknown> | string;
 export interface FunctionResultStep {
   type: 'function_result';
@@ -110,7 +156,9 @@ export interface GoogleSearchCallStep {
   search_type?: Open<'web_search' | 'image_search' | 'enterprise_web_search'>;
   signature?: string;
 }
-export interface GoogleSearchResultItem { search_suggestions?: string }
+export interface GoogleSearchResultItem {
+  search_suggestions?: string;
+}
 export interface GoogleSearchResultStep {
   type: 'google_search_result';
   call_id: string;
@@ -118,8 +166,16 @@ export interface GoogleSearchResultStep {
   is_error?: boolean;
   signature?: string;
 }
-export interface UrlContextCallStep { type: 'url_context_call'; id: string; arguments: { urls?: string[] }; signature?: string }
-export interface UrlContextResultItem { url?: string; status?: Open<'success' | 'error' | 'paywall' | 'unsafe'> }
+export interface UrlContextCallStep {
+  type: 'url_context_call';
+  id: string;
+  arguments: { urls?: string[] };
+  signature?: string;
+}
+export interface UrlContextResultItem {
+  url?: string;
+  status?: Open<'success' | 'error' | 'paywall' | 'unsafe'>;
+}
 export interface UrlContextResultStep {
   type: 'url_context_result';
   call_id: string;
@@ -127,10 +183,28 @@ export interface UrlContextResultStep {
   is_error?: boolean;
   signature?: string;
 }
-export interface GoogleMapsPlace { name?: string; place_id?: string; url?: string; review_snippets?: ReviewSnippet[] }
-export interface GoogleMapsResultItem { places?: GoogleMapsPlace[]; widget_context_token?: string }
-export interface GoogleMapsCallStep { type: 'google_maps_call'; id: string; arguments?: { queries?: string[] }; signature?: string }
-export interface GoogleMapsResultStep { type: 'google_maps_result'; call_id: string; result: GoogleMapsResultItem[]; signature?: string }
+export interface GoogleMapsPlace {
+  name?: string;
+  place_id?: string;
+  url?: string;
+  review_snippets?: ReviewSnippet[];
+}
+export interface GoogleMapsResultItem {
+  places?: GoogleMapsPlace[];
+  widget_context_token?: string;
+}
+export interface GoogleMapsCallStep {
+  type: 'google_maps_call';
+  id: string;
+  arguments?: { queries?: string[] };
+  signature?: string;
+}
+export interface GoogleMapsResultStep {
+  type: 'google_maps_result';
+  call_id: string;
+  result: GoogleMapsResultItem[];
+  signature?: string;
+}
 export interface McpServerToolCallStep {
   type: 'mcp_server_tool_call';
   id: string;
@@ -145,8 +219,17 @@ export interface McpServerToolResultStep {
   name?: string;
   server_name?: string;
 }
-export interface FileSearchCallStep { type: 'file_search_call'; id: string; signature?: string }
-export interface FileSearchResultStep { type: 'file_search_result'; call_id: string; signature?: string; result?: Array<Record<string, unknown>> }
+export interface FileSearchCallStep {
+  type: 'file_search_call';
+  id: string;
+  signature?: string;
+}
+export interface FileSearchResultStep {
+  type: 'file_search_result';
+  call_id: string;
+  signature?: string;
+  result?: Array<Record<string, unknown>>;
+}
 export interface RetrievalCallStep {
   type: 'retrieval_call';
   id: string;
@@ -154,28 +237,76 @@ export interface RetrievalCallStep {
   retrieval_type?: Open<'vertex_ai_search' | 'rag_store' | 'exa_ai_search' | 'parallel_ai_search'>;
   signature?: string;
 }
-export interface RetrievalResultStep { type: 'retrieval_result'; call_id: string; is_error?: boolean; signature?: string }
-export interface ProcessingCallStep { type: 'processing_call'; id: string; signature?: string }
-export interface ProcessingResultStep { type: 'processing_result'; call_id: string; signature?: string }
+export interface RetrievalResultStep {
+  type: 'retrieval_result';
+  call_id: string;
+  is_error?: boolean;
+  signature?: string;
+}
+export interface ProcessingCallStep {
+  type: 'processing_call';
+  id: string;
+  signature?: string;
+}
+export interface ProcessingResultStep {
+  type: 'processing_result';
+  call_id: string;
+  signature?: string;
+}
 
 /** A step whose `type` we do not know. Kept verbatim and shown as "unsupported step". */
-export interface UnknownStep { type: string; [key: string]: unknown }
+export interface UnknownStep {
+  type: string;
+  [key: string]: unknown;
+}
 
 export type KnownStep =
-  | UserInputStep | ModelOutputStep | ThoughtStep | FunctionCallStep | FunctionResultStep
-  | CodeExecutionCallStep | CodeExecutionResultStep | GoogleSearchCallStep | GoogleSearchResultStep
-  | UrlContextCallStep | UrlContextResultStep | GoogleMapsCallStep | GoogleMapsResultStep
-  | McpServerToolCallStep | McpServerToolResultStep | FileSearchCallStep | FileSearchResultStep
-  | RetrievalCallStep | RetrievalResultStep | ProcessingCallStep | ProcessingResultStep;
+  | UserInputStep
+  | ModelOutputStep
+  | ThoughtStep
+  | FunctionCallStep
+  | FunctionResultStep
+  | CodeExecutionCallStep
+  | CodeExecutionResultStep
+  | GoogleSearchCallStep
+  | GoogleSearchResultStep
+  | UrlContextCallStep
+  | UrlContextResultStep
+  | GoogleMapsCallStep
+  | GoogleMapsResultStep
+  | McpServerToolCallStep
+  | McpServerToolResultStep
+  | FileSearchCallStep
+  | FileSearchResultStep
+  | RetrievalCallStep
+  | RetrievalResultStep
+  | ProcessingCallStep
+  | ProcessingResultStep;
 export type Step = KnownStep | UnknownStep;
 export type StepType = KnownStep['type'];
 
 export const KNOWN_STEP_TYPES: ReadonlySet<string> = new Set<StepType>([
-  'user_input', 'model_output', 'thought', 'function_call', 'function_result',
-  'code_execution_call', 'code_execution_result', 'google_search_call', 'google_search_result',
-  'url_context_call', 'url_context_result', 'google_maps_call', 'google_maps_result',
-  'mcp_server_tool_call', 'mcp_server_tool_result', 'file_search_call', 'file_search_result',
-  'retrieval_call', 'retrieval_result', 'processing_call', 'processing_result',
+  'user_input',
+  'model_output',
+  'thought',
+  'function_call',
+  'function_result',
+  'code_execution_call',
+  'code_execution_result',
+  'google_search_call',
+  'google_search_result',
+  'url_context_call',
+  'url_context_result',
+  'google_maps_call',
+  'google_maps_result',
+  'mcp_server_tool_call',
+  'mcp_server_tool_result',
+  'file_search_call',
+  'file_search_result',
+  'retrieval_call',
+  'retrieval_result',
+  'processing_call',
+  'processing_result',
 ]);
 
 export function isKnownStep(step: Step): step is KnownStep {
@@ -184,7 +315,10 @@ export function isKnownStep(step: Step): step is KnownStep {
 
 // ---------------------------------------------------------------- usage / status
 
-export interface ModalityTokens { modality?: Open<'text' | 'image' | 'audio' | 'video' | 'document'>; tokens?: number }
+export interface ModalityTokens {
+  modality?: Open<'text' | 'image' | 'audio' | 'video' | 'document'>;
+  tokens?: number;
+}
 export interface Usage {
   total_input_tokens?: number;
   total_output_tokens?: number;
@@ -201,24 +335,33 @@ export interface Usage {
 }
 
 export type InteractionStatus = Open<
-  | 'queued' | 'in_progress' | 'requires_action' | 'requires_continuation' | 'completed'
-  | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded'
+  'queued' | 'in_progress' | 'requires_action' | 'requires_continuation' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded'
 >;
 
 /** Statuses after which this HTTP stream/response has nothing more to say. */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
-  'requires_action', 'requires_continuation', 'completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded',
-]);
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['requires_action', 'requires_continuation', 'completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded']);
 export function isTerminalStatus(status: string | undefined): boolean {
   return status !== undefined && TERMINAL_STATUSES.has(status);
 }
 
 // ---------------------------------------------------------------- request
 
-export interface FunctionTool { type: 'function'; name?: string; description?: string; parameters?: Record<string, unknown> }
-export interface GoogleSearchTool { type: 'google_search'; search_types?: Array<Open<'web_search' | 'image_search' | 'enterprise_web_search'>> }
-export interface CodeExecutionTool { type: 'code_execution' }
-export interface UrlContextTool { type: 'url_context' }
+export interface FunctionTool {
+  type: 'function';
+  name?: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+export interface GoogleSearchTool {
+  type: 'google_search';
+  search_types?: Array<Open<'web_search' | 'image_search' | 'enterprise_web_search'>>;
+}
+export interface CodeExecutionTool {
+  type: 'code_execution';
+}
+export interface UrlContextTool {
+  type: 'url_context';
+}
 export interface McpServerTool {
   type: 'mcp_server';
   name?: string;
@@ -226,8 +369,18 @@ export interface McpServerTool {
   headers?: Record<string, string>;
   allowed_tools?: Array<{ mode?: ToolChoiceType; tools?: string[] }>;
 }
-export interface FileSearchTool { type: 'file_search'; file_search_store_names?: string[]; metadata_filter?: string; top_k?: number }
-export interface GoogleMapsTool { type: 'google_maps'; enable_widget?: boolean; latitude?: number; longitude?: number }
+export interface FileSearchTool {
+  type: 'file_search';
+  file_search_store_names?: string[];
+  metadata_filter?: string;
+  top_k?: number;
+}
+export interface GoogleMapsTool {
+  type: 'google_maps';
+  enable_widget?: boolean;
+  latitude?: number;
+  longitude?: number;
+}
 export type Tool = FunctionTool | GoogleSearchTool | CodeExecutionTool | UrlContextTool | McpServerTool | FileSearchTool | GoogleMapsTool;
 
 export type ToolChoiceType = 'auto' | 'any' | 'none' | 'validated';
@@ -244,7 +397,11 @@ export interface GenerationConfig {
   top_p?: number;
 }
 
-export interface TextResponseFormat { type: 'text'; mime_type?: 'application/json' | 'text/plain'; schema?: Record<string, unknown> }
+export interface TextResponseFormat {
+  type: 'text';
+  mime_type?: 'application/json' | 'text/plain';
+  schema?: Record<string, unknown>;
+}
 export interface ImageResponseFormat {
   type: 'image';
   mime_type?: 'image/jpeg';
@@ -254,7 +411,11 @@ export interface ImageResponseFormat {
 }
 export type ResponseFormat = TextResponseFormat | ImageResponseFormat;
 
-export interface AllowlistEntry { domain: string; transform?: Record<string, string> | Array<Record<string, string>>; credential?: string }
+export interface AllowlistEntry {
+  domain: string;
+  transform?: Record<string, string> | Array<Record<string, string>>;
+  credential?: string;
+}
 export type NetworkPolicy = 'disabled' | { allowlist?: AllowlistEntry[] | 'disabled' };
 export interface EnvironmentSource {
   type: 'gcs' | 'inline' | 'repository' | 'skill_registry';
@@ -271,7 +432,11 @@ export interface EnvironmentConfig {
   network?: NetworkPolicy;
 }
 
-export interface AntigravityAgentConfig { type: 'antigravity'; model?: string; max_total_tokens?: string }
+export interface AntigravityAgentConfig {
+  type: 'antigravity';
+  model?: string;
+  max_total_tokens?: string;
+}
 export interface DeepResearchAgentConfig {
   type: 'deep-research';
   collaborative_planning?: boolean;
@@ -279,7 +444,10 @@ export interface DeepResearchAgentConfig {
   thinking_summaries?: 'auto' | 'none';
   visualization?: 'off' | 'auto';
 }
-export interface DynamicAgentConfig { type: 'dynamic'; [key: string]: unknown }
+export interface DynamicAgentConfig {
+  type: 'dynamic';
+  [key: string]: unknown;
+}
 export type AgentConfig = AntigravityAgentConfig | DeepResearchAgentConfig | DynamicAgentConfig;
 
 /** A step the client may send back as input (stateless history, function results). */
@@ -312,7 +480,10 @@ export type CreateInteractionRequest = CreateModelInteraction | CreateAgentInter
 
 // ---------------------------------------------------------------- interaction resource
 
-export interface InteractionError { code?: string; message?: string }
+export interface InteractionError {
+  code?: string;
+  message?: string;
+}
 
 export interface Interaction {
   id: string;
@@ -354,20 +525,49 @@ export interface PartialInteraction {
 
 // ---------------------------------------------------------------- deltas
 
-export interface TextDelta { type: 'text'; text: string }
-export interface TextAnnotationDelta { type: 'text_annotation_delta'; annotations?: Annotation[] }
-export interface MediaDelta { type: 'image' | 'audio' | 'video' | 'document'; data?: string; uri?: string; mime_type?: string; resolution?: MediaResolution; sample_rate?: number; channels?: number }
-export interface ThoughtSummaryDelta { type: 'thought_summary'; content?: TextContent | ImageContent }
-export interface ThoughtSignatureDelta { type: 'thought_signature'; signature?: string }
-export interface ArgumentsDelta { type: 'arguments_delta'; arguments?: string }
+export interface TextDelta {
+  type: 'text';
+  text: string;
+}
+export interface TextAnnotationDelta {
+  type: 'text_annotation_delta';
+  annotations?: Annotation[];
+}
+export interface MediaDelta {
+  type: 'image' | 'audio' | 'video' | 'document';
+  data?: string;
+  uri?: string;
+  mime_type?: string;
+  resolution?: MediaResolution;
+  sample_rate?: number;
+  channels?: number;
+}
+export interface ThoughtSummaryDelta {
+  type: 'thought_summary';
+  content?: TextContent | ImageContent;
+}
+export interface ThoughtSignatureDelta {
+  type: 'thought_signature';
+  signature?: string;
+}
+export interface ArgumentsDelta {
+  type: 'arguments_delta';
+  arguments?: string;
+}
 /** Server-tool deltas: their fields are merged into the step of the same name. */
-export interface MergeDelta { type: string; [key: string]: unknown }
-export type StepDeltaData =
-  | TextDelta | TextAnnotationDelta | MediaDelta | ThoughtSummaryDelta | ThoughtSignatureDelta | ArgumentsDelta | MergeDelta;
+export interface MergeDelta {
+  type: string;
+  [key: string]: unknown;
+}
+export type StepDeltaData = TextDelta | TextAnnotationDelta | MediaDelta | ThoughtSummaryDelta | ThoughtSignatureDelta | ArgumentsDelta | MergeDelta;
 
 // ---------------------------------------------------------------- SSE events (normal form)
 
-export interface InteractionCreatedEvent { event_type: 'interaction.created'; interaction: PartialInteraction; event_id?: string }
+export interface InteractionCreatedEvent {
+  event_type: 'interaction.created';
+  interaction: PartialInteraction;
+  event_id?: string;
+}
 export interface InteractionStatusUpdateEvent {
   event_type: 'interaction.status_update';
   interaction_id: string;
@@ -376,17 +576,44 @@ export interface InteractionStatusUpdateEvent {
   usage?: Usage;
   event_id?: string;
 }
-export interface StepStartEvent { event_type: 'step.start'; index: number; step: Step; event_id?: string }
-export interface StepDeltaEvent { event_type: 'step.delta'; index: number; delta: StepDeltaData; metadata?: { total_usage?: Usage }; event_id?: string }
-export interface StepStopEvent { event_type: 'step.stop'; index: number; usage?: Usage; step_usage?: Usage; event_id?: string }
-export interface InteractionCompletedEvent { event_type: 'interaction.completed'; interaction: PartialInteraction; event_id?: string }
-export interface ErrorEvent { event_type: 'error'; error?: { code?: string; message?: string }; event_id?: string }
+export interface StepStartEvent {
+  event_type: 'step.start';
+  index: number;
+  step: Step;
+  event_id?: string;
+}
+export interface StepDeltaEvent {
+  event_type: 'step.delta';
+  index: number;
+  delta: StepDeltaData;
+  metadata?: { total_usage?: Usage };
+  event_id?: string;
+}
+export interface StepStopEvent {
+  event_type: 'step.stop';
+  index: number;
+  usage?: Usage;
+  step_usage?: Usage;
+  event_id?: string;
+}
+export interface InteractionCompletedEvent {
+  event_type: 'interaction.completed';
+  interaction: PartialInteraction;
+  event_id?: string;
+}
+export interface ErrorEvent {
+  event_type: 'error';
+  error?: { code?: string; message?: string };
+  event_id?: string;
+}
 /** An event type we do not know. Passed through, never a crash. */
-export interface UnknownEvent { event_type: string; event_id?: string; [key: string]: unknown }
+export interface UnknownEvent {
+  event_type: string;
+  event_id?: string;
+  [key: string]: unknown;
+}
 
-export type KnownEvent =
-  | InteractionCreatedEvent | InteractionStatusUpdateEvent | StepStartEvent | StepDeltaEvent
-  | StepStopEvent | InteractionCompletedEvent | ErrorEvent;
+export type KnownEvent = InteractionCreatedEvent | InteractionStatusUpdateEvent | StepStartEvent | StepDeltaEvent | StepStopEvent | InteractionCompletedEvent | ErrorEvent;
 export type InteractionEvent = KnownEvent | UnknownEvent;
 
 // ---------------------------------------------------------------- agents, environments, files, credentials
@@ -401,7 +628,10 @@ export interface Agent {
   agent_config?: AntigravityAgentConfig;
   [key: string]: unknown;
 }
-export interface AgentList { agents?: Agent[]; next_page_token?: string }
+export interface AgentList {
+  agents?: Agent[];
+  next_page_token?: string;
+}
 
 export interface EnvironmentResource {
   id: string;
@@ -415,8 +645,15 @@ export interface EnvironmentResource {
   sources?: EnvironmentSource[];
   [key: string]: unknown;
 }
-export interface CreateEnvironmentRequest { sources?: EnvironmentSource[]; network?: NetworkPolicy; from_environment?: string }
-export interface EnvironmentList { environments?: EnvironmentResource[]; next_page_token?: string }
+export interface CreateEnvironmentRequest {
+  sources?: EnvironmentSource[];
+  network?: NetworkPolicy;
+  from_environment?: string;
+}
+export interface EnvironmentList {
+  environments?: EnvironmentResource[];
+  next_page_token?: string;
+}
 
 export interface EnvironmentFile {
   name?: string;
@@ -427,7 +664,10 @@ export interface EnvironmentFile {
   created?: string;
   modified?: string;
 }
-export interface EnvironmentFileList { files?: EnvironmentFile[]; next_page_token?: string }
+export interface EnvironmentFileList {
+  files?: EnvironmentFile[];
+  next_page_token?: string;
+}
 
 export interface Credential {
   id: string;
@@ -436,7 +676,10 @@ export interface Credential {
   create_time?: string;
   update_time?: string;
 }
-export interface CredentialList { credentials?: Credential[]; next_page_token?: string }
+export interface CredentialList {
+  credentials?: Credential[];
+  next_page_token?: string;
+}
 export type CredentialCreate =
   | { type: 'environment_variable'; id: string; value: string; injection_location: 'header' | 'query' | 'body' | Array<'header' | 'query' | 'body'>; trusted_domains?: string[] }
   | { type: 'bearer_token'; id: string; token: string; header_name?: string; prefix?: string }

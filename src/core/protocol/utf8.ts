@@ -42,7 +42,7 @@ export function byteOffsetToIndex(s: string, offset: number): number {
 
 export function utf8Length(s: string): number {
   let n = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const [b, u] = step(s, i);
     n += b;
     i += u;

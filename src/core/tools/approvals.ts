@@ -26,7 +26,18 @@ export class TurnApprovals {
   /** A read of a secret file (e.g. .env) asks: its content would leave the machine. */
   async read(callId: string, display: string, secret: string | undefined, signal: AbortSignal): Promise<Gate> {
     if (!secret) return { run: true };
-    const d = await this.port.ask(callId, { requestId: randomUUID(), kind: 'read', title: `Let Gemini read ${display}?`, detail: display, sensitive: `This is ${secret}; its content will be sent to the model.`, allowAcceptAll: false }, signal);
+    const d = await this.port.ask(
+      callId,
+      {
+        requestId: randomUUID(),
+        kind: 'read',
+        title: `Let Gemini read ${display}?`,
+        detail: display,
+        sensitive: `This is ${secret}; its content will be sent to the model.`,
+        allowAcceptAll: false,
+      },
+      signal,
+    );
     return d === 'reject' ? { run: false, reason: `The user declined to share ${display}.` } : { run: true, reason: 'You approved reading this file.' };
   }
 
@@ -54,7 +65,14 @@ export class TurnApprovals {
    * A command: denied, allowed by the classifier (only inside the sandbox), or asked. Leaving the
    * sandbox (`escalations`) always asks and names what is asked for.
    */
-  async command(callId: string, commandLine: string, cwdDisplay: string, c: Classification, where: { sandboxed: boolean; escalations: string[]; note?: string }, signal: AbortSignal): Promise<Gate> {
+  async command(
+    callId: string,
+    commandLine: string,
+    cwdDisplay: string,
+    c: Classification,
+    where: { sandboxed: boolean; escalations: string[]; note?: string },
+    signal: AbortSignal,
+  ): Promise<Gate> {
     if (c.verdict === 'deny') return { run: false, reason: `${c.reason} The command was not run.` };
     if (c.verdict === 'allow' && !where.escalations.length) return { run: true, reason: c.reason };
     const notes: string[] = [];
@@ -64,7 +82,11 @@ export class TurnApprovals {
     const title = where.sandboxed
       ? `Run this command in the sandbox${where.escalations.length ? ' with more access' : ''} (${cwdDisplay})?`
       : `Run this command WITHOUT the OS sandbox (${cwdDisplay})?`;
-    const d = await this.port.ask(callId, { requestId: randomUUID(), kind: 'command', title, detail: commandLine, sensitive: notes.join(' '), allowAcceptAll: false, sandboxed: where.sandboxed }, signal);
+    const d = await this.port.ask(
+      callId,
+      { requestId: randomUUID(), kind: 'command', title, detail: commandLine, sensitive: notes.join(' '), allowAcceptAll: false, sandboxed: where.sandboxed },
+      signal,
+    );
     return d === 'reject' ? { run: false, reason: 'The user declined to run this command. It was not run.' } : { run: true, reason: 'You approved this command.' };
   }
 }

@@ -34,7 +34,11 @@ export class CommandSandbox implements SandboxPort {
 
   status(): Promise<SandboxStatus> {
     if (!this.o.enabled()) {
-      return Promise.resolve({ available: false, reason: 'the sandbox is turned off in your settings (gemini.tools.sandbox.enabled)', howTo: 'Turn the setting back on to let read-only and build commands run without asking.' });
+      return Promise.resolve({
+        available: false,
+        reason: 'the sandbox is turned off in your settings (gemini.tools.sandbox.enabled)',
+        howTo: 'Turn the setting back on to let read-only and build commands run without asking.',
+      });
     }
     this.probed ??= (this.o.detect ?? detectSandbox)();
     return this.probed;
@@ -60,7 +64,16 @@ export class CommandSandbox implements SandboxPort {
 
   private rgSecrets(root: string): Promise<string[]> {
     const globs = SECRET_GLOBS.filter((g) => !g.startsWith('!'));
-    const args = ['--files', '--hidden', '--no-ignore', '--no-require-git', '--no-config', ...[...SKIP_DIRS].flatMap((d) => ['--glob', `!**/${d}/**`]), ...globs.flatMap((g) => ['--iglob', g.includes('/') ? `**/${g}` : `**/${g}`]), root];
+    const args = [
+      '--files',
+      '--hidden',
+      '--no-ignore',
+      '--no-require-git',
+      '--no-config',
+      ...[...SKIP_DIRS].flatMap((d) => ['--glob', `!**/${d}/**`]),
+      ...globs.flatMap((g) => ['--iglob', g.includes('/') ? `**/${g}` : `**/${g}`]),
+      root,
+    ];
     return new Promise((resolve, reject) => {
       const child = spawn(this.o.rgPath!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
       let out = '';

@@ -34,7 +34,11 @@ export function unifiedDiff(oldText: string, newText: string, name: string, cont
   const midB = b.slice(pre, b.length - suf);
   const mid: Array<[' ' | '-' | '+', string]> =
     midA.length * midB.length <= 4_000_000 ? lcsDiff(midA, midB) : [...midA.map((l) => ['-', l] as ['-', string]), ...midB.map((l) => ['+', l] as ['+', string])];
-  const lines: Array<[' ' | '-' | '+', string]> = [...a.slice(0, pre).map((l) => [' ', l] as [' ', string]), ...mid, ...a.slice(a.length - suf).map((l) => [' ', l] as [' ', string])];
+  const lines: Array<[' ' | '-' | '+', string]> = [
+    ...a.slice(0, pre).map((l) => [' ', l] as [' ', string]),
+    ...mid,
+    ...a.slice(a.length - suf).map((l) => [' ', l] as [' ', string]),
+  ];
   // Group into hunks.
   const out = [`--- a/${name}`, `+++ b/${name}`];
   let k = 0;

@@ -141,7 +141,9 @@ export class PathResolver {
       throw new PathError(`${approved.display} changed while the change waited for approval: ${(err as Error).message} Nothing was written.`);
     }
     if (now.abs !== approved.abs) {
-      throw new PathError(`${approved.display} changed while the change waited for approval (it now resolves to ${now.display}); nothing was written. Read it again and redo the change.`);
+      throw new PathError(
+        `${approved.display} changed while the change waited for approval (it now resolves to ${now.display}); nothing was written. Read it again and redo the change.`,
+      );
     }
   }
 
@@ -150,7 +152,9 @@ export class PathResolver {
     const roots = await this.roots();
     const owner = roots.find((r) => within(r.real, abs) || within(r.path, abs));
     if (!owner) return abs;
-    const rel = relative(within(owner.real, abs) ? owner.real : owner.path, abs).split(sep).join('/');
+    const rel = relative(within(owner.real, abs) ? owner.real : owner.path, abs)
+      .split(sep)
+      .join('/');
     return roots.length > 1 ? `${owner.name}/${rel}` : rel;
   }
 
@@ -176,12 +180,24 @@ const SENSITIVE: Array<[RegExp, string]> = [
   [/(^|\/)\.(gitmodules|gitattributes)$/, 'git configuration that can run filters and drivers'],
   [/(^|\/)\.husky(\/|$)/, 'git hooks (.husky/)'],
   [/\.code-workspace$/, 'a workspace file (*.code-workspace)'],
-  [/(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|gemfile\.lock|composer\.lock|go\.sum|packages\.lock\.json|flake\.lock|uv\.lock|pdm\.lock|mix\.lock|pubspec\.lock|podfile\.lock|gradle\.lockfile)$/, 'a lockfile'],
-  [/(^|\/)(package\.json|pyproject\.toml|setup\.py|setup\.cfg|requirements[^/]*\.txt|pipfile|manifest\.in|tox\.ini|noxfile\.py|conftest\.py|makefile|gnumakefile|[^/]*\.mk|justfile|taskfile\.ya?ml|rakefile|gemfile|[^/]*\.gemspec|cargo\.toml|build\.rs|go\.mod|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|gradle\.properties|gradlew(\.bat)?|pom\.xml|[^/]*\.(cs|fs|vb)proj|directory\.build\.(props|targets)|[^/]*\.sln|cmakelists\.txt|meson\.build|build\.xml|composer\.json|deno\.jsonc?|bunfig\.toml|\.npmrc|\.yarnrc(\.yml)?|\.pnpmfile\.cjs|dockerfile|docker-compose[^/]*\.ya?ml|compose\.ya?ml|\.envrc|\.tool-versions|\.pre-commit-config\.yaml)$/, 'a project manifest or build file that runs code'],
+  [
+    /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|gemfile\.lock|composer\.lock|go\.sum|packages\.lock\.json|flake\.lock|uv\.lock|pdm\.lock|mix\.lock|pubspec\.lock|podfile\.lock|gradle\.lockfile)$/,
+    'a lockfile',
+  ],
+  [
+    /(^|\/)(package\.json|pyproject\.toml|setup\.py|setup\.cfg|requirements[^/]*\.txt|pipfile|manifest\.in|tox\.ini|noxfile\.py|conftest\.py|makefile|gnumakefile|[^/]*\.mk|justfile|taskfile\.ya?ml|rakefile|gemfile|[^/]*\.gemspec|cargo\.toml|build\.rs|go\.mod|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|gradle\.properties|gradlew(\.bat)?|pom\.xml|[^/]*\.(cs|fs|vb)proj|directory\.build\.(props|targets)|[^/]*\.sln|cmakelists\.txt|meson\.build|build\.xml|composer\.json|deno\.jsonc?|bunfig\.toml|\.npmrc|\.yarnrc(\.yml)?|\.pnpmfile\.cjs|dockerfile|docker-compose[^/]*\.ya?ml|compose\.ya?ml|\.envrc|\.tool-versions|\.pre-commit-config\.yaml)$/,
+    'a project manifest or build file that runs code',
+  ],
   [/(^|\/)\.devcontainer(\/|$)/, 'a dev container configuration (runs code)'],
   [/(^|\/)\.github(\/|$)/, 'GitHub configuration (workflows run with repository secrets)'],
-  [/(^|\/)(\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|jenkinsfile|\.drone\.yml|appveyor\.yml|\.gitlab(\/|$)|\.circleci(\/|$)|\.buildkite(\/|$)|\.woodpecker(\/|$))/, 'a CI configuration'],
-  [/(^|\/)(agents\.md|gemini\.md|claude\.md|agent\.md|copilot-instructions\.md|\.cursorrules|\.clinerules(\/|$)|\.windsurfrules|\.roorules|\.cursor(\/|$)|\.claude(\/|$)|\.gemini(\/|$)|\.continue(\/|$)|\.roo(\/|$)|\.kilocode(\/|$)|\.aider[^/]*|\.mcp\.json|\.github\/(instructions|prompts|chatmodes|agents)(\/|$))/, 'an agent instruction or configuration file (it steers the agent)'],
+  [
+    /(^|\/)(\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|jenkinsfile|\.drone\.yml|appveyor\.yml|\.gitlab(\/|$)|\.circleci(\/|$)|\.buildkite(\/|$)|\.woodpecker(\/|$))/,
+    'a CI configuration',
+  ],
+  [
+    /(^|\/)(agents\.md|gemini\.md|claude\.md|agent\.md|copilot-instructions\.md|\.cursorrules|\.clinerules(\/|$)|\.windsurfrules|\.roorules|\.cursor(\/|$)|\.claude(\/|$)|\.gemini(\/|$)|\.continue(\/|$)|\.roo(\/|$)|\.kilocode(\/|$)|\.aider[^/]*|\.mcp\.json|\.github\/(instructions|prompts|chatmodes|agents)(\/|$))/,
+    'an agent instruction or configuration file (it steers the agent)',
+  ],
 ];
 
 /**
@@ -192,7 +208,10 @@ const SECRET: Array<[RegExp, string]> = [
   [/(^|\/)\.env(?!\.(example|sample|template|dist|defaults)$)(\.[^/]*)?$/, 'an environment file (.env*), which usually holds secrets'],
   [/(^|\/)\.(npmrc|pypirc|netrc|git-credentials|yarnrc\.yml|pgpass|my\.cnf|s3cfg|boto|dockercfg)$/, 'a credentials file'],
   [/(^|\/)\.(ssh|gnupg|aws|docker|kube|azure|gcloud)(\/|$)/, 'a credentials folder'],
-  [/(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?(\.pub)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk|asc|gpg|kdbx|tfvars|tfstate)|credentials(\.json)?|service[-_]account[^/]*\.json|secrets?\.(json|ya?ml|toml|env))$/, 'a key or secrets file'],
+  [
+    /(^|\/)(id_(rsa|dsa|ecdsa|ed25519)(_sk)?(\.pub)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk|asc|gpg|kdbx|tfvars|tfstate)|credentials(\.json)?|service[-_]account[^/]*\.json|secrets?\.(json|ya?ml|toml|env))$/,
+    'a key or secrets file',
+  ],
 ];
 
 function normalizeRel(rel: string): string {
@@ -216,9 +235,48 @@ export function secretReason(rel: string): string | undefined {
 
 /** Globs (for ripgrep and git) that find the secret files of a folder. */
 export const SECRET_GLOBS = [
-  '.env', '.env.*', '!.env.example', '!.env.sample', '!.env.template', '!.env.dist', '!.env.defaults',
-  '.npmrc', '.pypirc', '.netrc', '.git-credentials', '.yarnrc.yml', '.pgpass', '.my.cnf', '.s3cfg', '.boto', '.dockercfg',
-  'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore', '*.ppk', '*.kdbx', '*.tfvars', '*.tfstate',
-  'credentials', 'credentials.json', 'service-account*.json', 'service_account*.json', 'secret.*', 'secrets.*',
-  '.ssh/**', '.gnupg/**', '.aws/**', '.docker/**', '.kube/**', '.azure/**', '.gcloud/**',
+  '.env',
+  '.env.*',
+  '!.env.example',
+  '!.env.sample',
+  '!.env.template',
+  '!.env.dist',
+  '!.env.defaults',
+  '.npmrc',
+  '.pypirc',
+  '.netrc',
+  '.git-credentials',
+  '.yarnrc.yml',
+  '.pgpass',
+  '.my.cnf',
+  '.s3cfg',
+  '.boto',
+  '.dockercfg',
+  'id_rsa*',
+  'id_dsa*',
+  'id_ecdsa*',
+  'id_ed25519*',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  '*.jks',
+  '*.keystore',
+  '*.ppk',
+  '*.kdbx',
+  '*.tfvars',
+  '*.tfstate',
+  'credentials',
+  'credentials.json',
+  'service-account*.json',
+  'service_account*.json',
+  'secret.*',
+  'secrets.*',
+  '.ssh/**',
+  '.gnupg/**',
+  '.aws/**',
+  '.docker/**',
+  '.kube/**',
+  '.azure/**',
+  '.gcloud/**',
 ];

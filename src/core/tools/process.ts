@@ -46,7 +46,18 @@ export class ChildProcessRunner implements ProcessPort {
       try {
         child = spawn(file, args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
       } catch (err) {
-        resolve({ exitCode: null, signal: null, output: `Could not start the command: ${(err as Error).message}`, truncated: false, timedOut: false, killed: false, durationMs: 0, outputBytes: 0, cut: false, sandboxed: !!o.sandbox });
+        resolve({
+          exitCode: null,
+          signal: null,
+          output: `Could not start the command: ${(err as Error).message}`,
+          truncated: false,
+          timedOut: false,
+          killed: false,
+          durationMs: 0,
+          outputBytes: 0,
+          cut: false,
+          sandboxed: !!o.sandbox,
+        });
         return;
       }
       const half = Math.max(1024, Math.floor(o.maxOutputBytes / 2));
@@ -124,7 +135,9 @@ export class ChildProcessRunner implements ProcessPort {
         const tail = new TextDecoder().decode(Buffer.concat(tailChunks)).slice(-half);
         tailChunks = [];
         const truncated = small === undefined;
-        let output = truncated ? `${head}\n… [${formatBytes(Math.max(0, total - Buffer.byteLength(head) - Buffer.byteLength(tail)))} of output omitted] …\n${tail}` : (small ?? '') + decoder.decode();
+        let output = truncated
+          ? `${head}\n… [${formatBytes(Math.max(0, total - Buffer.byteLength(head) - Buffer.byteLength(tail)))} of output omitted] …\n${tail}`
+          : (small ?? '') + decoder.decode();
         if (lingering) output += `${output ? '\n' : ''}${lingering}`;
         if (error) output += `${output ? '\n' : ''}Could not run the command: ${error.message}`;
         resolve({ exitCode, signal, output, truncated, timedOut, killed, durationMs: Date.now() - started, outputBytes: total, cut, sandboxed: !!o.sandbox });

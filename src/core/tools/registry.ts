@@ -28,10 +28,21 @@ import { ToolError, declaration, validateArgs, type ToolContext, type ToolDefini
 import { UndoRecorder } from './undo';
 
 export const ALL_TOOLS: Array<ToolDefinition<never>> = [
-  readFile, listDirectory, findFiles, searchText,
-  getDiagnostics, getOpenEditors, documentSymbols, workspaceSymbols, findDefinition, findReferences,
-  gitStatus, gitDiff,
-  editFile, createFile, deleteFile,
+  readFile,
+  listDirectory,
+  findFiles,
+  searchText,
+  getDiagnostics,
+  getOpenEditors,
+  documentSymbols,
+  workspaceSymbols,
+  findDefinition,
+  findReferences,
+  gitStatus,
+  gitDiff,
+  editFile,
+  createFile,
+  deleteFile,
   runCommand,
 ] as Array<ToolDefinition<never>>;
 

@@ -86,7 +86,23 @@ export class RipgrepSearch implements SearchPort {
     if (!this.rgPath) return this.walkText(roots, query, o);
     const matches: Array<{ path: string; line: number; text: string }> = [];
     let total = 0;
-    const args = ['--json', '--hidden', '--no-require-git', '--glob', '!.git', ...NO_SECRETS, ...this.excludeArgs(), ...(o.glob ? ['--glob', o.glob] : []), o.caseSensitive ? '--case-sensitive' : '--smart-case', ...(o.regex ? [] : ['--fixed-strings']), '--max-columns', '1000', '-e', query, ...roots];
+    const args = [
+      '--json',
+      '--hidden',
+      '--no-require-git',
+      '--glob',
+      '!.git',
+      ...NO_SECRETS,
+      ...this.excludeArgs(),
+      ...(o.glob ? ['--glob', o.glob] : []),
+      o.caseSensitive ? '--case-sensitive' : '--smart-case',
+      ...(o.regex ? [] : ['--fixed-strings']),
+      '--max-columns',
+      '1000',
+      '-e',
+      query,
+      ...roots,
+    ];
     await this.rg(args, signal, (line) => {
       if (!line.startsWith('{"type":"match"')) return true;
       const m = JSON.parse(line) as { data: { path: { text?: string }; line_number: number; lines: { text?: string }; submatches: unknown[] } };
@@ -132,7 +148,20 @@ export class RipgrepSearch implements SearchPort {
     const all: string[] = [];
     for (const r of roots) await this.walk(r, all, 50_000);
     const re = glob ? this.globToRegex(glob) : undefined;
-    const hit = all.filter((f) => !re || re.test(relative(roots.find((r) => f.startsWith(r))!, f).split(sep).join('/'))).sort();
+    const hit = all
+      .filter(
+        (f) =>
+          !re ||
+          re.test(
+            relative(
+              roots.find((r) => f.startsWith(r))!,
+              f,
+            )
+              .split(sep)
+              .join('/'),
+          ),
+      )
+      .sort();
     return { files: hit.slice(0, max), truncated: hit.length > max };
   }
 

@@ -10,9 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type SandboxStatus =
-  | { available: true; kind: 'bubblewrap' | 'sandbox-exec'; program: string }
-  | { available: false; reason: string; howTo: string };
+export type SandboxStatus = { available: true; kind: 'bubblewrap' | 'sandbox-exec'; program: string } | { available: false; reason: string; howTo: string };
 
 export interface SandboxPolicy {
   /** Real paths that are writable inside (the workspace folders; approved extra paths). */
@@ -26,15 +24,59 @@ export interface SandboxPolicy {
 
 /** Folders and files below $HOME that hold secrets or steer the editor. */
 export const HIDDEN_HOME_PATHS = [
-  '.ssh', '.aws', '.gnupg', '.config/gcloud', '.netrc', '.npmrc', '.pypirc', '.docker', '.kube', '.azure', '.config/gh', '.config/hub',
-  '.git-credentials', '.gitconfig-credentials', '.cargo/credentials', '.cargo/credentials.toml', '.gem/credentials', '.terraform.d', '.password-store',
-  '.local/share/keyrings', '.config/op', '.vault-token', '.pgpass', '.my.cnf', '.s3cfg', '.boto', '.oci', '.config/doctl', '.config/heroku',
+  '.ssh',
+  '.aws',
+  '.gnupg',
+  '.config/gcloud',
+  '.netrc',
+  '.npmrc',
+  '.pypirc',
+  '.docker',
+  '.kube',
+  '.azure',
+  '.config/gh',
+  '.config/hub',
+  '.git-credentials',
+  '.gitconfig-credentials',
+  '.cargo/credentials',
+  '.cargo/credentials.toml',
+  '.gem/credentials',
+  '.terraform.d',
+  '.password-store',
+  '.local/share/keyrings',
+  '.config/op',
+  '.vault-token',
+  '.pgpass',
+  '.my.cnf',
+  '.s3cfg',
+  '.boto',
+  '.oci',
+  '.config/doctl',
+  '.config/heroku',
   // browser profiles
-  '.config/google-chrome', '.config/chromium', '.config/BraveSoftware', '.config/microsoft-edge', '.config/vivaldi', '.mozilla', 'snap/chromium', 'snap/firefox',
-  'Library/Application Support/Google/Chrome', 'Library/Application Support/Firefox', 'Library/Keychains',
+  '.config/google-chrome',
+  '.config/chromium',
+  '.config/BraveSoftware',
+  '.config/microsoft-edge',
+  '.config/vivaldi',
+  '.mozilla',
+  'snap/chromium',
+  'snap/firefox',
+  'Library/Application Support/Google/Chrome',
+  'Library/Application Support/Firefox',
+  'Library/Keychains',
   // VS Code and code-server user data (settings, secrets, extension storage)
-  '.config/Code', '.config/Code - Insiders', '.config/VSCodium', '.vscode-server', '.vscode-server-insiders', '.local/share/code-server',
-  '.config/code-server', 'Library/Application Support/Code', 'Library/Application Support/Code - Insiders', '.cursor-server', '.config/Cursor',
+  '.config/Code',
+  '.config/Code - Insiders',
+  '.config/VSCodium',
+  '.vscode-server',
+  '.vscode-server-insiders',
+  '.local/share/code-server',
+  '.config/code-server',
+  'Library/Application Support/Code',
+  'Library/Application Support/Code - Insiders',
+  '.cursor-server',
+  '.config/Cursor',
 ];
 
 /** Sockets that would let a sandboxed command talk to a privileged or session service. */
@@ -44,7 +86,8 @@ export const HIDDEN_SYSTEM_PATHS = ['/run/user', '/var/run/docker.sock', '/run/d
 export const PROTECTED_IN_WORKSPACE = ['.git/hooks', '.git/config', '.git/info', '.vscode', '.husky', '.devcontainer', '.github'];
 
 /** Environment variables never passed into the sandbox (secrets and editor back channels). */
-export const SANDBOX_SECRET_ENV = /^(GEMINI_API_KEY|GOOGLE_API_KEY|GOOGLE_GENAI_API_KEY|SSH_AUTH_SOCK|SSH_AGENT_PID|GPG_AGENT_INFO|DBUS_SESSION_BUS_ADDRESS|VSCODE_.*|ELECTRON_.*|CODE_SERVER_.*|.*(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|_AUTH)([_A-Z0-9]*)?)$/i;
+export const SANDBOX_SECRET_ENV =
+  /^(GEMINI_API_KEY|GOOGLE_API_KEY|GOOGLE_GENAI_API_KEY|SSH_AUTH_SOCK|SSH_AGENT_PID|GPG_AGENT_INFO|DBUS_SESSION_BUS_ADDRESS|VSCODE_.*|ELECTRON_.*|CODE_SERVER_.*|.*(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|_AUTH)([_A-Z0-9]*)?)$/i;
 
 function run(file: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -70,14 +113,23 @@ export async function detectSandbox(platform: NodeJS.Platform = process.platform
   if (platform === 'linux') {
     const bwrap = findOnPath('bwrap');
     if (!bwrap) {
-      return { available: false, reason: 'bubblewrap (bwrap) is not installed', howTo: 'Install it (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf install bubblewrap), then reload the window.' };
+      return {
+        available: false,
+        reason: 'bubblewrap (bwrap) is not installed',
+        howTo: 'Install it (Debian/Ubuntu: sudo apt install bubblewrap; Fedora: sudo dnf install bubblewrap), then reload the window.',
+      };
     }
-    const probe = await run(bwrap, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session', '--', 'true'], 10_000);
+    const probe = await run(
+      bwrap,
+      ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--new-session', '--', 'true'],
+      10_000,
+    );
     if (probe.code === 0) return { available: true, kind: 'bubblewrap', program: bwrap };
     return {
       available: false,
       reason: `bubblewrap cannot create a sandbox here (${probe.stderr.trim().split('\n')[0] || `exit ${probe.code}`})`,
-      howTo: 'Unprivileged user namespaces may be off: enable them (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04+ an AppArmor profile for bwrap), then reload the window.',
+      howTo:
+        'Unprivileged user namespaces may be off: enable them (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04+ an AppArmor profile for bwrap), then reload the window.',
     };
   }
   if (platform === 'darwin') {
@@ -85,9 +137,17 @@ export async function detectSandbox(platform: NodeJS.Platform = process.platform
     if (!se) return { available: false, reason: 'sandbox-exec is missing', howTo: 'It ships with macOS; check /usr/bin/sandbox-exec.' };
     const probe = await run(se, ['-p', '(version 1)(allow default)', '/usr/bin/true'], 10_000);
     if (probe.code === 0) return { available: true, kind: 'sandbox-exec', program: se };
-    return { available: false, reason: `sandbox-exec failed (${probe.stderr.trim().split('\n')[0] || `exit ${probe.code}`})`, howTo: 'Check that sandbox-exec works in a terminal.' };
+    return {
+      available: false,
+      reason: `sandbox-exec failed (${probe.stderr.trim().split('\n')[0] || `exit ${probe.code}`})`,
+      howTo: 'Check that sandbox-exec works in a terminal.',
+    };
   }
-  return { available: false, reason: `there is no OS sandbox for commands on ${platform === 'win32' ? 'Windows' : platform} yet`, howTo: 'Commands run only after you approve each one.' };
+  return {
+    available: false,
+    reason: `there is no OS sandbox for commands on ${platform === 'win32' ? 'Windows' : platform} yet`,
+    howTo: 'Commands run only after you approve each one.',
+  };
 }
 
 function realIfExists(p: string): string | undefined {
@@ -151,7 +211,12 @@ export function sandboxedCommand(status: Extract<SandboxStatus, { available: tru
 /** Recognise output that says a command failed because of the sandbox. */
 export function sandboxFailureHint(output: string, policy: SandboxPolicy): string | undefined {
   const o = output.slice(-20_000);
-  if (!policy.network && /(Could not resolve host|Temporary failure in name resolution|getaddrinfo (ENOTFOUND|EAI_AGAIN)|Network is unreachable|ENETUNREACH|EAI_AGAIN|network is unreachable|Name or service not known|connect: Connection refused|ECONNREFUSED)/.test(o)) {
+  if (
+    !policy.network &&
+    /(Could not resolve host|Temporary failure in name resolution|getaddrinfo (ENOTFOUND|EAI_AGAIN)|Network is unreachable|ENETUNREACH|EAI_AGAIN|network is unreachable|Name or service not known|connect: Connection refused|ECONNREFUSED)/.test(
+      o,
+    )
+  ) {
     return 'This may have failed because the sandbox has no network. If the task needs the network, call run_command again with "network": true (the user will be asked).';
   }
   if (/(Read-only file system|EROFS)/.test(o)) {

@@ -125,7 +125,7 @@ const EXPANSIONS: Record<string, string> = {
   arithmetic_expansion: 'arithmetic expansion',
   command_substitution: 'command substitution',
   process_substitution: 'process substitution',
-  ansi_c_string: 'an ANSI-C quoted string ($\'…\')',
+  ansi_c_string: "an ANSI-C quoted string ($'…')",
   translated_string: 'a translated string ($"…")',
   brace_expression: 'brace expansion',
 };
@@ -351,7 +351,8 @@ function hasErrorNodes(n: TsNode): boolean {
 /** Analyze a command line (the parser must be loaded: `await bashParser()` first). */
 export function analyzeWith(parser: TsParser, src: string): CommandLineAnalysis {
   const a = new Analyzer();
-  if (hasHiddenChars(src)) a.concern(`It contains invisible or control characters (${[...new Set(src.match(new RegExp(HIDDEN_CHARS.source, 'g')) ?? [])].map((c) => revealHidden(c)).join(' ')})`);
+  if (hasHiddenChars(src))
+    a.concern(`It contains invisible or control characters (${[...new Set(src.match(new RegExp(HIDDEN_CHARS.source, 'g')) ?? [])].map((c) => revealHidden(c)).join(' ')})`);
   if (ODD_SPACES.test(src)) a.concern('It contains space characters that only look like spaces');
   if (src.length > 20_000) {
     a.concern('The command line is very long');

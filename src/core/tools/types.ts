@@ -109,7 +109,8 @@ export function validateArgs(schema: JsonSchema, value: unknown, path = 'argumen
     return undefined;
   }
   if (t === 'integer' || t === 'number') {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (t === 'integer' && !Number.isInteger(value))) return `"${path}" must be ${t === 'integer' ? 'an integer' : 'a number'}.`;
+    if (typeof value !== 'number' || !Number.isFinite(value) || (t === 'integer' && !Number.isInteger(value)))
+      return `"${path}" must be ${t === 'integer' ? 'an integer' : 'a number'}.`;
     if (schema.minimum !== undefined && value < schema.minimum) return `"${path}" must be at least ${schema.minimum}.`;
     if (schema.maximum !== undefined && value > schema.maximum) return `"${path}" must be at most ${schema.maximum}.`;
     return undefined;

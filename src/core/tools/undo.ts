@@ -81,7 +81,13 @@ export class UndoStore {
     const data = JSON.parse(readFileSync(f, 'utf8')) as { snapshots?: unknown };
     if (!Array.isArray(data.snapshots)) throw new Error('The saved snapshots are damaged.');
     return data.snapshots.filter(
-      (s): s is Snapshot => !!s && typeof s === 'object' && typeof (s as Snapshot).abs === 'string' && typeof (s as Snapshot).display === 'string' && typeof (s as Snapshot).existed === 'boolean' && typeof (s as Snapshot).text === 'string',
+      (s): s is Snapshot =>
+        !!s &&
+        typeof s === 'object' &&
+        typeof (s as Snapshot).abs === 'string' &&
+        typeof (s as Snapshot).display === 'string' &&
+        typeof (s as Snapshot).existed === 'boolean' &&
+        typeof (s as Snapshot).text === 'string',
     );
   }
 

@@ -101,7 +101,9 @@ export class RemoteAgents implements vscode.Disposable {
   async launch(taskArg?: unknown): Promise<RunRecord | undefined> {
     if (!vscode.workspace.isTrusted) {
       // Restricted Mode: the snapshot would run git in an untrusted folder and upload its files.
-      void vscode.window.showWarningMessage('Gemini: remote agent tasks are off in Restricted Mode. Trust this folder first (Workspaces: Manage Workspace Trust) to send it to a remote agent.');
+      void vscode.window.showWarningMessage(
+        'Gemini: remote agent tasks are off in Restricted Mode. Trust this folder first (Workspaces: Manage Workspace Trust) to send it to a remote agent.',
+      );
       return undefined;
     }
     if (!(await this.keys.has())) {
@@ -111,7 +113,13 @@ export class RemoteAgents implements vscode.Disposable {
     const task =
       typeof taskArg === 'string' && taskArg.trim()
         ? taskArg.trim()
-        : (await vscode.window.showInputBox({ title: 'Run Task on Remote Agent (1/4): the task', prompt: 'What should the agent do? It works on a copy of your workspace in a cloud sandbox.', ignoreFocusOut: true }))?.trim();
+        : (
+            await vscode.window.showInputBox({
+              title: 'Run Task on Remote Agent (1/4): the task',
+              prompt: 'What should the agent do? It works on a copy of your workspace in a cloud sandbox.',
+              ignoreFocusOut: true,
+            })
+          )?.trim();
     if (!task) return undefined;
     // Agent: the configured default and the custom agents from the agents API.
     const defaultAgent = setting('agent');
@@ -129,7 +137,11 @@ export class RemoteAgents implements vscode.Disposable {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const sendPick = await vscode.window.showQuickPick(
       [
-        ...folders.map((f) => ({ label: `$(folder) Snapshot of “${f.name}”`, description: 'uncommitted and untracked (not ignored) files included', folder: f as vscode.WorkspaceFolder | undefined })),
+        ...folders.map((f) => ({
+          label: `$(folder) Snapshot of “${f.name}”`,
+          description: 'uncommitted and untracked (not ignored) files included',
+          folder: f as vscode.WorkspaceFolder | undefined,
+        })),
         { label: '$(circle-slash) No files', description: 'the agent starts from an empty environment', folder: undefined },
       ],
       { title: 'Run Task on Remote Agent (3/4): what to send', placeHolder: 'Your branch and index are never touched.', ignoreFocusOut: true },
@@ -156,7 +168,12 @@ export class RemoteAgents implements vscode.Disposable {
     if (!opts) return undefined;
     let budget = opts.budget;
     if (budget === -1) {
-      const v = await vscode.window.showInputBox({ title: 'Token budget for this run', prompt: 'Maximum total tokens (agent_config.max_total_tokens).', value: '500000', validateInput: (x) => (/^\d+$/.test(x.trim()) && Number(x) > 0 ? undefined : 'A positive whole number.') });
+      const v = await vscode.window.showInputBox({
+        title: 'Token budget for this run',
+        prompt: 'Maximum total tokens (agent_config.max_total_tokens).',
+        value: '500000',
+        validateInput: (x) => (/^\d+$/.test(x.trim()) && Number(x) > 0 ? undefined : 'A positive whole number.'),
+      });
       if (!v) return undefined;
       budget = Number(v);
     }
@@ -168,25 +185,54 @@ export class RemoteAgents implements vscode.Disposable {
    * size, and the secret files (.env*, keys, credentials) left out unless the user includes them.
    */
   private async confirmUpload(folder: vscode.WorkspaceFolder): Promise<{ includeSecrets: boolean } | undefined> {
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: listing the files to send…' }, () => planSnapshot(folder.uri.fsPath));
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: listing the files to send…' }, () =>
+      planSnapshot(folder.uri.fsPath),
+    );
     type Item = vscode.QuickPickItem & { act: 'send' | 'secrets' | 'list' };
     for (;;) {
       const items: Item[] = [
-        { label: `$(cloud-upload) Send ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} (${formatBytes(plan.bytes)})`, detail: plan.secrets.length ? `Left out (secret files): ${plan.secrets.slice(0, 8).join(', ')}${plan.secrets.length > 8 ? ', …' : ''}` : 'No secret files (.env*, keys, credentials) were found.', act: 'send' },
-        ...(plan.secrets.length ? [{ label: `$(key) Send them together with the ${plan.secrets.length} secret file${plan.secrets.length === 1 ? '' : 's'}`, detail: plan.secrets.slice(0, 8).join(', '), act: 'secrets' as const }] : []),
+        {
+          label: `$(cloud-upload) Send ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} (${formatBytes(plan.bytes)})`,
+          detail: plan.secrets.length
+            ? `Left out (secret files): ${plan.secrets.slice(0, 8).join(', ')}${plan.secrets.length > 8 ? ', …' : ''}`
+            : 'No secret files (.env*, keys, credentials) were found.',
+          act: 'send',
+        },
+        ...(plan.secrets.length
+          ? [
+              {
+                label: `$(key) Send them together with the ${plan.secrets.length} secret file${plan.secrets.length === 1 ? '' : 's'}`,
+                detail: plan.secrets.slice(0, 8).join(', '),
+                act: 'secrets' as const,
+              },
+            ]
+          : []),
         { label: '$(list-flat) Show the list of files…', detail: 'Opens the list in an editor; then choose here.', act: 'list' },
       ];
-      const pick = await vscode.window.showQuickPick(items, { title: `Run Task on Remote Agent (4/5): what is sent from “${folder.name}”`, placeHolder: 'These files go to the agent’s cloud environment.', ignoreFocusOut: true });
+      const pick = await vscode.window.showQuickPick(items, {
+        title: `Run Task on Remote Agent (4/5): what is sent from “${folder.name}”`,
+        placeHolder: 'These files go to the agent’s cloud environment.',
+        ignoreFocusOut: true,
+      });
       if (!pick) return undefined;
       if (pick.act === 'send') return { includeSecrets: false };
       if (pick.act === 'secrets') return { includeSecrets: true };
-      const doc = await vscode.workspace.openTextDocument({ content: [`Files sent from ${folder.name} (${plan.files.length}):`, ...plan.files, '', `Secret files left out (${plan.secrets.length}):`, ...plan.secrets].join('\n') });
+      const doc = await vscode.workspace.openTextDocument({
+        content: [`Files sent from ${folder.name} (${plan.files.length}):`, ...plan.files, '', `Secret files left out (${plan.secrets.length}):`, ...plan.secrets].join('\n'),
+      });
       await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
     }
   }
 
   /** Snapshot, environment, upload, then the background interaction (streamed into its panel). */
-  async start(task: string, agent: string, folder: vscode.WorkspaceFolder | undefined, budget: number | undefined, network: 'enabled' | 'disabled', includeSecrets = false): Promise<RunRecord | undefined> {
+  async start(
+    task: string,
+    agent: string,
+    folder: vscode.WorkspaceFolder | undefined,
+    budget: number | undefined,
+    network: 'enabled' | 'disabled',
+    includeSecrets = false,
+  ): Promise<RunRecord | undefined> {
     const id = randomUUID().slice(0, 12);
     const client = this.api.get();
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: preparing the remote run', cancellable: false }, (progress) =>
@@ -225,7 +271,18 @@ export class RemoteAgents implements vscode.Disposable {
     if (!p) {
       p = new RunPanel(
         id,
-        { extensionUri: this.context.extensionUri, storageDir: this.context.globalStorageUri.fsPath, store: this.store, watcher: this.watcher, conversations: this.conversations, api: this.api, keys: this.keys, log: this.log, cancel: (r) => this.cancel(r), review: async (r) => void (await this.review(r)) },
+        {
+          extensionUri: this.context.extensionUri,
+          storageDir: this.context.globalStorageUri.fsPath,
+          store: this.store,
+          watcher: this.watcher,
+          conversations: this.conversations,
+          api: this.api,
+          keys: this.keys,
+          log: this.log,
+          cancel: (r) => this.cancel(r),
+          review: async (r) => void (await this.review(r)),
+        },
         () => this.panels.delete(id),
         restored,
       );
@@ -246,7 +303,7 @@ export class RemoteAgents implements vscode.Disposable {
   }
 
   async open(idOrRun?: unknown): Promise<void> {
-    const id = typeof idOrRun === 'string' ? idOrRun : (idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Open which run?'))?.id;
+    const id = typeof idOrRun === 'string' ? idOrRun : ((idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Open which run?'))?.id);
     if (!id || !this.store.get(id)) return;
     this.panelFor(id).revealPanel();
   }
@@ -257,12 +314,15 @@ export class RemoteAgents implements vscode.Disposable {
       void vscode.window.showInformationMessage('Gemini: there are no remote agent runs yet.');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.task.slice(0, 80), description: `${r.status} · ${r.agent}`, run: r })), { placeHolder });
+    const pick = await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.task.slice(0, 80), description: `${r.status} · ${r.agent}`, run: r })),
+      { placeHolder },
+    );
     return pick?.run;
   }
 
   async cancel(idOrRun?: unknown): Promise<void> {
-    const id = typeof idOrRun === 'string' ? idOrRun : (idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Cancel which run?', (r) => !FINISHED.has(r.status)))?.id;
+    const id = typeof idOrRun === 'string' ? idOrRun : ((idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Cancel which run?', (r) => !FINISHED.has(r.status)))?.id);
     const run = id ? this.store.get(id) : undefined;
     if (!run) return;
     if (FINISHED.has(run.status)) {
@@ -289,7 +349,7 @@ export class RemoteAgents implements vscode.Disposable {
   }
 
   async followUp(idOrRun?: unknown): Promise<void> {
-    const id = typeof idOrRun === 'string' ? idOrRun : (idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Follow up on which run?'))?.id;
+    const id = typeof idOrRun === 'string' ? idOrRun : ((idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Follow up on which run?'))?.id);
     if (!id) return;
     const panel = this.panelFor(id);
     panel.revealPanel();
@@ -300,8 +360,16 @@ export class RemoteAgents implements vscode.Disposable {
     const run = (idOrRun as RunRecord | undefined)?.id ? this.store.get((idOrRun as RunRecord).id) : undefined;
     if (!run) return;
     this.panels.get(run.id)?.panel.dispose();
-    if (!FINISHED.has(run.status) && run.lastInteractionId) await this.api.get().cancel(run.lastInteractionId).catch(() => undefined);
-    if (run.environmentId) await this.api.get().deleteEnvironment(run.environmentId).catch(() => undefined);
+    if (!FINISHED.has(run.status) && run.lastInteractionId)
+      await this.api
+        .get()
+        .cancel(run.lastInteractionId)
+        .catch(() => undefined);
+    if (run.environmentId)
+      await this.api
+        .get()
+        .deleteEnvironment(run.environmentId)
+        .catch(() => undefined);
     rmSync(join(this.dir, run.id), { recursive: true, force: true });
     this.store.remove(run.id);
   }
@@ -313,17 +381,24 @@ export class RemoteAgents implements vscode.Disposable {
     return collectChanges(run, {
       client: this.api.get(),
       readSnapshot: (path) => (existsSync(path) ? new Uint8Array(readFileSync(path)) : undefined),
-      readLocal: (root, rel) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.file(join(root, rel)))).then((b) => b, () => undefined),
+      readLocal: (root, rel) =>
+        Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.file(join(root, rel)))).then(
+          (b) => b,
+          () => undefined,
+        ),
     });
   }
 
   async review(idOrRun?: unknown): Promise<number | undefined> {
-    const id = typeof idOrRun === 'string' ? idOrRun : (idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Review the changes of which run?', (r) => !!r.environmentId))?.id;
+    const id =
+      typeof idOrRun === 'string' ? idOrRun : ((idOrRun as RunRecord | undefined)?.id ?? (await this.pickRun('Review the changes of which run?', (r) => !!r.environmentId))?.id);
     const run = id ? this.store.get(id) : undefined;
     if (!run) return undefined;
     let changes: ResultChange[];
     try {
-      changes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: fetching the agent’s changes…' }, () => this.collectChanges(run));
+      changes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: fetching the agent’s changes…' }, () =>
+        this.collectChanges(run),
+      );
     } catch (err) {
       void vscode.window.showErrorMessage(`Gemini: could not fetch the run’s results: ${(err as Error).message}`);
       return undefined;

@@ -33,11 +33,15 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
     contents.set(right, c.theirs ?? new Uint8Array());
     rows.push([vscode.Uri.file(join(run.root, c.path)), c.base ? left : undefined, c.theirs ? right : undefined]);
   }
-  await vscode.commands.executeCommand('vscode.changes', `Agent run: ${run.task.slice(0, 40)}`, rows).then(undefined, (err) => log.warn(`Multi-diff editor unavailable: ${(err as Error).message}`));
+  await vscode.commands
+    .executeCommand('vscode.changes', `Agent run: ${run.task.slice(0, 40)}`, rows)
+    .then(undefined, (err) => log.warn(`Multi-diff editor unavailable: ${(err as Error).message}`));
   type Item = vscode.QuickPickItem & { change: ResultChange };
   const items: Item[] = changes.map((c) => ({
     label: `${c.conflict ? '$(warning)' : c.kind === 'added' ? '$(diff-added)' : c.kind === 'deleted' ? '$(diff-removed)' : '$(diff-modified)'} ${c.path}`,
-    description: c.conflict ? `CONFLICT: changed locally since launch${c.merge ? (c.merge.conflicts ? ` — ${c.merge.conflicts} overlapping change(s), applied with conflict markers` : ' — merges cleanly') : c.binary ? ' — binary, the agent’s version replaces yours' : ''}` : c.kind,
+    description: c.conflict
+      ? `CONFLICT: changed locally since launch${c.merge ? (c.merge.conflicts ? ` — ${c.merge.conflicts} overlapping change(s), applied with conflict markers` : ' — merges cleanly') : c.binary ? ' — binary, the agent’s version replaces yours' : ''}`
+      : c.kind,
     picked: !c.conflict,
     change: c,
   }));
@@ -58,7 +62,8 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
   if (!where) return { applied: 0 };
   let branch: string | undefined;
   if (where.branch) {
-    const repo = (await gitApi())?.repositories.find((r) => run.root.startsWith(r.rootUri.fsPath)) as unknown as { createBranch(name: string, checkout: boolean): Promise<void> } | undefined;
+    const repo = (await gitApi())?.repositories.find((r) => run.root.startsWith(r.rootUri.fsPath)) as unknown as
+      { createBranch(name: string, checkout: boolean): Promise<void> } | undefined;
     if (!repo) {
       void vscode.window.showErrorMessage('Gemini: that folder is not a git repository; apply to the working tree instead.');
       return { applied: 0 };
@@ -75,6 +80,8 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
     } else if (c.theirs === undefined) await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
     else await vscode.workspace.fs.writeFile(target, c.theirs);
   }
-  void vscode.window.showInformationMessage(`Gemini: applied ${chosen.length} file(s)${branch ? ` on the new branch ${branch}` : ''}${merged ? `; ${merged} conflicting file(s) were merged — look for conflict markers` : ''}.`);
+  void vscode.window.showInformationMessage(
+    `Gemini: applied ${chosen.length} file(s)${branch ? ` on the new branch ${branch}` : ''}${merged ? `; ${merged} conflicting file(s) were merged — look for conflict markers` : ''}.`,
+  );
   return { applied: chosen.length, branch };
 }

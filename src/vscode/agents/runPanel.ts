@@ -70,7 +70,13 @@ export class RunPanel implements vscode.Disposable {
       turnChanges: (_id, changes) => this.trackStatus(changes),
       turnEnded: (t) => this.onTurnEnded(t),
     });
-    this.panel = restored ?? vscode.window.createWebviewPanel('gemini.run', `Agent: ${short(run.task)}`, vscode.ViewColumn.Active, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')] });
+    this.panel =
+      restored ??
+      vscode.window.createWebviewPanel('gemini.run', `Agent: ${short(run.task)}`, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
+      });
     this.panel.title = `Agent: ${short(run.task)}`;
     this.panel.iconPath = new vscode.ThemeIcon('cloud');
     this.session = new ChatSession({

@@ -48,4 +48,3 @@ export class RunsTree implements vscode.TreeDataProvider<RunRecord> {
     return this.store.list();
   }
 }
-

@@ -101,7 +101,16 @@ export class ChatAttachments {
     const sel = editor.selection;
     this.load();
     try {
-      this.list.push(selectionAttachment(this.newId(), vscode.workspace.asRelativePath(editor.document.uri), editor.document.getText(sel), editor.document.languageId, { start: sel.start.line + 1, end: sel.end.line + 1 }, this.maxBytes()));
+      this.list.push(
+        selectionAttachment(
+          this.newId(),
+          vscode.workspace.asRelativePath(editor.document.uri),
+          editor.document.getText(sel),
+          editor.document.languageId,
+          { start: sel.start.line + 1, end: sel.end.line + 1 },
+          this.maxBytes(),
+        ),
+      );
       this.changed();
       return true;
     } catch (err) {
@@ -169,7 +178,13 @@ export class ChatAttachments {
       const saved = (JSON.parse(raw) as { attachments?: unknown }).attachments;
       if (!Array.isArray(saved)) throw new Error('no attachment list');
       const valid = saved.filter(
-        (a): a is Attachment => !!a && typeof a === 'object' && typeof (a as Attachment).id === 'string' && typeof (a as Attachment).name === 'string' && typeof (a as Attachment).size === 'number' && typeof (a as Attachment).content === 'object',
+        (a): a is Attachment =>
+          !!a &&
+          typeof a === 'object' &&
+          typeof (a as Attachment).id === 'string' &&
+          typeof (a as Attachment).name === 'string' &&
+          typeof (a as Attachment).size === 'number' &&
+          typeof (a as Attachment).content === 'object',
       );
       this.list = [...valid, ...this.list];
     } catch (err) {

@@ -93,7 +93,11 @@ export class ChatController implements vscode.Disposable {
       store: this.store,
       view: this.presenter,
       settings: defaultChatSettings,
-      tools: (turnId, report) => this.tools?.forTurn(turnId, report, { reveal: () => void this.view.reveal(false), notice: (text) => this.presenter.notice(turnId, text, 'info') }) ?? { declarations: [], runner: undefined },
+      tools: (turnId, report) =>
+        this.tools?.forTurn(turnId, report, { reveal: () => void this.view.reveal(false), notice: (text) => this.presenter.notice(turnId, text, 'info') }) ?? {
+          declarations: [],
+          runner: undefined,
+        },
       newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
     });
     // The picks of the last chat in this workspace carry over to a new one (per window: never the user settings).

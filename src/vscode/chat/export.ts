@@ -8,11 +8,26 @@ export async function exportConversation(data: ConversationData | undefined, for
     void vscode.window.showInformationMessage('Gemini: there is no conversation to export yet.');
     return undefined;
   }
-  const fmt = format ?? (await vscode.window.showQuickPick([{ label: 'Markdown', v: 'markdown' as const }, { label: 'JSON', v: 'json' as const }], { placeHolder: 'Export format' }))?.v;
+  const fmt =
+    format ??
+    (
+      await vscode.window.showQuickPick(
+        [
+          { label: 'Markdown', v: 'markdown' as const },
+          { label: 'JSON', v: 'json' as const },
+        ],
+        { placeHolder: 'Export format' },
+      )
+    )?.v;
   if (!fmt) return undefined;
   const text = fmt === 'markdown' ? exportMarkdown(data) : exportJson(data);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const safe = data.meta.title.replace(/[^A-Za-z0-9 _-]+/g, '').trim().replace(/\s+/g, '-').slice(0, 40) || 'chat';
+  const safe =
+    data.meta.title
+      .replace(/[^A-Za-z0-9 _-]+/g, '')
+      .trim()
+      .replace(/\s+/g, '-')
+      .slice(0, 40) || 'chat';
   const defaultUri = folder ? vscode.Uri.joinPath(folder, `${safe}.${fmt === 'markdown' ? 'md' : 'json'}`) : undefined;
   const target = await vscode.window.showSaveDialog({ defaultUri, filters: fmt === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] } });
   if (!target) return undefined;

@@ -93,7 +93,11 @@ export class ContentActions {
       return;
     }
     const where = parsed.protocol === 'mailto:' ? `an e-mail to ${parsed.pathname}` : parsed.host;
-    const choice = await vscode.window.showInformationMessage(`Open ${where}?`, { modal: true, detail: `The answer links to:\n${revealHidden(parsed.href, { spaces: true })}` }, 'Open Link');
+    const choice = await vscode.window.showInformationMessage(
+      `Open ${where}?`,
+      { modal: true, detail: `The answer links to:\n${revealHidden(parsed.href, { spaces: true })}` },
+      'Open Link',
+    );
     if (choice !== 'Open Link') return;
     await vscode.env.openExternal(vscode.Uri.parse(parsed.href, true));
   }
@@ -110,7 +114,19 @@ export async function saveBytesToWorkspace(bytes: Uint8Array, suggested: string,
 }
 
 function languageIdFor(lang: string): string {
-  const map: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', yml: 'yaml', md: 'markdown', rs: 'rust', golang: 'go', 'c++': 'cpp', cs: 'csharp' };
+  const map: Record<string, string> = {
+    ts: 'typescript',
+    js: 'javascript',
+    py: 'python',
+    sh: 'shellscript',
+    bash: 'shellscript',
+    yml: 'yaml',
+    md: 'markdown',
+    rs: 'rust',
+    golang: 'go',
+    'c++': 'cpp',
+    cs: 'csharp',
+  };
   const l = lang.toLowerCase();
   return map[l] ?? (l || 'plaintext');
 }

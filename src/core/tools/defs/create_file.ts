@@ -28,7 +28,11 @@ export const createFile: ToolDefinition<Args> = {
     const existing = await ctx.docs.read(p.abs).catch(() => undefined);
     if (existing && !args.overwrite) throw new ToolError(`${p.display} already exists. Use edit_file to change it, or set overwrite to true to replace it.`);
     const diff = unifiedDiff(existing?.text ?? '', args.content, p.display);
-    const gate = await ctx.approvals.write(ctx.callId, { title: existing ? `Replace ${p.display}?` : `Create ${p.display}?`, display: p.display, diff, sensitive: sensitiveReason(p.rel) }, ctx.signal);
+    const gate = await ctx.approvals.write(
+      ctx.callId,
+      { title: existing ? `Replace ${p.display}?` : `Create ${p.display}?`, display: p.display, diff, sensitive: sensitiveReason(p.rel) },
+      ctx.signal,
+    );
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
     await ctx.undo.before(p.abs, p.display, ctx.docs);

@@ -16,7 +16,16 @@ export const deleteFile: ToolDefinition<Args> = {
       throw new ToolError(`${p.display} cannot be deleted: ${err.message}`);
     });
     if (!existing) throw new ToolError(`${p.display} does not exist.`);
-    const gate = await ctx.approvals.write(ctx.callId, { title: `Delete ${p.display}?`, display: p.display, diff: existing.binary ? undefined : `--- a/${p.display}\n+++ /dev/null\n@@ file deleted (${existing.text.split('\n').length} lines) @@`, sensitive: sensitiveReason(p.rel) }, ctx.signal);
+    const gate = await ctx.approvals.write(
+      ctx.callId,
+      {
+        title: `Delete ${p.display}?`,
+        display: p.display,
+        diff: existing.binary ? undefined : `--- a/${p.display}\n+++ /dev/null\n@@ file deleted (${existing.text.split('\n').length} lines) @@`,
+        sensitive: sensitiveReason(p.rel),
+      },
+      ctx.signal,
+    );
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
     await ctx.undo.before(p.abs, p.display, ctx.docs);

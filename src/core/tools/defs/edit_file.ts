@@ -26,7 +26,10 @@ function occurrences(text: string, search: string): number[] {
 /** The line of `text` that looks most like the first meaningful line of `search`. */
 function closestLine(text: string, search: string): string | undefined {
   const squash = (l: string) => l.replace(/\s+/g, '');
-  const needle = search.split('\n').map(squash).find((l) => l.length > 0);
+  const needle = search
+    .split('\n')
+    .map(squash)
+    .find((l) => l.length > 0);
   if (!needle) return undefined;
   const lines = text.split('\n');
   let best: { score: number; k: number } | undefined;
@@ -67,8 +70,10 @@ export function applyEdits(original: string, edits: Args['edits'], display: stri
     }
     if (at.length > 1) {
       throw new ToolError(
-        `${label}: the search text occurs ${at.length > 20 ? 'more than 20' : at.length} times in ${display} (lines ${at.slice(0, 8).map((i) => lineOf(text, i)).join(', ')}). ` +
-          'Include more surrounding lines so it matches exactly once. No edit was applied.',
+        `${label}: the search text occurs ${at.length > 20 ? 'more than 20' : at.length} times in ${display} (lines ${at
+          .slice(0, 8)
+          .map((i) => lineOf(text, i))
+          .join(', ')}). ` + 'Include more surrounding lines so it matches exactly once. No edit was applied.',
       );
     }
     text = text.slice(0, at[0]) + replace + text.slice(at[0]! + search.length);

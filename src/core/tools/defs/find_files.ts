@@ -10,7 +10,7 @@ export const findFiles: ToolDefinition<Args> = {
   kind: 'read',
   description:
     'Find files in the workspace by glob pattern (e.g. "**/*.ts", "src/**/test_*.py", "**/package.json"). ' +
-    'Respects .gitignore and the user\'s files.exclude setting. Returns workspace-relative paths.',
+    "Respects .gitignore and the user's files.exclude setting. Returns workspace-relative paths.",
   parameters: {
     type: 'object',
     properties: {
@@ -22,7 +22,12 @@ export const findFiles: ToolDefinition<Args> = {
   async run(args, ctx) {
     const roots = await ctx.paths.rootPaths();
     const max = args.max_results ?? 200;
-    const { files, truncated } = await ctx.search.files(roots.map((r) => r.real), args.pattern, max, ctx.signal);
+    const { files, truncated } = await ctx.search.files(
+      roots.map((r) => r.real),
+      args.pattern,
+      max,
+      ctx.signal,
+    );
     const shown = await Promise.all(files.map((f) => ctx.paths.displayOf(f)));
     if (!shown.length) return { text: `No files match “${args.pattern}”.`, summary: `No files match ${args.pattern}` };
     return {

@@ -25,7 +25,11 @@ export const getDiagnostics: ToolDefinition<Args> = {
     const keep = all.filter((d) => (min === 'all' ? true : min === 'error' ? d.severity === 'error' : d.severity === 'error' || d.severity === 'warning'));
     if (!keep.length) return { text: `No ${min === 'all' ? '' : min + ' '}problems${p ? ` in ${p.display}` : ' in the workspace'}.`, summary: 'No problems' };
     const lines = await Promise.all(
-      keep.slice(0, 300).map(async (d) => `${await ctx.paths.displayOf(d.path)}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.source ? ` [${d.source}${d.code ? ` ${d.code}` : ''}]` : ''}`),
+      keep
+        .slice(0, 300)
+        .map(
+          async (d) => `${await ctx.paths.displayOf(d.path)}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.source ? ` [${d.source}${d.code ? ` ${d.code}` : ''}]` : ''}`,
+        ),
     );
     return { text: `${keep.length} problem(s):\n${lines.join('\n')}${keep.length > 300 ? '\n[more not shown]' : ''}`, summary: `${keep.length} problems` };
   },

@@ -22,6 +22,9 @@ export const gitDiff: ToolDefinition<Args> = {
     const diff = await ctx.git.diff({ absPath: p?.abs, staged: args.staged });
     if (!diff.trim()) return { text: `No ${args.staged ? 'staged' : 'unstaged'} changes${p ? ` in ${p.display}` : ''}.` };
     const max = 60_000;
-    return { text: diff.length > max ? `${diff.slice(0, max)}\n[Diff truncated at ${max} characters; ask for one path at a time.]` : diff, summary: `${diff.split('\n').length} diff lines` };
+    return {
+      text: diff.length > max ? `${diff.slice(0, max)}\n[Diff truncated at ${max} characters; ask for one path at a time.]` : diff,
+      summary: `${diff.split('\n').length} diff lines`,
+    };
   },
 };

@@ -11,7 +11,9 @@ export const gitStatus: ToolDefinition<Record<string, never>> = {
     if (!repos.length) return { text: 'No git repository in the workspace.' };
     const out: string[] = [];
     for (const r of repos) {
-      out.push(`Repository ${await ctx.paths.displayOf(r.root) || '.'}${r.branch ? ` on branch ${r.branch}` : ''}: ${r.changes.length ? `${r.changes.length} change(s)` : 'clean'}`);
+      out.push(
+        `Repository ${(await ctx.paths.displayOf(r.root)) || '.'}${r.branch ? ` on branch ${r.branch}` : ''}: ${r.changes.length ? `${r.changes.length} change(s)` : 'clean'}`,
+      );
       for (const c of r.changes) out.push(`  ${c.staged ? 'staged  ' : 'unstaged'} ${c.status.padEnd(10)} ${await ctx.paths.displayOf(c.path)}`);
     }
     return { text: out.join('\n'), summary: out[0] };

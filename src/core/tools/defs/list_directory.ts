@@ -39,6 +39,9 @@ export const listDirectory: ToolDefinition<Args> = {
       else lines.push(st.isDirectory() ? `${n}/` : `${n} (${st.size} bytes)`);
     }
     const more = names.length > 1000 ? `\n[${names.length - 1000} more entries not shown]` : '';
-    return { text: `${p.display === '' ? '.' : p.display}/ (${names.length} entries)\n${lines.join('\n')}${more}`, summary: `Listed ${p.display || '.'} (${names.length} entries)` };
+    return {
+      text: `${p.display === '' ? '.' : p.display}/ (${names.length} entries)\n${lines.join('\n')}${more}`,
+      summary: `Listed ${p.display || '.'} (${names.length} entries)`,
+    };
   },
 };

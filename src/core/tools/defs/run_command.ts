@@ -53,8 +53,20 @@ export const runCommand: ToolDefinition<Args> = {
     if (sandboxed && writable.length) escalations.push(`write access to ${writable.map((w) => `“${w}”`).join(', ')}`);
     if (status.available && wantsOut) escalations.push('running without the OS sandbox (no protection for your files, secrets or network)');
     const noSandboxNote = status.available ? undefined : `There is no OS sandbox: ${status.reason}. ${status.howTo}`.trim();
-    const c = await classifyCommand(args.command, ctx.settings.commandPolicy, { cwd: dir.abs, roots, sandboxed, noSandboxReason: noSandboxNote ? `${noSandboxNote} Every command asks.` : undefined });
-    const gate = await ctx.approvals.command(ctx.callId, args.command, dir.display || 'the workspace root', c, { sandboxed, escalations, note: sandboxed ? undefined : noSandboxNote }, ctx.signal);
+    const c = await classifyCommand(args.command, ctx.settings.commandPolicy, {
+      cwd: dir.abs,
+      roots,
+      sandboxed,
+      noSandboxReason: noSandboxNote ? `${noSandboxNote} Every command asks.` : undefined,
+    });
+    const gate = await ctx.approvals.command(
+      ctx.callId,
+      args.command,
+      dir.display || 'the workspace root',
+      c,
+      { sandboxed, escalations, note: sandboxed ? undefined : noSandboxNote },
+      ctx.signal,
+    );
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
     const timeoutMs = Math.min((args.timeout_seconds ?? ctx.settings.commandTimeoutMs / 1000) * 1000, ctx.settings.commandTimeoutMs * 10);
@@ -79,7 +91,11 @@ export const runCommand: ToolDefinition<Args> = {
     const hint = policy && (result.exitCode ?? 1) !== 0 ? sandboxFailureHint(result.output, policy) : undefined;
     const tail = hint ? `\n${hint}` : '';
     if (result.timedOut) {
-      return { text: `The command was stopped after ${Math.round(timeoutMs / 1000)} s (timeout), with every process it started; it may wait for input or run forever. Ran ${where}.${out}${tail}`, isError: true, summary: `Stopped by timeout after ${secs} s` };
+      return {
+        text: `The command was stopped after ${Math.round(timeoutMs / 1000)} s (timeout), with every process it started; it may wait for input or run forever. Ran ${where}.${out}${tail}`,
+        isError: true,
+        summary: `Stopped by timeout after ${secs} s`,
+      };
     }
     if (result.killed) return { text: `The command was stopped by the user.${out}`, isError: true, summary: 'Stopped' };
     return {

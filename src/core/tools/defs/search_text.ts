@@ -37,7 +37,12 @@ export const searchText: ToolDefinition<Args> = {
     }
     const roots = await ctx.paths.rootPaths();
     const max = args.max_results ?? 100;
-    const r = await ctx.search.text(roots.map((x) => x.real), args.query, { regex: !!args.regex, caseSensitive: !!args.case_sensitive, glob: args.include, maxResults: max }, ctx.signal);
+    const r = await ctx.search.text(
+      roots.map((x) => x.real),
+      args.query,
+      { regex: !!args.regex, caseSensitive: !!args.case_sensitive, glob: args.include, maxResults: max },
+      ctx.signal,
+    );
     if (!r.total) return { text: `No matches for “${args.query}”.`, summary: `No matches for ${args.query}` };
     const lines = await Promise.all(r.matches.map(async (m) => `${await ctx.paths.displayOf(m.path)}:${m.line}: ${m.text.length > 300 ? m.text.slice(0, 300) + '…' : m.text}`));
     const more = r.truncated ? `\n[${r.total} matches in total; showing ${r.matches.length}. Narrow the query or use include.]` : '';

@@ -13,7 +13,9 @@ export const workspaceSymbols: ToolDefinition<Args> = {
     if (!args.query.trim()) throw new ToolError('"query" must not be empty.');
     const syms = await ctx.language.workspaceSymbols(args.query);
     if (!syms.length) return { text: `No symbols match “${args.query}”.` };
-    const lines = await Promise.all(syms.slice(0, 200).map(async (s) => `${s.kind} ${s.name}${s.container ? ` (in ${s.container})` : ''} — ${await ctx.paths.displayOf(s.path)}:${s.line}`));
+    const lines = await Promise.all(
+      syms.slice(0, 200).map(async (s) => `${s.kind} ${s.name}${s.container ? ` (in ${s.container})` : ''} — ${await ctx.paths.displayOf(s.path)}:${s.line}`),
+    );
     return { text: lines.join('\n'), summary: `${syms.length} symbols match ${args.query}` };
   },
 };
