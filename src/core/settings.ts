@@ -49,6 +49,8 @@ export const SETTINGS = {
   attachmentMaxTotalBytes: spec({ key: 'gemini.attachments.maxTotalBytes', type: 'integer', default: 20 * 1024 * 1024, minimum: 1024 }),
   idleTimeoutSeconds: spec({ key: 'gemini.request.idleTimeoutSeconds', type: 'integer', default: 120, minimum: 10, scope: 'application', userOnly: true }),
   maxRetryWaitSeconds: spec({ key: 'gemini.request.maxRetryWaitSeconds', type: 'integer', default: 10, minimum: 0, scope: 'application', userOnly: true }),
+  headersTimeoutSeconds: spec({ key: 'gemini.request.headersTimeoutSeconds', type: 'integer', default: 60, minimum: 5, scope: 'application', userOnly: true }),
+  maxEventMB: spec({ key: 'gemini.request.maxEventMB', type: 'integer', default: 32, minimum: 1, maximum: 512, scope: 'application', userOnly: true }),
   toolsEnabled: spec({ key: 'gemini.tools.enabled', type: 'boolean', default: true }),
   autoApproveEdits: spec({ key: 'gemini.tools.autoApproveEdits', type: 'boolean', default: false, scope: 'application', userOnly: true }),
   sandboxEnabled: spec({ key: 'gemini.tools.sandbox.enabled', type: 'boolean', default: true, scope: 'application', userOnly: true }),
@@ -67,7 +69,7 @@ export type SettingName = keyof typeof SETTINGS;
 export type SettingValue<N extends SettingName> = (typeof SETTINGS)[N]['default'];
 
 /** Settings whose change means a new HTTP client (endpoint, timeouts); proxy settings are VS Code's own. */
-export const CLIENT_SETTINGS: readonly SettingName[] = ['apiBaseUrl', 'apiVersion', 'idleTimeoutSeconds', 'maxRetryWaitSeconds'];
+export const CLIENT_SETTINGS: readonly SettingName[] = ['apiBaseUrl', 'apiVersion', 'idleTimeoutSeconds', 'maxRetryWaitSeconds', 'headersTimeoutSeconds', 'maxEventMB'];
 export const PROXY_SETTING_KEYS = ['http.proxy', 'http.proxyStrictSSL'] as const;
 
 /** Clamp a number to a spec's bounds (a hand-edited settings.json may hold anything). */

@@ -63,6 +63,8 @@ export interface ErrorView {
   kind: string;
   message: string;
   retryAfterMs?: number;
+  /** A machine-readable reason (e.g. PREVIOUS_GONE: offer to continue from the local history). */
+  code?: string;
 }
 
 export interface ToolActivity {
@@ -170,6 +172,7 @@ export type HostMessage =
   | { type: 'turnChanges'; turnId: string; changes: UiChange[] }
   | { type: 'turnEnd'; turnId: string; state: string; error?: ErrorView; usage?: UsageView; undo?: { available: boolean; files: number } }
   | { type: 'notice'; turnId: string; text: string; kind: 'retry' | 'resume' | 'info' }
+  | { type: 'turnState'; turnId: string; state: string }
   | { type: 'tool'; turnId: string; activity: ToolActivity }
   | { type: 'toolOutput'; turnId: string; callId: string; text: string }
   | { type: 'draft'; text: string; append?: boolean }
@@ -204,6 +207,7 @@ export type WebviewMessage =
   | { type: 'runRemote'; text: string }
   | { type: 'showHistory' }
   | { type: 'resume'; turnId: string }
+  | { type: 'resendLocal'; turnId: string }
   | { type: 'runAction'; action: 'cancel' | 'review' };
 
 // ------------------------------------------------------------------ validation
@@ -268,6 +272,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return oneOf(m, 'action', ['cancel', 'review'] as const) ? { type: 'runAction', action: m.action as 'cancel' | 'review' } : undefined;
     case 'undoTurn':
     case 'resume':
+    case 'resendLocal':
       return str(m, 'turnId', 100) ? ({ type: m.type, turnId: m.turnId as string } as WebviewMessage) : undefined;
     default:
       return undefined;
@@ -334,6 +339,8 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
       return typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as HostMessage) : undefined;
     case 'notice':
       return typeof m.turnId === 'string' && typeof m.text === 'string' ? (m as HostMessage) : undefined;
+    case 'turnState':
+      return typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as HostMessage) : undefined;
     case 'tool':
       return typeof m.turnId === 'string' && isObj(m.activity) && typeof (m.activity as Obj).callId === 'string' ? (m as HostMessage) : undefined;
     case 'toolOutput':

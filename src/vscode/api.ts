@@ -40,6 +40,8 @@ export class ApiClientProvider implements vscode.Disposable {
       getApiKey: () => this.keys.get(),
       dispatcher,
       idleTimeoutMs: api.idleTimeoutMs,
+      headersTimeoutMs: api.headersTimeoutMs,
+      maxEventBytes: api.maxEventBytes,
       retry: { maxWaitMs: api.maxRetryWaitMs },
       log: this.log.request,
       userAgent: `gemini-interactions-vscode/${this.version} vscode/${vscode.version}`,

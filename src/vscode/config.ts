@@ -50,6 +50,8 @@ export interface ApiSettings {
   apiVersion: string;
   idleTimeoutMs: number;
   maxRetryWaitMs: number;
+  headersTimeoutMs: number;
+  maxEventBytes: number;
 }
 
 export function apiSettings(): ApiSettings {
@@ -58,6 +60,8 @@ export function apiSettings(): ApiSettings {
     apiVersion: setting('apiVersion'),
     idleTimeoutMs: setting('idleTimeoutSeconds') * 1000,
     maxRetryWaitMs: setting('maxRetryWaitSeconds') * 1000,
+    headersTimeoutMs: setting('headersTimeoutSeconds') * 1000,
+    maxEventBytes: setting('maxEventMB') * 1024 * 1024,
   };
 }
 

@@ -30,8 +30,9 @@ export class Log implements vscode.Disposable {
     if (e.events !== undefined) parts.push(`${e.events} events`);
     if (e.bytes !== undefined) parts.push(`${e.bytes} bytes`);
     if (e.error) parts.push(`: ${e.error}`);
+    if (e.warning) parts.push(`(${e.warning})`);
     const line = redactSecrets(parts.join(' '));
-    if (e.outcome === 'error') this.channel.warn(line);
+    if (e.outcome === 'error' || e.warning) this.channel.warn(line);
     else this.channel.info(line);
   };
 

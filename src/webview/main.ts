@@ -309,6 +309,9 @@ function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
     case 'notice':
       byId.get(msg.turnId)?.notice(msg.text);
       break;
+    case 'turnState':
+      byId.get(msg.turnId)?.setState(msg.state);
+      break;
     case 'tool':
       byId.get(msg.turnId)?.tool(msg.activity);
       break;

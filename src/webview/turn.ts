@@ -662,6 +662,13 @@ export class TurnRenderer {
     this.refreshUser();
   }
 
+  /** The turn's state changed without ending (an interrupted answer streams again). */
+  setState(state: string): void {
+    this.view.state = state;
+    this.view.error = undefined;
+    this.renderFooter();
+  }
+
   renderFooter(): void {
     if (!this.rendered) return;
     const f = this.footerEl;
@@ -698,6 +705,12 @@ export class TurnRenderer {
         box.appendChild(b);
       }
       if (this.hooks.isLast(this) && !this.hooks.busy()) {
+        if (v.error?.code === 'PREVIOUS_GONE') {
+          const c = h('button', 'secondary-btn resend-local-btn', 'Continue from the local history');
+          c.setAttribute('aria-label', 'Continue from the local copy of the conversation');
+          c.addEventListener('click', () => this.post({ type: 'resendLocal', turnId: v.id }));
+          box.appendChild(c);
+        }
         if (v.state === 'interrupted') {
           const r = h('button', 'secondary-btn', 'Resume');
           r.addEventListener('click', () => this.post({ type: 'resume', turnId: v.id }));

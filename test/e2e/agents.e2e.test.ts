@@ -6,16 +6,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, useWorkbench } from './harness';
+import type { Browser } from 'playwright-core';
 import type { Reply } from '../fake-api/scenario';
 
 const APP = 'export const version = 1;\nexport function hello() {\n  return "hello";\n}\n';
 let wb: Workbench;
 let p: WorkbenchPage;
 
+let browser: Browser;
+
 useWorkbench(
   { git: true, files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n' } },
   {},
-  (t) => ({ wb, p } = t),
+  (t) => ({ wb, p, browser } = t),
 );
 
 function agentReply(extra: Partial<Reply> = {}): Reply {
@@ -134,6 +137,8 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   await showRuns();
   await waitForRow(/Bump the version and add a greeting, completed/, 60_000);
   await p.waitForNotification(/remote agent run “Bump the version and add a greeting” completed/);
+  assert.equal(wb.fake.creates().length, 1, 'the reload continued the same run: no second create');
+  assert.equal(wb.fake.requests.filter((r) => r.path.endsWith('/cancel')).length, 0, 'a reload never cancels a run');
   // The run tab came back with the reload, reconnected to its run.
   const restored = await runFrame('Bump the version');
   await restored.locator('#run-header', { hasText: 'completed' }).waitFor({ timeout: 20_000 });
@@ -216,4 +221,51 @@ test('a failed run shows the error', async () => {
   await waitForRow(/A task that fails, failed/);
   await frame.locator('.turn-footer', { hasText: 'The sandbox ran out of disk space.' }).waitFor({ timeout: 20_000 });
   await p.waitForNotification(/“A task that fails” failed: The sandbox ran out of disk space\./);
+});
+
+test('closing a running run’s tab leaves the run running (no cancel); reopening it follows the run to its end', async () => {
+  wb.fake.reset();
+  wb.fake.setScenario({ replies: [agentReply({ delayMs: 300 })] });
+  await p.command('Gemini: Run Task on Remote Agent');
+  await p.answerQuickInput('A run whose tab is closed');
+  await p.answerQuickInput('', { pickRow: 'antigravity-preview-05-2026' });
+  await p.answerQuickInput('No files', { pickRow: 'No files' });
+  await p.answerQuickInput('', { pickRow: 'Start the run' });
+  const frame = await runFrame('A run whose tab is closed');
+  await frame.locator('.thought').first().waitFor({ timeout: 20_000 });
+  await p.page.locator('.tab', { hasText: 'Agent: A run whose tab is closed' }).first().click();
+  await p.command('View: Close Editor');
+  await p.page.waitForTimeout(1500);
+  assert.equal(wb.fake.requests.filter((r) => r.path.endsWith('/cancel')).length, 0, 'closing the tab did not cancel the run');
+  await waitForRow(/A run whose tab is closed, completed/, 60_000);
+  const inter = [...wb.fake.interactions.values()].at(-1)!;
+  assert.equal(inter.status, 'completed', 'the run went on to the end on the server');
+  await p.command('Gemini: Open Remote Run');
+  await p.answerQuickInput('A run whose tab', { pickRow: 'A run whose tab is closed' });
+  const reopened = await runFrame('A run whose tab is closed');
+  await reopened.locator('.turn', { hasText: 'I bumped the version' }).waitFor({ timeout: 20_000 });
+  assert.equal(wb.fake.creates().length, 1, 'followed, not created again');
+  await p.command('View: Close All Editors');
+});
+
+test('two windows on one workspace: one streams or polls a run, the other follows', async () => {
+  wb.fake.reset();
+  const second = await WorkbenchPage.open(browser, wb, await browser.newContext({ viewport: { width: 1400, height: 900 } }));
+  await second.page.waitForTimeout(2000);
+  wb.fake.setScenario({ replies: [agentReply({ delayMs: 300 })] });
+  await p.command('Gemini: Run Task on Remote Agent');
+  await p.answerQuickInput('A run seen by two windows');
+  await p.answerQuickInput('', { pickRow: 'antigravity-preview-05-2026' });
+  await p.answerQuickInput('No files', { pickRow: 'No files' });
+  await p.answerQuickInput('', { pickRow: 'Start the run' });
+  // The second window learns of the run (its watcher starts on focus).
+  await second.page.bringToFront();
+  await second.command('Gemini: Refresh Remote Runs');
+  await waitForRow(/A run seen by two windows, completed/, 60_000);
+  const id = [...wb.fake.interactions.values()].at(-1)!.id;
+  const reads = wb.fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/interactions/${id}`));
+  assert.equal(wb.fake.creates().length, 1);
+  assert.equal(reads.filter((r) => r.query.stream === 'true').length, 0, 'nobody re-streamed it');
+  assert.ok(reads.length <= 1, `no window polled it while the first one streamed (${reads.length} status reads)`);
+  await second.context.close();
 });

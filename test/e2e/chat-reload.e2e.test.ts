@@ -178,17 +178,25 @@ test('reopen from history: search finds prompts and answers; the conversation co
   assert.match(String(last.previous_interaction_id), /^v1_/);
 });
 
-test('when the server copy is gone, the local history is resent', async () => {
+test('when the server copy is gone, resending the local history is offered (never done behind the user’s back)', async () => {
   const id = [...wb.fake.interactions.keys()].pop()!;
   wb.fake.interactions.get(id)!.deleted = true;
   wb.fake.setScenario({ replies: [textReply('Answered from local history.')] });
+  const before = wb.fake.creates().length;
   await sendChat(chat, 'Still there?');
+  const offer = chat.locator('.turn').last().locator('.resend-local-btn');
+  await offer.waitFor({ timeout: 20_000 });
+  assert.match(await chat.locator('.turn').last().locator('.turn-footer').innerText(), /no longer on the server \(404\), so this message was not sent/);
+  await p.page.waitForTimeout(500);
+  assert.equal(wb.fake.creates().length, before + 1, 'only the refused create: nothing was resent on its own');
+  await offer.click();
   await sampleUntil(
     chat,
     () => lastAnswerText(chat),
     (v) => v.trim() === 'Answered from local history.',
   );
   const creates = wb.fake.creates();
+  assert.equal(creates.length, before + 2);
   const failed = creates[creates.length - 2]!.body as { previous_interaction_id?: string };
   const resent = creates[creates.length - 1]!.body as { input: Array<{ type: string }>; previous_interaction_id?: string };
   assert.equal(failed.previous_interaction_id, id);
@@ -197,7 +205,7 @@ test('when the server copy is gone, the local history is resent', async () => {
     resent.input.map((s) => s.type),
     ['user_input', 'model_output', 'user_input', 'model_output', 'user_input'],
   );
-  assert.match(await chat.locator('.notice').last().innerText(), /no longer on the server; resending the local history/);
+  assert.equal(await chat.locator('.turn .user-text', { hasText: 'Still there?' }).count(), 1, 'one turn for the message (the refused one was replaced)');
 });
 
 test('deleting a conversation from the history view removes it here and its interactions on the server', async () => {

@@ -79,6 +79,8 @@ export interface Faults {
   jsonBody?: boolean;
   /** Insert `: keep-alive` comments between events. */
   keepAlive?: boolean;
+  /** (resumeFaults only) Refuse the stream-get with this HTTP status, as a server that lost the stream would. */
+  refuse?: number;
 }
 
 export interface HttpFailure {

@@ -543,6 +543,9 @@ export class FakeApi {
         if (k < 0) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', `Unknown last_event_id ${query.last_event_id}.`));
         from = k + 1;
       }
+      const refuse = inter.reply.resumeFaults?.refuse;
+      if (refuse)
+        return this.json(res, refuse, errorBody(refuse, refuse === 404 ? 'NOT_FOUND' : 'FAILED_PRECONDITION', `The stream of interaction ${id} can no longer be resumed.`));
       return this.streamTo(res, inter, from, inter.reply.resumeFaults ?? {});
     }
     return this.json(res, 200, this.interactionJson(inter, query.include_input === 'true'));

@@ -358,7 +358,7 @@ describe('continuation and background', () => {
     );
   });
 
-  test('aborting a background stream cancels the interaction on the server', async () => {
+  test('aborting a background stream never cancels the run on the server (only an explicit Cancel does)', async () => {
     fake.setScenario({ replies: [{ ...everyStepReply(), delayMs: 80 }] });
     const { client } = clientFor(fake);
     const ctrl = new AbortController();
@@ -370,7 +370,7 @@ describe('continuation and background', () => {
       (e: unknown) => e instanceof ApiError && e.kind === 'aborted',
     );
     await new Promise((r) => setTimeout(r, 100));
-    assert.equal(fake.requests.filter((r) => r.path.endsWith('/cancel')).length, 1);
+    assert.equal(fake.requests.filter((r) => r.path.endsWith('/cancel')).length, 0);
   });
 
   test('delete removes the interaction', async () => {

@@ -66,7 +66,7 @@ test('dropped over HTTP after every byte offset → resumed to identical steps, 
     argsChunk: 6,
   };
   const { wire, steps } = await record(reply);
-  const { client } = clientFor(fake, { retry: { baseDelayMs: 1, maxDelayMs: 1 } });
+  const { client } = clientFor(fake, { retry: { baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => undefined });
   let resumed = 0;
   let unrecoverable = 0;
   const createdEnd = wire.indexOf('\n\n') + 2; // the interaction id is known once the first event is complete

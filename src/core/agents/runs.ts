@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { InteractionsClient } from '../client/client';
 import { ApiError } from '../client/errors';
 import { isTerminalStatus } from '../protocol/types';
+import type { RunLeases } from './lease';
 
 export type RunStatus =
   | 'preparing'
@@ -158,17 +159,31 @@ export interface WatchTimers {
 export class RunWatcher {
   static readonly FAST_MS = 2_000;
   static readonly SLOW_MS = 10_000;
+  /** Longest wait between polls while the server cannot be reached. */
+  static readonly MAX_BACKOFF_MS = 60_000;
   private readonly timers = new Map<string, unknown>();
   private readonly open = new Set<string>();
   /** Runs whose events this window is streaming right now (no need to poll). */
   private readonly streaming = new Set<string>();
+  /** Consecutive failed polls per run (the backoff grows with them, and resets on success). */
+  private readonly failures = new Map<string, number>();
   private disposed = false;
 
   constructor(
     private readonly store: RunStore,
     private readonly client: () => InteractionsClient,
     private readonly timersImpl: WatchTimers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    /** One window polls a run; without leases (tests) this window polls every run. */
+    private readonly leases?: RunLeases,
+    private readonly random: () => number = Math.random,
+    /** After every successful poll: the server answers again (an interrupted stream can resume). */
+    private readonly onPolled?: (runId: string) => void,
   ) {}
+
+  /** Whether this window works the run (streams or polls it); the others follow its results. */
+  owns(runId: string): boolean {
+    return !this.leases || this.leases.acquire(runId);
+  }
 
   /** Start (or restart) watching every unfinished run. */
   resumeAll(): void {
@@ -188,10 +203,10 @@ export class RunWatcher {
     if (!streaming) this.schedule(runId, 0);
   }
 
-  /** The window got focus: check every unfinished run now. */
+  /** The window got focus: check every unfinished run now (unless the server is being backed off). */
   focus(): void {
     this.store.reload();
-    for (const r of this.store.list()) if (!FINISHED.has(r.status) && r.lastInteractionId) this.schedule(r.id, 0);
+    for (const r of this.store.list()) if (!FINISHED.has(r.status) && r.lastInteractionId && !this.failures.has(r.id)) this.schedule(r.id, 0);
   }
 
   interval(runId: string): number {
@@ -208,17 +223,34 @@ export class RunWatcher {
     );
   }
 
-  /** One status check. */
+  /** The wait before the next poll after `n` failures in a row: exponential, capped, with jitter. */
+  backoff(runId: string, n: number): number {
+    const base = Math.min(RunWatcher.MAX_BACKOFF_MS, this.interval(runId) * 2 ** n);
+    return Math.round(base * (0.5 + this.random() * 0.5));
+  }
+
+  /** One status check (one request: the backoff between polls replaces the client's retries). */
   async poll(runId: string): Promise<void> {
     this.timers.delete(runId);
+    this.store.reload();
     const run = this.store.get(runId);
-    if (!run || FINISHED.has(run.status) || !run.lastInteractionId) return;
+    if (!run || FINISHED.has(run.status) || !run.lastInteractionId) {
+      this.leases?.release(runId);
+      return;
+    }
     if (this.streaming.has(runId)) {
       this.schedule(runId, this.interval(runId));
       return;
     }
+    if (!this.owns(runId)) {
+      // Another window works this run: look again when its lease could have lapsed.
+      this.schedule(runId, (this.leases?.ttlMs ?? RunWatcher.SLOW_MS) + Math.round(this.random() * 1000));
+      return;
+    }
     try {
-      const inter = await this.client().get(run.lastInteractionId);
+      const inter = await this.client().get(run.lastInteractionId, { noRetry: true });
+      this.failures.delete(runId);
+      this.onPolled?.(runId);
       const status = toRunStatus(inter.status);
       const tokens = inter.usage?.total_tokens;
       const error =
@@ -237,9 +269,16 @@ export class RunWatcher {
         this.store.update(runId, { status: 'unknown', error: 'The run no longer exists on the server.' });
         return;
       }
-      // Network trouble: try again later, more slowly.
-      this.schedule(runId, Math.min(60_000, this.interval(runId) * 3));
+      // Network trouble: back off exponentially (with jitter, capped); reset by the next success.
+      const n = (this.failures.get(runId) ?? 0) + 1;
+      this.failures.set(runId, n);
+      this.schedule(runId, this.backoff(runId, n));
     }
+  }
+
+  /** The poll failed this many times in a row (0: the last one worked). */
+  failureCount(runId: string): number {
+    return this.failures.get(runId) ?? 0;
   }
 
   dispose(): void {

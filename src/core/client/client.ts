@@ -20,7 +20,7 @@ import type {
   Interaction,
   InteractionEvent,
 } from '../protocol/types';
-import { ApiError, isAbortError } from './errors';
+import { ApiError } from './errors';
 import { Transport, type CallOptions, type OpenResponse, type TransportOptions } from './http';
 import { SseEventDecoder } from './sse';
 
@@ -106,6 +106,9 @@ export class InteractionsClient {
     let lastEventId = ctx.lastEventId;
     let fruitless = 0;
     const maxFruitless = opts.maxResumesWithoutProgress ?? 3;
+    /** Every event id delivered: a resumed stream that replays more than the boundary event is de-duplicated. */
+    const seen = new Set<string>();
+    if (lastEventId !== undefined) seen.add(lastEventId);
     let res = await openFirst();
     for (;;) {
       let progressed = false;
@@ -114,12 +117,13 @@ export class InteractionsClient {
       // stream after it is a clean end, not a drop.
       let terminalStatus = false;
       let drop: ApiError | undefined;
-      const decoder = new SseEventDecoder();
+      const decoder = new SseEventDecoder(this.transport.maxEventBytes);
       let bytes = 0;
+      let warning: string | undefined;
       try {
         if (res.contentType.includes('application/json')) {
           // Tolerated: a JSON Interaction where a stream was asked for (e.g. a background create).
-          const interaction = decodeInteraction(JSON.parse(await res.body.text()));
+          const interaction = decodeInteraction(JSON.parse(new TextDecoder().decode(await this.transport.body(res, opts.signal))));
           this.logStream(res, 0, bytes, 'ok');
           if (isTerminalStatus(interaction.status)) {
             const events = synthesizeEvents(interaction);
@@ -147,7 +151,10 @@ export class InteractionsClient {
           const events = decoder.push(chunk);
           const batch: InteractionEvent[] = [];
           for (const ev of events) {
-            if (ev.event_id !== undefined && ev.event_id === lastEventId) continue; // replayed boundary event
+            if (ev.event_id !== undefined) {
+              if (seen.has(ev.event_id)) continue; // replayed by a resumed stream
+              seen.add(ev.event_id);
+            }
             batch.push(ev);
           }
           if (batch.length) opts.onBatch?.(batch);
@@ -179,7 +186,10 @@ export class InteractionsClient {
         }
         if (ended === 'eof') {
           // Flush the decoder; a trailing '\n' resolves a final bare CR (CR-only line endings).
-          const tail = decoder.end();
+          const left = decoder.unterminatedBytes;
+          const tail = decoder.end().filter((ev) => ev.event_id === undefined || !seen.has(ev.event_id));
+          for (const ev of tail) if (ev.event_id !== undefined) seen.add(ev.event_id);
+          if (!tail.length && left > 0) warning = `${left} byte(s) of an unterminated event at the end of the body were discarded`;
           if (tail.length) opts.onBatch?.(tail);
           for (const ev of tail) {
             progressed = true;
@@ -192,9 +202,10 @@ export class InteractionsClient {
           if (ended === 'eof' && !terminalStatus && !decoder.done) drop = new ApiError('network', 'The connection closed before the interaction finished.');
         }
       } catch (err) {
-        if (opts.signal?.aborted || isAbortError(err)) {
+        // Only the user's Stop ends here as "stopped"; a background run is never cancelled by it:
+        // cancelling on the server is an explicit action of its own (Cancel run).
+        if (opts.signal?.aborted) {
           this.logStream(res, decoder.eventCount, bytes, 'aborted');
-          if (ctx.background && id) void this.cancel(id).catch(() => undefined);
           throw ApiError.aborted();
         }
         if (err instanceof ApiError && (err.kind === 'network' || err.kind === 'timeout')) drop = err;
@@ -204,10 +215,10 @@ export class InteractionsClient {
         }
       }
       if (!drop) {
-        this.logStream(res, decoder.eventCount, bytes, 'ok');
+        this.logStream(res, decoder.eventCount, bytes, 'ok', undefined, warning);
         return;
       }
-      this.logStream(res, decoder.eventCount, bytes, 'dropped', drop);
+      this.logStream(res, decoder.eventCount, bytes, 'dropped', drop, warning);
       // Resume: never a second create.
       if (!ctx.store) {
         throw new ApiError(drop.kind, `${drop.message} The interaction was not stored (stateless mode), so it cannot be resumed; retry the message.`, { cause: drop });
@@ -218,7 +229,23 @@ export class InteractionsClient {
         throw new ApiError(drop.kind, `${drop.message} Resuming failed ${maxFruitless} times in a row.`, { cause: drop });
       }
       opts.onResume?.({ interactionId: id, lastEventId, attempt: fruitless, reason: drop.message });
-      res = await this.openStreamGet(id, lastEventId, opts);
+      // Back off (with jitter) before each resume: a server that drops at once is not hammered.
+      const delay = Math.min(8000, 250 * 2 ** (fruitless - 1)) * (0.5 + this.transport.random() * 0.5);
+      await this.transport.wait(delay, opts.signal);
+      try {
+        res = await this.openStreamGet(id, lastEventId, opts);
+      } catch (err) {
+        if (err instanceof ApiError && err.kind !== 'aborted' && err.kind !== 'auth') {
+          // The turn keeps what arrived; resuming was refused, nothing is created again.
+          throw new ApiError(err.kind, `The connection dropped and the API refused to resume the stream: ${err.message} What arrived is kept; Retry sends the message again.`, {
+            status: err.status,
+            code: 'RESUME_REFUSED',
+            retryable: true,
+            cause: err,
+          });
+        }
+        throw err;
+      }
       if (lastEventId === undefined) {
         const restart: StreamRestartEvent = { event_type: 'client.stream_restart', interaction_id: id };
         opts.onBatch?.([restart]);
@@ -227,7 +254,7 @@ export class InteractionsClient {
     }
   }
 
-  private logStream(res: OpenResponse, events: number, bytes: number, outcome: 'ok' | 'error' | 'aborted' | 'dropped', err?: unknown): void {
+  private logStream(res: OpenResponse, events: number, bytes: number, outcome: 'ok' | 'error' | 'aborted' | 'dropped', err?: unknown, warning?: string): void {
     this.transport.log({
       method: res.path.includes('stream=true') ? 'GET' : 'POST',
       path: res.path,
@@ -238,6 +265,7 @@ export class InteractionsClient {
       events,
       outcome,
       error: err instanceof Error ? err.message : undefined,
+      warning,
     });
   }
 

@@ -8,6 +8,9 @@ export type ApiErrorKind =
   | 'permission' // 403
   | 'not_found' // 404
   | 'rate_limited' // 429 (and retries exhausted, or a wait longer than the cap)
+  | 'quota' // 429 RESOURCE_EXHAUSTED with a used-up quota: not retried
+  | 'proxy' // the proxy refused (407 authentication, or another status on CONNECT)
+  | 'tls' // a certificate could not be verified: not retried
   | 'bad_request' // other 4xx
   | 'server' // 5xx
   | 'network' // connection refused/reset, DNS, TLS, proxy, dropped stream that cannot be resumed
@@ -65,8 +68,13 @@ export class ApiError extends Error {
     return new ApiError('protocol', message, { retryable: true });
   }
 
+  /** Only for the user's own Stop (everything else that ends a request has its own kind). */
   static aborted(): ApiError {
     return new ApiError('aborted', 'Stopped.', { retryable: true });
+  }
+
+  static timeout(message: string, code: string): ApiError {
+    return new ApiError('timeout', message, { code, retryable: true });
   }
 
   static missingKey(): ApiError {
@@ -94,8 +102,24 @@ export class ApiError extends Error {
       return new ApiError('not_found', `Not found (404) while trying to ${what}.${detail}`, { ...init, retryable: false });
     }
     if (status === 429) {
-      const wait = retryAfterMs !== undefined ? ` Try again in ${formatDuration(retryAfterMs)}.` : ' Wait a moment and try again.';
-      return new ApiError('rate_limited', `Rate limited by the Gemini API (429).${wait}${detail}`, init);
+      const details = Array.isArray(env?.details) ? (env!.details as Array<Record<string, unknown>>) : [];
+      const retryInfo = details.find((d) => typeof d?.['@type'] === 'string' && (d['@type'] as string).endsWith('google.rpc.RetryInfo'));
+      const delay = typeof retryInfo?.retryDelay === 'string' ? parseDelay(retryInfo.retryDelay) : undefined;
+      const wait = retryAfterMs ?? delay;
+      const quotaFailure = details.find((d) => typeof d?.['@type'] === 'string' && (d['@type'] as string).endsWith('google.rpc.QuotaFailure'));
+      const violations = JSON.stringify(quotaFailure?.violations ?? '');
+      const daily = /per ?day|perday|daily/i.test(violations);
+      const quotaWords = /quota/i.test(serverMsg) && /(exceeded your current quota|billing|plan|exhausted)/i.test(serverMsg);
+      if ((quotaFailure && (daily || wait === undefined)) || (!quotaFailure && quotaWords && wait === undefined)) {
+        const reset = wait !== undefined ? ` It resets in ${formatDuration(wait)}.` : daily ? ' Daily quotas reset at midnight Pacific time.' : '';
+        return new ApiError(
+          'quota',
+          `Your Gemini API quota is used up (429 ${statusText ?? 'RESOURCE_EXHAUSTED'}).${reset} Check your plan and billing in Google AI Studio; retrying now will not help.${detail}`,
+          { ...init, retryAfterMs: wait, retryable: false },
+        );
+      }
+      const waitText = wait !== undefined ? ` Try again in ${formatDuration(wait)}.` : ' Wait a moment and try again.';
+      return new ApiError('rate_limited', `Rate limited by the Gemini API (429).${waitText}${detail}`, { ...init, retryAfterMs: wait });
     }
     if (status >= 500) {
       return new ApiError('server', `The Gemini API had a server error (${status}) while trying to ${what}. Try again.${detail}`, init);
@@ -103,15 +127,76 @@ export class ApiError extends Error {
     return new ApiError('bad_request', `The Gemini API refused to ${what} (${status}).${detail}`, { ...init, retryable: false });
   }
 
+  /** A transport failure, classified: proxy, TLS, DNS, refused, reset (never "Stopped"). */
   static network(err: unknown, url: string): ApiError {
     const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+    const causeCode = (err as { cause?: { code?: string } })?.cause?.code;
     const msg = err instanceof Error ? err.message : String(err);
     const origin = safeOrigin(url);
+    const proxy = /Proxy response \((\d{3})\)/.exec(msg);
+    if (proxy) {
+      const st = Number(proxy[1]);
+      if (st === 407) {
+        return new ApiError(
+          'proxy',
+          'The proxy requires authentication (407 Proxy Authentication Required). Put the credentials in “http.proxy” (http://user:password@host:port) or in HTTPS_PROXY, then retry.',
+          { status: 407, code: 'PROXY_AUTH', retryable: false, cause: err },
+        );
+      }
+      return new ApiError('proxy', `The proxy refused the connection to ${origin} (${st}). Check “http.proxy” and the proxy itself.`, {
+        status: st,
+        code: 'PROXY_REFUSED',
+        retryable: st >= 500,
+        cause: err,
+      });
+    }
+    const tlsCode = [code, causeCode].find((c) => c !== undefined && TLS_CODES.test(c));
+    if (tlsCode) {
+      return new ApiError(
+        'tls',
+        `The TLS certificate of ${origin} could not be verified (${tlsCode}). If a proxy or security tool inspects your traffic, add its root certificate to your system or to NODE_EXTRA_CA_CERTS, and check the date and time. (“http.proxyStrictSSL” is honoured; the extension never turns checking off.)`,
+        { code: tlsCode, retryable: false, cause: err },
+      );
+    }
+    const dns = [code, causeCode].find((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN');
+    if (dns) {
+      return new ApiError('network', `Could not resolve ${hostOf(origin)} (${dns}): the DNS lookup failed. Check your network connection, VPN and proxy settings (http.proxy).`, {
+        code: dns,
+        cause: err,
+      });
+    }
+    if (code === 'ECONNREFUSED' || causeCode === 'ECONNREFUSED') {
+      return new ApiError('network', `The connection to ${origin} was refused (ECONNREFUSED). Check “gemini.apiBaseUrl” and your proxy settings (http.proxy).`, {
+        code: 'ECONNREFUSED',
+        cause: err,
+      });
+    }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT' || causeCode === 'UND_ERR_CONNECT_TIMEOUT') {
+      return ApiError.timeout(`Could not connect to ${origin} in time (connect timeout). Check your network connection and proxy settings (http.proxy).`, 'CONNECT_TIMEOUT');
+    }
     return new ApiError('network', `Could not reach ${origin}${code ? ` (${code})` : ''}: ${msg}. Check your network connection and proxy settings (http.proxy).`, {
       code,
       cause: err,
     });
   }
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return origin;
+  }
+}
+
+/** Node/undici error codes of certificate failures. */
+const TLS_CODES =
+  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_REVOKED|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|ERR_SSL_.*|EPROTO)$/;
+
+/** A google.rpc.RetryInfo delay ("36s", "1.5s"). */
+function parseDelay(d: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)s$/.exec(d.trim());
+  return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }
 
 export function safeOrigin(url: string): string {

@@ -4,7 +4,8 @@
  * a request log that never sees the key.
  */
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
-import { ApiError, formatDuration, isAbortError, registerSecret } from './errors';
+import { formatBytes } from '../attachments';
+import { ApiError, formatDuration, registerSecret } from './errors';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (the SDK default is 4: five attempts in total). */
@@ -38,6 +39,8 @@ export interface RequestLogEntry {
   events?: number;
   outcome: 'ok' | 'retry' | 'error' | 'aborted' | 'dropped';
   error?: string;
+  /** Something worth a line in the log that did not fail the request. */
+  warning?: string;
 }
 export type RequestLogger = (entry: RequestLogEntry) => void;
 
@@ -49,6 +52,10 @@ export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
   /** A stream that sends no byte for this long is treated as dropped (keep-alive comments count). */
   idleTimeoutMs?: number;
+  /** No response headers this long after the request was sent: a timeout (default 60 s). */
+  headersTimeoutMs?: number;
+  /** The largest JSON response or SSE event accepted (default 32 MiB: a 20 MB inline image fits). */
+  maxEventBytes?: number;
   log?: RequestLogger;
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
   random?(): number;
@@ -59,9 +66,17 @@ export interface TransportOptions {
 export interface CallOptions {
   signal?: AbortSignal;
   onRetry?(notice: RetryNotice): void;
-  /** Disable retries (used for the download/upload chunk calls, like the SDK). */
+  /** Disable retries (used for the download/upload chunk calls, like the SDK, and for polls). */
   noRetry?: boolean;
+  /** Most bytes of a response body accepted (downloads). */
+  maxBytes?: number;
 }
+
+/** 32 MiB: the base64 of a 20 MB inline image with room to spare. */
+export const DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+/** Error bodies are read up to this much (they only carry a message). */
+const MAX_ERROR_BODY = 64 * 1024;
 
 export interface RequestSpec extends CallOptions {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -123,14 +138,27 @@ export function parseRetryAfter(headers: Record<string, string | string[] | unde
  */
 export class ResponseBody {
   private queue: Uint8Array[] = [];
+  private queued = 0;
+  private paused = false;
   private ended = false;
   private error: Error | undefined;
   private wake: (() => void) | undefined;
   destroyed = false;
-  constructor(private readonly abortRequest: (reason: Error) => void) {}
+  /** Past this many unread bytes the connection is paused (backpressure: memory stays bounded). */
+  static readonly HIGH_WATER = 1024 * 1024;
+  constructor(
+    private readonly abortRequest: (reason: Error) => void,
+    private readonly flow: { pause(): void; resume(): void } = { pause: () => undefined, resume: () => undefined },
+  ) {}
 
   /** @internal */ push(chunk: Uint8Array): void {
+    if (this.destroyed || this.ended) return; // data after we let go is dropped
     this.queue.push(chunk);
+    this.queued += chunk.length;
+    if (!this.paused && this.queued > ResponseBody.HIGH_WATER) {
+      this.paused = true;
+      this.flow.pause();
+    }
     this.notify();
   }
   /** @internal */ end(err?: Error): void {
@@ -148,7 +176,15 @@ export class ResponseBody {
   /** Next chunk, or undefined at the end; throws the transport error after the queued data. */
   async next(): Promise<Uint8Array | undefined> {
     for (;;) {
-      if (this.queue.length) return this.queue.shift();
+      if (this.queue.length) {
+        const c = this.queue.shift()!;
+        this.queued -= c.length;
+        if (this.paused && this.queued < ResponseBody.HIGH_WATER / 4) {
+          this.paused = false;
+          this.flow.resume();
+        }
+        return c;
+      }
       if (this.ended) {
         if (this.error) throw this.error;
         return undefined;
@@ -176,6 +212,7 @@ export class ResponseBody {
     this.destroyed = true;
     if (!this.ended) this.abortRequest(reason);
     this.queue = [];
+    this.queued = 0;
     this.end(reason);
   }
 }
@@ -215,7 +252,7 @@ function dispatch(
       },
       onResponseStart(c, statusCode, headers) {
         if (statusCode < 200) return; // 1xx
-        body = new ResponseBody((reason) => c.abort(reason));
+        body = new ResponseBody((reason) => c.abort(reason), { pause: () => c.pause(), resume: () => c.resume() });
         settled = true;
         resolve({ statusCode, headers: headers as RawResponse['headers'], body });
       },
@@ -246,13 +283,17 @@ function dispatch(
 export class Transport {
   readonly policy: RetryPolicy;
   readonly idleTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly maxEventBytes: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  private readonly random: () => number;
+  readonly random: () => number;
   readonly now: () => number;
 
   constructor(private readonly opts: TransportOptions) {
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 120_000;
+    this.headersTimeoutMs = opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+    this.maxEventBytes = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.sleep = opts.sleep ?? abortableSleep;
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? Date.now;
@@ -310,37 +351,57 @@ export class Transport {
       headers['content-type'] = 'application/json';
     }
     const maxRetries = spec.noRetry ? 0 : this.policy.maxRetries;
+    // A POST that reached the server may have started something (an interaction): a timeout
+    // waiting for its answer is not retried (that could create a second one); GETs are.
+    const idempotent = spec.method === 'GET' || spec.method === 'DELETE';
     for (let attempt = 0; ; attempt++) {
       if (spec.signal?.aborted) throw ApiError.aborted();
       const started = this.now();
       let res: RawResponse;
+      // Each attempt has its own controller: the user's Stop and the headers timer both end it.
+      const attemptCtrl = new AbortController();
+      const onUserAbort = () => attemptCtrl.abort();
+      spec.signal?.addEventListener('abort', onUserAbort, { once: true });
+      let headersTimedOut = false;
+      const headersTimer = setTimeout(() => {
+        headersTimedOut = true;
+        attemptCtrl.abort();
+      }, this.headersTimeoutMs);
       try {
-        res = await dispatch(this.opts.dispatcher ?? getGlobalDispatcher(), url, { method: spec.method, headers, body, signal: spec.signal });
+        res = await dispatch(this.opts.dispatcher ?? getGlobalDispatcher(), url, { method: spec.method, headers, body, signal: attemptCtrl.signal });
       } catch (err) {
-        if (isAbortError(err) || spec.signal?.aborted) {
+        clearTimeout(headersTimer);
+        spec.signal?.removeEventListener('abort', onUserAbort);
+        if (spec.signal?.aborted) {
           this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'aborted' });
           throw ApiError.aborted();
         }
-        const apiErr = ApiError.network(err, url);
-        if (attempt < maxRetries) {
+        const apiErr = headersTimedOut
+          ? ApiError.timeout(`The Gemini API did not answer within ${formatDuration(this.headersTimeoutMs)} while trying to ${spec.what}.`, 'HEADERS_TIMEOUT')
+          : ApiError.network(err, url);
+        const retry = attempt < maxRetries && apiErr.retryable && (!headersTimedOut || idempotent);
+        if (retry) {
           const delayMs = this.backoff(attempt);
           this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'retry', error: apiErr.message });
-          spec.onRetry?.({ attempt: attempt + 1, delayMs, reason: `connection failed (${apiErr.code ?? 'network error'})` });
+          spec.onRetry?.({ attempt: attempt + 1, delayMs, reason: headersTimedOut ? 'no answer in time' : `connection failed (${apiErr.code ?? 'network error'})` });
           await this.sleep(delayMs, spec.signal);
           continue;
         }
         this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'error', error: apiErr.message });
         throw apiErr;
       }
+      clearTimeout(headersTimer);
       const ttfbMs = this.now() - started;
       const contentType = String(res.headers['content-type'] ?? '').toLowerCase();
       if (res.statusCode >= 200 && res.statusCode < 300) {
         return { status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt };
       }
-      // Error status: read the (small) body for the message.
+      // Error status: read the (small) body for the message, under the idle timer.
       let parsed: unknown;
       try {
-        const text = await res.body.text();
+        const text = new TextDecoder().decode(
+          await this.readAll({ status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt }, spec.signal, MAX_ERROR_BODY, true),
+        );
         try {
           parsed = JSON.parse(text);
         } catch {
@@ -351,9 +412,9 @@ export class Transport {
       }
       const retryAfterMs = parseRetryAfter(res.headers, this.now());
       const apiErr = ApiError.fromResponse(res.statusCode, parsed, retryAfterMs, spec.what);
-      if (RETRYABLE_STATUSES(res.statusCode) && attempt < maxRetries && apiErr.kind !== 'auth') {
-        const delayMs = retryAfterMs ?? this.backoff(attempt);
-        if (retryAfterMs !== undefined && retryAfterMs > this.policy.maxWaitMs) {
+      if (RETRYABLE_STATUSES(res.statusCode) && attempt < maxRetries && apiErr.retryable && apiErr.kind !== 'auth') {
+        const delayMs = apiErr.retryAfterMs ?? this.backoff(attempt);
+        if (apiErr.retryAfterMs !== undefined && apiErr.retryAfterMs > this.policy.maxWaitMs) {
           // Too long to sleep through silently: surface it with the time.
           this.log({ method: spec.method, path: logPath, status: res.statusCode, attempt, ttfbMs, durationMs: this.now() - started, outcome: 'error', error: apiErr.message });
           throw apiErr;
@@ -370,17 +431,47 @@ export class Transport {
     }
   }
 
+  /**
+   * A whole body, under the idle timer and a size limit (the socket is closed past it). With
+   * `truncate`, the first `max` bytes are kept instead of failing (error bodies).
+   */
+  private async readAll(res: OpenResponse, signal: AbortSignal | undefined, max: number, truncate = false): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of this.chunks(res, signal)) {
+      total += chunk.length;
+      if (total > max) {
+        if (truncate) {
+          parts.push(chunk.subarray(0, chunk.length - (total - max)));
+          res.body.destroy(new Error('error body too large'));
+          break;
+        }
+        throw new ApiError('protocol', `The API sent a response larger than ${formatBytes(max)}; it was refused to keep memory bounded.`, {
+          code: 'BODY_TOO_LARGE',
+          retryable: false,
+        });
+      }
+      parts.push(chunk);
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /** Wait (abortable), with the transport's clock (tests inject a fake). */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.sleep(ms, signal);
+  }
+
+  /** A whole JSON-sized body of an opened response (idle timer, size limit). */
+  body(res: OpenResponse, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.readAll(res, signal, this.maxEventBytes);
+  }
+
   /** A JSON request/response. An empty body resolves to `{}`. */
   async json<T>(spec: RequestSpec): Promise<T> {
     const res = await this.open(spec);
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      if (spec.signal?.aborted || isAbortError(err)) throw ApiError.aborted();
-      throw ApiError.network(err, this.url(spec.path));
-    }
-    this.log({ method: spec.method, path: res.path, status: res.status, attempt: res.attempt, durationMs: this.now() - res.started, bytes: text.length, outcome: 'ok' });
+    const bytes = await this.readAll(res, spec.signal, spec.maxBytes ?? this.maxEventBytes);
+    const text = new TextDecoder().decode(bytes);
+    this.log({ method: spec.method, path: res.path, status: res.status, attempt: res.attempt, durationMs: this.now() - res.started, bytes: bytes.length, outcome: 'ok' });
     if (text.trim() === '') return {} as T;
     try {
       return JSON.parse(text) as T;
@@ -389,17 +480,12 @@ export class Transport {
     }
   }
 
-  /** Raw bytes (environment file download). */
+  /** Raw bytes (environment file download), under the idle timer and a size limit. */
   async bytes(spec: RequestSpec): Promise<Uint8Array> {
     const res = await this.open(spec);
-    try {
-      const buf = await res.body.bytes();
-      this.log({ method: spec.method, path: res.path, status: res.status, attempt: res.attempt, durationMs: this.now() - res.started, bytes: buf.length, outcome: 'ok' });
-      return buf;
-    } catch (err) {
-      if (spec.signal?.aborted || isAbortError(err)) throw ApiError.aborted();
-      throw ApiError.network(err, this.url(spec.path));
-    }
+    const buf = await this.readAll(res, spec.signal, spec.maxBytes ?? 512 * 1024 * 1024);
+    this.log({ method: spec.method, path: res.path, status: res.status, attempt: res.attempt, durationMs: this.now() - res.started, bytes: buf.length, outcome: 'ok' });
+    return buf;
   }
 
   /**
@@ -425,8 +511,8 @@ export class Transport {
         try {
           chunk = await body.next();
         } catch (err) {
-          if (signal?.aborted || isAbortError(err)) throw ApiError.aborted();
-          if (idle) throw new ApiError('timeout', `The stream went silent for ${formatDuration(this.idleTimeoutMs)}.`);
+          if (signal?.aborted) throw ApiError.aborted();
+          if (idle) throw ApiError.timeout(`The API went silent for ${formatDuration(this.idleTimeoutMs)} in the middle of a response.`, 'IDLE_TIMEOUT');
           throw ApiError.network(err, this.url(res.path));
         }
         if (!chunk) break;

@@ -1,6 +1,8 @@
 /**
  * SSE framing (eventsource-parser) + JSON + tolerant decoding, fed with raw bytes.
- * UTF-8 characters and SSE fields split across network chunks are reassembled here.
+ * UTF-8 characters and SSE fields split across network chunks are reassembled here. Memory is
+ * bounded: an event larger than `maxEventBytes` ends the stream with a clear error (the caller
+ * closes the socket), whatever the server sends.
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { DecodeError, decodeEvent } from '../protocol/decode';
@@ -18,10 +20,18 @@ export class SseEventDecoder {
   /** The last event id seen (JSON `event_id`, else the SSE `id:` field). */
   lastEventId: string | undefined;
   eventCount = 0;
+  /** Bytes fed since the last complete event (what the parser holds, give or take one chunk). */
+  private sinceEvent = 0;
+  private sawEvent = false;
 
-  constructor() {
+  constructor(private readonly maxEventBytes = 32 * 1024 * 1024) {
     this.parser = createParser({
+      // A keep-alive comment also ends what came before it.
+      onComment: () => {
+        this.sawEvent = true;
+      },
       onEvent: (msg) => {
+        this.sawEvent = true;
         if (this.done || this.failure) return;
         const data = msg.data;
         if (data === '[DONE]') {
@@ -56,15 +66,33 @@ export class SseEventDecoder {
 
   /** Feed raw bytes; returns the complete events they finished. Check `failure` after consuming them. */
   push(chunk: Uint8Array): InteractionEvent[] {
+    if (this.failure) return [];
+    this.sinceEvent += chunk.length;
+    this.sawEvent = false;
     this.parser.feed(this.text.decode(chunk, { stream: true }));
+    if (this.sawEvent) this.sinceEvent = 0;
+    if (this.sinceEvent > this.maxEventBytes && !this.failure) {
+      this.failure = new ApiError(
+        'protocol',
+        `The API sent an event larger than ${Math.round(this.maxEventBytes / 1024 / 1024)} MB${this.lastEventId ? ` (after event ${this.lastEventId})` : ''}; the stream was closed to keep memory bounded (setting “gemini.request.maxEventMB”).`,
+        { code: 'EVENT_TOO_LARGE', retryable: false },
+      );
+    }
     return this.take();
+  }
+
+  /** Bytes of an event that never completed (reported in the log at the end of a body). */
+  get unterminatedBytes(): number {
+    return this.sinceEvent;
   }
 
   /** End of input: flush the UTF-8 decoder (an unterminated final event is discarded, per the SSE spec). */
   end(): InteractionEvent[] {
     // A final bare CR may be the first half of a CRLF: one more line feed settles it. An
     // unterminated event (no blank line after it) is still discarded.
+    this.sawEvent = false;
     this.parser.feed(this.text.decode() + '\n');
+    if (this.sawEvent) this.sinceEvent = 0;
     return this.take();
   }
 

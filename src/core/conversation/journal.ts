@@ -293,6 +293,15 @@ export class ConversationStore {
     return replayJournal(readFileSync(path, 'utf8'));
   }
 
+  /** When the conversation's file last changed (another window may be writing it). */
+  mtime(id: string): number | undefined {
+    try {
+      return statSync(this.file(id)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  }
+
   readText(id: string): string | undefined {
     const path = this.file(id);
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;

@@ -87,7 +87,7 @@ export function presentChanges(changes: StepChange[], steps: Step[]): UiChange[]
 }
 
 export function errorView(t: TurnRecord): ErrorView | undefined {
-  return t.error ? { kind: t.error.kind, message: t.error.message, retryAfterMs: t.error.retryAfterMs } : undefined;
+  return t.error ? { kind: t.error.kind, message: t.error.message, retryAfterMs: t.error.retryAfterMs, code: t.error.code } : undefined;
 }
 
 export function turnView(t: TurnRecord): TurnView {

@@ -38,6 +38,8 @@ export interface SessionView {
   turnStarted(turn: TurnRecord): void;
   turnChanges(turnId: string, changes: StepChange[], steps: Step[]): void;
   turnEnded(turn: TurnRecord): void;
+  /** An interrupted turn streams again (resumed after a reload or an outage). */
+  turnResumed?(turn: TurnRecord): void;
   notice(turnId: string, text: string, kind: 'retry' | 'resume' | 'info'): void;
   /** A tool call's state changed (journaled with the turn first). */
   tool?(turnId: string, activity: ToolActivity): void;
@@ -77,6 +79,9 @@ export interface SessionDeps {
 }
 
 const CHAINABLE = new Set(['completed', 'incomplete', 'budget_exceeded']);
+
+/** The error code of a turn whose conversation is gone from the server (resending the local history is offered). */
+export const PREVIOUS_GONE = 'PREVIOUS_GONE';
 
 export class ChatSession {
   data: ConversationData | undefined;
@@ -198,12 +203,12 @@ export class ChatSession {
   }
 
   /** Send a user message. Resolves when the turn has ended (successfully or not). */
-  async send(input: Content[]): Promise<TurnRecord | undefined> {
+  async send(input: Content[], opts: { localHistory?: boolean } = {}): Promise<TurnRecord | undefined> {
     if (this.running) return undefined;
     const { data, journal } = this.ensureConversation(input);
     const s = this.settings();
     const mode = data.meta.mode;
-    const previous = mode === 'stateful' ? this.chainFrom(data.turns) : undefined;
+    const previous = mode === 'stateful' && !opts.localHistory ? this.chainFrom(data.turns) : undefined;
     const turn: TurnRecord = {
       id: this.deps.newId(),
       created: this.now(),
@@ -224,8 +229,8 @@ export class ChatSession {
     data.meta.turns = data.turns.length;
     journal.append({ r: 'turn', t: turn.id, at: turn.created, input, model: s.model, previous });
     this.deps.view.turnStarted(turn);
-    const ctx: TurnContext = mode === 'stateless' ? { history: this.localHistory(earlier) } : { previousInteractionId: previous };
-    await this.run(turn, journal, ctx, earlier, { ...s, mode });
+    const ctx: TurnContext = mode === 'stateless' || opts.localHistory ? { history: this.localHistory(earlier) } : { previousInteractionId: previous };
+    await this.run(turn, journal, ctx, { ...s, mode });
     return turn;
   }
 
@@ -242,19 +247,19 @@ export class ChatSession {
     if (text) replayTurnEvents(text, turn.id, acc);
     const { interactionId, lastEventId } = turn.resume;
     turn.state = 'streaming';
+    this.deps.view.turnResumed?.(turn);
     const note = 'Resuming the interrupted answer…';
     turn.notices.push(note);
     this.journal.append({ r: 'note', t: turn.id, text: note });
     this.deps.view.notice(turn.id, note, 'resume');
     const s = this.settings();
-    await this.run(turn, this.journal, { previousInteractionId: turn.previous }, data.turns.slice(0, k), s, { acc, interactionId, lastEventId });
+    await this.run(turn, this.journal, { previousInteractionId: turn.previous }, s, { acc, interactionId, lastEventId });
   }
 
   private async run(
     turn: TurnRecord,
     journal: Journal,
     ctx: TurnContext,
-    earlier: TurnRecord[],
     s: ChatSettings,
     resumeFrom?: { acc: TurnAccumulator; interactionId: string; lastEventId: string | undefined },
   ): Promise<void> {
@@ -314,16 +319,38 @@ export class ChatSession {
       },
     };
     try {
-      let outcome = resumeFrom
+      const outcome = resumeFrom
         ? await engine.resumeTurn(resumeFrom.acc, resumeFrom.interactionId, resumeFrom.lastEventId, turn.input, settings, ctx, observer, abort.signal)
         : await engine.runTurn(turn.input, settings, ctx, observer, abort.signal);
-      if (!resumeFrom && outcome.status === 'error' && outcome.error?.kind === 'not_found' && ctx.previousInteractionId && outcome.steps.length === 0) {
-        // The server copy of the conversation is gone: continue by resending the local history.
-        const text = 'The stored conversation is no longer on the server; resending the local history.';
-        turn.notices.push(text);
-        journal.append({ r: 'note', t: turn.id, text });
-        this.deps.view.notice(turn.id, text, 'info');
-        outcome = await engine.runTurn(turn.input, settings, { history: this.localHistory(earlier) }, observer, abort.signal);
+      const err = outcome.error;
+      if (
+        !resumeFrom &&
+        outcome.status === 'error' &&
+        err?.kind === 'not_found' &&
+        err.code !== 'RESUME_REFUSED' &&
+        ctx.previousInteractionId &&
+        outcome.accumulator.interactionIds.length === 0
+      ) {
+        // The create itself answered 404 for previous_interaction_id: the server copy of the
+        // conversation is gone and nothing was started. Resending the local history is offered,
+        // never done behind the user's back.
+        outcome.error = new ApiError(
+          'not_found',
+          'The stored conversation is no longer on the server (404), so this message was not sent. You can continue from the copy of the conversation kept here: its history is sent once, and the chat goes on from there.',
+          { status: 404, code: PREVIOUS_GONE, retryable: false, cause: err },
+        );
+      }
+      if (
+        settings.background &&
+        !this.suspending &&
+        outcome.status === 'error' &&
+        (outcome.error?.kind === 'network' || outcome.error?.kind === 'timeout') &&
+        outcome.accumulator.interactionId
+      ) {
+        // A background run goes on on the server when our connection drops: the turn stays
+        // resumable (no end record), and is followed again once the server answers.
+        this.interrupt(turn, journal, outcome);
+        return;
       }
       const undo = tools.finish?.();
       if (undo) {
@@ -339,6 +366,24 @@ export class ChatSession {
       this.deps.view.busy(false);
       finishRun();
     }
+  }
+
+  private interrupt(turn: TurnRecord, journal: Journal, outcome: TurnOutcome): void {
+    const acc = outcome.accumulator;
+    turn.steps = outcome.steps;
+    turn.usage = acc.usage;
+    turn.interactionIds = [...acc.interactionIds];
+    turn.state = 'interrupted';
+    turn.resume = { interactionId: acc.interactionId!, lastEventId: acc.lastEventId };
+    const text = `Lost the connection to the run (${outcome.error?.message.replace(/\.$/, '') ?? 'network error'}). It goes on on the server; it is followed again when the connection is back.`;
+    turn.notices.push(text);
+    try {
+      journal.append({ r: 'note', t: turn.id, text });
+    } catch {
+      /* still shown */
+    }
+    this.deps.view.notice(turn.id, text, 'resume');
+    this.deps.view.turnEnded(turn);
   }
 
   private end(turn: TurnRecord, journal: Journal, outcome: TurnOutcome): void {
@@ -410,6 +455,18 @@ export class ChatSession {
     this.data.meta.turns = this.data.turns.length;
     this.journal.append({ r: 'truncate', from: last.id });
     return last;
+  }
+
+  /**
+   * The user chose to continue a conversation whose server copy is gone: the last message goes
+   * again, with the local history (once; later turns chain from the new interaction).
+   */
+  async resendWithLocalHistory(turnId: string): Promise<TurnRecord | undefined> {
+    const last = this.data?.turns[this.data.turns.length - 1];
+    if (!last || last.id !== turnId || last.error?.code !== PREVIOUS_GONE) return undefined;
+    this.dropLast();
+    this.deps.view.conversationLoaded(this.data!);
+    return this.send(last.input, { localHistory: true });
   }
 
   /** Send the last turn's message again (after an error or a stop). */

@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { formatBytes } from '../attachments';
 import type { CommandResult, ProcessPort, RunOptions } from '../ports';
 import { SANDBOX_SECRET_ENV, sandboxedCommand } from './sandbox';
 
@@ -20,13 +21,6 @@ export function defaultShell(): string {
   if (process.platform === 'win32') return process.env.ComSpec || 'cmd.exe';
   for (const b of ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash']) if (existsSync(b)) return b;
   return '/bin/sh';
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
 export class ChildProcessRunner implements ProcessPort {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { collectChanges } from '../../core/agents/collect';
 import { launchPrompt, prepareRun } from '../../core/agents/launch';
 import type { ResultChange } from '../../core/agents/results';
+import { RunLeases } from '../../core/agents/lease';
 import { FINISHED, RunStore, RunWatcher, toRunStatus, type RunRecord } from '../../core/agents/runs';
 import { buildSnapshot } from '../../core/agents/snapshot';
 import { ApiError } from '../../core/client/errors';
@@ -27,6 +28,7 @@ import { RunsTree } from './runsTree';
 export class RemoteAgents implements vscode.Disposable {
   readonly store: RunStore;
   readonly watcher: RunWatcher;
+  private readonly leases: RunLeases;
   private readonly tree: RunsTree;
   private readonly panels = new Map<string, RunPanel>();
   private readonly conversations: ConversationStore;
@@ -44,7 +46,16 @@ export class RemoteAgents implements vscode.Disposable {
     this.dir = join(context.globalStorageUri.fsPath, 'runs');
     this.store = new RunStore(join(this.dir, 'runs.json'));
     this.conversations = new ConversationStore(join(this.dir, 'conversations'));
-    this.watcher = new RunWatcher(this.store, () => this.api.get());
+    // One window works each run (streams or polls it); the others follow what it writes.
+    this.leases = new RunLeases(join(this.dir, 'leases'), randomUUID(), 90_000);
+    this.watcher = new RunWatcher(
+      this.store,
+      () => this.api.get(),
+      undefined,
+      this.leases,
+      Math.random,
+      (id) => this.panels.get(id)?.reachable(),
+    );
     this.tree = new RunsTree(this.store);
     const unsubscribe = this.store.onDidChange((run, previous) => {
       this.tree.refresh();
@@ -307,6 +318,8 @@ export class RemoteAgents implements vscode.Disposable {
   dispose(): void {
     if (this.tick) clearInterval(this.tick);
     this.watcher.dispose();
+    // A reload or a closed window hands its runs over at once (a crash: when the lease lapses).
+    this.leases.releaseAll();
     for (const p of this.panels.values()) p.panel.dispose();
     this.disposables.forEach((d) => d.dispose());
   }

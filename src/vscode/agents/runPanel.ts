@@ -66,9 +66,13 @@ export class RunPanel implements vscode.Disposable {
     });
     this.content = new ContentActions(deps.storageDir, deps.log, (t, k) => this.host.toast(t, k));
     this.presenter = new SessionPresenter(this.host, {
-      turnStarted: () => deps.watcher.setStreaming(runId, true),
+      turnStarted: () => this.streaming(true),
+      turnResumed: () => this.streaming(true),
       turnChanges: (_id, changes) => this.trackStatus(changes),
-      turnEnded: (t) => this.onTurnEnded(t),
+      turnEnded: (t) => {
+        this.streaming(false);
+        this.onTurnEnded(t);
+      },
     });
     this.panel =
       restored ??
@@ -104,6 +108,9 @@ export class RunPanel implements vscode.Disposable {
     this.subs.push(
       this.panel.onDidDispose(() => {
         this.closed = true;
+        this.stopFollowing();
+        if (this.renew) clearInterval(this.renew);
+        // Closing the tab never cancels the run: the stream is dropped, the run goes on, the watcher follows it.
         this.session.suspend();
         deps.watcher.setOpen(runId, false);
         deps.watcher.setStreaming(runId, false);
@@ -124,6 +131,7 @@ export class RunPanel implements vscode.Disposable {
       runAction: (m) => (m.action === 'cancel' ? this.deps.cancel(this.runId) : this.deps.review(this.runId)),
       retry: () => this.session.retry(),
       resume: (m) => this.session.resume(m.turnId),
+      resendLocal: decline('A remote run continues on the server; there is no local history to resend.'),
       editLast: (m) => (this.finished() ? this.session.editLast(m.text) : this.host.toast('The agent is still working; edit the follow-up when this run has finished.', 'info')),
       setKey: () => vscode.commands.executeCommand('gemini.setApiKey'),
       codeAction: (m) => this.content.codeBlock(m.action, m.code, m.language),
@@ -208,9 +216,54 @@ export class RunPanel implements vscode.Disposable {
     this.deps.store.update(this.runId, patch);
   }
 
+  /** Streaming marks the run (no poll meanwhile) and keeps this window's lease fresh. */
+  private streaming(on: boolean): void {
+    this.deps.watcher.setStreaming(this.runId, on);
+    if (this.renew) clearInterval(this.renew);
+    this.renew = on ? setInterval(() => this.deps.watcher.owns(this.runId), 5000) : undefined;
+  }
+  private renew: ReturnType<typeof setInterval> | undefined;
+  private follow: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * Continue an interrupted answer (a reload, an outage) from its last event, if this window
+   * works the run; otherwise follow what the window that does writes.
+   */
   private resumeIfInterrupted(): void {
     const last = this.session.data?.turns[this.session.data.turns.length - 1];
-    if (last?.state === 'interrupted' && last.resume && !this.session.busy) void this.session.resume(last.id);
+    if (!(last?.state === 'interrupted' && last.resume) || this.session.busy || this.closed) return;
+    if (this.deps.watcher.owns(this.runId)) {
+      this.stopFollowing();
+      void this.session.resume(last.id);
+    } else this.startFollowing();
+  }
+
+  /** The server answers a poll again: an answer cut by the outage is fetched to its end. */
+  reachable(): void {
+    this.resumeIfInterrupted();
+  }
+
+  /** Another window streams this run: show what it writes to the run's journal. */
+  private startFollowing(): void {
+    if (this.follow) return;
+    let seen = this.session.conversationId ? this.deps.conversations.mtime(this.session.conversationId) : undefined;
+    this.follow = setInterval(() => {
+      const id = this.session.conversationId ?? this.deps.store.get(this.runId)?.conversationId;
+      if (!id || this.session.busy) return;
+      const m = this.deps.conversations.mtime(id);
+      if (m !== undefined && m !== seen) {
+        seen = m;
+        this.session.open(id);
+      }
+      const run = this.deps.store.get(this.runId);
+      if (!run || FINISHED.has(run.status)) this.stopFollowing();
+      else if (this.deps.watcher.owns(this.runId)) this.resumeIfInterrupted(); // the other window let go
+    }, 2000);
+  }
+
+  private stopFollowing(): void {
+    if (this.follow) clearInterval(this.follow);
+    this.follow = undefined;
   }
 
   private async followUp(text: string): Promise<void> {
@@ -224,6 +277,11 @@ export class RunPanel implements vscode.Disposable {
 
   /** Send the task (launch) or a follow-up. */
   async send(text: string): Promise<void> {
+    if (!this.deps.watcher.owns(this.runId)) {
+      this.host.toast('Another VS Code window is following this run; send the follow-up from there (or close that window).', 'info');
+      this.host.post({ type: 'draft', text });
+      return;
+    }
     const input: Content[] = [{ type: 'text', text }];
     const done = this.session.send(input);
     // The conversation exists as soon as the turn starts.

@@ -121,6 +121,7 @@ export class ChatController implements vscode.Disposable {
       stop: () => this.session.stop(),
       retry: () => this.session.retry(),
       resume: (m) => this.session.resume(m.turnId),
+      resendLocal: (m) => this.session.resendWithLocalHistory(m.turnId),
       editLast: (m) => this.session.editLast(m.text),
       newChat: () => this.newChat(),
       setModel: (m) => this.choose({ model: m.model }),

@@ -18,7 +18,7 @@ export class SessionPresenter implements SessionView {
   constructor(
     private readonly host: WebviewHost,
     /** Also told about turn starts and ends (the history view, a run's status). */
-    private readonly listener: Partial<Pick<SessionView, 'turnStarted' | 'turnEnded' | 'turnChanges'>> = {},
+    private readonly listener: Partial<Pick<SessionView, 'turnStarted' | 'turnEnded' | 'turnChanges' | 'turnResumed'>> = {},
   ) {}
 
   conversationLoaded(data: ConversationData): void {
@@ -61,6 +61,12 @@ export class SessionPresenter implements SessionView {
     this.flush();
     this.host.post({ type: 'turnEnd', turnId: turn.id, state: turn.state, error: errorView(turn), usage: usageView(turn.usage), undo: turn.undo });
     this.listener.turnEnded?.(turn);
+  }
+
+  turnResumed(turn: TurnRecord): void {
+    this.flush();
+    this.host.post({ type: 'turnState', turnId: turn.id, state: turn.state });
+    this.listener.turnResumed?.(turn);
   }
 
   notice(turnId: string, text: string, kind: 'retry' | 'resume' | 'info'): void {
