@@ -257,6 +257,16 @@ describe('faults', () => {
     assert.equal(r.complete, false);
   });
 
+  test('a refused resume: stream-get answers the configured status', async () => {
+    const r = await create(fake, { ...everyStepReply(), faults: { dropAfterEvents: 2 }, resumeFaults: { refuse: 404 } });
+    const evs = events(r.body);
+    const id = (JSON.parse(evs[0]!.data) as { interaction: { id: string } }).interaction.id;
+    const last = (JSON.parse(evs[1]!.data) as { event_id: string }).event_id;
+    const again = await raw(fake, 'GET', `/v1beta/interactions/${id}?stream=true&last_event_id=${last}`, { headers: { accept: 'text/event-stream' } });
+    assert.equal(again.status, 404);
+    assert.match(again.body.toString(), /can no longer be resumed/);
+  });
+
   test('stall: a silent gap of the given length after N events', async () => {
     const r = await create(fake, { ...textReply('a b c'), faults: { stall: { afterEvents: 2, ms: 400 } } });
     let acc = 0;
