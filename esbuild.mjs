@@ -30,7 +30,7 @@ const extension = {
 
 const webview = {
   ...common,
-  entryPoints: { chat: 'src/webview/main.ts' },
+  entryPoints: { chat: 'src/webview/main.ts', highlight: 'src/webview/highlightWorker.ts' },
   outdir: 'dist/webview',
   platform: 'browser',
   format: 'iife',

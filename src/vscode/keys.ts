@@ -12,15 +12,27 @@ export class ApiKeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly sub: vscode.Disposable;
+  /**
+   * The stored key as last read (null: none stored), so a message does not wait for a
+   * SecretStorage round trip (in a browser workbench it crosses to the page and back). Held in
+   * this process only, like the header built from it; forgotten when the secret changes.
+   */
+  private stored: Promise<string | undefined> | undefined;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.sub = secrets.onDidChange((e) => {
-      if (e.key === SECRET_KEY) this.changed.fire();
+      if (e.key !== SECRET_KEY) return;
+      this.stored = undefined;
+      this.changed.fire();
     });
   }
 
   async get(): Promise<string | undefined> {
-    const stored = await this.secrets.get(SECRET_KEY);
+    const read = (this.stored ??= Promise.resolve(this.secrets.get(SECRET_KEY)).catch((err: unknown) => {
+      this.stored = undefined;
+      throw err;
+    }));
+    const stored = await read;
     if (stored) {
       registerSecret(stored);
       return stored;
@@ -41,12 +53,16 @@ export class ApiKeyStore implements vscode.Disposable {
 
   async set(key: string): Promise<void> {
     registerSecret(key);
+    this.stored = undefined;
     await this.secrets.store(SECRET_KEY, key);
+    this.stored = undefined;
     this.changed.fire();
   }
 
   async clear(): Promise<void> {
+    this.stored = undefined;
     await this.secrets.delete(SECRET_KEY);
+    this.stored = undefined;
     this.changed.fire();
   }
 

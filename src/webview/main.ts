@@ -5,6 +5,7 @@
  */
 import { parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage } from '../shared/protocol';
 import { TurnRenderer, h } from './turn';
+import { renderDocument, setHighlighter } from './markdown';
 import { isOneOf, THINKING_LEVELS, TOGGLES } from '../shared/vocab';
 
 interface VsCodeApi {
@@ -69,18 +70,36 @@ function autosize(): void {
 
 // ------------------------------------------------------------------ virtualization
 
+/**
+ * Turns far from the viewport are placeholders, rendered when they come within 1,500 px. At most
+ * TURN_RENDER_MS of rendering per frame: the rest waits for the next frame (scrolling stays smooth).
+ */
+const TURN_RENDER_MS = 3;
+const toRender: TurnRenderer[] = [];
+let renderScheduled = false;
+function renderSomeTurns(): void {
+  renderScheduled = false;
+  const t0 = performance.now();
+  while (toRender.length && performance.now() - t0 < TURN_RENDER_MS) {
+    const t = toRender.shift()!;
+    if (!t.rendered) t.render();
+  }
+  if (stick) scrollToBottom();
+  if (toRender.length && !renderScheduled) {
+    renderScheduled = true;
+    requestAnimationFrame(renderSomeTurns);
+  }
+}
 const observer = new IntersectionObserver(
   (entries) => {
-    for (const e of entries) {
-      if (!e.isIntersecting) continue;
+    // Nearest to the viewport first: the turns being scrolled towards.
+    const near = entries.filter((e) => e.isIntersecting).sort((a, b) => Math.abs(a.boundingClientRect.top) - Math.abs(b.boundingClientRect.top));
+    for (const e of near) {
       const t = byId.get((e.target as HTMLElement).dataset.turn ?? '');
-      if (t && !t.rendered) {
-        const atBottom = isAtBottom();
-        t.render();
-        if (atBottom) scrollToBottom();
-      }
+      if (t && !t.rendered) toRender.push(t);
       observer.unobserve(e.target);
     }
+    if (toRender.length) renderSomeTurns();
   },
   { root: log, rootMargin: '1500px 0px' },
 );
@@ -100,6 +119,7 @@ function addTurn(view: TurnView, render: boolean): TurnRenderer {
   turns.push(t);
   byId.set(view.id, t);
   log.appendChild(t.el);
+  sizeObserver.observe(t.el);
   if (render) t.render();
   else {
     t.renderPlaceholder();
@@ -111,6 +131,9 @@ function addTurn(view: TurnView, render: boolean): TurnRenderer {
 /** Load a whole conversation: only the last turns are rendered now, the rest when scrolled near. */
 function loadConversation(c: ConversationView): void {
   observer.disconnect();
+  sizeObserver.disconnect();
+  sizeObserver.observe(log);
+  toRender.length = 0;
   turns = [];
   byId.clear();
   log.textContent = '';
@@ -133,8 +156,40 @@ function refreshLastTurnControls(): void {
 function isAtBottom(): boolean {
   return log.scrollHeight - log.scrollTop - log.clientHeight < 40;
 }
+/** Whether the log follows new content: kept by scroll events (not measured every frame, which forces a layout). */
+let stick = true;
+/** Where our own last scroll left the log: its scroll event says nothing about the user (content may have grown since). */
+let ownScrollTop = -1;
+/**
+ * Until when a scroll is the user's doing (a wheel, touch, key or scrollbar drag just happened in
+ * the log). Any other scroll (the browser's scroll anchoring, content realised at its true size)
+ * never stops the log from following the end.
+ */
+let userScrollUntil = 0;
+let pointerDown = false;
+const userIntent = () => (userScrollUntil = performance.now() + 750);
+for (const ev of ['wheel', 'touchmove', 'keydown'] as const) log.addEventListener(ev, userIntent, { passive: true });
+log.addEventListener('pointerdown', () => ((pointerDown = true), userIntent()), { passive: true });
+window.addEventListener('pointerup', () => ((pointerDown = false), userIntent()), { passive: true });
+log.addEventListener(
+  'scroll',
+  () => {
+    if (Math.abs(log.scrollTop - ownScrollTop) < 2) return;
+    if (pointerDown || performance.now() < userScrollUntil) stick = isAtBottom();
+    else if (stick) scrollToBottom();
+  },
+  { passive: true },
+);
+/** The log's box and every turn in it: when either changes size while following, the end stays in view. */
+const sizeObserver = new ResizeObserver(() => {
+  if (stick) scrollToBottom();
+});
+sizeObserver.observe(log);
+/** Show the end of the log and follow new content from now on (a send, a new turn, a loaded conversation). */
 function scrollToBottom(): void {
+  stick = true;
   log.scrollTop = log.scrollHeight;
+  ownScrollTop = log.scrollTop;
 }
 
 // ------------------------------------------------------------------ state
@@ -258,13 +313,13 @@ function schedule(): void {
 
 function processQueue(): void {
   scheduled = false;
-  const atBottom = isAtBottom();
   const touched = new Set<TurnRenderer>(pendingTurns);
   pendingTurns.clear();
   const batch = queue.splice(0);
   for (const msg of batch) handle(msg, touched);
   for (const t of touched) t.flush();
-  if (atBottom) scrollToBottom();
+  // Following the end unless the user scrolled away (a new turn in this batch follows again).
+  if (stick) scrollToBottom();
   if (pendingTurns.size) schedule();
 }
 
@@ -500,5 +555,53 @@ log.addEventListener('keydown', (e) => {
     post({ type: 'openLink', url: a.getAttribute('data-href')! });
   }
 });
+
+/**
+ * Syntax highlighting runs in a worker (off this thread). Its script is one of the extension's
+ * own files: fetched, then started from a blob: URL (a worker must be same-origin).
+ */
+function startHighlighter(): void {
+  const url = document.querySelector('meta[name="gemini-highlighter"]')?.getAttribute('content');
+  if (!url) return;
+  let worker: Worker | undefined;
+  let next = 0;
+  const waiting = new Map<number, (html: string | null) => void>();
+  const giveUp = () => {
+    for (const r of waiting.values()) r(null);
+    waiting.clear();
+  };
+  const ready = fetch(url)
+    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then((code) => {
+      worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+      worker.onmessage = (e: MessageEvent<{ id: number; html: unknown }>) => {
+        waiting.get(e.data.id)?.(typeof e.data.html === 'string' ? e.data.html : null);
+        waiting.delete(e.data.id);
+      };
+      worker.onerror = () => {
+        console.warn('[gemini] the highlighter stopped; code shows without colours');
+        worker = undefined;
+        giveUp();
+      };
+    });
+  ready.catch((e: unknown) => console.warn(`[gemini] highlighting unavailable: ${String(e)}`));
+  setHighlighter((code, lang) =>
+    ready.then(
+      () =>
+        new Promise<string | null>((resolve) => {
+          if (!worker) return resolve(null);
+          const id = ++next;
+          waiting.set(id, resolve);
+          worker.postMessage({ id, code, lang });
+        }),
+    ),
+  );
+}
+startHighlighter();
+
+// The first parse compiles the parser (and its link detector): done while idle, not in the first answer's frame.
+requestIdleCallback(() => renderDocument(document.createElement('div'), WARM_UP), { timeout: 2000 });
+const WARM_UP =
+  '# a\n\nSome *text* with `code`, a [link](https://example.com) and www.example.com.\n\n- [ ] one\n- two\n\n1. x\n\n> q\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\n```ts\nx\n```\n\n[r]: https://example.com\n';
 
 post({ type: 'ready' });

@@ -3,8 +3,9 @@
  * activity, notices, status, usage. Turns far from the viewport are not rendered until needed.
  */
 import type { CitationView, ErrorView, ToolActivity, TurnView, UiChange, UsageView, WebviewMessage, WireContent, WireStep } from '../shared/protocol';
-import { revealHidden } from '../shared/hidden';
-import { codeBlockHtml, hostOf, makeHostLink, MarkdownStream } from './markdown';
+import { revealAnswerText, revealHidden } from '../shared/hidden';
+import { codeBlockElement, hostOf, makeHostLink, MarkdownStream } from './markdown';
+import { searchWidgetFrame } from './widget';
 
 export type Post = (msg: WebviewMessage) => void;
 
@@ -53,6 +54,9 @@ interface StepView {
   flush(final: boolean): boolean;
 }
 
+/** Most characters of a running command's output kept in the panel (the full capped output is in the result and the terminal). */
+const OUTPUT_SHOWN = 64 * 1024;
+
 class ModelOutputView implements StepView {
   el = h('div', 'step model-output');
   private streams = new Map<number, MarkdownStream>();
@@ -67,7 +71,7 @@ class ModelOutputView implements StepView {
     // A turn restored from the journal has its citations already: list the sources too.
     this.renderSources();
     const err = obj(step.error);
-    if (err.message) this.el.appendChild(h('div', 'step-error', `Model error: ${str(err.message)}`));
+    if (err.message) this.el.appendChild(h('div', 'step-error', `Model error: ${revealAnswerText(str(err.message))}`));
   }
   private addContent(k: number, c: WireContent): void {
     if (c.type === 'text') {
@@ -163,15 +167,15 @@ class ThoughtView implements StepView {
     const summary = h('summary');
     summary.append(icon('lightbulb'), this.label);
     this.el.append(summary, this.body);
-    for (const c of arr<WireContent>(step.summary)) if (c.type === 'text') this.body.append(str(c.text));
+    for (const c of arr<WireContent>(step.summary)) if (c.type === 'text') this.body.append(revealAnswerText(str(c.text)));
     if (done) this.label.textContent = 'Thought';
   }
   change(c: UiChange): void {
-    if (c.k === 'thought') this.body.append(c.t);
+    if (c.k === 'thought') this.body.append(revealAnswerText(c.t));
     else if (c.k === 'done') this.label.textContent = 'Thought';
     else if (c.k === 'update' && c.step) {
       this.body.textContent = '';
-      for (const x of arr<WireContent>(c.step.summary)) if (x.type === 'text') this.body.append(str(x.text));
+      for (const x of arr<WireContent>(c.step.summary)) if (x.type === 'text') this.body.append(revealAnswerText(str(x.text)));
     }
   }
   flush(): boolean {
@@ -227,23 +231,34 @@ class FunctionCallView implements StepView {
     if (a.durationMs !== undefined && (a.status === 'done' || a.status === 'failed')) this.status.textContent += ` · ${(a.durationMs / 1000).toFixed(1)} s`;
     this.reason.hidden = !a.reason;
     this.reason.textContent = a.reason ?? '';
-    if (a.output !== undefined) {
+    if (a.output !== undefined && a.output.length !== this.outputLength) {
       this.output.hidden = false;
-      this.output.textContent = a.output;
+      this.showOutput(a.output);
     }
     if (a.result !== undefined) this.setResult(a.result, a.status === 'failed' || a.status === 'rejected');
     this.renderApproval(a);
   }
+  /** Characters of output received (the panel shows the last OUTPUT_SHOWN of them: layout stays cheap while a command floods). */
+  private outputLength = 0;
+  private outputShown = 0;
   appendOutput(t: string): void {
     this.output.hidden = false;
-    this.output.append(t);
-    if (this.output.textContent!.length > 200_000) this.output.textContent = '…' + this.output.textContent!.slice(-150_000);
+    this.outputLength += t.length;
+    this.outputShown += t.length;
+    this.output.append(revealAnswerText(t));
+    if (this.outputShown > OUTPUT_SHOWN) this.showOutput(this.output.textContent!);
+  }
+  private showOutput(all: string): void {
+    const keep = all.length > OUTPUT_SHOWN ? `… (earlier output not shown here)\n${all.slice(-Math.floor(OUTPUT_SHOWN * 0.75))}` : all;
+    this.output.textContent = revealAnswerText(keep);
+    this.outputShown = keep.length;
+    this.outputLength = Math.max(this.outputLength, all.length);
   }
   setResult(text: string, isError: boolean): void {
     this.result.hidden = false;
     this.result.textContent = '';
     const s = h('summary', undefined, isError ? 'Error result' : 'Result');
-    const pre = h('pre', isError ? 'tool-result-text error' : 'tool-result-text', text);
+    const pre = h('pre', isError ? 'tool-result-text error' : 'tool-result-text', revealAnswerText(text));
     this.result.append(s, pre);
   }
   private renderApproval(a: ToolActivity): void {
@@ -254,7 +269,7 @@ class FunctionCallView implements StepView {
       return;
     }
     this.approval.hidden = false;
-    this.approval.appendChild(h('div', 'approval-title', req.title));
+    this.approval.appendChild(h('div', 'approval-title', revealAnswerText(req.title)));
     if (req.kind === 'command') {
       const badge = h(
         'div',
@@ -273,7 +288,7 @@ class FunctionCallView implements StepView {
       const pre = h('pre', 'diff');
       for (const line of req.diff.split('\n')) {
         const cls = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
-        pre.appendChild(h('span', cls ? `diff-line diff-${cls}` : 'diff-line', line || ' '));
+        pre.appendChild(h('span', cls ? `diff-line diff-${cls}` : 'diff-line', revealAnswerText(line) || ' '));
       }
       this.approval.appendChild(pre);
     }
@@ -317,18 +332,11 @@ class GenericView implements StepView {
       }
       case 'google_search_result': {
         this.el.className = 'step search-result';
-        const html = arr(s.result)
-          .map((r) => str(obj(r).search_suggestions))
-          .filter(Boolean)
-          .join('\n');
+        // Both shapes: `result: [{search_suggestions}]` and the SDK's `search_suggestions` on the step.
+        const html = [...arr(s.result).map((r) => str(obj(r).search_suggestions)), str((s as { search_suggestions?: unknown }).search_suggestions)].filter(Boolean).join('\n');
         if (html) {
           // The suggestions widget is third-party HTML: only inside a sandboxed frame, never in our DOM.
-          const frame = h('iframe', 'search-suggestions');
-          frame.setAttribute('sandbox', '');
-          frame.setAttribute('title', 'Google Search suggestions');
-          frame.setAttribute('referrerpolicy', 'no-referrer');
-          frame.srcdoc = html;
-          this.el.appendChild(frame);
+          this.el.appendChild(searchWidgetFrame(html, (url) => this.turn.post({ type: 'openLink', url })));
         } else {
           const texts = arr<WireContent>(s.content)
             .map((c) => str(c.text))
@@ -342,15 +350,13 @@ class GenericView implements StepView {
         this.el.className = 'step code-exec';
         const a = obj(s.arguments);
         this.el.appendChild(h('div', 'step-title', 'Code execution'));
-        const div = h('div');
-        div.innerHTML = codeBlockHtml(str(a.code), str(a.language) || 'python', true);
-        this.el.appendChild(div);
+        this.el.appendChild(codeBlockElement(str(a.code), str(a.language) || 'python', 'now'));
         break;
       }
       case 'code_execution_result': {
         this.el.className = 'step code-exec-result' + (s.is_error ? ' error' : '');
         this.el.appendChild(h('div', 'step-title', s.is_error ? 'Execution error' : 'Output'));
-        this.el.appendChild(h('pre', 'exec-output', resultText(s.result)));
+        this.el.appendChild(h('pre', 'exec-output', revealAnswerText(resultText(s.result))));
         break;
       }
       case 'url_context_call': {
@@ -378,7 +384,7 @@ class GenericView implements StepView {
       case 'function_result': {
         this.el.className = 'step tool-call orphan-result';
         this.el.append(icon('output'), h('span', undefined, ` Result of ${str(s.name) || str(s.call_id)}`));
-        this.el.appendChild(h('pre', 'tool-result-text', resultText(s.result)));
+        this.el.appendChild(h('pre', 'tool-result-text', revealAnswerText(resultText(s.result))));
         break;
       }
       default: {
@@ -398,7 +404,7 @@ class GenericView implements StepView {
         this.el.className = isKnown ? 'step generic' : 'step unsupported';
         this.el.appendChild(h('div', 'step-title', isKnown ? s.type.replace(/_/g, ' ') : `Unsupported step: ${s.type}`));
         const d = h('details');
-        d.append(h('summary', undefined, 'Details'), h('pre', undefined, json(s)));
+        d.append(h('summary', undefined, 'Details'), h('pre', undefined, revealAnswerText(json(s))));
         this.el.appendChild(d);
       }
     }

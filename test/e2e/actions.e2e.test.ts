@@ -55,7 +55,8 @@ function inputText(body: unknown): string {
 }
 
 test('the lightbulb on a selection offers "Explain with Gemini"; the explanation streams into the chat with the right context', async () => {
-  wb.fake.setScenario({ replies: [{ steps: [text('`div` divides `a` by `b`; note that b = 0 gives Infinity.')], delayMs: 30, textChunk: 6 }] });
+  // Long enough (about 1.5 s) to be seen streaming once the chat frame is found.
+  wb.fake.setScenario({ replies: [{ steps: [text('`div` divides `a` by `b`; note that b = 0 gives Infinity.')], delayMs: 100, textChunk: 6 }] });
   const select = () => p.selectLines('src/math.ts', 5, 3);
   await select();
   await pickCodeAction('Explain with Gemini', 'lightbulb', select);

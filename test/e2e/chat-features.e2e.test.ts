@@ -77,7 +77,8 @@ describe('rendering every step type', () => {
     assert.ok(before.endsWith(c.cited), `text before the marker: ${JSON.stringify(before)}`);
     assert.match(await chat.locator('.sources').innerText(), /UEFA: Euro 2024 final/);
     const frame = chat.locator('iframe.search-suggestions');
-    assert.equal(await frame.getAttribute('sandbox'), '');
+    // No scripts inside (same origin only so the page can catch a chip's click and ask the host).
+    assert.equal(await frame.getAttribute('sandbox'), 'allow-same-origin');
     assert.equal(await chat.locator('.chips:has-text("euro 2024 winner")').count(), 0, 'widget HTML is not in our DOM');
   });
 

@@ -431,6 +431,19 @@ export async function sendChat(frame: Frame, text: string): Promise<void> {
   await frame.locator('#input').press('Enter');
 }
 
+/** VS Code's modal dialog (a consent prompt): its text, and a way to press one of its buttons. */
+export async function modalDialog(p: WorkbenchPage): Promise<{ text: string; click(label: string): Promise<void> }> {
+  const box = p.page.locator('.monaco-dialog-box');
+  await box.waitFor({ state: 'visible', timeout: 15_000 });
+  return {
+    text: await box.innerText(),
+    click: async (label: string) => {
+      await box.locator('.monaco-button', { hasText: label }).first().click();
+      await box.waitFor({ state: 'hidden', timeout: 10_000 });
+    },
+  };
+}
+
 export async function lastAnswerText(frame: Frame): Promise<string> {
   return frame.evaluate(() => {
     const turns = document.querySelectorAll('.turn');
@@ -524,4 +537,59 @@ export async function countingServer(): Promise<{ url: string; port: number; hit
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return { url: `http://127.0.0.1:${port}`, port, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+// ------------------------------------------------------------------ extension-host responsiveness
+
+export interface HostLatency {
+  /** How many times the probe's command was run. */
+  count: number;
+  /**
+   * [time (epoch ms), ms] for every wait over 20 ms: how long the command took to answer, or how
+   * late the 25 ms timer that runs it fired (a command asked for during a stall waits that long).
+   */
+  slow: Array<[number, number]>;
+}
+
+/**
+ * A small extension installed beside ours, in the same extension host: every 25 ms it runs a
+ * command of its own and records how long it took to answer (a command waits for the host's
+ * event loop, so this is what any other extension in the window feels). `read()` gets what it
+ * recorded so far (written to a file every 200 ms).
+ */
+export function hostLatencyProbe(): { dir: string; read(): HostLatency } {
+  const dir = mkdtempSync(join(tmpdir(), 'gemini-probe-ext-'));
+  const out = join(dir, 'latency.json');
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'gemini-latency-probe', publisher: 'geminilabs', version: '0.0.1', engines: { vscode: '^1.138.0' }, activationEvents: ['*'], main: './probe.js' }),
+  );
+  writeFileSync(
+    join(dir, 'probe.js'),
+    `const vscode = require('vscode');
+const fs = require('fs');
+exports.activate = (ctx) => {
+  const state = { count: 0, slow: [] };
+  ctx.subscriptions.push(vscode.commands.registerCommand('geminiProbe.echo', (t) => t));
+  let last = Date.now();
+  const run = async () => {
+    const t0 = Date.now();
+    const late = t0 - last - 25;
+    last = t0;
+    if (late > 20) state.slow.push([t0 - late, late]);
+    await vscode.commands.executeCommand('geminiProbe.echo', t0);
+    const ms = Date.now() - t0;
+    state.count++;
+    if (ms > 20) state.slow.push([t0, ms]);
+  };
+  const a = setInterval(() => void run(), 25);
+  const b = setInterval(() => fs.writeFile(${JSON.stringify(out)}, JSON.stringify(state), () => {}), 200);
+  ctx.subscriptions.push({ dispose: () => { clearInterval(a); clearInterval(b); } });
+};
+`,
+  );
+  return {
+    dir,
+    read: () => (existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as HostLatency) : { count: 0, slow: [] }),
+  };
 }

@@ -16,6 +16,7 @@ import {
   launch,
   launchBrowser,
   lastAnswerText,
+  modalDialog,
   sampleUntil,
   sendChat,
   toolCallReply,
@@ -169,17 +170,7 @@ test('a symlink swapped in while an edit waits for approval is refused at the mo
   writeFileSync(notes, 'notes inside the workspace\n');
 });
 
-async function dialog(): Promise<{ text: string; click(label: string): Promise<void> }> {
-  const box = p.page.locator('.monaco-dialog-box');
-  await box.waitFor({ state: 'visible', timeout: 15_000 });
-  return {
-    text: await box.innerText(),
-    click: async (label: string) => {
-      await box.locator('.monaco-button', { hasText: label }).first().click();
-      await box.waitFor({ state: 'hidden', timeout: 10_000 });
-    },
-  };
-}
+const dialog = () => modalDialog(p);
 
 test('a link in model output opens only through the host: one prompt per click, nothing after Cancel', async () => {
   wb.fake.setScenario({ replies: [{ steps: [text(`See [the docs](${counter.url}/hit) for more.`)] }] });

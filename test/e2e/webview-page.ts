@@ -14,7 +14,7 @@ export const PANEL_STATE = {
   settings: { models: ['gemini-3.5-flash'], model: 'gemini-3.5-flash', thinkingLevel: 'default', googleSearch: false, urlContext: false, codeExecution: false, mode: 'stateful' },
 };
 
-const HTML = `<!DOCTYPE html><html><head><meta charset="utf-8">
+const HTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="gemini-highlighter" content="/highlight.js">
 <link rel="stylesheet" href="/codicon.css"><link rel="stylesheet" href="/chat.css"></head>
 <body class="vscode-dark" style="height:800px">
 <div id="app"><div class="topbar"><button id="new-chat"></button><button id="history"></button></div>
@@ -33,6 +33,7 @@ export async function serveWebview(root = process.cwd()): Promise<{ url: string;
     '/': [HTML, 'text/html'],
     '/blank': ['<!DOCTYPE html><html><body></body></html>', 'text/html'],
     '/chat.js': [readFileSync(join(root, 'dist/webview/chat.js'), 'utf8'), 'text/javascript'],
+    '/highlight.js': [readFileSync(join(root, 'dist/webview/highlight.js'), 'utf8'), 'text/javascript'],
     '/chat.css': [readFileSync(join(root, 'dist/webview/chat.css'), 'utf8'), 'text/css'],
     '/codicon.css': [readFileSync(join(root, 'dist/webview/codicon.css'), 'utf8'), 'text/css'],
   };

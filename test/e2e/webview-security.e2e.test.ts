@@ -19,7 +19,8 @@ before(async () => {
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   page = await browser.newPage();
   page.on('request', (r) => {
-    if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) remote.push(r.url());
+    // data: and blob: are local (the highlighting worker starts from a blob: URL).
+    if (!r.url().startsWith(server.url) && !/^(data|blob):/.test(r.url())) remote.push(r.url());
   });
   await page.goto(server.url);
   await page.evaluate(

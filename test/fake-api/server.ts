@@ -27,6 +27,8 @@ export interface RecordedRequest {
   bodyBytes: number;
   keyStatus: 'missing' | 'valid' | 'invalid';
   at: number;
+  /** When the request's headers arrived (epoch ms, sub-millisecond: timeOrigin + performance.now()). */
+  arrivedAt: number;
 }
 
 export interface FakeApiOptions {
@@ -101,6 +103,8 @@ export class FakeApi {
   readonly environments = new Map<string, Environment>();
   /** Pieces written to the socket by the most recent stream response (byte-level assertions). */
   lastWire: Buffer[] = [];
+  /** Called with each piece of a stream as it is written (latency benchmarks timestamp them). */
+  onWrite: ((piece: Buffer, at: number) => void) | undefined;
   agents: Json[] = [
     { id: 'antigravity-preview-05-2026', description: 'Antigravity coding agent (preview)' },
     { id: 'team-reviewer', base_agent: 'antigravity-preview-05-2026', description: 'Custom agent: reviews and fixes code' },
@@ -200,6 +204,7 @@ export class FakeApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = performance.timeOrigin + performance.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname;
     const query = Object.fromEntries(url.searchParams);
@@ -220,7 +225,7 @@ export class FakeApi {
     // Control endpoints (standalone use: demo, integration tests in another process).
     if (path.startsWith('/__fake/')) return this.control(path, req.method ?? 'GET', body, res);
 
-    this.requests.push({ method: req.method ?? 'GET', path, query, headers, body, bodyBytes: raw.length, keyStatus, at: Date.now() });
+    this.requests.push({ method: req.method ?? 'GET', path, query, headers, body, bodyBytes: raw.length, keyStatus, at: Date.now(), arrivedAt });
     if (!this.options.quiet && process.env.FAKE_API_DEBUG) console.log(`[fake-api] ${req.method} ${path}`);
 
     if (keyStatus === 'missing') return this.json(res, 403, errorBody(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers. Please use an API key."));
@@ -597,6 +602,7 @@ export class FakeApi {
       new Promise<void>((resolveWrite) => {
         wire.push(piece);
         res.write(piece, () => setImmediate(resolveWrite));
+        this.onWrite?.(piece, performance.timeOrigin + performance.now());
       });
     const write = async (text: string) => {
       if (dropped || closed) return;

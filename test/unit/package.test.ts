@@ -14,7 +14,7 @@ test('the .vsix file list holds only what runs', () => {
     .filter(Boolean)
     .sort();
   const allowed =
-    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+)$/;
+    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|highlight\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+)$/;
   for (const f of files) assert.match(f, allowed, `unexpected file in the package: ${f}`);
   for (const f of [
     'package.json',

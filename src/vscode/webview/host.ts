@@ -152,15 +152,19 @@ export class WebviewHost implements vscode.Disposable {
 
   private html(webview: vscode.Webview, root: vscode.Uri): string {
     const nonce = randomBytes(16).toString('base64');
+    // Styles of the search-suggestions widget (a script-less srcdoc frame, which inherits this CSP) carry this nonce.
+    const styleNonce = randomBytes(16).toString('base64');
     const uri = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, f)).toString();
     const csp = [
       `default-src 'none'`,
       `img-src ${webview.cspSource} data:`,
       `font-src ${webview.cspSource}`,
-      `style-src ${webview.cspSource}`,
+      `style-src ${webview.cspSource} 'nonce-${styleNonce}'`,
       `script-src 'nonce-${nonce}'`,
       `frame-src 'none'`,
-      `connect-src 'none'`,
+      // The page fetches one of our own files, the highlighting worker's script, and starts it from a blob: URL.
+      `connect-src ${webview.cspSource}`,
+      `worker-src blob:`,
       `form-action 'none'`,
       `base-uri 'none'`,
     ].join('; ');
@@ -170,6 +174,8 @@ export class WebviewHost implements vscode.Disposable {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="gemini-style-nonce" content="${styleNonce}">
+<meta name="gemini-highlighter" content="${uri('highlight.js')}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${uri('codicon.css')}">
 <link rel="stylesheet" href="${uri('chat.css')}">
