@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   chat.runRemote = async (text) => {
     await agents.launch(text);
   };
-  const history = new HistoryTree(chat.store, () => chat.session.conversationId);
+  const history = new HistoryTree(chat.history, () => chat.session.conversationId);
   context.subscriptions.push(log, keys, api, chat, tools, actions, agents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
   register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands()]);
   context.subscriptions.push(

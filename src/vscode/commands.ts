@@ -79,7 +79,7 @@ export function chatCommands(d: CommandDeps): Command[] {
     {
       id: 'gemini.searchHistory',
       async execute() {
-        const meta = await searchHistory(d.chat.store);
+        const meta = await searchHistory(d.chat.history);
         if (meta) await vscode.commands.executeCommand('gemini.history.open', meta);
       },
     },

@@ -1,13 +1,14 @@
 /** The chat history view (newest first) and a search over prompts and answers. */
 import * as vscode from 'vscode';
-import type { ConversationMeta, ConversationStore } from '../core/conversation/journal';
+import type { HistoryIndex } from '../core/conversation/history';
+import type { ConversationMeta } from '../core/conversation/journal';
 
 export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
-    private readonly store: ConversationStore,
+    private readonly history: HistoryIndex,
     private readonly activeId: () => string | undefined,
   ) {}
 
@@ -27,8 +28,8 @@ export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, v
     return item;
   }
 
-  getChildren(): ConversationMeta[] {
-    return this.store.list();
+  getChildren(): Promise<ConversationMeta[]> {
+    return this.history.list();
   }
 
   dispose(): void {
@@ -36,28 +37,66 @@ export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, v
   }
 }
 
-/** Quick pick that searches every conversation's prompts and answers. */
-export async function searchHistory(store: ConversationStore): Promise<ConversationMeta | undefined> {
+/** Typing pauses this long before a search starts. */
+const SEARCH_DEBOUNCE_MS = 120;
+
+/**
+ * Quick pick that searches every conversation's prompts and answers: debounced as you type, in
+ * ripgrep's own process, with hits shown as they arrive; a newer query cancels the one running.
+ */
+export async function searchHistory(history: HistoryIndex): Promise<ConversationMeta | undefined> {
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { meta: ConversationMeta }>();
   qp.placeholder = 'Search chat history (prompts and answers)';
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
-  const fill = (q: string) => {
-    qp.items = store.search(q).map((h) => ({
-      label: h.meta.title,
-      description: new Date(h.meta.updated).toLocaleString(),
-      detail: h.excerpt || `${h.meta.turns} turns · ${h.meta.model}`,
-      alwaysShow: true,
-      meta: h.meta,
-    }));
+  let running: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = (q: string) => {
+    running?.abort();
+    const ctrl = (running = new AbortController());
+    qp.busy = true;
+    const items: Array<vscode.QuickPickItem & { meta: ConversationMeta }> = [];
+    let shown = 0;
+    const show = () => {
+      if (ctrl.signal.aborted || shown === items.length) return;
+      shown = items.length;
+      qp.items = [...items];
+    };
+    const tick = setInterval(show, 50);
+    void history
+      .search(
+        q,
+        (h) =>
+          items.push({
+            label: h.meta.title,
+            description: new Date(h.meta.updated).toLocaleString(),
+            detail: h.excerpt || `${h.meta.turns} turns · ${h.meta.model}`,
+            alwaysShow: true,
+            meta: h.meta,
+          }),
+        ctrl.signal,
+      )
+      .catch(() => undefined)
+      .finally(() => {
+        clearInterval(tick);
+        if (ctrl.signal.aborted) return;
+        show();
+        if (!items.length) qp.items = [];
+        qp.busy = false;
+      });
   };
-  fill('');
-  qp.onDidChangeValue(fill);
+  run('');
+  qp.onDidChangeValue((q) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => run(q), SEARCH_DEBOUNCE_MS);
+  });
   const picked = await new Promise<ConversationMeta | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]?.meta));
     qp.onDidHide(() => resolve(undefined));
     qp.show();
   });
+  if (timer) clearTimeout(timer);
+  running?.abort();
   qp.dispose();
   return picked;
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, useWorkbench } from './harness';
+import { type Workbench, WorkbenchPage, hostLatencyProbe, useWorkbench } from './harness';
 import type { Browser } from 'playwright-core';
 import type { Reply } from '../fake-api/scenario';
 
@@ -15,8 +15,18 @@ let p: WorkbenchPage;
 
 let browser: Browser;
 
+/** A 20k-line file: committed, then changed by the agent and locally, overlapping in places. */
+const BIG = Array.from({ length: 20_000 }, (_, i) => `export const value${i} = compute(${i % 17}, "item-${i}"); // line ${i}`);
+const BIG_THEIRS = BIG.map((l, i) => (i % 101 === 7 || i % 1000 === 500 ? `${l} // remote edit` : l));
+const BIG_OURS = BIG.map((l, i) => (i % 97 === 5 || i % 1000 === 500 ? `${l} // local edit` : l));
+const probe = hostLatencyProbe();
+
 useWorkbench(
-  { git: true, files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n' } },
+  {
+    git: true,
+    files: { 'src/app.ts': APP, 'src/util.ts': 'export const util = true;\n', 'README.md': '# Agents\n', 'notes.txt': 'committed notes\n', 'src/big.ts': BIG.join('\n') + '\n' },
+    extraExtensions: [probe.dir],
+  },
   {},
   (t) => ({ wb, p, browser } = t),
 );
@@ -174,6 +184,61 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   assert.equal(readFileSync(join(wb.workspace, 'src/greet.ts'), 'utf8'), 'export const greet = (n: string) => `Hi ${n}`;\n');
   assert.equal(existsSync(join(wb.workspace, 'notes.txt')), false);
   assert.match(readFileSync(join(wb.workspace, 'src/app.ts'), 'utf8'), /version = 1[\s\S]*hello, local/, 'the conflicting local edit was not overwritten');
+});
+
+test('reviewing a result with a conflicted 20k-line file keeps the editor responsive (the host answers a command within 100 ms throughout)', async () => {
+  wb.fake.setScenario({
+    replies: [
+      {
+        steps: [{ type: 'model_output', content: [{ type: 'text', text: 'I annotated the big file.' }] }],
+        delayMs: 100,
+        agent: { ops: [{ write: 'workspace/src/big.ts', content: BIG_THEIRS.join('\n') + '\n', afterMs: 100 }] },
+      },
+    ],
+  });
+  await launchRun('Annotate the big file');
+  await waitForRow(/Annotate the big file, completed/, 60_000);
+  writeFileSync(join(wb.workspace, 'src/big.ts'), BIG_OURS.join('\n') + '\n');
+  await p.page.waitForTimeout(500);
+  const before = probe.read();
+  assert.ok(before.count > 0, 'the latency probe runs in the extension host');
+  const t0 = Date.now();
+  await p.command('Gemini: Review Remote Run Changes');
+  await p.answerQuickInput('', { pickRow: 'Annotate the big file' });
+  // From the download of the agent's version to the multi-file diff opening: the merge and its classification.
+  const tab = p.page.locator('.tab', { hasText: 'Agent run: Annotate the big file' }).first();
+  await tab.waitFor({ timeout: 30_000 });
+  const shown = Date.now();
+  const row = p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'big.ts' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  const t1 = Date.now();
+  const m = /CONFLICT: changed locally since launch — (\d+) overlapping change\(s\), applied with conflict markers/.exec(await row.innerText());
+  assert.ok(m && Number(m[1]) >= 20, `the 20 lines both sides changed are conflicts: ${await row.innerText()}`);
+  await p.page.waitForTimeout(500);
+  const after = probe.read();
+  const download = wb.fake.requests.find((r) => r.at >= t0 && r.method === 'GET' && /\/files\/workspace\/src\/big\.ts$/.test(decodeURIComponent(r.path)));
+  assert.ok(download, 'the agent’s version was downloaded');
+  const merging = after.slow.filter(([t]) => t >= download.at && t <= shown);
+  const opening = after.slow.filter(([t]) => t > shown && t <= t1);
+  const worst = (xs: Array<[number, number]>) =>
+    JSON.stringify(
+      xs
+        .map(([, ms]) => ms)
+        .sort((a, b) => b - a)
+        .slice(0, 5),
+    );
+  console.log(
+    `  review: ${t1 - t0} ms in all; download → diff editor ${shown - download.at} ms, slowest host waits ${worst(merging)}; diff editor → pick ${t1 - shown} ms, slowest host waits ${worst(opening)} (VS Code opening three 20k-line documents); probe ran ${after.count - before.count} times`,
+  );
+  assert.ok(after.count - before.count > 5, 'the probe kept running during the review');
+  assert.deepEqual(
+    merging.filter(([, ms]) => ms > 100),
+    [],
+    'no wait over 100 ms on the extension host while the results were fetched, classified and merged',
+  );
+  await p.page.keyboard.press('Escape');
+  await p.page.keyboard.press('Escape');
+  execFileSync('git', ['checkout', '--', 'src/big.ts'], { cwd: wb.workspace });
 });
 
 test('a follow-up continues the same run (previous interaction, same environment)', async () => {

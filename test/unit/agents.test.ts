@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
+import { gunzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import { classify, merge3, remoteToLocal } from '../../src/core/agents/results';
 import { FINISHED, RunStore, RunWatcher, type RunRecord } from '../../src/core/agents/runs';
 import { buildSnapshot, planSnapshot, SnapshotTooLargeError } from '../../src/core/agents/snapshot';
@@ -37,8 +39,9 @@ function repo(files: Record<string, string | Buffer>, opts: { git?: boolean } = 
 
 describe('snapshot', () => {
   test('tracked files with uncommitted changes and untracked-but-not-ignored files; ignored ones excluded; index untouched', async () => {
-    const dir = repo({ '.gitignore': 'build/\n*.log\n', 'src/a.ts': 'committed\n', 'README.md': '# r\n' });
+    const dir = repo({ '.gitignore': 'build/\n*.log\n', 'src/a.ts': 'committed\n', 'README.md': '# r\n', 'gone.ts': 'deleted in the working tree\n' });
     writeFileSync(join(dir, 'src/a.ts'), 'uncommitted change\n');
+    rmSync(join(dir, 'gone.ts'));
     writeFileSync(join(dir, 'new.ts'), 'untracked\n');
     mkdirSync(join(dir, 'build'));
     writeFileSync(join(dir, 'build/out.js'), 'ignored');
@@ -48,7 +51,9 @@ describe('snapshot', () => {
     const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
     assert.equal(snap.usedGit, true);
     assert.deepEqual(snap.files.map((f) => f.path).sort(), ['.gitignore', 'README.md', 'new.ts', 'src/a.ts']);
-    const entries = new Map(readTar(snap.tar).map((e) => [e.path, e]));
+    assert.deepEqual([...snap.tar.subarray(0, 2)], [0x1f, 0x8b], 'sent gzipped');
+    const entries = new Map(readTar(gunzipSync(snap.tar)).map((e) => [e.path, e]));
+    assert.deepEqual([...entries.keys()].sort(), ['.gitignore', 'README.md', 'new.ts', 'src/a.ts'], 'the archive holds exactly the list');
     assert.equal(new TextDecoder().decode(entries.get('src/a.ts')!.data), 'uncommitted change\n');
     assert.deepEqual(readFileSync(join(dir, '.git/index')), indexBefore, 'the index is not touched');
     assert.equal(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }), headBefore);
@@ -75,17 +80,34 @@ describe('snapshot', () => {
     const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
     assert.equal(snap.usedGit, false);
     assert.deepEqual(snap.skipped.map((s) => s.path).sort(), ['dir-out', 'link-out.txt']);
-    assert.ok(!Buffer.from(snap.tar).includes(Buffer.from('SECRET')));
-    const link = readTar(snap.tar).find((e) => e.path === 'link-in.ts')!;
+    assert.ok(!gunzipSync(snap.tar).includes(Buffer.from('SECRET')));
+    const link = readTar(gunzipSync(snap.tar)).find((e) => e.path === 'link-in.ts')!;
     assert.equal(link.type, 'symlink');
   });
 
-  test('the size limit gives a clear message naming the largest files', async () => {
-    const dir = repo({ 'big.bin': Buffer.alloc(300_000, 1), 'medium.dat': Buffer.alloc(200_000, 2), 'small.txt': 'x' });
+  test('the size limit applies to what is sent (compressed) and names the largest files', async () => {
+    // Incompressible files over the limit: refused with the largest named.
+    const dir = repo({ 'big.bin': randomBytes(300_000), 'medium.dat': randomBytes(200_000), 'small.txt': 'x' });
     await assert.rejects(
       () => buildSnapshot(dir, { maxBytes: 400_000 }),
       (e: unknown) => e instanceof SnapshotTooLargeError && /big\.bin \(293\.0 KB\), medium\.dat/.test(e.message) && /gemini\.agents\.maxSnapshotMB/.test(e.message),
     );
+    // The same sizes of compressible content fit: the limit is on the compressed archive.
+    const text = repo({ 'big.txt': 'a line of text\n'.repeat(20_000), 'medium.txt': 'more text\n'.repeat(20_000) });
+    const snap = await buildSnapshot(text, { maxBytes: 400_000 });
+    assert.ok(snap.bytes > 400_000 && snap.tar.length < 400_000, `${snap.bytes} bytes of files sent as ${snap.tar.length}`);
+  });
+
+  test('progress counts files; a cancelled snapshot stops', async () => {
+    const files: Record<string, string> = {};
+    for (let k = 0; k < 450; k++) files[`f${k}.txt`] = `file ${k}\n`;
+    const dir = repo(files);
+    const seen: string[] = [];
+    await buildSnapshot(dir, { maxBytes: 1e7, onProgress: (p) => seen.push(`${p.phase} ${p.files}/${p.total}`) });
+    assert.ok(seen.includes('packing 450/450'), seen.join(', '));
+    const ctrl = new AbortController();
+    ctrl.abort();
+    await assert.rejects(() => buildSnapshot(dir, { maxBytes: 1e7, signal: ctrl.signal }));
   });
 
   test('a hostile repository config (core.fsmonitor) never runs while the snapshot lists files', async () => {
@@ -111,10 +133,10 @@ describe('snapshot', () => {
     assert.ok(plan.files.includes('.env.example') && plan.files.includes('src/a.ts'));
     const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
     assert.deepEqual(snap.secrets.sort(), plan.secrets.sort());
-    assert.ok(!readTar(snap.tar).some((e) => e.path === '.env' || e.path.endsWith('.pem')));
+    assert.ok(!readTar(gunzipSync(snap.tar)).some((e) => e.path === '.env' || e.path.endsWith('.pem')));
     assert.ok(!Buffer.from(snap.tar).includes(Buffer.from('TOKEN=1')));
     const all = await buildSnapshot(dir, { maxBytes: 1e6, includeSecrets: true });
-    assert.ok(readTar(all.tar).some((e) => e.path === '.env'));
+    assert.ok(readTar(gunzipSync(all.tar)).some((e) => e.path === '.env'));
   });
 
   test('tar round-trip with long paths (PAX) and empty files', () => {
@@ -136,41 +158,70 @@ describe('snapshot', () => {
   });
 });
 
-describe('results: classification and three-way merge', () => {
-  test('unchanged, added, modified, deleted', () => {
-    assert.equal(classify('a', enc('x'), enc('x'), enc('x')), undefined);
-    assert.equal(classify('b', undefined, enc('new'), undefined)!.kind, 'added');
-    const m = classify('c', enc('old'), enc('new'), enc('old'))!;
-    assert.equal(m.kind, 'modified');
-    assert.equal(m.conflict, false);
-    assert.equal(classify('d', enc('old'), undefined, enc('old'))!.kind, 'deleted');
-  });
+for (const engine of ['git merge-file', 'Myers fallback'] as const) {
+  const git = engine === 'git merge-file';
+  describe(`results: classification and three-way merge (${engine})`, () => {
+    const classifyWith = (path: string, base: Uint8Array | undefined, theirs: Uint8Array | undefined, ours: Uint8Array | undefined) => classify(path, base, theirs, ours, { git });
+    test('unchanged, added, modified, deleted', async () => {
+      assert.equal(await classifyWith('a', enc('x'), enc('x'), enc('x')), undefined);
+      assert.equal((await classifyWith('b', undefined, enc('new'), undefined))!.kind, 'added');
+      const m = (await classifyWith('c', enc('old'), enc('new'), enc('old')))!;
+      assert.equal(m.kind, 'modified');
+      assert.equal(m.conflict, false);
+      assert.equal((await classifyWith('d', enc('old'), undefined, enc('old')))!.kind, 'deleted');
+    });
 
-  test('a local edit since launch is a conflict, merged three-way', () => {
-    const base = 'a\nb\nc\nd\ne\n';
-    const ours = 'a\nB-local\nc\nd\ne\n';
-    const theirs = 'a\nb\nc\nd\nE-agent\n';
-    const c = classify('f.ts', enc(base), enc(theirs), enc(ours))!;
-    assert.equal(c.conflict, true);
-    assert.deepEqual(c.merge, { text: 'a\nB-local\nc\nd\nE-agent\n', conflicts: 0 });
-    const clash = classify('g.ts', enc(base), enc('a\nB-agent\nc\nd\ne\n'), enc(ours))!;
-    assert.equal(clash.merge!.conflicts, 1);
-    assert.equal(clash.merge!.text, 'a\n<<<<<<< local (your edits since launch)\nB-local\n||||||| snapshot (at launch)\nb\n=======\nB-agent\n>>>>>>> remote agent\nc\nd\ne\n');
-  });
+    test('a local edit since launch is a conflict, merged three-way', async () => {
+      const base = 'a\nb\nc\nd\ne\n';
+      const ours = 'a\nB-local\nc\nd\ne\n';
+      const theirs = 'a\nb\nc\nd\nE-agent\n';
+      const c = (await classifyWith('f.ts', enc(base), enc(theirs), enc(ours)))!;
+      assert.equal(c.conflict, true);
+      assert.deepEqual(c.merge, { text: 'a\nB-local\nc\nd\nE-agent\n', conflicts: 0 });
+      const clash = (await classifyWith('g.ts', enc(base), enc('a\nB-agent\nc\nd\ne\n'), enc(ours)))!;
+      assert.equal(clash.merge!.conflicts, 1);
+      assert.equal(clash.merge!.text, 'a\n<<<<<<< local (your edits since launch)\nB-local\n||||||| snapshot (at launch)\nb\n=======\nB-agent\n>>>>>>> remote agent\nc\nd\ne\n');
+    });
 
-  test('the same change on both sides is not a conflict; a binary conflict has no merge', () => {
-    assert.equal(classify('h', enc('a\n'), enc('b\n'), enc('b\n'))!.conflict, false);
-    const bin = classify('i.png', Buffer.from([0, 1]), Buffer.from([0, 2]), Buffer.from([0, 3]))!;
-    assert.equal(bin.conflict, true);
-    assert.equal(bin.binary, true);
-    assert.equal(bin.merge, undefined);
-  });
+    test('the same change on both sides is not a conflict; a binary conflict has no merge', async () => {
+      assert.equal((await classifyWith('h', enc('a\n'), enc('b\n'), enc('b\n')))!.conflict, false);
+      const bin = (await classifyWith('i.png', Buffer.from([0, 1]), Buffer.from([0, 2]), Buffer.from([0, 3])))!;
+      assert.equal(bin.conflict, true);
+      assert.equal(bin.binary, true);
+      assert.equal(bin.merge, undefined);
+    });
 
-  test('merge3: insertions at different places merge; at the same place they conflict', () => {
-    assert.deepEqual(merge3('1\n2\n3', '0\n1\n2\n3', '1\n2\n3\n4'), { text: '0\n1\n2\n3\n4', conflicts: 0 });
-    assert.equal(merge3('1\n2', '1\nx\n2', '1\ny\n2').conflicts, 1);
-  });
+    test('merge3: insertions at different places merge; at the same place they conflict', async () => {
+      assert.deepEqual(await merge3('1\n2\n3\n', '0\n1\n2\n3\n', '1\n2\n3\n4\n', { git }), { text: '0\n1\n2\n3\n4\n', conflicts: 0 });
+      assert.equal((await merge3('1\n2\n', '1\nx\n2\n', '1\ny\n2\n', { git })).conflicts, 1);
+      // Without a final newline, as before.
+      assert.deepEqual(await merge3('1\n2\n3', '0\n1\n2\n3', '1\n2\n3\n4', { git }), { text: '0\n1\n2\n3\n4', conflicts: 0 });
+      assert.equal((await merge3('1\n2', '1\nx\n2', '1\ny\n2', { git })).conflicts, 1);
+      // Edits on adjacent lines merge (git alone would call them a conflict).
+      assert.deepEqual(await merge3('one\ntwo\nthree\n', 'one\ntwo\nTHREE\n', 'one\nTWO\nthree\n', { git }), { text: 'one\nTWO\nTHREE\n', conflicts: 0 });
+    });
 
+    test('a 20k-line file with a conflict and scattered clean edits merges quickly, with the same result', async () => {
+      const base = Array.from({ length: 20_000 }, (_, i) => `const line${i} = ${i};`);
+      const ours = [...base];
+      const theirs = [...base];
+      for (let k = 0; k < 20; k++) ours[100 + k * 997] = `// local edit ${k}`;
+      for (let k = 0; k < 20; k++) theirs[600 + k * 991] = `// agent edit ${k}`;
+      ours[15_000] = 'const clash = "local";';
+      theirs[15_000] = 'const clash = "agent";';
+      const t0 = performance.now();
+      const r = await merge3(base.join('\n') + '\n', ours.join('\n') + '\n', theirs.join('\n') + '\n', { git });
+      const ms = performance.now() - t0;
+      assert.equal(r.conflicts, 1);
+      const lines = r.text.split('\n');
+      assert.ok(lines.includes('// local edit 7') && lines.includes('// agent edit 13'), 'both sides’ clean edits kept');
+      assert.equal(lines.filter((l) => l.startsWith('<<<<<<< ')).length, 1);
+      assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
+    });
+  });
+}
+
+describe('results: paths', () => {
   test('remote paths map into the workspace and never climb out', () => {
     assert.equal(remoteToLocal('workspace/src/a.ts'), 'src/a.ts');
     assert.equal(remoteToLocal('/workspace/a.ts'), 'a.ts');
@@ -266,7 +317,7 @@ describe('launch and collect (core, against the fake API)', () => {
     );
     assert.equal(r.ok, false);
     assert.equal(store.get('run2')!.status, 'failed');
-    assert.match(store.get('run2')!.error!, /snapshot would be/);
+    assert.match(store.get('run2')!.error!, /snapshot is more than 100 B to send, compressed/);
     assert.equal(fake.requests.filter((q) => q.path.endsWith('/environments')).length, 0, 'nothing was created on the server');
   });
 

@@ -5,7 +5,9 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TurnAccumulator } from '../../src/core/conversation/accumulator';
+import { HistoryIndex } from '../../src/core/conversation/history';
 import { ConversationStore, replayJournal } from '../../src/core/conversation/journal';
+import { findRipgrep as testRipgrep } from './tool-fakes';
 import { exportJson, exportMarkdown } from '../../src/core/conversation/export';
 import type { InteractionEvent } from '../../src/core/protocol/types';
 
@@ -69,39 +71,64 @@ test('truncate removes the last turn (edit and resend), the file stays append-on
   );
 });
 
-test('list (newest first), search over prompts and answers, delete', () => {
-  const s = store();
-  const a = s.create({ id: 'ca', mode: 'stateful', model: 'm', title: 'Alpha', created: 1 });
-  a.append({ r: 'turn', t: 't', at: 10, input: [{ type: 'text', text: 'How do I parse SSE?' }], model: 'm' });
-  a.append({ r: 'end', t: 't', at: 11, state: 'completed', steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Use eventsource-parser.' }] }], ids: [] });
-  const b = s.create({ id: 'cb', mode: 'stateless', model: 'm', title: 'Beta', created: 2 });
-  b.append({ r: 'turn', t: 't', at: 20, input: [{ type: 'text', text: 'Tell me a joke' }], model: 'm' });
-  assert.deepEqual(
-    s.list().map((m) => m.id),
-    ['cb', 'ca'],
-  );
-  assert.deepEqual(
-    s.search('eventsource').map((h) => h.meta.id),
-    ['ca'],
-  );
-  assert.match(s.search('EVENTSOURCE')[0]!.excerpt, /eventsource-parser/);
-  assert.deepEqual(
-    s.search('joke').map((h) => h.meta.id),
-    ['cb'],
-  );
-  s.delete('ca');
-  assert.deepEqual(
-    s.list().map((m) => m.id),
-    ['cb'],
-  );
-});
+for (const engine of ['ripgrep', 'in-process'] as const) {
+  test(`list (newest first), search over prompts and answers (${engine}), delete`, async () => {
+    const rg = engine === 'ripgrep' ? testRipgrep() : undefined;
+    if (engine === 'ripgrep') assert.ok(rg, 'the workbench ripgrep is available to the unit tests');
+    const s = store();
+    const h = new HistoryIndex(s.dir, () => rg);
+    const a = s.create({ id: 'ca', mode: 'stateful', model: 'm', title: 'Alpha', created: 1 });
+    a.append({ r: 'turn', t: 't', at: 10, input: [{ type: 'text', text: 'How do I parse SSE?' }], model: 'm' });
+    a.append({ r: 'end', t: 't', at: 11, state: 'completed', steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Use eventsource-parser.' }] }], ids: [] });
+    const b = s.create({ id: 'cb', mode: 'stateless', model: 'm', title: 'Beta', created: 2 });
+    b.append({ r: 'turn', t: 't', at: 20, input: [{ type: 'text', text: 'Tell me a joke' }], model: 'm' });
+    assert.deepEqual(
+      (await h.list()).map((m) => m.id),
+      ['cb', 'ca'],
+    );
+    const streamed: string[] = [];
+    const hits = await h.search('eventsource', (x) => streamed.push(x.meta.id));
+    assert.deepEqual(
+      hits.map((x) => x.meta.id),
+      ['ca'],
+    );
+    assert.deepEqual(streamed, ['ca'], 'hits arrive as they are found');
+    assert.match((await h.search('EVENTSOURCE', () => undefined))[0]!.excerpt, /eventsource-parser/);
+    assert.deepEqual(
+      (await h.search('joke', () => undefined)).map((x) => x.meta.id),
+      ['cb'],
+    );
+    // JSON keys and record types of the journal are not searched: only the title, prompts and answers.
+    assert.deepEqual(await h.search('"model"', () => undefined), []);
+    assert.deepEqual(await h.search('stateless', () => undefined), []);
+    // A change to a journal is seen by the next search.
+    b.append({ r: 'end', t: 't', at: 21, state: 'completed', steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Why did the parser cross the road?' }] }], ids: [] });
+    assert.deepEqual(
+      (await h.search('cross the road', () => undefined)).map((x) => x.meta.id),
+      ['cb'],
+    );
+    s.delete('ca');
+    assert.deepEqual(
+      (await h.list()).map((m) => m.id),
+      ['cb'],
+    );
+    assert.deepEqual(await h.search('eventsource', () => undefined), []);
+    // The index is kept on disk and read again by a new instance (a new window).
+    await h.save();
+    const again = new HistoryIndex(s.dir, () => rg);
+    assert.deepEqual(
+      (await again.list()).map((m) => m.id),
+      ['cb'],
+    );
+  });
+}
 
 test('ids cannot escape the store folder', () => {
   const s = store();
   assert.throws(() => s.load('../etc/passwd'), /invalid conversation id/);
 });
 
-test('replay of an unknown file is undefined; exports render every turn', () => {
+test('replay of an unknown file is undefined; exports render every turn', async () => {
   assert.equal(replayJournal('not json\n'), undefined);
   const s = store();
   const j = s.create({ id: 'cx', mode: 'stateful', model: 'm', title: 'Export me' });
@@ -126,5 +153,5 @@ test('replay of an unknown file is undefined; exports render every turn', () => 
   const json = JSON.parse(exportJson(data));
   assert.equal(json.turns[0].steps[0].signature, 's');
   writeFileSync(join(s.dir, 'junk.txt'), 'x');
-  assert.equal(s.list().length, 1);
+  assert.equal((await new HistoryIndex(s.dir, () => undefined).list()).length, 1);
 });

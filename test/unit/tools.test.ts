@@ -504,6 +504,39 @@ test('reads run in parallel; writes run in order', async () => {
   assert.equal(s.read('a.ts'), 'AA\n');
 });
 
-test('unified diff', () => {
-  assert.equal(unifiedDiff('a\nb\nc\n', 'a\nB\nc\n', 'f'), '--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n a\n-b\n+B\n c\n ');
+test('unified diff', async () => {
+  assert.equal(await unifiedDiff('a\nb\nc\n', 'a\nB\nc\n', 'f'), '--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c');
+  assert.equal(await unifiedDiff('a\nb', 'a\nb\n', 'f'), '--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b');
+  assert.equal(await unifiedDiff('same', 'same', 'f'), '');
+});
+
+test('the approval diff is minimal on scattered edits in a 10k-line file, and quick', async () => {
+  const lines = Array.from({ length: 10_000 }, (_, i) => `line ${i}: some code here`);
+  const edited = [...lines];
+  for (let k = 0; k < 10; k++) edited[400 + k * 953] = `edited line ${k}`;
+  const t0 = performance.now();
+  const d = await unifiedDiff(lines.join('\n') + '\n', edited.join('\n') + '\n', 'big.ts');
+  const ms = performance.now() - t0;
+  const body = d.split('\n').slice(2);
+  assert.equal(body.filter((l) => l.startsWith('@@')).length, 10, 'ten hunks');
+  assert.equal(body.filter((l) => l.startsWith('-') || l.startsWith('+')).length, 20, 'ten lines out, ten in');
+  assert.ok(ms < 500, `took ${ms.toFixed(0)} ms`);
+  // Every other line changed (past jsdiff's budget on this thread): git's diff, still minimal.
+  const alternate = lines.map((l, i) => (i % 2 ? `other ${i}` : l));
+  const a = (await unifiedDiff(lines.join('\n') + '\n', alternate.join('\n') + '\n', 'big.ts')).split('\n').slice(2);
+  assert.equal(a.filter((l) => l.startsWith('-')).length, 5000);
+  assert.equal(a.filter((l) => l.startsWith('+')).length, 5000);
+  assert.doesNotMatch(a[0]!, /rewritten/);
+  // Without git, a rewrite is shown as replaced, and says so.
+  const rewritten = lines.map((_l, i) => `other ${i}`).join('\n');
+  const path = process.env.PATH;
+  process.env.PATH = '/nonexistent';
+  try {
+    const t1 = performance.now();
+    const r = await unifiedDiff(lines.join('\n'), rewritten, 'big.ts');
+    assert.ok(performance.now() - t1 < 400);
+    assert.match(r.split('\n')[2]!, /^@@ -1,10000 \+1,10000 @@ \(rewritten: shown as replaced\)/);
+  } finally {
+    process.env.PATH = path;
+  }
 });

@@ -6,13 +6,13 @@
 import type { InteractionsClient } from '../client/client';
 import { REMOTE_ROOT } from './results';
 import type { RunRecord, RunStore } from './runs';
-import { SnapshotTooLargeError, type WorkspaceSnapshot } from './snapshot';
+import { SnapshotTooLargeError, type SnapshotOptions, type WorkspaceSnapshot } from './snapshot';
 
 export interface LaunchPorts {
   client: Pick<InteractionsClient, 'createEnvironment' | 'uploadFile'>;
   store: RunStore;
   /** Build the snapshot of a folder. */
-  snapshot(root: string, opts: { maxBytes: number; includeSecrets: boolean }): Promise<WorkspaceSnapshot>;
+  snapshot(root: string, opts: SnapshotOptions): Promise<WorkspaceSnapshot>;
   /** Keep the launch snapshot (the base of the later review); returns where it went. */
   keepSnapshot(runId: string, tar: Uint8Array): string;
   progress(message: string): void;
@@ -30,6 +30,8 @@ export interface LaunchRequest {
   maxSnapshotBytes: number;
   includeSecrets: boolean;
   now: number;
+  /** Cancels the snapshot and the upload (the user closed the progress). */
+  signal?: AbortSignal;
 }
 
 export type LaunchResult = { ok: true; run: RunRecord } | { ok: false; run: RunRecord; message: string };
@@ -51,7 +53,18 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
     let tar: Uint8Array | undefined;
     if (req.root) {
       p.progress('taking a snapshot of the workspace…');
-      const snap = await p.snapshot(req.root, { maxBytes: req.maxSnapshotBytes, includeSecrets: req.includeSecrets });
+      const n = (x: number) => x.toLocaleString('en-US');
+      const snap = await p.snapshot(req.root, {
+        maxBytes: req.maxSnapshotBytes,
+        includeSecrets: req.includeSecrets,
+        signal: req.signal,
+        onProgress: (g) =>
+          p.progress(
+            g.phase === 'listing'
+              ? `looking at ${n(g.files)} of ${n(g.total)} files…`
+              : `packing ${n(g.files)} of ${n(g.total)} files (${(g.bytes / 1024 / 1024).toFixed(1)} MB compressed)…`,
+          ),
+      });
       tar = snap.tar;
       const snapshotPath = p.keepSnapshot(req.id, tar);
       p.store.update(req.id, { snapshotPath, snapshotFiles: snap.files.length, snapshotBytes: snap.bytes });
@@ -64,8 +77,8 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
     const env = await p.client.createEnvironment({ network: req.network === 'disabled' ? 'disabled' : undefined });
     p.store.update(req.id, { environmentId: env.id });
     if (tar) {
-      p.progress(`uploading ${(tar.length / 1024).toFixed(0)} KB…`);
-      await p.client.uploadFile(env.id, REMOTE_ROOT, tar, { extract: true, overwrite: true, mimeType: 'application/x-tar' });
+      p.progress(`uploading ${(tar.length / 1024).toFixed(0)} KB (gzipped)…`);
+      await p.client.uploadFile(env.id, REMOTE_ROOT, tar, { extract: true, overwrite: true, mimeType: 'application/gzip' });
     }
     return { ok: true, run: p.store.update(req.id, { status: 'queued' }) ?? run };
   } catch (err) {

@@ -80,18 +80,27 @@ export function writeTar(entries: TarEntry[]): Uint8Array {
   return out;
 }
 
+function isZeroBlock(h: Uint8Array): boolean {
+  for (let i = 0; i < h.length; i++) if (h[i] !== 0) return false;
+  return true;
+}
+
+const decoder = new TextDecoder();
 function str(b: Uint8Array): string {
   const z = b.indexOf(0);
-  return new TextDecoder().decode(z >= 0 ? b.subarray(0, z) : b);
+  return decoder.decode(z >= 0 ? b.subarray(0, z) : b);
 }
 
 export function readTar(tar: Uint8Array): TarEntry[] {
-  const out: TarEntry[] = [];
+  return [...tarEntries(tar)];
+}
+
+function* tarEntries(tar: Uint8Array): Generator<TarEntry> {
   let off = 0;
   let pax: Record<string, string> = {};
   while (off + 512 <= tar.length) {
     const h = tar.subarray(off, off + 512);
-    if (h.every((b) => b === 0)) break;
+    if (isZeroBlock(h)) break;
     const size = parseInt(str(h.subarray(124, 136)).trim() || '0', 8);
     const type = String.fromCharCode(h[156] || 48);
     const prefix = str(h.subarray(345, 500));
@@ -109,10 +118,10 @@ export function readTar(tar: Uint8Array): TarEntry[] {
     const path = (pax.path ?? name).replace(/\/$/, '');
     const mode = parseInt(str(h.subarray(100, 108)).trim() || '644', 8);
     const mtime = parseInt(str(h.subarray(136, 148)).trim() || '0', 8);
-    if (type === '0' || type === '\0' || type === '7') out.push({ path, type: 'file', data: new Uint8Array(data), mode, mtime });
-    else if (type === '2') out.push({ path, type: 'symlink', linkTarget: pax.linkpath ?? str(h.subarray(157, 257)), mode, mtime });
-    else if (type === '5') out.push({ path, type: 'directory', mode, mtime });
+    const linkTarget = pax.linkpath ?? str(h.subarray(157, 257));
     pax = {};
+    if (type === '0' || type === '\0' || type === '7') yield { path, type: 'file', data: new Uint8Array(data), mode, mtime };
+    else if (type === '2') yield { path, type: 'symlink', linkTarget, mode, mtime };
+    else if (type === '5') yield { path, type: 'directory', mode, mtime };
   }
-  return out;
 }

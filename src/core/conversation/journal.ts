@@ -5,7 +5,7 @@
  * the window reloaded mid-stream. A finished turn also gets a compact `end` record that lets
  * loading skip its events.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ToolActivity } from '../../shared/protocol';
 import type { ConversationMode, KnownTurnState, ThinkingChoice } from '../../shared/vocab';
@@ -251,15 +251,7 @@ export class Journal {
   }
 }
 
-export interface SearchHit {
-  meta: ConversationMeta;
-  /** A short excerpt around the first match. */
-  excerpt: string;
-}
-
 export class ConversationStore {
-  private readonly cache = new Map<string, { mtime: number; meta: ConversationMeta; text: string }>();
-
   constructor(readonly dir: string) {}
 
   private ensureDir(): void {
@@ -310,59 +302,6 @@ export class ConversationStore {
   delete(id: string): void {
     const path = this.file(id);
     if (existsSync(path)) unlinkSync(path);
-    this.cache.delete(id);
-  }
-
-  private read(id: string): { meta: ConversationMeta; text: string } | undefined {
-    const path = this.file(id);
-    let mtime: number;
-    try {
-      mtime = statSync(path).mtimeMs;
-    } catch {
-      return undefined;
-    }
-    const hit = this.cache.get(id);
-    if (hit && hit.mtime === mtime) return hit;
-    const text = readFileSync(path, 'utf8');
-    const data = replayJournal(text);
-    if (!data) return undefined;
-    // Searchable text: prompts and answers only.
-    const parts: string[] = [data.meta.title];
-    for (const t of data.turns) {
-      for (const c of t.input) if (c.type === 'text') parts.push(c.text);
-      for (const s of t.steps) {
-        if (s.type === 'model_output') for (const c of (s as { content?: Content[] }).content ?? []) if (c.type === 'text') parts.push(c.text);
-      }
-    }
-    const entry = { mtime, meta: data.meta, text: parts.join('\n') };
-    this.cache.set(id, entry);
-    return entry;
-  }
-
-  list(): ConversationMeta[] {
-    if (!existsSync(this.dir)) return [];
-    const out: ConversationMeta[] = [];
-    for (const name of readdirSync(this.dir)) {
-      if (!name.endsWith('.jsonl')) continue;
-      const entry = this.read(name.slice(0, -'.jsonl'.length));
-      if (entry) out.push(entry.meta);
-    }
-    return out.sort((a, b) => b.updated - a.updated);
-  }
-
-  search(query: string): SearchHit[] {
-    const q = query.trim().toLowerCase();
-    if (!q) return this.list().map((meta) => ({ meta, excerpt: '' }));
-    const hits: SearchHit[] = [];
-    for (const meta of this.list()) {
-      const entry = this.read(meta.id);
-      if (!entry) continue;
-      const k = entry.text.toLowerCase().indexOf(q);
-      if (k < 0) continue;
-      const from = Math.max(0, k - 40);
-      hits.push({ meta, excerpt: (from > 0 ? '…' : '') + entry.text.slice(from, k + q.length + 60).replace(/\s+/g, ' ') });
-    }
-    return hits;
   }
 
   /** Flush a file to disk (used before a deliberate reload in tests). */

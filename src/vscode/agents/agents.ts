@@ -126,23 +126,39 @@ export class RemoteAgents implements vscode.Disposable {
   ): Promise<RunRecord | undefined> {
     const id = randomUUID().slice(0, 12);
     const client = this.api.get();
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: preparing the remote run', cancellable: false }, (progress) =>
-      prepareRun(
-        { id, task, agent, root: folder?.uri.fsPath, budget, network, includeSecrets, maxSnapshotBytes: setting('maxSnapshotMB') * 1024 * 1024, now: Date.now() },
-        {
-          client,
-          store: this.store,
-          snapshot: (root, o) => buildSnapshot(root, o),
-          keepSnapshot: (runId, tar) => {
-            const dir = join(this.dir, runId);
-            mkdirSync(dir, { recursive: true });
-            writeFileSync(join(dir, 'snapshot.tar'), tar);
-            return join(dir, 'snapshot.tar');
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Gemini: preparing the remote run', cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return prepareRun(
+          {
+            id,
+            task,
+            agent,
+            root: folder?.uri.fsPath,
+            budget,
+            network,
+            includeSecrets,
+            maxSnapshotBytes: setting('maxSnapshotMB') * 1024 * 1024,
+            now: Date.now(),
+            signal: abort.signal,
           },
-          progress: (message) => progress.report({ message }),
-          log: (m) => this.log.info(m),
-        },
-      ),
+          {
+            client,
+            store: this.store,
+            snapshot: (root, o) => buildSnapshot(root, o),
+            keepSnapshot: (runId, tar) => {
+              const dir = join(this.dir, runId);
+              mkdirSync(dir, { recursive: true });
+              writeFileSync(join(dir, 'snapshot.tar.gz'), tar);
+              return join(dir, 'snapshot.tar.gz');
+            },
+            progress: (message) => progress.report({ message }),
+            log: (m) => this.log.info(m),
+          },
+        );
+      },
     );
     if (!result.ok) {
       void vscode.window.showErrorMessage(`Gemini: ${result.message}`);
@@ -287,8 +303,12 @@ export class RemoteAgents implements vscode.Disposable {
     if (!run) return undefined;
     let changes: ResultChange[];
     try {
+      const t0 = performance.now();
       changes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: fetching the agent’s changes…' }, () =>
         this.collectChanges(run),
+      );
+      this.log.info(
+        `Collected ${changes.length} change(s) of run ${run.id} in ${Math.round(performance.now() - t0)} ms (${changes.filter((c) => c.merge?.conflicts).length} with conflicts).`,
       );
     } catch (err) {
       void vscode.window.showErrorMessage(`Gemini: could not fetch the run’s results: ${(err as Error).message}`);

@@ -33,7 +33,8 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
     contents.set(right, c.theirs ?? new Uint8Array());
     rows.push([vscode.Uri.file(join(run.root, c.path)), c.base ? left : undefined, c.theirs ? right : undefined]);
   }
-  await vscode.commands
+  // Not awaited: the pick shows at once, while the multi-file diff loads (long files take VS Code a while).
+  void vscode.commands
     .executeCommand('vscode.changes', `Agent run: ${run.task.slice(0, 40)}`, rows)
     .then(undefined, (err) => log.warn(`Multi-diff editor unavailable: ${(err as Error).message}`));
   type Item = vscode.QuickPickItem & { change: ResultChange };

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AttachmentError } from '../../core/attachments';
 import { TurnEngine } from '../../core/conversation/engine';
+import { HistoryIndex } from '../../core/conversation/history';
+import { ripgrepPath } from '../adapters';
 import { ConversationStore, type ComposerChoices } from '../../core/conversation/journal';
 import { conversationView } from '../../core/conversation/present';
 import { ChatSession, type ToolReporter, type TurnTools } from '../../core/conversation/session';
@@ -54,6 +56,8 @@ export class ChatController implements vscode.Disposable {
   readonly view: ChatView;
   readonly session: ChatSession;
   readonly store: ConversationStore;
+  /** The history's list and search (an index beside the journals). */
+  readonly history: HistoryIndex;
   readonly attachments: ChatAttachments;
   private readonly presenter: SessionPresenter;
   private readonly content: ContentActions;
@@ -72,6 +76,7 @@ export class ChatController implements vscode.Disposable {
     log: Log,
   ) {
     this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'));
+    this.history = new HistoryIndex(this.store.dir, ripgrepPath);
     this.view = new ChatView({
       extensionUri: context.extensionUri,
       log,

@@ -27,7 +27,7 @@ export const createFile: ToolDefinition<Args> = {
     const p = await ctx.paths.resolve(args.path);
     const existing = await ctx.docs.read(p.abs).catch(() => undefined);
     if (existing && !args.overwrite) throw new ToolError(`${p.display} already exists. Use edit_file to change it, or set overwrite to true to replace it.`);
-    const diff = unifiedDiff(existing?.text ?? '', args.content, p.display);
+    const diff = await unifiedDiff(existing?.text ?? '', args.content, p.display, 3, ctx.signal);
     const gate = await ctx.approvals.write(
       ctx.callId,
       { title: existing ? `Replace ${p.display}?` : `Create ${p.display}?`, display: p.display, diff, sensitive: sensitiveReason(p.rel) },

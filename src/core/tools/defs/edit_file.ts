@@ -117,7 +117,7 @@ export const editFile: ToolDefinition<Args> = {
     if (doc.binary) throw new ToolError(`${p.display} is a binary file and cannot be edited as text.`);
     const next = applyEdits(doc.text, args.edits, p.display);
     if (next === doc.text) throw new ToolError('The replacement text is identical to the search text: the edit changes nothing.');
-    const diff = unifiedDiff(doc.text, next, p.display);
+    const diff = await unifiedDiff(doc.text, next, p.display, 3, ctx.signal);
     const gate = await ctx.approvals.write(ctx.callId, { title: `Edit ${p.display}?`, display: p.display, diff, sensitive: sensitiveReason(p.rel) }, ctx.signal);
     if (!gate.run) throw new ToolError(gate.reason);
     if (gate.reason) ctx.note(gate.reason);
