@@ -1,6 +1,8 @@
 /** Activation: build the services and register them. Nothing else happens here. */
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { GeminiChatProvider, LM_VENDOR } from './vscode/lm/provider';
+import { GeminiParticipant } from './vscode/lm/participant';
 import { GeminiActions } from './vscode/actions';
 import { RemoteAgents } from './vscode/agents/agents';
 import { ApiClientProvider } from './vscode/api';
@@ -31,6 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
     await agents.launch(text);
   };
   const history = new HistoryTree(chat.history, () => chat.session.conversationId);
+  // Gemini in VS Code's own AI surfaces: the model picker / LM API, and @gemini in the Chat view.
+  const lm = new GeminiChatProvider(api, keys, log);
+  const participant = new GeminiParticipant(api, keys, log, chat, tools, chat.store, (task) => agents.launch(task));
+  context.subscriptions.push(lm, participant, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lm));
   context.subscriptions.push(log, keys, api, chat, tools, actions, agents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
   register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands()]);
   context.subscriptions.push(

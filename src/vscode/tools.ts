@@ -88,6 +88,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       activity: report,
       approvals: {
         ask: (_callId, request, signal) =>
+          ui.ask?.(request, signal) ??
           new Promise<ApprovalDecision>((resolve) => {
             const done = (d: ApprovalDecision) => {
               this.pending.delete(request.requestId);

@@ -238,6 +238,8 @@ test('reviewing a result with a conflicted 20k-line file keeps the editor respon
   );
   await p.page.keyboard.press('Escape');
   await p.page.keyboard.press('Escape');
+  // The multi-file diff may still be loading: closed, so it cannot take the focus from the next test's picks.
+  await p.command('View: Close All Editors');
   execFileSync('git', ['checkout', '--', 'src/big.ts'], { cwd: wb.workspace });
 });
 

@@ -7,7 +7,8 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import type { Frame } from 'playwright-core';
 import {
   countingServer,
@@ -37,8 +38,13 @@ const DAEMON = `gemini-e2e-daemon-${process.pid}`;
 
 before(async () => {
   counter = await countingServer();
-  // Outside the workspace and outside /tmp (the sandbox gets a private /tmp): a real host folder.
-  outsideDir = realpathSync(mkdtempSync(join(process.cwd(), '.e2e-outside-')));
+  // Outside the workspace and outside /tmp (the sandbox gets a private /tmp, where a write would
+  // land harmlessly and prove nothing): a real host folder, the checkout's own unless that is
+  // itself under /tmp (a clone there), then the user's cache folder.
+  const cwd = realpathSync(process.cwd());
+  const base = cwd === realpathSync(tmpdir()) || cwd.startsWith(realpathSync(tmpdir()) + sep) || cwd.startsWith('/tmp/') ? join(homedir(), '.cache') : cwd;
+  mkdirSync(base, { recursive: true });
+  outsideDir = realpathSync(mkdtempSync(join(base, '.e2e-outside-')));
   const home = join(outsideDir, 'home');
   mkdirSync(join(home, '.ssh'), { recursive: true });
   writeFileSync(join(home, '.ssh/id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-key-material\n');

@@ -103,8 +103,31 @@ export class FakeApi {
   readonly environments = new Map<string, Environment>();
   /** Pieces written to the socket by the most recent stream response (byte-level assertions). */
   lastWire: Buffer[] = [];
+  /** Interactions whose stream the client closed before it ended (a cancel on the client's side). */
+  closedByClient: string[] = [];
   /** Called with each piece of a stream as it is written (latency benchmarks timestamp them). */
   onWrite: ((piece: Buffer, at: number) => void) | undefined;
+  /** What `GET /v1beta/models` lists (the Gemini API's model list; tests may change it). */
+  models: Json[] = [
+    {
+      name: 'models/gemini-3.5-flash',
+      displayName: 'Gemini 3.5 Flash',
+      description: 'Fast and capable.',
+      version: '3.5',
+      inputTokenLimit: 1048576,
+      outputTokenLimit: 65536,
+      supportedGenerationMethods: ['generateContent', 'countTokens'],
+    },
+    {
+      name: 'models/gemini-3.1-pro-preview',
+      displayName: 'Gemini 3.1 Pro Preview',
+      version: '3.1',
+      inputTokenLimit: 1048576,
+      outputTokenLimit: 65536,
+      supportedGenerationMethods: ['generateContent'],
+    },
+    { name: 'models/gemini-embedding-001', displayName: 'Gemini Embedding', inputTokenLimit: 2048, outputTokenLimit: 1, supportedGenerationMethods: ['embedContent'] },
+  ];
   agents: Json[] = [
     { id: 'antigravity-preview-05-2026', description: 'Antigravity coding agent (preview)' },
     { id: 'team-reviewer', base_agent: 'antigravity-preview-05-2026', description: 'Custom agent: reviews and fixes code' },
@@ -253,6 +276,10 @@ export class FakeApi {
     if (mm && method === 'GET') return this.get(decodeURIComponent(mm[1]!), query, res);
     if (mm && method === 'DELETE') return this.del(decodeURIComponent(mm[1]!), res);
 
+    if (rest === 'models' && method === 'GET') {
+      // The Gemini API's model list (not part of the Interactions API, used for model pickers).
+      return this.json(res, 200, { models: this.models });
+    }
     if (rest === 'agents' && method === 'GET') {
       const size = Number(query.page_size ?? 50);
       return this.json(res, 200, { agents: this.agents.slice(0, size) });
@@ -596,7 +623,11 @@ export class FakeApi {
     let chunkIdx = 0;
     let dropped = false;
     let closed = false;
-    res.on('close', () => (closed = true));
+    let ended = false;
+    res.on('close', () => {
+      closed = true;
+      if (!ended && !dropped) this.closedByClient.push(inter.id);
+    });
     const splitAt = [...(faults.splitAt ?? [])].sort((a, b) => a - b);
     const writePiece = (piece: Buffer) =>
       new Promise<void>((resolveWrite) => {
@@ -673,6 +704,7 @@ export class FakeApi {
     }
     if (dropped || closed) return;
     if (v.done) await write(`data: [DONE]${v.lineEnding ?? '\n'}${v.lineEnding ?? '\n'}`);
+    ended = true;
     res.end();
   }
 

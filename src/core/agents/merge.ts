@@ -4,11 +4,8 @@
  * it is wherever a snapshot can be taken; otherwise line hunks from jsdiff's Myers diff (linear
  * memory), merged region by region. Either way the result has diff3-style conflict markers.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { diffArrays } from 'diff';
+import { gitOverTexts } from '../gitTexts';
 
 export interface MergeLabels {
   ours: string;
@@ -24,33 +21,15 @@ export interface MergeResult {
 
 /** Merge with `git merge-file`; undefined when git cannot run here. */
 export async function gitMergeFile(base: string, ours: string, theirs: string, labels: MergeLabels = MERGE_LABELS, signal?: AbortSignal): Promise<MergeResult | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'gemini-merge-'));
-  try {
-    const [o, b, t] = ['ours', 'base', 'theirs'].map((n) => join(dir, n));
-    await Promise.all([writeFile(o!, ours), writeFile(b!, base), writeFile(t!, theirs)]);
-    return await new Promise<MergeResult | undefined>((resolve) => {
-      execFile(
-        'git',
-        // --diff3 on the command line wins over any merge.conflictStyle the user configured.
-        ['merge-file', '-p', '--diff3', '-L', labels.ours, '-L', labels.base, '-L', labels.theirs, o!, b!, t!],
-        {
-          cwd: dir,
-          maxBuffer: 1024 * 1024 * 1024,
-          signal,
-          env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: process.platform === 'win32' ? 'NUL' : '/dev/null', GIT_TERMINAL_PROMPT: '0' },
-          windowsHide: true,
-        },
-        (err, stdout) => {
-          // The exit status is the number of conflicts (capped at 127); above that, or no status, git failed.
-          const code = err ? (err as NodeJS.ErrnoException & { code?: unknown }).code : 0;
-          if (typeof code !== 'number' || code < 0 || code > 127) return resolve(undefined);
-          resolve({ text: stdout, conflicts: code });
-        },
-      );
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  }
+  // --diff3 on the command line wins over any merge.conflictStyle; the exit status is the number
+  // of conflicts (capped at 127); above that, git failed.
+  const r = await gitOverTexts(
+    [ours, base, theirs],
+    ([o, b, t]) => ['merge-file', '-p', '--diff3', '-L', labels.ours, '-L', labels.base, '-L', labels.theirs, o!, b!, t!],
+    (code) => code >= 0 && code <= 127,
+    signal,
+  );
+  return r && { text: r.stdout, conflicts: r.code };
 }
 
 interface Hunk {

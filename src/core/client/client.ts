@@ -7,6 +7,7 @@ import { decodeInteraction } from '../protocol/decode';
 import { isTerminalStatus } from '../protocol/types';
 import type {
   Agent,
+  ApiModel,
   AgentList,
   CreateEnvironmentRequest,
   CreateInteractionRequest,
@@ -287,6 +288,14 @@ export class InteractionsClient {
 
   async delete(id: string, opts: CallOptions = {}): Promise<void> {
     await this.transport.json<unknown>({ method: 'DELETE', path: `interactions/${encodeURIComponent(id)}`, what: 'delete the interaction', ...opts });
+  }
+
+  // ------------------------------------------------------------------ models
+
+  /** The Gemini API's model list (`GET /models`), for model pickers. */
+  async listModels(opts: CallOptions = {}): Promise<ApiModel[]> {
+    const r = await this.transport.json<{ models?: ApiModel[] }>({ method: 'GET', path: 'models', query: { pageSize: 1000 }, what: 'list the models', noRetry: true, ...opts });
+    return Array.isArray(r?.models) ? r.models : [];
   }
 
   // ------------------------------------------------------------------ agents

@@ -193,13 +193,7 @@ export class ChatSession {
   }
 
   turnSettings(s: ChatSettings, declarations: FunctionTool[]): TurnSettings {
-    const tools: Tool[] = [];
-    if (s.googleSearch) tools.push({ type: 'google_search' });
-    if (s.urlContext) tools.push({ type: 'url_context' });
-    if (s.codeExecution) tools.push({ type: 'code_execution' });
-    tools.push(...declarations);
-    const generationConfig = s.thinkingLevel === 'default' ? { thinking_summaries: 'auto' as const } : { thinking_level: s.thinkingLevel, thinking_summaries: 'auto' as const };
-    return { model: s.model, mode: s.mode, tools, generationConfig, maxSteps: s.maxSteps, systemInstruction: s.systemInstruction };
+    return chatTurnSettings(s, declarations);
   }
 
   /** Send a user message. Resolves when the turn has ended (successfully or not). */
@@ -503,4 +497,15 @@ export function replayTurnEvents(journalText: string, turnId: string, acc: TurnA
       acc.addLocalStep((JSON.parse(line) as { step: Step }).step);
     }
   }
+}
+
+/** A chat turn's request settings from the chat's settings: the server-side tools it turned on, then our function tools. */
+export function chatTurnSettings(s: ChatSettings, declarations: FunctionTool[]): TurnSettings {
+  const tools: Tool[] = [];
+  if (s.googleSearch) tools.push({ type: 'google_search' });
+  if (s.urlContext) tools.push({ type: 'url_context' });
+  if (s.codeExecution) tools.push({ type: 'code_execution' });
+  tools.push(...declarations);
+  const generationConfig = s.thinkingLevel === 'default' ? { thinking_summaries: 'auto' as const } : { thinking_level: s.thinkingLevel, thinking_summaries: 'auto' as const };
+  return { model: s.model, mode: s.mode, tools, generationConfig, maxSteps: s.maxSteps, systemInstruction: s.systemInstruction };
 }

@@ -684,3 +684,17 @@ export type CredentialCreate =
   | { type: 'environment_variable'; id: string; value: string; injection_location: 'header' | 'query' | 'body' | Array<'header' | 'query' | 'body'>; trusted_domains?: string[] }
   | { type: 'bearer_token'; id: string; token: string; header_name?: string; prefix?: string }
   | { type: 'oauth2'; id: string; client_id: string; client_secret: string; refresh_token: string; token_url: string; scopes?: string[] };
+
+// ---------------------------------------------------------------- models (the Gemini API's list)
+
+/** One entry of the API's model list (`GET /v1beta/models`). */
+export interface ApiModel {
+  name?: string;
+  baseModelId?: string;
+  version?: string;
+  displayName?: string;
+  description?: string;
+  inputTokenLimit?: number;
+  outputTokenLimit?: number;
+  supportedGenerationMethods?: string[];
+}

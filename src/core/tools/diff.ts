@@ -6,11 +6,8 @@
  * `git diff --no-index` (git's xdiff engine) in its own process instead. Only when git cannot run
  * is the changed span shown as replaced, and the hunk says so.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { structuredPatch } from 'diff';
+import { gitOverTexts } from '../gitTexts';
 
 /** Most time the diff may take on the extension host's thread. */
 const DIFF_BUDGET_MS = 20;
@@ -30,40 +27,21 @@ export async function unifiedDiff(oldText: string, newText: string, name: string
 
 /** The hunks of `git diff --no-index` between the two texts; undefined when git cannot run. */
 export async function gitDiffHunks(oldText: string, newText: string, context: number, signal?: AbortSignal): Promise<string[] | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'gemini-diff-'));
-  try {
-    const a = join(dir, 'a');
-    const b = join(dir, 'b');
-    await Promise.all([writeFile(a, oldText), writeFile(b, newText)]);
-    const out = await new Promise<string | undefined>((resolve) => {
-      execFile(
-        'git',
-        ['-c', 'core.quotepath=off', 'diff', '--no-index', '--no-color', '--no-ext-diff', '--no-textconv', '--text', `-U${context}`, '--', a, b],
-        {
-          cwd: dir,
-          maxBuffer: 1024 * 1024 * 1024,
-          signal,
-          env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: process.platform === 'win32' ? 'NUL' : '/dev/null', GIT_TERMINAL_PROMPT: '0' },
-          windowsHide: true,
-        },
-        (err, stdout) => {
-          // Exit status 1 means "the files differ"; anything else is a failure.
-          const code: unknown = err ? (err as { code?: unknown }).code : 0;
-          resolve(code === 1 || code === 0 ? stdout : undefined);
-        },
-      );
-    });
-    if (out === undefined) return undefined;
-    const lines = out.split('\n');
-    const first = lines.findIndex((l) => l.startsWith('@@ '));
-    if (first < 0) return undefined;
-    const hunks = lines.slice(first);
-    if (hunks[hunks.length - 1] === '') hunks.pop();
-    // git marks a last line without a newline the same way jsdiff does ("\ No newline at end of file").
-    return hunks.map((l) => (l.startsWith('@@ ') ? l.replace(/^(@@ [^@]+ @@).*$/, '$1') : l));
-  } finally {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  }
+  // Exit status 1 means "the files differ".
+  const r = await gitOverTexts(
+    [oldText, newText],
+    ([a, b]) => ['-c', 'core.quotepath=off', 'diff', '--no-index', '--no-color', '--no-ext-diff', '--no-textconv', '--text', `-U${context}`, '--', a!, b!],
+    (code) => code === 0 || code === 1,
+    signal,
+  );
+  if (!r) return undefined;
+  const lines = r.stdout.split('\n');
+  const first = lines.findIndex((l) => l.startsWith('@@ '));
+  if (first < 0) return undefined;
+  const hunks = lines.slice(first);
+  if (hunks[hunks.length - 1] === '') hunks.pop();
+  // git marks a last line without a newline the same way jsdiff does ("\\ No newline at end of file").
+  return hunks.map((l) => (l.startsWith('@@ ') ? l.replace(/^(@@ [^@]+ @@).*$/, '$1') : l));
 }
 
 /** The changed span (common first and last lines trimmed) as one removed-and-added hunk. */

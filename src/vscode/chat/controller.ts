@@ -14,7 +14,7 @@ import { ConversationStore, type ComposerChoices } from '../../core/conversation
 import { conversationView } from '../../core/conversation/present';
 import { ChatSession, type ToolReporter, type TurnTools } from '../../core/conversation/session';
 import type { Content } from '../../core/protocol/types';
-import type { PanelState, SettingsView } from '../../shared/protocol';
+import type { ApprovalRequest, PanelState, SettingsView } from '../../shared/protocol';
 import type { ApprovalDecision } from '../../shared/vocab';
 import type { ApiClientProvider } from '../api';
 import { defaultChatSettings, models } from '../config';
@@ -36,6 +36,8 @@ export interface ToolsUi {
   /** Bring the chat forward (an approval waits there). */
   reveal(): void;
   notice(text: string): void;
+  /** Ask for an approval another way than in our chat panel (VS Code's Chat view asks with a modal dialog). */
+  ask?(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
 }
 
 export interface ToolsProvider {

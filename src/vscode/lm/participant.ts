@@ -1,0 +1,283 @@
+/**
+ * `@gemini` in VS Code's Chat view: each request is a Gemini interaction streamed into the
+ * response (markdown as it arrives, progress while it thinks or runs a tool, citations as
+ * references), chained to the previous answer of the same chat with `previous_interaction_id`.
+ * Our workspace tools are offered under our approval policy; an approval is asked with a modal
+ * dialog (the model cannot answer it). Slash commands: /explain and /fix (the active editor's
+ * selection), /search (Google Search grounding), /agent (a remote agent task). A button moves the
+ * exchange into our own panel, where the conversation goes on.
+ */
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { StepChange } from '../../core/conversation/accumulator';
+import { TurnEngine } from '../../core/conversation/engine';
+import { chatTurnSettings } from '../../core/conversation/session';
+import { ConversationStore, titleFrom } from '../../core/conversation/journal';
+import { citationsFor } from '../../core/conversation/present';
+import type { Annotation, Content, Step } from '../../core/protocol/types';
+import { explainPrompt } from '../../core/review';
+import type { ApprovalRequest } from '../../shared/protocol';
+import type { ApprovalDecision } from '../../shared/vocab';
+import type { ApiClientProvider } from '../api';
+import type { ChatController } from '../chat/controller';
+import { defaultChatSettings, setting } from '../config';
+import type { ApiKeyStore } from '../keys';
+import type { Log } from '../log';
+import type { WorkspaceTools } from '../tools';
+import { toLmError } from './provider';
+
+export const PARTICIPANT_ID = 'gemini.participant';
+const CONTINUE_COMMAND = 'gemini.continueInPanel';
+
+interface GeminiResultMeta {
+  interactionId?: string;
+  model?: string;
+  prompt?: string;
+  steps?: Step[];
+}
+
+/** Up to this much of a referenced file goes with the prompt. */
+const MAX_REFERENCE_CHARS = 60_000;
+
+export class GeminiParticipant implements vscode.Disposable {
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly api: ApiClientProvider,
+    private readonly keys: ApiKeyStore,
+    private readonly log: Log,
+    private readonly chat: ChatController,
+    private readonly tools: WorkspaceTools,
+    private readonly store: ConversationStore,
+    private readonly launchRemote: (task: string) => Promise<unknown>,
+  ) {
+    const p = vscode.chat.createChatParticipant(PARTICIPANT_ID, (req, ctx, stream, token) => this.handle(req, ctx, stream, token));
+    p.iconPath = new vscode.ThemeIcon('sparkle');
+    this.subs.push(
+      p,
+      vscode.commands.registerCommand(CONTINUE_COMMAND, (meta: unknown) => this.continueInPanel(meta)),
+    );
+  }
+
+  private async handle(raw: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+    const request = withCommand(raw);
+    if (!(await this.keys.has())) {
+      stream.markdown('Gemini needs an API key first (it is kept in VS Code’s secret storage).');
+      stream.button({ command: 'gemini.setApiKey', title: 'Set API Key' });
+      return { errorDetails: { message: 'No Gemini API key is set.' } };
+    }
+    if (request.command === 'agent') {
+      if (!request.prompt.trim()) {
+        stream.markdown('Say what the remote agent should do, for example `/agent add tests for the parser`.');
+        return {};
+      }
+      stream.progress('Starting a remote agent run…');
+      await this.launchRemote(request.prompt);
+      stream.markdown('The run is set up in the **Remote Agent Runs** view; it goes on in the background and notifies you when it finishes.');
+      return {};
+    }
+    const text = await this.promptFor(request, stream);
+    if (text === undefined) return {};
+    const input: Content[] = [{ type: 'text', text }];
+    const base = defaultChatSettings();
+    const toolsState = this.tools.enabled();
+    const turnId = randomUUID();
+    const turnTools =
+      request.command === 'search' || !toolsState.enabled
+        ? { declarations: [], runner: undefined }
+        : this.tools.forTurn(
+            turnId,
+            {
+              update: (a) => {
+                if (a.status === 'running') stream.progress(`Running ${a.name}…`);
+              },
+              output: () => undefined,
+            },
+            { reveal: () => undefined, notice: (t) => stream.markdown(`\n\n> ${t}\n\n`), ask: (r, signal) => askModal(r, signal) },
+          );
+    const settings = chatTurnSettings({ ...base, googleSearch: base.googleSearch || request.command === 'search' }, turnTools.declarations);
+    // Stateful: chained to this chat's last answer. Stateless (the user's setting): the chat's text so far is sent again.
+    const ctx = settings.mode === 'stateless' ? { history: textHistory(context) } : { previousInteractionId: lastInteraction(context) };
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    let thinking = false;
+    const refs = new Set<string>();
+    try {
+      const outcome = await new TurnEngine(this.api.get(), turnTools.runner).runTurn(
+        input,
+        settings,
+        ctx,
+        {
+          changes: (changes: StepChange[], steps: Step[]) => {
+            for (const c of changes) {
+              if (c.kind === 'text.append') stream.markdown(plain(c.text));
+              else if (c.kind === 'content.add' && c.value.type === 'text' && c.value.text) stream.markdown(plain(c.value.text));
+              else if (c.kind === 'thought.append' && !thinking) {
+                thinking = true;
+                stream.progress('Thinking…');
+              } else if (c.kind === 'annotations.add') {
+                const step = steps[c.step] as { content?: Content[] } | undefined;
+                const t = (step?.content?.[c.content] as { text?: string } | undefined)?.text ?? '';
+                for (const cite of citationsFor(t, c.annotations as Annotation[])) addReference(stream, refs, cite.url, cite.title);
+              } else if (c.kind === 'step.done' && c.value.type === 'google_search_result') {
+                for (const r of (c.value as { result?: Array<{ url?: string; title?: string }> }).result ?? []) if (r.url) addReference(stream, refs, r.url, r.title);
+              }
+            }
+          },
+        },
+        abort.signal,
+      );
+      turnTools.finish?.();
+      if (outcome.status === 'stopped' || token.isCancellationRequested) return {};
+      if (outcome.error) throw outcome.error;
+      const meta: GeminiResultMeta = { interactionId: outcome.chainFrom ?? outcome.interactionId, model: base.model, prompt: text, steps: outcome.steps };
+      stream.button({ command: CONTINUE_COMMAND, title: 'Continue in the Gemini panel', arguments: [meta] });
+      return { metadata: meta };
+    } catch (err) {
+      if (token.isCancellationRequested) return {};
+      this.log.warn(`@gemini request failed: ${(err as Error).message}`);
+      return { errorDetails: { message: toLmError(err).message } };
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  /** The text sent for this request: the prompt, the command's context, and referenced files (capped). */
+  private async promptFor(request: vscode.ChatRequest, stream: vscode.ChatResponseStream): Promise<string | undefined> {
+    let text = request.prompt;
+    if (request.command === 'explain' || request.command === 'fix') {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        stream.markdown(`Open a file (and select the code) to use /${request.command}.`);
+        return undefined;
+      }
+      const doc = editor.document;
+      const sel = editor.selection.isEmpty ? new vscode.Range(0, 0, doc.lineCount - 1, doc.lineAt(doc.lineCount - 1).text.length) : editor.selection;
+      const path = vscode.workspace.asRelativePath(doc.uri);
+      stream.reference(new vscode.Location(doc.uri, sel));
+      if (request.command === 'explain') {
+        text =
+          explainPrompt({
+            path,
+            languageId: doc.languageId,
+            startLine: sel.start.line + 1,
+            endLine: sel.end.line + 1,
+            selection: doc.getText(sel).slice(0, MAX_REFERENCE_CHARS),
+            before: '',
+            after: '',
+          }) + (request.prompt ? `\n\n${request.prompt}` : '');
+      } else {
+        const problems = vscode.languages
+          .getDiagnostics(doc.uri)
+          .filter((d) => d.range.intersection(sel))
+          .map((d) => `- line ${d.range.start.line + 1}: ${d.message}`);
+        const fence = doc.getText(sel).includes('```') ? '~~~~' : '```';
+        text =
+          `Fix the problems in \`${path}\` (lines ${sel.start.line + 1}–${sel.end.line + 1})${problems.length ? `:\n${problems.join('\n')}` : '.'}\n\n${fence}${doc.languageId}\n${doc.getText(sel).slice(0, MAX_REFERENCE_CHARS)}\n${fence}\n\n` +
+          `Make the smallest correct change with the edit_file tool (the user reviews the diff), then say in one sentence what you changed.` +
+          (request.prompt ? `\n\n${request.prompt}` : '');
+      }
+    }
+    for (const ref of request.references) {
+      const v = ref.value;
+      const uri = v instanceof vscode.Uri ? v : v instanceof vscode.Location ? v.uri : undefined;
+      if (!uri) {
+        if (typeof v === 'string') text += `\n\n${v}`;
+        continue;
+      }
+      try {
+        const doc = await vscode.workspace.openTextDocument(uri);
+        const body = v instanceof vscode.Location ? doc.getText(v.range) : doc.getText();
+        text += `\n\nAttached \`${vscode.workspace.asRelativePath(uri)}\`:\n\`\`\`\`\n${body.slice(0, MAX_REFERENCE_CHARS)}\n\`\`\`\``;
+      } catch (err) {
+        this.log.info(`A chat reference could not be read: ${(err as Error).message}`);
+      }
+    }
+    return text;
+  }
+
+  /** The exchange becomes a conversation in our panel, chained to the same interaction. */
+  private async continueInPanel(raw: unknown): Promise<void> {
+    const meta = (raw ?? {}) as GeminiResultMeta;
+    if (!meta.interactionId || typeof meta.prompt !== 'string') return;
+    const id = randomUUID().replace(/-/g, '').slice(0, 20);
+    const input: Content[] = [{ type: 'text', text: meta.prompt }];
+    const j = this.store.create({ id, mode: 'stateful', model: meta.model ?? setting('model'), title: titleFrom(input) });
+    const now = Date.now();
+    j.append({ r: 'turn', t: 't1', at: now, input, model: meta.model ?? setting('model') });
+    j.append({ r: 'end', t: 't1', at: now, state: 'completed', chain: meta.interactionId, steps: Array.isArray(meta.steps) ? meta.steps : [], ids: [meta.interactionId] });
+    this.chat.open(id);
+    await this.chat.view.reveal(true);
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+  }
+}
+
+const COMMANDS = new Set(['explain', 'fix', 'search', 'agent']);
+
+/** A slash command VS Code left in the prompt (typed after a sticky @gemini) counts as the command. */
+function withCommand(request: vscode.ChatRequest): vscode.ChatRequest {
+  if (request.command) return request;
+  const m = /^\s*\/(\w+)\b\s*([\s\S]*)$/.exec(request.prompt);
+  if (!m || !COMMANDS.has(m[1]!)) return request;
+  return Object.assign(Object.create(request) as vscode.ChatRequest, { command: m[1], prompt: m[2] });
+}
+
+/** The interaction of this participant's last answer in the chat (to chain from). */
+function lastInteraction(context: vscode.ChatContext): string | undefined {
+  for (let k = context.history.length - 1; k >= 0; k--) {
+    const t = context.history[k];
+    if (t instanceof vscode.ChatResponseTurn && t.participant === PARTICIPANT_ID) {
+      const id = (t.result.metadata as GeminiResultMeta | undefined)?.interactionId;
+      if (typeof id === 'string') return id;
+    }
+  }
+  return undefined;
+}
+
+/** The chat so far as text steps (stateless mode: the history is sent with each request). */
+function textHistory(context: vscode.ChatContext): Step[] {
+  const steps: Step[] = [];
+  for (const t of context.history) {
+    if (t instanceof vscode.ChatRequestTurn) steps.push({ type: 'user_input', content: [{ type: 'text', text: t.prompt }] });
+    else if (t instanceof vscode.ChatResponseTurn) {
+      const text = t.response
+        .map((p) => (p instanceof vscode.ChatResponseMarkdownPart ? p.value.value : ''))
+        .join('')
+        .trim();
+      if (text) steps.push({ type: 'model_output', content: [{ type: 'text', text }] });
+    }
+  }
+  return steps;
+}
+
+/** Model text as markdown that runs nothing: no command links, no HTML. */
+function plain(text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(text);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
+}
+
+function addReference(stream: vscode.ChatResponseStream, seen: Set<string>, url: string, title?: string): void {
+  if (seen.has(url) || !/^https?:\/\//i.test(url)) return;
+  seen.add(url);
+  try {
+    stream.reference(vscode.Uri.parse(url, true));
+  } catch {
+    /* not a URL */
+  }
+  void title;
+}
+
+/** An approval in a modal dialog: only the user can answer it. */
+async function askModal(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
+  if (signal.aborted) return 'reject';
+  const diff = r.diff ? `\n\n${r.diff.split('\n').slice(0, 40).join('\n')}${r.diff.split('\n').length > 40 ? '\n…' : ''}` : '';
+  const detail = `${r.detail}${r.sensitive ? `\n\nSensitive: ${r.sensitive}` : ''}${r.kind === 'command' ? (r.sandboxed ? '\n\nRuns in the OS sandbox.' : '\n\nRuns without the OS sandbox.') : ''}${diff}`;
+  const allow = r.kind === 'command' ? 'Run' : r.kind === 'read' ? 'Allow' : 'Apply';
+  const pick = await vscode.window.showWarningMessage(`Gemini: ${r.title}`, { modal: true, detail }, allow);
+  return pick === allow ? 'accept' : 'reject';
+}
