@@ -237,9 +237,11 @@ test('reviewing a result with a conflicted 20k-line file keeps the editor respon
     'no wait over 100 ms on the extension host while the results were fetched, classified and merged',
   );
   await p.page.keyboard.press('Escape');
-  await p.page.keyboard.press('Escape');
-  // The multi-file diff may still be loading: closed, so it cannot take the focus from the next test's picks.
-  await p.command('View: Close All Editors');
+  await p.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  // The multi-file diff (maybe still loading) is closed from its tab, so it cannot take the focus from the next test's picks.
+  await tab.hover();
+  await tab.locator('.tab-actions .action-label').first().click();
+  await tab.waitFor({ state: 'detached', timeout: 10_000 });
   execFileSync('git', ['checkout', '--', 'src/big.ts'], { cwd: wb.workspace });
 });
 

@@ -41,6 +41,8 @@ interface Hunk {
 
 /** Line hunks turning `a` into `b`: Myers' diff (jsdiff), asynchronous beyond small edit distances. */
 async function diffHunks(a: string[], b: string[]): Promise<Hunk[]> {
+  // Each side's first, bounded attempt runs in its own turn of the event loop (never two back to back).
+  await new Promise<void>((r) => setImmediate(r));
   type Change = { value: string[]; added: boolean; removed: boolean };
   const whole: Change[] = [
     { value: a, removed: true, added: false },

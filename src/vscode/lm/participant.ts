@@ -16,6 +16,7 @@ import { ConversationStore, titleFrom } from '../../core/conversation/journal';
 import { citationsFor } from '../../core/conversation/present';
 import type { Annotation, Content, Step } from '../../core/protocol/types';
 import { explainPrompt } from '../../core/review';
+import { revealAnswerText, revealHidden } from '../../shared/hidden';
 import type { ApprovalRequest } from '../../shared/protocol';
 import type { ApprovalDecision } from '../../shared/vocab';
 import type { ApiClientProvider } from '../api';
@@ -146,13 +147,18 @@ export class GeminiParticipant implements vscode.Disposable {
   private async promptFor(request: vscode.ChatRequest, stream: vscode.ChatResponseStream): Promise<string | undefined> {
     let text = request.prompt;
     if (request.command === 'explain' || request.command === 'fix') {
-      const editor = vscode.window.activeTextEditor;
-      if (!editor) {
+      // The code in question: the selection the chat attached (VS Code adds it as a reference), else the editor's.
+      const attached = request.references.map((r) => r.value).find((v): v is vscode.Location => v instanceof vscode.Location);
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      const doc = attached ? await vscode.workspace.openTextDocument(attached.uri) : editor?.document;
+      if (!doc) {
         stream.markdown(`Open a file (and select the code) to use /${request.command}.`);
         return undefined;
       }
-      const doc = editor.document;
-      const sel = editor.selection.isEmpty ? new vscode.Range(0, 0, doc.lineCount - 1, doc.lineAt(doc.lineCount - 1).text.length) : editor.selection;
+      const picked = attached?.range ?? (editor?.document === doc ? editor.selection : undefined);
+      let sel: vscode.Range = !picked || picked.isEmpty ? new vscode.Range(0, 0, doc.lineCount - 1, doc.lineAt(doc.lineCount - 1).text.length) : picked;
+      // A selection that ends at the start of a line does not include that line.
+      if (sel.end.character === 0 && sel.end.line > sel.start.line) sel = new vscode.Range(sel.start, doc.lineAt(sel.end.line - 1).range.end);
       const path = vscode.workspace.asRelativePath(doc.uri);
       stream.reference(new vscode.Location(doc.uri, sel));
       if (request.command === 'explain') {
@@ -180,6 +186,8 @@ export class GeminiParticipant implements vscode.Disposable {
     }
     for (const ref of request.references) {
       const v = ref.value;
+      // The selection /explain and /fix already quote.
+      if ((request.command === 'explain' || request.command === 'fix') && v instanceof vscode.Location) continue;
       const uri = v instanceof vscode.Uri ? v : v instanceof vscode.Location ? v.uri : undefined;
       if (!uri) {
         if (typeof v === 'string') text += `\n\n${v}`;
@@ -275,9 +283,18 @@ function addReference(stream: vscode.ChatResponseStream, seen: Set<string>, url:
 /** An approval in a modal dialog: only the user can answer it. */
 async function askModal(r: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision> {
   if (signal.aborted) return 'reject';
-  const diff = r.diff ? `\n\n${r.diff.split('\n').slice(0, 40).join('\n')}${r.diff.split('\n').length > 40 ? '\n…' : ''}` : '';
-  const detail = `${r.detail}${r.sensitive ? `\n\nSensitive: ${r.sensitive}` : ''}${r.kind === 'command' ? (r.sandboxed ? '\n\nRuns in the OS sandbox.' : '\n\nRuns without the OS sandbox.') : ''}${diff}`;
+  // Shown exactly: hidden and control characters (and look-alike spaces in commands) made visible.
+  const show = (t: string) => revealHidden(revealAnswerText(t), { spaces: r.kind === 'command' });
+  const lines = r.diff ? r.diff.split('\n') : [];
+  const diff = lines.length ? `\n\n${show(lines.slice(0, 40).join('\n'))}${lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : ''}` : '';
+  const detail = `${show(r.detail)}${r.sensitive ? `\n\nSensitive: ${r.sensitive}` : ''}${r.kind === 'command' ? (r.sandboxed ? '\n\nRuns in the OS sandbox.' : '\n\nRuns without the OS sandbox.') : ''}${diff}`;
   const allow = r.kind === 'command' ? 'Run' : r.kind === 'read' ? 'Allow' : 'Apply';
-  const pick = await vscode.window.showWarningMessage(`Gemini: ${r.title}`, { modal: true, detail }, allow);
-  return pick === allow ? 'accept' : 'reject';
+  const full = 'Show the Whole Diff';
+  for (;;) {
+    const pick = await vscode.window.showWarningMessage(`Gemini: ${show(r.title)}`, { modal: true, detail }, ...(lines.length > 40 ? [allow, full] : [allow]));
+    if (pick !== full || signal.aborted) return pick === allow && !signal.aborted ? 'accept' : 'reject';
+    // The whole diff in an editor beside; then the same question again.
+    const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: show(r.diff ?? '') });
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+  }
 }
