@@ -593,3 +593,39 @@ exports.activate = (ctx) => {
     read: () => (existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as HostLatency) : { count: 0, slow: [] }),
   };
 }
+
+// ------------------------------------------------------------------ VS Code's own Chat view
+
+/** Send a message in VS Code's Chat view and wait for the response to contain `expect`. */
+export async function askInChatView(p: WorkbenchPage, message: string, expect: string): Promise<string> {
+  await p.command('Chat: Open Chat');
+  const input = p.page.locator('.interactive-input-part .monaco-editor').last();
+  await input.waitFor({ timeout: 20_000 });
+  await input.click();
+  // @gemini is sticky: what the last request left in the input is cleared first.
+  await p.page.keyboard.press('Control+A');
+  await p.page.keyboard.press('Backspace');
+  await p.page.keyboard.type(message, { delay: 5 });
+  await p.page.keyboard.press('Enter');
+  const response = p.page.locator('.interactive-item-container.interactive-response', { hasText: expect }).last();
+  // The chat's list only renders rows near the viewport: if it stopped following the end, scroll down as a user would.
+  const deadline = Date.now() + 30_000;
+  while (!(await response.count()) && Date.now() < deadline) {
+    const down = p.page.locator('.interactive-session .chat-scroll-down:visible');
+    if (await down.count())
+      await down
+        .first()
+        .click()
+        .catch(() => undefined);
+    await p.page.waitForTimeout(250);
+  }
+  await response.waitFor({ timeout: 1_000 }).catch(async (err: Error) => {
+    const view = await p.page
+      .locator('.interactive-session')
+      .last()
+      .innerText()
+      .catch(() => '');
+    throw new Error(`${err.message}\nrequests to the fake: ${p.wb.fake.creates().length}\nchat view: ${view.slice(-1500)} (screenshot: ${await p.snap('native-chat')})`);
+  });
+  return response.innerText();
+}

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launch, launchBrowser, sendChat, WorkbenchPage, type Workbench } from './harness';
+import { askInChatView, launch, launchBrowser, modalDialog, readWorkspaceFile, sendChat, WorkbenchPage, type Workbench } from './harness';
 import { functionCall, text, thought, type Json } from '../fake-api/scenario';
 
 let wb: Workbench;
@@ -186,39 +186,7 @@ test('another extension uses Gemini through the LM API: models, streamed text, a
   assert.equal(r.limited.error.code, 'Blocked');
 });
 
-/** Send a message in VS Code's Chat view and wait for the response to contain `expect`. */
-async function askChatView(message: string, expect: string): Promise<string> {
-  await p.command('Chat: Open Chat');
-  const input = p.page.locator('.interactive-input-part .monaco-editor').last();
-  await input.waitFor({ timeout: 20_000 });
-  await input.click();
-  // @gemini is sticky: what the last request left in the input is cleared first.
-  await p.page.keyboard.press('Control+A');
-  await p.page.keyboard.press('Backspace');
-  await p.page.keyboard.type(message, { delay: 5 });
-  await p.page.keyboard.press('Enter');
-  const response = p.page.locator('.interactive-item-container.interactive-response', { hasText: expect }).last();
-  // The chat's list only renders rows near the viewport: if it stopped following the end, scroll down as a user would.
-  const deadline = Date.now() + 30_000;
-  while (!(await response.count()) && Date.now() < deadline) {
-    const down = p.page.locator('.interactive-session .chat-scroll-down:visible');
-    if (await down.count())
-      await down
-        .first()
-        .click()
-        .catch(() => undefined);
-    await p.page.waitForTimeout(250);
-  }
-  await response.waitFor({ timeout: 1_000 }).catch(async (err: Error) => {
-    const view = await p.page
-      .locator('.interactive-session')
-      .last()
-      .innerText()
-      .catch(() => '');
-    throw new Error(`${err.message}\nrequests to the fake: ${wb.fake.creates().length}\nchat view: ${view.slice(-1500)} (screenshot: ${await p.snap('native-chat')})`);
-  });
-  return response.innerText();
-}
+const askChatView = (message: string, expect: string) => askInChatView(p, message, expect);
 
 test('@gemini in the Chat view streams the answer; a second message chains to the first interaction', async () => {
   wb.fake.reset();
@@ -283,9 +251,12 @@ test('@gemini /search sends Google Search grounding and shows the citation as a 
   );
   // The response lists the source once (the citation and the search result are the same URL).
   const response = p.page.locator('.interactive-item-container.interactive-response', { hasText: 'Spain won Euro 2024.' }).last();
-  const refs = response.getByText(/Used \d+ references?/).first();
-  await refs.waitFor({ timeout: 10_000 });
-  assert.match(await refs.innerText(), /Used 1 reference/, 'one source, shown once');
+  await response
+    .getByText(/Used 1 reference/)
+    .first()
+    // In the DOM is enough: the label can sit in a collapsed "Completed … steps" part.
+    .waitFor({ state: 'attached', timeout: 10_000 });
+  assert.equal(await response.getByText(/Used \d+ references/).count(), 0, 'one source, shown once');
   // (The list under the label is collapsed; expanding it from a test proved unreliable while the response settles.)
   assert.match(answer, /Spain won Euro 2024\./);
 });
@@ -306,5 +277,44 @@ test('@gemini /explain sends the selected code with its place, and shows the fil
   await response
     .getByText(/Used 1 reference/)
     .first()
-    .waitFor({ timeout: 10_000 });
+    // In the DOM is enough: the label can sit in a collapsed "Completed … steps" part.
+    .waitFor({ state: 'attached', timeout: 10_000 });
+});
+
+test('@gemini /fix proposes an edit with our tool; the approval is a modal dialog with the diff; Apply writes it, Cancel writes nothing', async () => {
+  const edit = (id: string) => ({
+    steps: [
+      functionCall(
+        'edit_file',
+        { path: 'src/math.ts', edits: [{ search: '  return a / b;', replace: "  if (b === 0) throw new Error('division by zero');\n  return a / b;" }] },
+        id,
+      ),
+    ],
+    status: 'requires_action',
+  });
+  // Cancel first: nothing is written, and the model is told.
+  wb.fake.reset();
+  wb.fake.setScenario({ replies: [edit('fc_fix_1'), { steps: [text('Left it as it was.')] }] as Json[] });
+  await p.selectLines('src/math.ts', 5, 3);
+  const before = readWorkspaceFile(wb, 'src/math.ts');
+  const asked = askInChatView(p, '@gemini /fix guard against zero', 'Left it as it was.');
+  let dialog = await modalDialog(p);
+  assert.match(dialog.text, /Edit src\/math\.ts\?/);
+  assert.match(dialog.text, /\+ {2}if \(b === 0\) throw new Error\('division by zero'\);/);
+  await dialog.click('Cancel');
+  await asked;
+  assert.equal(readWorkspaceFile(wb, 'src/math.ts'), before, 'nothing written');
+  const rejected = (wb.fake.creates()[1]!.body as { input: Array<{ type: string; is_error?: boolean; result: unknown }> }).input.find((s) => s.type === 'function_result')!;
+  assert.match(JSON.stringify(rejected.result), /The user rejected this change to src\/math\.ts\. The file was not modified\./);
+  assert.match(JSON.stringify(wb.fake.creates()[0]!.body), /Fix the problems in `src\/math\.ts` \(lines 5–7\)/);
+  // Apply: the file changes.
+  wb.fake.reset();
+  wb.fake.setScenario({ replies: [edit('fc_fix_2'), { steps: [text('Guarded the division.')] }] as Json[] });
+  const applied = askInChatView(p, '@gemini /fix guard against zero', 'Guarded the division.');
+  dialog = await modalDialog(p);
+  await dialog.click('Apply');
+  await applied;
+  const deadline = Date.now() + 10_000;
+  while (!readWorkspaceFile(wb, 'src/math.ts').includes('division by zero') && Date.now() < deadline) await p.page.waitForTimeout(200);
+  assert.match(readWorkspaceFile(wb, 'src/math.ts'), /if \(b === 0\) throw new Error\('division by zero'\);\n {2}return a \/ b;/);
 });
