@@ -3,7 +3,8 @@
  * extension through `vscode.lm.selectChatModels({ vendor: 'gemini' })`. Each request is one
  * stateless (`store: false`) streamed interaction built by core/lm/convert; parts stream back as
  * they arrive; cancellation aborts the request; failures are LanguageModelErrors that say what
- * to do. The key is the one in SecretStorage; a request without one asks for it once per window.
+ * to do. The key is the one in SecretStorage; a request without one asks for it once per window
+ * (listing the models never asks).
  */
 import * as vscode from 'vscode';
 import { ApiError } from '../../core/client/errors';
@@ -86,7 +87,7 @@ export class GeminiChatProvider implements vscode.LanguageModelChatProvider<Info
     this.changed.fire();
   }
 
-  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<Info[]> {
+  async provideLanguageModelChatInformation(_options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<Info[]> {
     if (!this.models) {
       let listed: Awaited<ReturnType<ReturnType<ApiClientProvider['get']>['listModels']>> | undefined;
       if (await this.keys.has()) {
@@ -100,10 +101,9 @@ export class GeminiChatProvider implements vscode.LanguageModelChatProvider<Info
             return undefined;
           })
           .finally(() => sub.dispose());
-      } else if (!options.silent && !this.askedForKey) {
-        this.askedForKey = true;
-        await vscode.commands.executeCommand('gemini.setApiKey');
       }
+      // Never a prompt from here (VS Code asks for the list on its own, e.g. after the key changes):
+      // without a key the configured models are listed, and a request asks for the key.
       this.models = modelInfos(listed, setting('models'));
     }
     return this.models.map((m) => ({
