@@ -163,7 +163,16 @@ export class WorkbenchPage {
       await input.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (err: Error) => {
         throw new Error(`the command palette did not open for “${title}”: ${err.message.split('\n')[0]} (screenshot: ${await this.snap('palette')})`);
       });
-      await input.fill(`>${title}`);
+      // The palette can close again at once when the workbench moves the focus (a restored tab, a
+      // view opening after a reload): then it is opened again, as a user would, until the deadline.
+      const typed = await input.fill(`>${title}`, { timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!typed) {
+        if (Date.now() > deadline) throw new Error(`the command palette kept closing before “${title}” could be typed (screenshot: ${await this.snap('palette')})`);
+        continue;
+      }
       const row = p.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
       try {
         await row.waitFor({ state: 'visible', timeout: 2_500 });
