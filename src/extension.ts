@@ -34,9 +34,27 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const history = new HistoryTree(chat.history, () => chat.session.conversationId);
   // Gemini in VS Code's own AI surfaces: the model picker / LM API, and @gemini in the Chat view.
-  const lm = new GeminiChatProvider(api, keys, log);
-  const participant = new GeminiParticipant(api, keys, log, chat, tools, chat.store, (task) => agents.launch(task));
-  context.subscriptions.push(lm, participant, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lm));
+  // Only while VS Code's own AI features are on (the user's "chat.disableAIFeatures"): registering
+  // them in a workbench whose chat is off offers nothing, and VS Code may answer with its chat setup.
+  let native: vscode.Disposable | undefined;
+  const syncNative = () => {
+    const off = vscode.workspace.getConfiguration('chat').get<boolean>('disableAIFeatures', false);
+    if (off) {
+      native?.dispose();
+      native = undefined;
+    } else if (!native) {
+      const lm = new GeminiChatProvider(api, keys, log);
+      const participant = new GeminiParticipant(api, keys, log, chat, tools, chat.store, (task) => agents.launch(task));
+      native = vscode.Disposable.from(lm, participant, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lm));
+    }
+  };
+  syncNative();
+  context.subscriptions.push(
+    { dispose: () => native?.dispose() },
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('chat.disableAIFeatures')) syncNative();
+    }),
+  );
   context.subscriptions.push(log, keys, api, chat, tools, actions, agents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
   register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands()]);
   context.subscriptions.push(
