@@ -12,6 +12,7 @@ import { HistoryTree } from './vscode/history';
 import { ApiKeyStore } from './vscode/keys';
 import { Log } from './vscode/log';
 import { WorkspaceTools } from './vscode/tools';
+import { ExternalTools } from './vscode/externalTools';
 import { setShellWasmDir } from './core/tools/shellParse';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -27,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const hidden = () => [userData, context.globalStorageUri.fsPath, context.logUri.fsPath, ...(context.storageUri ? [context.storageUri.fsPath] : [])];
   const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden);
   chat.tools = tools;
+  const external = new ExternalTools(context, log);
+  tools.external = external;
   const actions = new GeminiActions(context, chat, api, log);
   const agents = new RemoteAgents(context, api, keys, log);
   chat.runRemote = async (text) => {
@@ -55,8 +58,12 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('chat.disableAIFeatures')) syncNative();
     }),
   );
+  context.subscriptions.push(
+    external,
+    external.onDidChange(() => void chat.view.host.refreshState()),
+  );
   context.subscriptions.push(log, keys, api, chat, tools, actions, agents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
-  register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands()]);
+  register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands(), ...external.commands()]);
   context.subscriptions.push(
     chat.onDidChangeConversations(() => history.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -158,6 +158,8 @@ export interface PanelState {
   keyMessage?: string;
   toolsEnabled: boolean;
   toolsDisabledReason?: string;
+  /** How many MCP / extension tools and remote MCP servers the user picked for this workspace. */
+  externalTools?: number;
   busy: boolean;
   settings: SettingsView;
 }
@@ -206,6 +208,7 @@ export type WebviewMessage =
   | { type: 'undoTurn'; turnId: string }
   | { type: 'runRemote'; text: string }
   | { type: 'showHistory' }
+  | { type: 'chooseTools' }
   | { type: 'resume'; turnId: string }
   | { type: 'resendLocal'; turnId: string }
   | { type: 'runAction'; action: 'cancel' | 'review' };
@@ -234,6 +237,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'newChat':
     case 'setKey':
     case 'showHistory':
+    case 'chooseTools':
       return { type: m.type };
     case 'send':
     case 'editLast':

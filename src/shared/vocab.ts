@@ -31,7 +31,8 @@ export const TURN_STATES = [
 ] as const;
 export type KnownTurnState = (typeof TURN_STATES)[number];
 
-export const APPROVAL_KINDS = ['edit', 'command', 'read'] as const;
+/** `tool`: a call to a tool we did not write (an MCP server's, another extension's). */
+export const APPROVAL_KINDS = ['edit', 'command', 'read', 'tool'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 export const APPROVAL_DECISIONS = ['accept', 'reject', 'acceptAll'] as const;

@@ -8,7 +8,7 @@ import type { ApprovalDecision } from '../core/ports';
 import { CommandSandbox } from '../core/tools/commandSandbox';
 import { PathResolver } from '../core/tools/paths';
 import { ChildProcessRunner } from '../core/tools/process';
-import { WorkspaceToolRunner, toolDeclarations } from '../core/tools/registry';
+import { ALL_TOOLS, WorkspaceToolRunner, toolDeclarations } from '../core/tools/registry';
 import { RipgrepSearch } from '../core/tools/ripgrep';
 import type { ToolSettings } from '../core/tools/types';
 import { UndoStore, restoreSnapshots, type Snapshot } from '../core/tools/undo';
@@ -16,6 +16,7 @@ import type { ToolReporter, TurnTools } from '../core/conversation/session';
 import type { ToolsProvider, ToolsUi } from './chat/controller';
 import { setting } from './config';
 import { CommandTerminal, VsDocuments, VsGit, VsLanguage, excludeGlobs, ripgrepPath } from './adapters';
+import type { ExternalTools } from './externalTools';
 import type { Log } from './log';
 
 /** Settings that decide what runs without asking: read from user settings only, never a workspace. */
@@ -47,6 +48,8 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   private sandboxNoticeShown = false;
 
   private readonly undoStore: UndoStore | undefined;
+  /** MCP servers, tools of other extensions and remote MCP servers the user picked (set by activation). */
+  external: ExternalTools | undefined;
 
   /** `undoDir`: where snapshots are kept so a turn can be undone after a reload. */
   constructor(
@@ -72,46 +75,56 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     return { enabled: true };
   }
 
-  forTurn(turnId: string, report: ToolReporter, ui: ToolsUi): TurnTools {
-    if (!this.enabled().enabled) return { declarations: [], runner: undefined };
+  async forTurn(turnId: string, report: ToolReporter, ui: ToolsUi, toolInvocationToken?: vscode.ChatParticipantToolToken): Promise<TurnTools> {
+    const workspace = this.enabled().enabled;
+    const external = this.external
+      ? await this.external.forTurn(new Set(ALL_TOOLS.map((t) => t.name)), (t) => ui.notice(t), toolInvocationToken)
+      : { tools: [], serverTools: [], notes: [] };
+    for (const n of external.notes) ui.notice(n);
+    const tools = [...(workspace ? ALL_TOOLS : []), ...external.tools];
+    if (!tools.length) return { declarations: [], runner: undefined, serverTools: external.serverTools };
     this.search ??= new RipgrepSearch(ripgrepPath(), excludeGlobs);
-    const runner = new WorkspaceToolRunner({
-      paths: this.paths,
-      docs: this.docs,
-      language: this.language,
-      git: this.git,
-      search: this.search,
-      process: this.process,
-      terminal: this.terminal,
-      sandbox: this.sandbox,
-      settings: toolSettings(),
-      activity: report,
-      approvals: {
-        ask: (_callId, request, signal) =>
-          ui.ask?.(request, signal) ??
-          new Promise<ApprovalDecision>((resolve) => {
-            const done = (d: ApprovalDecision) => {
-              this.pending.delete(request.requestId);
-              signal.removeEventListener('abort', onAbort);
-              resolve(d);
-            };
-            const onAbort = () => done('reject');
-            if (signal.aborted) return done('reject');
-            signal.addEventListener('abort', onAbort, { once: true });
-            this.pending.set(request.requestId, done);
-            ui.reveal();
-          }),
+    const runner = new WorkspaceToolRunner(
+      {
+        paths: this.paths,
+        docs: this.docs,
+        language: this.language,
+        git: this.git,
+        search: this.search,
+        process: this.process,
+        terminal: this.terminal,
+        sandbox: this.sandbox,
+        settings: toolSettings(),
+        activity: report,
+        approvals: {
+          ask: (_callId, request, signal) =>
+            ui.ask?.(request, signal) ??
+            new Promise<ApprovalDecision>((resolve) => {
+              const done = (d: ApprovalDecision) => {
+                this.pending.delete(request.requestId);
+                signal.removeEventListener('abort', onAbort);
+                resolve(d);
+              };
+              const onAbort = () => done('reject');
+              if (signal.aborted) return done('reject');
+              signal.addEventListener('abort', onAbort, { once: true });
+              this.pending.set(request.requestId, done);
+              ui.reveal();
+            }),
+        },
       },
-    });
+      tools,
+    );
     // Once per window: say why commands ask when there is no sandbox, and how to get one.
     void this.sandbox.status().then((st) => {
-      if (st.available || this.sandboxNoticeShown) return;
+      if (st.available || this.sandboxNoticeShown || !workspace) return;
       this.sandboxNoticeShown = true;
       this.log.warn(`Commands run without an OS sandbox: ${st.reason}.`);
       ui.notice(`Commands ask before they run: ${st.reason}. ${st.howTo}`);
     });
     return {
       declarations: toolDeclarations(runner.tools),
+      serverTools: external.serverTools,
       runner,
       finish: () => {
         if (!runner.undo.files) return undefined;
@@ -125,6 +138,10 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
         return { available: true, files: runner.undo.files };
       },
     };
+  }
+
+  pickedExternal(): number {
+    return this.external?.pickedCount() ?? 0;
   }
 
   handleApproval(requestId: string, decision: ApprovalDecision): void {

@@ -254,6 +254,11 @@ function applyState(s: PanelState): void {
     b.classList.toggle('on', on);
     b.setAttribute('aria-pressed', String(on));
   }
+  const picked = s.externalTools ?? 0;
+  const count = $('tools-count');
+  count.hidden = picked === 0;
+  count.textContent = String(picked);
+  $('tools').setAttribute('aria-label', picked ? `Choose tools (${picked} picked)` : 'Choose tools');
   if (wasBusy !== s.busy) refreshLastTurnControls();
 }
 
@@ -456,6 +461,7 @@ stopBtn.addEventListener('click', () => post({ type: 'stop' }));
 $('set-key').addEventListener('click', () => post({ type: 'setKey' }));
 $('new-chat').addEventListener('click', () => post({ type: 'newChat' }));
 $('history').addEventListener('click', () => post({ type: 'showHistory' }));
+$('tools').addEventListener('click', () => post({ type: 'chooseTools' }));
 $('run-remote').addEventListener('click', () => post({ type: 'runRemote', text: input.value }));
 modelSel.addEventListener('change', () => post({ type: 'setModel', model: modelSel.value }));
 thinkingSel.addEventListener('change', () => {

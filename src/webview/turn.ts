@@ -282,7 +282,7 @@ class FunctionCallView implements StepView {
     }
     if (req.sensitive) this.approval.appendChild(h('div', 'approval-sensitive', req.sensitive));
     // Shown exactly: control, invisible and bidirectional characters are made visible.
-    if (req.kind === 'command') this.approval.appendChild(h('pre', 'approval-command', revealHidden(req.detail, { spaces: true })));
+    if (req.kind === 'command' || req.kind === 'tool') this.approval.appendChild(h('pre', 'approval-command', revealHidden(req.detail, { spaces: true })));
     else this.approval.appendChild(h('div', 'approval-path', revealHidden(req.detail)));
     if (req.diff) {
       const pre = h('pre', 'diff');
@@ -293,15 +293,15 @@ class FunctionCallView implements StepView {
       this.approval.appendChild(pre);
     }
     const bar = h('div', 'approval-actions');
-    const accept = h('button', 'primary-btn', req.kind === 'command' ? 'Run' : 'Accept');
-    accept.setAttribute('aria-label', req.kind === 'command' ? 'Run command' : 'Accept change');
+    const accept = h('button', 'primary-btn', req.kind === 'command' ? 'Run' : req.kind === 'tool' ? 'Allow' : 'Accept');
+    accept.setAttribute('aria-label', req.kind === 'command' ? 'Run command' : req.kind === 'tool' ? 'Allow this call' : 'Accept change');
     accept.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'accept' }));
     const reject = h('button', 'secondary-btn', 'Reject');
     reject.setAttribute('aria-label', 'Reject');
     reject.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'reject' }));
     bar.append(accept, reject);
     if (req.allowAcceptAll) {
-      const all = h('button', 'secondary-btn', 'Accept all for this turn');
+      const all = h('button', 'secondary-btn', req.kind === 'tool' ? 'Allow this tool for this turn' : 'Accept all for this turn');
       all.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'acceptAll' }));
       bar.appendChild(all);
     }
@@ -381,6 +381,28 @@ class GenericView implements StepView {
         this.el.appendChild(ul);
         break;
       }
+      case 'mcp_server_tool_call': {
+        // A remote MCP server's tool, called by the Gemini API itself (not on this machine).
+        this.el.className = 'step mcp-call';
+        const title = h('div', 'step-title');
+        title.append(
+          icon('plug'),
+          h('span', undefined, ` ${str(s.server_name) || 'MCP server'} · ${str(s.name) || 'tool'}`),
+          h('span', 'mcp-where', ' (remote MCP server, called by the Gemini API)'),
+        );
+        this.el.appendChild(title);
+        const args = obj(s.arguments);
+        if (Object.keys(args).length) this.el.appendChild(h('pre', 'tool-args', revealHidden(json(args), { spaces: true })));
+        break;
+      }
+      case 'mcp_server_tool_result': {
+        this.el.className = 'step mcp-result' + (s.is_error ? ' error' : '');
+        const d = h('details', 'tool-result');
+        const who = [str(s.server_name), str(s.name)].filter(Boolean).join(' · ');
+        d.append(h('summary', undefined, `Result${who ? ` from ${who}` : ''}`), h('pre', 'tool-result-text', revealAnswerText(resultText(s.result))));
+        this.el.appendChild(d);
+        break;
+      }
       case 'function_result': {
         this.el.className = 'step tool-call orphan-result';
         this.el.append(icon('output'), h('span', undefined, ` Result of ${str(s.name) || str(s.call_id)}`));
@@ -391,8 +413,6 @@ class GenericView implements StepView {
         const known = [
           'google_maps_call',
           'google_maps_result',
-          'mcp_server_tool_call',
-          'mcp_server_tool_result',
           'file_search_call',
           'file_search_result',
           'retrieval_call',

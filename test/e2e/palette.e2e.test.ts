@@ -96,6 +96,10 @@ const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[];
   'gemini.runs.review': {},
   'gemini.runs.followUp': {},
   'gemini.runs.refresh': {},
+  // No MCP server here: it says so (an information message with "Add Remote MCP Server…").
+  'gemini.chooseTools': {},
+  'gemini.addRemoteMcpServer': { after: 'escape' },
+  'gemini.removeRemoteMcpServer': {},
 };
 
 test('every contributed command runs from the palette without an error notification', async () => {

@@ -3,7 +3,8 @@ import type { Browser } from 'playwright-core';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
 import { functionCall, text } from '../fake-api/scenario';
@@ -11,7 +12,16 @@ import { functionCall, text } from '../fake-api/scenario';
 let wb: Workbench;
 let browser: Browser;
 
-useWorkbench({ trust: false, git: true, files: { 'secret.txt': 'TOP-SECRET-CONTENT\n', '.env': 'API_KEY=do-not-upload\n' } }, {}, (t) => ({ wb, browser } = t));
+const NOTES = join(mkdtempSync(join(tmpdir(), 'gemini-restricted-mcp-')), 'notes');
+const MCP_JSON = JSON.stringify({
+  servers: { notesrv: { type: 'stdio', command: process.execPath, args: [join(process.cwd(), 'out/test/mcp-server/notes-server.js')], env: { NOTES_DIR: NOTES } } },
+});
+
+useWorkbench(
+  { trust: false, git: true, files: { 'secret.txt': 'TOP-SECRET-CONTENT\n', '.env': 'API_KEY=do-not-upload\n', '.vscode/mcp.json': MCP_JSON } },
+  {},
+  (t) => ({ wb, browser } = t),
+);
 
 test('in Restricted Mode chat works, no tool is offered or run, and the reason is visible', async () => {
   const p = await WorkbenchPage.open(browser, wb);
@@ -67,4 +77,18 @@ test('in Restricted Mode “Run Task on Remote Agent” is refused, and the fold
   await p.waitForNotification(/remote agent tasks are off in Restricted Mode/);
   assert.equal(existsSync(marker), false);
   assert.doesNotMatch(JSON.stringify(wb.fake.requests.map((x) => x.body)), /do-not-upload/);
+});
+
+test('in Restricted Mode no MCP server is started or offered, and no remote MCP server can be added; the reason is shown', async () => {
+  const p = await WorkbenchPage.open(browser, wb);
+  await p.command('Gemini: Choose Tools…');
+  const note = await p.waitForNotification(/Restricted Mode: MCP servers, tools of other extensions and remote MCP servers are off/);
+  assert.ok(note);
+  assert.equal(await p.quickInputVisible(), false, 'no picker');
+  await p.command('Gemini: Add Remote MCP Server…');
+  await p.waitForNotification(/Restricted Mode: MCP servers/);
+  assert.equal(await p.quickInputVisible(), false, 'no input box');
+  await p.page.waitForTimeout(1000);
+  // The server creates its notes folder as soon as it starts: it never did.
+  assert.equal(existsSync(NOTES), false, 'the workspace’s MCP server was never started');
 });

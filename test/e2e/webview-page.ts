@@ -24,7 +24,7 @@ const HTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="gemin
 <textarea id="input"></textarea><div class="toolbar"><span id="attach-wrap"><button id="attach"></button><span id="attach-menu" hidden></span></span>
 <select id="model"></select><select id="thinking"><option value="default">d</option></select>
 <button id="toggle-googleSearch"></button><button id="toggle-urlContext"></button><button id="toggle-codeExecution"></button>
-<button id="run-remote"></button><button id="stop" hidden></button><button id="send"></button></div></form></div>
+<button id="tools"><span id="tools-count" hidden></span></button><button id="run-remote"></button><button id="stop" hidden></button><button id="send"></button></div></form></div>
 <script>window.__posted=[];window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>undefined,setState:()=>{}});</script>
 <script src="/chat.js"></script></body></html>`;
 

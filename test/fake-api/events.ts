@@ -108,6 +108,11 @@ function streamStep(step: Json, v: Variant, reply: Reply): { start: Json; deltas
       const { type: _t, id, ...rest } = step;
       return { start: { type, id, ...status }, deltas: [{ type, ...clone(rest) }] };
     }
+    case 'mcp_server_tool_call': {
+      // step.start carries the id; the delta of the same type carries name, server_name and arguments (§7).
+      const { type: _t, id, ...rest } = step;
+      return { start: { type, id, ...status }, deltas: [{ type, ...clone(rest) }] };
+    }
     case 'google_search_result':
     case 'url_context_result':
     case 'code_execution_result':

@@ -146,6 +146,15 @@ export const thought = (summary: string, signature = 'sig-' + Math.random().toSt
   signature,
   summary: [{ type: 'text', text: summary }],
 });
+/** A remote MCP server's tool call and its result, as the API runs them itself (§6). */
+export const mcpCall = (server: string, name: string, args: Json, id = 'mcp_' + Math.random().toString(36).slice(2, 8)): Json => ({
+  type: 'mcp_server_tool_call',
+  id,
+  name,
+  server_name: server,
+  arguments: args,
+});
+export const mcpResult = (callId: string, result: Json[] | Json | string, extra: Json = {}): Json => ({ type: 'mcp_server_tool_result', call_id: callId, result, ...extra });
 export const functionCall = (name: string, args: Json, id = 'fc_' + Math.random().toString(36).slice(2, 8)): Json => ({
   type: 'function_call',
   id,

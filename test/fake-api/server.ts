@@ -383,6 +383,8 @@ export class FakeApi {
       return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', 'Either model or agent is required.'));
     }
     if (body.model !== undefined && body.agent !== undefined) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', 'model and agent are mutually exclusive.'));
+    const badTool = toolProblem(body.tools);
+    if (badTool) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', badTool));
     const prevId = body.previous_interaction_id;
     let prev: StoredInteraction | undefined;
     if (typeof prevId === 'string') {
@@ -851,4 +853,36 @@ export class FakeApi {
     // The bare-file response form (the client must accept {files}, {file} or a bare file).
     return this.json(res, 200, this.fileEntry(relative(env.dir, target).split(sep).join('/'), st, 'file'));
   }
+}
+
+const TOOL_CHOICE = ['auto', 'any', 'none', 'validated'];
+
+/** What the real API would refuse in `tools[]` (reference §3.4), checked for the tool types the fields are known for. */
+export function toolProblem(tools: unknown): string | undefined {
+  if (tools === undefined) return undefined;
+  if (!Array.isArray(tools)) return 'tools must be a list.';
+  for (const [k, t] of tools.entries()) {
+    if (!t || typeof t !== 'object' || typeof (t as Json).type !== 'string') return `tools[${k}] has no type.`;
+    const tool = t as Json;
+    if (tool.type === 'function' && tool.name !== undefined && (typeof tool.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/.test(tool.name)))
+      return `tools[${k}].name is not a valid function name.`;
+    if (tool.type !== 'mcp_server') continue;
+    if (tool.name !== undefined && typeof tool.name !== 'string') return `tools[${k}].name must be a string.`;
+    if (tool.url !== undefined && (typeof tool.url !== 'string' || !/^https?:\/\//.test(tool.url))) return `tools[${k}].url must be an http(s) URL.`;
+    if (tool.headers !== undefined) {
+      if (!tool.headers || typeof tool.headers !== 'object' || Array.isArray(tool.headers)) return `tools[${k}].headers must be an object of strings.`;
+      if (!Object.values(tool.headers as Json).every((v) => typeof v === 'string')) return `tools[${k}].headers must be an object of strings.`;
+    }
+    if (tool.allowed_tools !== undefined) {
+      if (!Array.isArray(tool.allowed_tools)) return `tools[${k}].allowed_tools must be a list.`;
+      for (const a of tool.allowed_tools as unknown[]) {
+        const o = a as Json;
+        if (!o || typeof o !== 'object') return `tools[${k}].allowed_tools entries must be objects.`;
+        if (o.mode !== undefined && !TOOL_CHOICE.includes(o.mode as string)) return `tools[${k}].allowed_tools[].mode must be one of ${TOOL_CHOICE.join(', ')}.`;
+        if (o.tools !== undefined && (!Array.isArray(o.tools) || !o.tools.every((x) => typeof x === 'string'))) return `tools[${k}].allowed_tools[].tools must be a list of names.`;
+      }
+    }
+    for (const key of Object.keys(tool)) if (!['type', 'name', 'url', 'headers', 'allowed_tools'].includes(key)) return `Unknown field tools[${k}].${key} for an mcp_server tool.`;
+  }
+  return undefined;
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeApi } from '../fake-api/server';
 import { everyStepReply, functionCallReply, textReply } from '../fake-api/library';
-import { SEED_S3, type Reply } from '../fake-api/scenario';
+import { SEED_S3, mcpCall, mcpResult, text as textStep, type Reply } from '../fake-api/scenario';
 import { KEY, useFake } from './helpers';
 
 interface Raw {
@@ -161,6 +161,53 @@ describe('the SDK form (reference §7)', () => {
     assert.ok(frags.length > 1);
     assert.equal(frags.join(''), '{"a":"x"}');
     assert.equal(data[data.length - 1].interaction.status, 'requires_action');
+  });
+});
+
+describe('remote MCP server steps (reference §3.4, §6, §7)', () => {
+  const server = { type: 'mcp_server', name: 'docs', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer s3cret' }, allowed_tools: [{ tools: ['search'] }] };
+
+  test('mcp_server_tool_call: id in step.start, name/server_name/arguments in a delta of the same type; the result likewise; exact bytes', async () => {
+    const reply: Reply = {
+      steps: [mcpCall('docs', 'search', { q: 'tar' }, 'mcp_1'), mcpResult('mcp_1', [{ type: 'text', text: 'found' }], { name: 'search', server_name: 'docs' }), textStep('ok')],
+    };
+    const r = await create(fake, reply, { tools: [server] });
+    assert.equal(r.status, 200);
+    const evs = events(r.body);
+    const data = evs.map((e) => JSON.parse(e.data));
+    const id = data[0].interaction.id;
+    const expected = [
+      `event: step.start\ndata: {"event_type":"step.start","index":0,"step":{"type":"mcp_server_tool_call","id":"mcp_1"},"event_id":"${data[1].event_id}"}\n\n`,
+      `event: step.delta\ndata: {"event_type":"step.delta","index":0,"delta":{"type":"mcp_server_tool_call","name":"search","server_name":"docs","arguments":{"q":"tar"}},"event_id":"${data[2].event_id}"}\n\n`,
+      `event: step.stop\ndata: {"event_type":"step.stop","index":0,"event_id":"${data[3].event_id}"}\n\n`,
+      `event: step.start\ndata: {"event_type":"step.start","index":1,"step":{"type":"mcp_server_tool_result","call_id":"mcp_1"},"event_id":"${data[4].event_id}"}\n\n`,
+      `event: step.delta\ndata: {"event_type":"step.delta","index":1,"delta":{"type":"mcp_server_tool_result","result":[{"type":"text","text":"found"}],"name":"search","server_name":"docs"},"event_id":"${data[5].event_id}"}\n\n`,
+    ].join('');
+    const body = r.body.toString('utf8');
+    assert.ok(body.includes(expected), body.slice(0, 2000));
+    assert.equal(data[data.length - 1].interaction.status, 'completed');
+    assert.equal(data[data.length - 1].interaction.id, id);
+    // The stored interaction has both steps whole (a non-streaming get).
+    const got = await raw(fake, 'GET', `/v1beta/interactions/${id}`);
+    const steps = JSON.parse(got.body.toString()).steps as Array<Record<string, unknown>>;
+    assert.deepEqual(steps.slice(0, 2), [
+      { type: 'mcp_server_tool_call', id: 'mcp_1', name: 'search', server_name: 'docs', arguments: { q: 'tar' } },
+      { type: 'mcp_server_tool_result', call_id: 'mcp_1', result: [{ type: 'text', text: 'found' }], name: 'search', server_name: 'docs' },
+    ]);
+  });
+
+  test('a malformed mcp_server tool is refused with 400, as the API would', async () => {
+    for (const bad of [
+      { ...server, url: 'ftp://x' },
+      { ...server, headers: { Authorization: 5 } },
+      { ...server, allowed_tools: [{ mode: 'sometimes' }] },
+      { ...server, allowed_tools: { tools: ['a'] } },
+      { ...server, require_approval: 'always' },
+    ]) {
+      const r = await create(fake, { steps: [textStep('x')] }, { tools: [bad] });
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.match(JSON.parse(r.body.toString()).error.message, /tools\[0\]/);
+    }
   });
 });
 

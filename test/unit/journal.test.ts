@@ -155,3 +155,24 @@ test('replay of an unknown file is undefined; exports render every turn', async 
   writeFileSync(join(s.dir, 'junk.txt'), 'x');
   assert.equal((await new HistoryIndex(s.dir, () => undefined).list()).length, 1);
 });
+
+test('a pending approval of the running turn is part of a rebuilt view (panel shown again); a finished or stale one is not', async () => {
+  const { conversationView } = await import('../../src/core/conversation/present');
+  const approval = { requestId: 'r1', kind: 'tool' as const, title: 'Let Gemini call x?', detail: '{}', allowAcceptAll: true };
+  const turn = (state: 'streaming' | 'interrupted', status: 'waiting' | 'done') => ({
+    id: 't1',
+    created: 1,
+    input: [],
+    model: 'm',
+    state,
+    steps: [],
+    interactionIds: [],
+    notices: [],
+    tools: [{ callId: 'c1', name: 'x', status, approval }],
+  });
+  const view = (t: ReturnType<typeof turn>) =>
+    conversationView({ meta: { id: 'c', title: 't', created: 1, updated: 1, mode: 'stateful', model: 'm', turns: 1 }, turns: [t] }).turns[0]!.tools![0]!;
+  assert.deepEqual(view(turn('streaming', 'waiting')).approval, approval);
+  assert.equal(view(turn('interrupted', 'waiting')).approval, undefined);
+  assert.equal(view(turn('streaming', 'done')).approval, undefined);
+});

@@ -62,6 +62,8 @@ export interface TurnTools {
   runner: ToolRunner | undefined;
   /** Called when the turn ends (undo snapshots). */
   finish?(): { available: boolean; files: number } | undefined;
+  /** Tools the API runs itself that the user turned on (remote `mcp_server` tools). */
+  serverTools?: Tool[];
 }
 
 export interface SessionDeps {
@@ -71,11 +73,11 @@ export interface SessionDeps {
   view: SessionView;
   settings: () => ChatSettings;
   /** Tools for one turn (a fresh runner per turn carries the turn's approvals and undo). */
-  tools: (turnId: string, report: ToolReporter) => TurnTools;
+  tools: (turnId: string, report: ToolReporter) => TurnTools | Promise<TurnTools>;
   newId: () => string;
   now?: () => number;
   /** Override how a turn is configured (remote agent runs: agent, environment, background). */
-  turnSettings?: (s: ChatSettings, declarations: FunctionTool[]) => TurnSettings;
+  turnSettings?: (s: ChatSettings, declarations: FunctionTool[], serverTools?: Tool[]) => TurnSettings;
 }
 
 const CHAINABLE = new Set(['completed', 'incomplete', 'budget_exceeded']);
@@ -192,8 +194,8 @@ export class ChatSession {
     return out;
   }
 
-  turnSettings(s: ChatSettings, declarations: FunctionTool[]): TurnSettings {
-    return chatTurnSettings(s, declarations);
+  turnSettings(s: ChatSettings, declarations: FunctionTool[], serverTools: Tool[] = []): TurnSettings {
+    return chatTurnSettings(s, declarations, serverTools);
   }
 
   /** Send a user message. Resolves when the turn has ended (successfully or not). */
@@ -291,8 +293,15 @@ export class ChatSession {
         this.deps.view.toolOutput?.(turn.id, callId, text);
       },
     };
-    const tools = this.deps.tools(turn.id, report);
-    const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations) : this.turnSettings(s, tools.declarations);
+    let tools: TurnTools;
+    try {
+      tools = await this.deps.tools(turn.id, report);
+    } catch (err) {
+      // Tools that cannot be set up (an MCP server that fails): the turn goes on without them.
+      this.deps.view.notice(turn.id, `The tools of this turn could not be prepared (${(err as Error)?.message ?? String(err)}); it runs without them.`, 'info');
+      tools = { declarations: [], runner: undefined };
+    }
+    const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
     const engine = this.deps.engine(tools.runner);
     const observer = {
       events: (batch: InteractionEvent[]) => journal.append({ r: 'ev', t: turn.id, e: batch }),
@@ -500,12 +509,12 @@ export function replayTurnEvents(journalText: string, turnId: string, acc: TurnA
 }
 
 /** A chat turn's request settings from the chat's settings: the server-side tools it turned on, then our function tools. */
-export function chatTurnSettings(s: ChatSettings, declarations: FunctionTool[]): TurnSettings {
+export function chatTurnSettings(s: ChatSettings, declarations: FunctionTool[], serverTools: Tool[] = []): TurnSettings {
   const tools: Tool[] = [];
   if (s.googleSearch) tools.push({ type: 'google_search' });
   if (s.urlContext) tools.push({ type: 'url_context' });
   if (s.codeExecution) tools.push({ type: 'code_execution' });
-  tools.push(...declarations);
+  tools.push(...serverTools, ...declarations);
   const generationConfig = s.thinkingLevel === 'default' ? { thinking_summaries: 'auto' as const } : { thinking_level: s.thinkingLevel, thinking_summaries: 'auto' as const };
   return { model: s.model, mode: s.mode, tools, generationConfig, maxSteps: s.maxSteps, systemInstruction: s.systemInstruction };
 }

@@ -17,6 +17,8 @@ export type Gate = { run: true; reason?: string } | { run: false; reason: string
 
 export class TurnApprovals {
   private acceptAllEdits = false;
+  /** Tools of others the user allowed for the rest of this turn. */
+  private readonly allowedTools = new Set<string>();
 
   constructor(
     private readonly port: ApprovalPort,
@@ -88,5 +90,32 @@ export class TurnApprovals {
       signal,
     );
     return d === 'reject' ? { run: false, reason: 'The user declined to run this command. It was not run.' } : { run: true, reason: 'You approved this command.' };
+  }
+
+  /**
+   * A call to a tool we did not write (an MCP server's or another extension's). It runs outside
+   * the OS sandbox with the user's rights, and VS Code does not tell us whether it only reads, so
+   * it asks, unless the user's own allow list names it (user settings only) or the user allowed
+   * it for this turn.
+   */
+  async external(callId: string, req: { tool: string; source: string; args: string; preapproved?: string }, signal: AbortSignal): Promise<Gate> {
+    if (req.preapproved) return { run: true, reason: req.preapproved };
+    if (this.allowedTools.has(req.tool)) return { run: true, reason: 'Ran without asking: you allowed this tool for the rest of this turn.' };
+    const d = await this.port.ask(
+      callId,
+      {
+        requestId: randomUUID(),
+        kind: 'tool',
+        title: `Let Gemini call ${req.tool} (${req.source})?`,
+        detail: req.args,
+        sensitive: `${req.source} runs it outside the OS sandbox, with your permissions. VS Code may ask again before a tool that changes things.`,
+        allowAcceptAll: true,
+      },
+      signal,
+    );
+    if (d === 'acceptAll') this.allowedTools.add(req.tool);
+    return d === 'reject'
+      ? { run: false, reason: `The user declined to run ${req.tool}. It was not called.` }
+      : { run: true, reason: d === 'acceptAll' ? 'You allowed this tool for the rest of this turn.' : 'You approved this call.' };
   }
 }

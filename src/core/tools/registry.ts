@@ -113,7 +113,7 @@ export class WorkspaceToolRunner implements ToolRunner {
     };
     if (!tool) return fail(`There is no tool named "${call.name}". Available tools: ${[...this.byName.keys()].join(', ')}.`);
     if (call.argumentError) return fail(`${call.argumentError} Call ${call.name} again with valid JSON arguments.`);
-    const invalid = validateArgs(tool.parameters, call.arguments);
+    const invalid = validateArgs(tool.parameters, call.arguments, 'arguments', tool.openArguments === true);
     if (invalid) return fail(`Invalid arguments for ${call.name}: ${invalid}`);
     if (signal.aborted) return fail('Stopped before it ran.');
     this.activity({ callId: call.id, status: 'running' });
@@ -126,6 +126,7 @@ export class WorkspaceToolRunner implements ToolRunner {
         read: (...a: Parameters<TurnApprovals['read']>) => this.approvals.read(...a).then((g) => ((rejected = !g.run), g)),
         write: (...a: Parameters<TurnApprovals['write']>) => this.approvals.write(...a).then((g) => ((rejected = !g.run), g)),
         command: (...a: Parameters<TurnApprovals['command']>) => this.approvals.command(...a).then((g) => ((rejected = !g.run), g)),
+        external: (...a: Parameters<TurnApprovals['external']>) => this.approvals.external(...a).then((g) => ((rejected = !g.run), g)),
       } as TurnApprovals,
       undo: this.undo,
       settings: this.env.settings,
@@ -136,7 +137,7 @@ export class WorkspaceToolRunner implements ToolRunner {
     try {
       const r = await tool.run(call.arguments as never, toolCtx);
       this.activity({ callId: call.id, status: r.isError ? 'failed' : 'done', result: r.summary ?? firstLine(r.text), durationMs: Date.now() - started });
-      return { result: [{ type: 'text', text: r.text }], isError: r.isError === true };
+      return { result: r.content ?? [{ type: 'text', text: r.text }], isError: r.isError === true };
     } catch (err) {
       if (err instanceof ToolError || err instanceof PathError) return fail(err.message, rejected ? 'rejected' : 'failed');
       return fail(`${call.name} failed unexpectedly: ${(err as Error).message ?? String(err)}`);

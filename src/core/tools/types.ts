@@ -1,12 +1,13 @@
 /** What a workspace tool is, and what it gets to work with (ports only, no `vscode`). */
-import type { FunctionTool } from '../protocol/types';
+import type { Content, FunctionTool } from '../protocol/types';
 import type { DocumentsPort, GitPort, LanguagePort, ProcessPort, SandboxPort, SearchPort, TerminalMirror } from '../ports';
 import type { PathResolver } from './paths';
 import type { CommandPolicyLists } from './shell';
 import type { TurnApprovals } from './approvals';
 import type { UndoRecorder } from './undo';
 
-export type ToolKind = 'read' | 'write' | 'run';
+/** `external`: a tool of an MCP server or another extension (runs one at a time, always through the approval policy). */
+export type ToolKind = 'read' | 'write' | 'run' | 'external';
 
 export interface ToolSettings {
   /** Edits run without asking (user-level setting; sensitive files still ask). */
@@ -53,6 +54,8 @@ export interface ToolResult {
   isError?: boolean;
   /** A short line for the chat (defaults to the first line of `text`). */
   summary?: string;
+  /** What the model receives when it is more than text (images from an MCP tool); `text` is then the chat's view. */
+  content?: Content[];
 }
 
 /** A failure the model should see as `is_error: true` with this message. */
@@ -80,6 +83,8 @@ export interface ToolDefinition<A = Record<string, unknown>> {
   description: string;
   parameters: JsonSchema & { type: 'object' };
   kind: ToolKind;
+  /** Arguments the schema does not name are passed on (tools we did not write check their own input). */
+  openArguments?: boolean;
   run(args: A, ctx: ToolContext): Promise<ToolResult>;
 }
 
@@ -88,7 +93,7 @@ export function declaration(t: ToolDefinition<never>): FunctionTool {
 }
 
 /** Validate arguments against a tool's schema; returns an error message the model can act on. */
-export function validateArgs(schema: JsonSchema, value: unknown, path = 'arguments'): string | undefined {
+export function validateArgs(schema: JsonSchema, value: unknown, path = 'arguments', open = false): string | undefined {
   const t = schema.type;
   if (t === 'object') {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${path} must be an object.`;
@@ -96,9 +101,12 @@ export function validateArgs(schema: JsonSchema, value: unknown, path = 'argumen
     for (const r of schema.required ?? []) if (obj[r] === undefined || obj[r] === null) return `Missing required argument "${r}".`;
     for (const [k, v] of Object.entries(obj)) {
       const sub = schema.properties?.[k];
-      if (!sub) return `Unknown argument "${k}". Expected: ${Object.keys(schema.properties ?? {}).join(', ')}.`;
+      if (!sub) {
+        if (open) continue;
+        return `Unknown argument "${k}". Expected: ${Object.keys(schema.properties ?? {}).join(', ')}.`;
+      }
       if (v === undefined || v === null) continue;
-      const err = validateArgs(sub, v, k);
+      const err = validateArgs(sub, v, k, open);
       if (err) return err;
     }
     return undefined;
@@ -120,7 +128,7 @@ export function validateArgs(schema: JsonSchema, value: unknown, path = 'argumen
     if (!Array.isArray(value)) return `"${path}" must be an array.`;
     if (schema.items) {
       for (let k = 0; k < value.length; k++) {
-        const err = validateArgs(schema.items, value[k], `${path}[${k}]`);
+        const err = validateArgs(schema.items, value[k], `${path}[${k}]`, open);
         if (err) return err;
       }
     }

@@ -149,6 +149,7 @@ export class RunPanel implements vscode.Disposable {
       undoTurn: decline('Remote runs change the environment, not your files; use Review Changes.'),
       runRemote: decline(NOT_IN_RUNS),
       showHistory: decline(NOT_IN_RUNS),
+      chooseTools: decline(NOT_IN_RUNS),
     };
   }
 

@@ -42,10 +42,12 @@ export interface ToolsUi {
 
 export interface ToolsProvider {
   /** Tools for one turn, or none (with the reason in `enabled`). */
-  forTurn(turnId: string, report: ToolReporter, ui: ToolsUi): TurnTools;
+  forTurn(turnId: string, report: ToolReporter, ui: ToolsUi): Promise<TurnTools>;
   enabled(): { enabled: boolean; reason?: string };
   handleApproval(requestId: string, decision: ApprovalDecision): void;
   undoTurn(turnId: string): Promise<{ text: string; keep?: boolean }>;
+  /** How many external tools and remote servers are picked (the composer's Tools button). */
+  pickedExternal?(): number;
 }
 
 /** The composer's choices as the webview shows them. */
@@ -146,6 +148,8 @@ export class ChatController implements vscode.Disposable {
       undoTurn: (m) => this.undoTurn(m.turnId),
       runRemote: (m) => (this.runRemote ? this.runRemote(m.text) : vscode.commands.executeCommand('gemini.runRemoteTask')),
       showHistory: () => vscode.commands.executeCommand('gemini.searchHistory'),
+      // Only opens VS Code's own picker: what is picked is chosen there, never by the webview.
+      chooseTools: () => vscode.commands.executeCommand('gemini.chooseTools'),
       runAction: () => undefined, // run tabs only; the chat view has no run header
     };
   }
@@ -169,7 +173,14 @@ export class ChatController implements vscode.Disposable {
 
   private async panelState(): Promise<PanelState> {
     const tools = this.tools?.enabled() ?? { enabled: false, reason: undefined };
-    return { hasKey: await this.keys.has(), toolsEnabled: tools.enabled, toolsDisabledReason: tools.reason, busy: this.session.busy, settings: settingsView(this.session) };
+    return {
+      hasKey: await this.keys.has(),
+      toolsEnabled: tools.enabled,
+      toolsDisabledReason: tools.reason,
+      externalTools: this.tools?.pickedExternal?.() ?? 0,
+      busy: this.session.busy,
+      settings: settingsView(this.session),
+    };
   }
 
   private rememberActive(): void {

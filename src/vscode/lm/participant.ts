@@ -81,12 +81,11 @@ export class GeminiParticipant implements vscode.Disposable {
     if (text === undefined) return {};
     const input: Content[] = [{ type: 'text', text }];
     const base = defaultChatSettings();
-    const toolsState = this.tools.enabled();
     const turnId = randomUUID();
     const turnTools =
-      request.command === 'search' || !toolsState.enabled
-        ? { declarations: [], runner: undefined }
-        : this.tools.forTurn(
+      request.command === 'search'
+        ? { declarations: [], runner: undefined, serverTools: [] }
+        : await this.tools.forTurn(
             turnId,
             {
               update: (a) => {
@@ -95,8 +94,9 @@ export class GeminiParticipant implements vscode.Disposable {
               output: () => undefined,
             },
             { reveal: () => undefined, notice: (t) => stream.markdown(`\n\n> ${t}\n\n`), ask: (r, signal) => askModal(r, signal) },
+            request.toolInvocationToken,
           );
-    const settings = chatTurnSettings({ ...base, googleSearch: base.googleSearch || request.command === 'search' }, turnTools.declarations);
+    const settings = chatTurnSettings({ ...base, googleSearch: base.googleSearch || request.command === 'search' }, turnTools.declarations, turnTools.serverTools);
     // Stateful: chained to this chat's last answer. Stateless (the user's setting): the chat's text so far is sent again.
     const ctx = settings.mode === 'stateless' ? { history: textHistory(context) } : { previousInteractionId: lastInteraction(context) };
     const abort = new AbortController();
@@ -288,7 +288,7 @@ async function askModal(r: ApprovalRequest, signal: AbortSignal): Promise<Approv
   const lines = r.diff ? r.diff.split('\n') : [];
   const diff = lines.length ? `\n\n${show(lines.slice(0, 40).join('\n'))}${lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : ''}` : '';
   const detail = `${show(r.detail)}${r.sensitive ? `\n\nSensitive: ${r.sensitive}` : ''}${r.kind === 'command' ? (r.sandboxed ? '\n\nRuns in the OS sandbox.' : '\n\nRuns without the OS sandbox.') : ''}${diff}`;
-  const allow = r.kind === 'command' ? 'Run' : r.kind === 'read' ? 'Allow' : 'Apply';
+  const allow = r.kind === 'command' ? 'Run' : r.kind === 'read' || r.kind === 'tool' ? 'Allow' : 'Apply';
   const full = 'Show the Whole Diff';
   for (;;) {
     const pick = await vscode.window.showWarningMessage(`Gemini: ${show(r.title)}`, { modal: true, detail }, ...(lines.length > 40 ? [allow, full] : [allow]));

@@ -221,6 +221,7 @@ export class WebviewHost implements vscode.Disposable {
       <button type="button" id="toggle-urlContext" class="icon-btn toggle" title="URL context" aria-label="URL context" aria-pressed="false"><i class="codicon codicon-link" aria-hidden="true"></i></button>
       <button type="button" id="toggle-codeExecution" class="icon-btn toggle" title="Code execution" aria-label="Code execution" aria-pressed="false"><i class="codicon codicon-terminal" aria-hidden="true"></i></button>
       <span class="spacer"></span>
+      <button type="button" id="tools" class="icon-btn" title="Choose tools (MCP servers, extensions, remote MCP servers)" aria-label="Choose tools"><i class="codicon codicon-tools" aria-hidden="true"></i><span id="tools-count" hidden></span></button>
       <button type="button" id="run-remote" class="icon-btn" title="Run remotely on an agent" aria-label="Run remotely"><i class="codicon codicon-cloud-upload" aria-hidden="true"></i></button>
       <button type="button" id="stop" hidden aria-label="Stop">Stop</button>
       <button type="button" id="send" aria-label="Send">Send</button>

@@ -1,0 +1,390 @@
+/**
+ * The tools VS Code already knows, offered to Gemini: MCP servers that VS Code runs (tag `mcp` on
+ * `vscode.lm.tools`) and tools contributed by other extensions, called with `vscode.lm.invokeTool`
+ * (so VS Code's own confirmations apply); and remote MCP servers that the Gemini API calls itself
+ * (`mcp_server` tools), whose header values live in SecretStorage.
+ *
+ * Nothing is offered until the user picks it ("Gemini: Choose Tools", per workspace). Nothing is
+ * offered in Restricted Mode.
+ */
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { registerSecret } from '../core/client/errors';
+import type { McpServerTool } from '../core/protocol/types';
+import { externalTools, type ExternalInvoker, type ExternalPart, type ExternalToolInfo } from '../core/tools/external';
+import type { ToolDefinition } from '../core/tools/types';
+import { checkRemoteServer, remoteServerTool, type RemoteMcpServer } from '../core/tools/remoteMcp';
+import { setting } from './config';
+import type { Log } from './log';
+
+const PICKED_KEY = 'gemini.tools.picked';
+const SERVERS_KEY = 'gemini.remoteMcpServers';
+const OWN_EXTENSION = 'geminilabs.gemini-interactions';
+/** How long a turn waits for VS Code to start the MCP servers whose tools the user picked. */
+const START_TIMEOUT_MS = 30_000;
+
+interface Picked {
+  /** Names on `vscode.lm.tools`. */
+  lm: string[];
+  /** Ids of remote MCP servers. */
+  remote: string[];
+}
+
+export interface ExternalForTurn {
+  tools: Array<ToolDefinition<never>>;
+  serverTools: McpServerTool[];
+  notes: string[];
+}
+
+function isPicked(v: unknown): v is Picked {
+  const o = v as Picked | undefined;
+  return !!o && Array.isArray(o.lm) && Array.isArray(o.remote) && o.lm.every((x) => typeof x === 'string') && o.remote.every((x) => typeof x === 'string');
+}
+
+/** `mcp_<server>_<tool>`: the server's part as well as it can be told (server names may hold `_`). */
+function mcpServerOf(name: string, all: readonly string[]): string {
+  const rest = name.replace(/^mcp_/, '');
+  // The longest prefix that every tool of one server shares is the server's name.
+  const parts = rest.split('_');
+  for (let k = parts.length - 1; k >= 1; k--) {
+    const prefix = `mcp_${parts.slice(0, k).join('_')}_`;
+    if (all.filter((n) => n.startsWith(prefix)).length > 1 || k === 1) return parts.slice(0, k).join('_');
+  }
+  return parts[0] ?? rest;
+}
+
+export class ExternalTools implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the picked tools or the remote servers change (the chat shows the count). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {}
+
+  /** Why nothing external can be offered here, if so. */
+  unavailable(): string | undefined {
+    if (!vscode.workspace.isTrusted) return 'Restricted Mode: MCP servers, tools of other extensions and remote MCP servers are off in this untrusted workspace.';
+    return undefined;
+  }
+
+  private picked(): Picked {
+    const v = this.context.workspaceState.get<unknown>(PICKED_KEY);
+    return isPicked(v) ? v : { lm: [], remote: [] };
+  }
+
+  /** How many tools and servers are picked for this workspace (the chat's Tools button). */
+  pickedCount(): number {
+    const p = this.picked();
+    const servers = new Set(this.servers().map((s) => s.id));
+    return p.lm.length + p.remote.filter((id) => servers.has(id)).length;
+  }
+
+  servers(): RemoteMcpServer[] {
+    const v = this.context.globalState.get<unknown>(SERVERS_KEY);
+    return Array.isArray(v) ? (v as RemoteMcpServer[]).filter((s) => !checkRemoteServer(s)) : [];
+  }
+
+  private secretKey(id: string, header: string): string {
+    return `gemini.mcp.${id}.header.${header.toLowerCase()}`;
+  }
+
+  /** The tools VS Code lists that we may offer: MCP tools and tools of other extensions (not VS Code's own, not ours). */
+  private offered(): Array<ExternalToolInfo & { group: 'mcp' | 'extension' }> {
+    const byExtension = new Map<string, string>();
+    for (const ext of vscode.extensions.all) {
+      if (ext.id.toLowerCase() === OWN_EXTENSION) continue;
+      const pkg = ext.packageJSON as { displayName?: string; name?: string; contributes?: { languageModelTools?: Array<{ name?: string }> } };
+      for (const t of pkg.contributes?.languageModelTools ?? []) if (typeof t.name === 'string') byExtension.set(t.name, pkg.displayName ?? pkg.name ?? ext.id);
+    }
+    const mcpNames = vscode.lm.tools.filter((t) => t.tags.includes('mcp')).map((t) => t.name);
+    const out: Array<ExternalToolInfo & { group: 'mcp' | 'extension' }> = [];
+    for (const t of vscode.lm.tools) {
+      if (t.tags.includes('mcp'))
+        out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: `MCP server ${mcpServerOf(t.name, mcpNames)}`, group: 'mcp' });
+      else if (byExtension.has(t.name))
+        out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: `the extension ${byExtension.get(t.name)}`, group: 'extension' });
+    }
+    return out;
+  }
+
+  /** Start the MCP servers VS Code knows (their tools appear only once they run). */
+  private async startServers(why: string, timeoutMs = START_TIMEOUT_MS): Promise<boolean> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Gemini: starting MCP servers (${why})…` }, async () => {
+      const started = vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true }).then(
+        () => true,
+        (err: unknown) => {
+          this.log.warn(`Starting the MCP servers failed: ${(err as Error)?.message ?? String(err)}`);
+          return false;
+        },
+      );
+      const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs));
+      return Promise.race([started, timeout]);
+    });
+  }
+
+  /** "Gemini: Choose Tools": pick, for this workspace, the MCP tools, extension tools and remote servers Gemini may use. */
+  async choose(): Promise<void> {
+    const reason = this.unavailable();
+    if (reason) {
+      void vscode.window.showWarningMessage(`Gemini: ${reason}`, { modal: false });
+      return;
+    }
+    await this.startServers('to list their tools', 15_000);
+    const offered = this.offered();
+    const servers = this.servers();
+    const picked = this.picked();
+    type Item = vscode.QuickPickItem & { lm?: string; remote?: string };
+    const items: Item[] = [];
+    const mcp = offered.filter((t) => t.group === 'mcp');
+    const ext = offered.filter((t) => t.group === 'extension');
+    if (mcp.length) items.push({ label: 'MCP servers (run by VS Code)', kind: vscode.QuickPickItemKind.Separator });
+    for (const t of mcp) items.push({ label: t.id, description: t.source, detail: t.description.slice(0, 200), picked: picked.lm.includes(t.id), lm: t.id });
+    if (ext.length) items.push({ label: 'Tools of other extensions', kind: vscode.QuickPickItemKind.Separator });
+    for (const t of ext) items.push({ label: t.id, description: t.source, detail: t.description.slice(0, 200), picked: picked.lm.includes(t.id), lm: t.id });
+    if (servers.length) items.push({ label: 'Remote MCP servers (called by the Gemini API)', kind: vscode.QuickPickItemKind.Separator });
+    for (const s of servers)
+      items.push({
+        label: s.name,
+        description: s.url,
+        detail: s.allowedTools?.length ? `Allowed tools: ${s.allowedTools.join(', ')}` : 'All of its tools',
+        picked: picked.remote.includes(s.id),
+        remote: s.id,
+      });
+    if (!items.length) {
+      const add = 'Add Remote MCP Server…';
+      const pick = await vscode.window.showInformationMessage(
+        'Gemini: there are no MCP servers or extension tools to choose from. Add a server to .vscode/mcp.json (or with “MCP: Add Server…”), or add a remote MCP server for the Gemini API to call.',
+        add,
+      );
+      if (pick === add) await this.addServer();
+      return;
+    }
+    const chosen = await vscode.window.showQuickPick(items, {
+      canPickMany: true,
+      title: 'Gemini: Tools for this workspace',
+      placeHolder: 'Gemini may call the tools you check (each call still asks, unless your user settings allow it)',
+      matchOnDescription: true,
+      ignoreFocusOut: true,
+    });
+    if (!chosen) return;
+    const next: Picked = { lm: chosen.flatMap((i) => (i.lm ? [i.lm] : [])), remote: chosen.flatMap((i) => (i.remote ? [i.remote] : [])) };
+    await this.context.workspaceState.update(PICKED_KEY, next);
+    this.log.info(`Tools for this workspace: ${[...next.lm, ...next.remote.map((id) => servers.find((s) => s.id === id)?.name ?? id)].join(', ') || 'none'}.`);
+    this.changed.fire();
+  }
+
+  /** "Gemini: Add Remote MCP Server": name, URL, headers (values to SecretStorage), allowed tools. */
+  async addServer(): Promise<RemoteMcpServer | undefined> {
+    const reason = this.unavailable();
+    if (reason) {
+      void vscode.window.showWarningMessage(`Gemini: ${reason}`);
+      return undefined;
+    }
+    const taken = new Set(this.servers().map((s) => s.name));
+    const name = await vscode.window.showInputBox({
+      title: 'Add Remote MCP Server (1/4): name',
+      prompt: 'A short name for the server (letters, digits, - and _). Gemini sees it as the server name.',
+      ignoreFocusOut: true,
+      validateInput: (v) =>
+        checkRemoteServer({ id: 'x', name: v.trim(), url: 'https://x', headerNames: [] }) ?? (taken.has(v.trim()) ? 'A server with that name exists.' : undefined),
+    });
+    if (!name) return undefined;
+    const url = await vscode.window.showInputBox({
+      title: 'Add Remote MCP Server (2/4): URL',
+      prompt: 'The server’s MCP endpoint (https://…). The Gemini API connects to it, not this editor.',
+      placeHolder: 'https://api.example.com/mcp',
+      ignoreFocusOut: true,
+      validateInput: (v) => checkRemoteServer({ id: 'x', name: 'x', url: v.trim(), headerNames: [] }),
+    });
+    if (!url) return undefined;
+    const headers: Array<[string, string]> = [];
+    for (;;) {
+      const header = await vscode.window.showInputBox({
+        title: `Add Remote MCP Server (3/4): headers${headers.length ? ` (${headers.map((h) => h[0]).join(', ')})` : ''}`,
+        prompt: 'A header the server needs, such as Authorization (its value is asked next and kept in secret storage). Leave empty to go on.',
+        ignoreFocusOut: true,
+        validateInput: (v) =>
+          !v.trim() || /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(v.trim())
+            ? headers.some((h) => h[0].toLowerCase() === v.trim().toLowerCase())
+              ? 'Already added.'
+              : undefined
+            : 'Not a valid header name.',
+      });
+      if (header === undefined) return undefined;
+      if (!header.trim()) break;
+      const value = await vscode.window.showInputBox({
+        title: `Add Remote MCP Server (3/4): value of ${header.trim()}`,
+        prompt: 'Kept in VS Code’s secret storage; sent only to the Gemini API inside the mcp_server tool.',
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (/[\r\n]/.test(v) ? 'A header value cannot contain a line break.' : undefined),
+      });
+      if (value === undefined) return undefined;
+      headers.push([header.trim(), value]);
+    }
+    const allowed = await vscode.window.showInputBox({
+      title: 'Add Remote MCP Server (4/4): allowed tools',
+      prompt: 'The tools Gemini may call on this server, separated by commas. Leave empty to allow all of them.',
+      ignoreFocusOut: true,
+    });
+    if (allowed === undefined) return undefined;
+    const server: RemoteMcpServer = {
+      id: randomUUID(),
+      name: name.trim(),
+      url: url.trim(),
+      headerNames: headers.map((h) => h[0]),
+      allowedTools: allowed
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    };
+    for (const [h, v] of headers) {
+      registerSecret(v);
+      await this.context.secrets.store(this.secretKey(server.id, h), v);
+    }
+    await this.context.globalState.update(SERVERS_KEY, [...this.servers(), server]);
+    // Added here, so it is on for this workspace; other workspaces pick it in "Choose Tools".
+    const p = this.picked();
+    await this.context.workspaceState.update(PICKED_KEY, { ...p, remote: [...p.remote, server.id] });
+    this.log.info(`Added the remote MCP server ${server.name} (${server.url}) with ${headers.length} header(s) in secret storage.`);
+    this.changed.fire();
+    void vscode.window.showInformationMessage(
+      `Gemini: remote MCP server “${server.name}” added and turned on for this workspace. The Gemini API calls its tools itself, without asking for each call (the API has no per-call approval for remote servers): the allowed tools are how you limit it.`,
+    );
+    return server;
+  }
+
+  /** "Gemini: Remove Remote MCP Server". */
+  async removeServer(): Promise<void> {
+    const servers = this.servers();
+    if (!servers.length) {
+      void vscode.window.showInformationMessage('Gemini: there are no remote MCP servers.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      servers.map((s) => ({ label: s.name, description: s.url, id: s.id })),
+      { title: 'Remove Remote MCP Server' },
+    );
+    if (!pick) return;
+    const server = servers.find((s) => s.id === pick.id)!;
+    for (const h of server.headerNames) await this.context.secrets.delete(this.secretKey(server.id, h));
+    await this.context.globalState.update(
+      SERVERS_KEY,
+      servers.filter((s) => s.id !== server.id),
+    );
+    this.changed.fire();
+    void vscode.window.showInformationMessage(`Gemini: removed the remote MCP server “${server.name}” and its secrets.`);
+  }
+
+  /**
+   * The external tools of one turn: the picked VS Code tools (MCP servers started first when
+   * their tools are missing) and the picked remote servers. `token`: the chat request's
+   * `toolInvocationToken` when VS Code's Chat view runs the turn.
+   */
+  async forTurn(taken: ReadonlySet<string>, notice: (text: string) => void, toolInvocationToken?: vscode.ChatParticipantToolToken): Promise<ExternalForTurn> {
+    const picked = this.picked();
+    if (!picked.lm.length && !picked.remote.length) return { tools: [], serverTools: [], notes: [] };
+    const reason = this.unavailable();
+    if (reason) return { tools: [], serverTools: [], notes: [reason] };
+    const notes: string[] = [];
+    const live = () => new Set(vscode.lm.tools.map((t) => t.name));
+    if (picked.lm.some((n) => !live().has(n))) {
+      notice('Starting the MCP servers of the tools you picked…');
+      const ok = await this.startServers('for this turn');
+      if (!ok) notes.push(`Some MCP servers did not start within ${START_TIMEOUT_MS / 1000} s.`);
+    }
+    const offered = new Map(this.offered().map((t) => [t.id, t]));
+    const infos: ExternalToolInfo[] = [];
+    for (const name of picked.lm) {
+      const t = offered.get(name);
+      if (t) infos.push(t);
+      else notes.push(`${name} is not available (its MCP server did not start, or its extension is gone), so Gemini was not offered it.`);
+    }
+    const allow = setting('externalToolsAllow');
+    const invoker: ExternalInvoker = {
+      invoke: (id, input, signal) => invokeVsCodeTool(id, input, signal, toolInvocationToken),
+    };
+    const { tools, notes: schemaNotes } = externalTools(infos, invoker, {
+      taken,
+      preapproved: (id) =>
+        allow.some((p) => globMatch(p, id)) ? `Ran without asking: your user settings allow ${id} (gemini.tools.external.allow). VS Code may still ask to confirm.` : undefined,
+      timeoutMs: setting('externalToolTimeoutSeconds') * 1000,
+      maxResultChars: setting('externalToolMaxResultKB') * 1024,
+      maxImageBytes: 5 * 1024 * 1024,
+    });
+    notes.push(...schemaNotes);
+    const serverTools: McpServerTool[] = [];
+    const servers = new Map(this.servers().map((s) => [s.id, s]));
+    for (const id of picked.remote) {
+      const s = servers.get(id);
+      if (!s) continue;
+      const headers: Record<string, string> = {};
+      for (const h of s.headerNames) {
+        const v = await this.context.secrets.get(this.secretKey(s.id, h));
+        if (v === undefined) {
+          notes.push(`The ${h} header of the remote MCP server ${s.name} is not in secret storage any more; the server is sent without it.`);
+          continue;
+        }
+        registerSecret(v);
+        headers[h] = v;
+      }
+      serverTools.push(remoteServerTool(s, headers));
+    }
+    return { tools, serverTools, notes };
+  }
+
+  commands(): Array<{ id: string; execute(): unknown }> {
+    return [
+      { id: 'gemini.chooseTools', execute: () => this.choose() },
+      { id: 'gemini.addRemoteMcpServer', execute: () => this.addServer() },
+      { id: 'gemini.removeRemoteMcpServer', execute: () => this.removeServer() },
+    ];
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** `*` matches any run of characters; everything else is literal. */
+function globMatch(pattern: string, name: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return re.test(name);
+}
+
+async function invokeVsCodeTool(
+  id: string,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+  toolInvocationToken: vscode.ChatParticipantToolToken | undefined,
+): Promise<ExternalPart[]> {
+  const cts = new vscode.CancellationTokenSource();
+  const onAbort = () => cts.cancel();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await vscode.lm.invokeTool(id, { input, toolInvocationToken }, cts.token);
+    const parts: ExternalPart[] = [];
+    for (const p of result.content) {
+      if (p instanceof vscode.LanguageModelTextPart) parts.push({ kind: 'text', text: p.value });
+      else if (p instanceof vscode.LanguageModelDataPart) parts.push({ kind: 'data', mimeType: p.mimeType, data: p.data });
+      else if (p instanceof vscode.LanguageModelPromptTsxPart) parts.push({ kind: 'other', value: p.value });
+      else parts.push({ kind: 'other', value: p });
+    }
+    return parts;
+  } catch (err) {
+    if (err instanceof vscode.CancellationError || (err as Error)?.name === 'Canceled') {
+      throw new Error(signal.aborted ? 'it was stopped.' : 'the call was cancelled in VS Code (the user declined VS Code’s confirmation); the tool did not run.');
+    }
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    cts.dispose();
+  }
+}
