@@ -131,7 +131,10 @@ export class ExternalTools implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Gemini: ${reason}`, { modal: false });
       return;
     }
-    await this.startServers('to list their tools', 15_000);
+    const started = await this.startServers('to list their tools', 15_000);
+    await toolsSettled(() => false, 3000);
+    if (!started)
+      void vscode.window.showWarningMessage('Gemini: not every MCP server started (see “MCP: List Servers” and the server’s output). The tools of those that run are listed.');
     const offered = this.offered();
     const servers = this.servers();
     const picked = this.picked();
@@ -294,6 +297,9 @@ export class ExternalTools implements vscode.Disposable {
       notice('Starting the MCP servers of the tools you picked…');
       const ok = await this.startServers('for this turn');
       if (!ok) notes.push(`Some MCP servers did not start within ${START_TIMEOUT_MS / 1000} s.`);
+      // VS Code answers the start before this extension host sees the tools (after a window
+      // reload the servers may still run, and their tools arrive a moment later).
+      await toolsSettled(() => picked.lm.every((n) => live().has(n)));
     }
     const offered = new Map(this.offered().map((t) => [t.id, t]));
     const infos: ExternalToolInfo[] = [];
@@ -345,6 +351,23 @@ export class ExternalTools implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+  }
+}
+
+/**
+ * Wait until `done()` holds, or the tool list stops changing (`quietMs` without a change: a server
+ * that failed will not bring its tools), or `maxMs` passed.
+ */
+async function toolsSettled(done: () => boolean, quietMs = 3000, maxMs = 10_000): Promise<void> {
+  const start = Date.now();
+  let last = vscode.lm.tools.length;
+  let changed = Date.now();
+  while (!done() && Date.now() - start < maxMs && Date.now() - changed < quietMs) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (vscode.lm.tools.length !== last) {
+      last = vscode.lm.tools.length;
+      changed = Date.now();
+    }
   }
 }
 

@@ -36,7 +36,13 @@ useWorkbench(
   {
     files: {
       'README.md': '# MCP demo\n',
-      '.vscode/mcp.json': JSON.stringify({ servers: { notesrv: { type: 'stdio', command: process.execPath, args: [SERVER], env: { NOTES_DIR: NOTES } } } }),
+      '.vscode/mcp.json': JSON.stringify({
+        servers: {
+          notesrv: { type: 'stdio', command: process.execPath, args: [SERVER], env: { NOTES_DIR: NOTES } },
+          // A server that fails to start: the others still work, and the user is told.
+          broken: { type: 'stdio', command: process.execPath, args: ['-e', 'process.stderr.write("cannot start"); process.exit(3)'] },
+        },
+      }),
     },
     settings: {
       // The user's own allow list (user settings): these run without our ask.
