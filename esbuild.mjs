@@ -42,7 +42,7 @@ function copyAssets() {
   mkdirSync('dist/webview', { recursive: true });
   cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
-  cpSync('media/chat.css', 'dist/webview/chat.css');
+  cpSync('src/webview/chat.css', 'dist/webview/chat.css');
   // The bash grammar for the command classifier (web-tree-sitter runtime + tree-sitter-bash).
   for (const f of ['tree-sitter.wasm', 'tree-sitter-bash.wasm']) cpSync(`node_modules/@vscode/tree-sitter-wasm/wasm/${f}`, `dist/${f}`);
 }

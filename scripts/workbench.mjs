@@ -181,6 +181,17 @@ function waitForPort(port, timeoutMs) {
   });
 }
 
+/** Whether nothing listens on 127.0.0.1:port (a listener there would be mistaken for code-server). */
+export function portIsFree(port) {
+  return new Promise((res) => {
+    import('node:net').then(({ createServer }) => {
+      const srv = createServer();
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
+    });
+  });
+}
+
 export function freePort() {
   return new Promise((res, rej) => {
     import('node:net').then(({ createServer }) => {
@@ -201,6 +212,8 @@ export function freePort() {
 export async function startCodeServer(opts) {
   const paths = ensureWorkbench();
   const port = opts.port ?? (await freePort());
+  if (opts.port !== undefined && !(await portIsFree(port)))
+    throw new Error(`port ${port} is already in use on 127.0.0.1: code-server cannot listen there (choose another with PORT=…)`);
   const args = [
     paths.entry,
     '--auth',

@@ -65,6 +65,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, keys, api, chat, tools, actions, agents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
   register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands(), ...external.commands()]);
   context.subscriptions.push(
+    // The walkthrough's first step completes when a key is there (read only when it changes).
+    keys.onDidChange(() => void keys.has().then((has) => vscode.commands.executeCommand('setContext', 'gemini.hasKey', has))),
+    vscode.commands.registerCommand('gemini.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gemini.start`, false),
+    ),
     chat.onDidChangeConversations(() => history.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gemini.useEnvironmentKey')) keys.refresh();

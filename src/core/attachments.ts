@@ -9,9 +9,13 @@ export interface Attachment {
   name: string;
   mimeType: string;
   size: number;
-  kind: 'file' | 'selection' | 'image' | 'document';
+  kind: AttachmentKind;
   content: Content;
 }
+
+export type AttachmentKind = 'file' | 'selection' | 'image' | 'document' | 'audio' | 'video' | 'url';
+/** What a URL attachment is sent as. */
+export type UrlMediaKind = 'image' | 'audio' | 'video' | 'document';
 
 const IMAGE: Record<string, string> = {
   png: 'image/png',
@@ -100,8 +104,8 @@ export function attachmentFromBytes(id: string, name: string, bytes: Uint8Array,
   if (Object.values(DOCUMENT).includes(mime) && mime !== 'text/csv') {
     return { id, name, mimeType: mime, size: bytes.length, kind: 'document', content: { type: 'document', data: toBase64(bytes), mime_type: mime } };
   }
-  if (mime.startsWith('audio/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'document', content: { type: 'audio', data: toBase64(bytes), mime_type: mime } };
-  if (mime.startsWith('video/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'document', content: { type: 'video', data: toBase64(bytes), mime_type: mime } };
+  if (mime.startsWith('audio/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'audio', content: { type: 'audio', data: toBase64(bytes), mime_type: mime } };
+  if (mime.startsWith('video/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'video', content: { type: 'video', data: toBase64(bytes), mime_type: mime } };
   if (!looksLikeText(bytes)) {
     throw new AttachmentError(`“${name}” is a binary file of a type Gemini cannot read (${mime}). Attach text, images, PDFs or office documents.`);
   }
@@ -134,4 +138,42 @@ export function checkTotal(attachments: Attachment[], maxTotal: number): void {
   if (total > maxTotal) {
     throw new AttachmentError(`The attachments add up to ${formatBytes(total)}; one message can carry at most ${formatBytes(maxTotal)}. Remove some attachments.`);
   }
+}
+
+/** The media kind a URL's path names by its extension (`.mp3` → audio), if any. */
+export function urlMediaKind(url: string): { kind: UrlMediaKind; mimeType: string } | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const ext = extensionOf(path);
+  if (IMAGE[ext]) return { kind: 'image', mimeType: IMAGE[ext] };
+  if (AUDIO[ext]) return { kind: 'audio', mimeType: AUDIO[ext] };
+  if (VIDEO[ext]) return { kind: 'video', mimeType: VIDEO[ext] };
+  if (DOCUMENT[ext]) return { kind: 'document', mimeType: DOCUMENT[ext] };
+  return undefined;
+}
+
+/**
+ * A URL attachment (seed 000 §5: audio by `uri`): sent as `{type, uri, mime_type}` and fetched by
+ * the API, not by this editor. http(s) and the API's `gs://` file URIs only; no credentials in it.
+ */
+export function urlAttachment(id: string, url: string, as?: { kind: UrlMediaKind; mimeType?: string }): Attachment {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    throw new AttachmentError('That is not a URL.');
+  }
+  if (!['https:', 'http:', 'gs:'].includes(u.protocol)) throw new AttachmentError(`Only https://, http:// and gs:// URLs can be attached (not ${u.protocol}).`);
+  if (u.username || u.password) throw new AttachmentError('The URL holds a user name or password: the model would see it. Share a link without credentials.');
+  const known = urlMediaKind(u.href);
+  const kind = as?.kind ?? known?.kind;
+  if (!kind) throw new AttachmentError('Say what the URL points to (image, audio, video or document).');
+  const mimeType = as?.mimeType ?? (known?.kind === kind ? known.mimeType : undefined);
+  const name = decodeURIComponent(u.pathname.split('/').pop() || u.host) || u.href;
+  const content = { type: kind, uri: u.href, ...(mimeType ? { mime_type: mimeType } : {}) } as Content;
+  return { id, name: `${name} (URL)`, mimeType: mimeType ?? '', size: 0, kind: 'url', content };
 }

@@ -7,6 +7,9 @@
 
 import {
   APPROVAL_DECISIONS,
+  CONVERSATION_MODES,
+  cleanGeneration,
+  type GenerationChoices,
   THINKING_LEVELS,
   TOGGLES,
   type ApprovalDecision,
@@ -123,7 +126,7 @@ export interface AttachmentView {
   name: string;
   mimeType: string;
   size: number;
-  kind: 'file' | 'selection' | 'image' | 'document';
+  kind: 'file' | 'selection' | 'image' | 'document' | 'audio' | 'video' | 'url';
 }
 
 export interface SettingsView {
@@ -134,6 +137,9 @@ export interface SettingsView {
   urlContext: boolean;
   codeExecution: boolean;
   mode: ConversationMode;
+  /** The conversation has started: its mode can no longer change (a new chat can). */
+  modeLocked?: boolean;
+  generation?: GenerationChoices;
 }
 
 /** A remote agent run shown in a chat tab. */
@@ -184,7 +190,7 @@ export type HostMessage =
 
 // ------------------------------------------------------------------ webview → host
 
-export type AttachKind = 'activeFile' | 'selection' | 'workspaceFile' | 'picker';
+export type AttachKind = 'activeFile' | 'selection' | 'workspaceFile' | 'picker' | 'url';
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -196,6 +202,8 @@ export type WebviewMessage =
   | { type: 'setModel'; model: string }
   | { type: 'setThinking'; level: ThinkingChoice }
   | { type: 'setToggle'; name: ToggleName; value: boolean }
+  | { type: 'setMode'; mode: ConversationMode }
+  | { type: 'setGeneration'; generation: GenerationChoices }
   | { type: 'draft'; text: string }
   | { type: 'attach'; kind: AttachKind }
   | { type: 'attachData'; name: string; mimeType: string; data: string }
@@ -248,10 +256,16 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return str(m, 'model', 200) ? { type: 'setModel', model: m.model as string } : undefined;
     case 'setThinking':
       return oneOf(m, 'level', THINKING_LEVELS) ? { type: 'setThinking', level: m.level as ThinkingChoice } : undefined;
+    case 'setGeneration': {
+      const g = cleanGeneration(m.generation);
+      return g ? { type: 'setGeneration', generation: g } : undefined;
+    }
+    case 'setMode':
+      return oneOf(m, 'mode', CONVERSATION_MODES) ? { type: 'setMode', mode: m.mode as ConversationMode } : undefined;
     case 'setToggle':
       return oneOf(m, 'name', TOGGLES) && bool(m, 'value') ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean } : undefined;
     case 'attach':
-      return oneOf(m, 'kind', ['activeFile', 'selection', 'workspaceFile', 'picker'] as const) ? { type: 'attach', kind: m.kind as AttachKind } : undefined;
+      return oneOf(m, 'kind', ['activeFile', 'selection', 'workspaceFile', 'picker', 'url'] as const) ? { type: 'attach', kind: m.kind as AttachKind } : undefined;
     case 'attachData':
       return str(m, 'name', 500) && str(m, 'mimeType', 200) && str(m, 'data', MAX_ATTACHMENT_B64) && /^[A-Za-z0-9+/=\s]*$/.test((m.data as string).slice(0, 1000))
         ? { type: 'attachData', name: m.name as string, mimeType: m.mimeType as string, data: m.data as string }

@@ -23,13 +23,16 @@ import {
 } from '../core/review';
 import { applyEdits } from '../core/tools/defs/edit_file';
 import { validateArgs } from '../core/tools/types';
-import type { Content } from '../core/protocol/types';
+import type { Content, ImageResponseFormat } from '../core/protocol/types';
 import type { ApiClientProvider } from './api';
 import type { ChatController } from './chat/controller';
 import { setting } from './config';
 import { gitApi } from './adapters';
 import type { Command } from './commands';
 import type { Log } from './log';
+
+const IMAGE_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9'] as const;
+const IMAGE_SIZES = ['512', '1K', '2K', '4K'] as const;
 
 export const EXPLAIN_KIND = vscode.CodeActionKind.RefactorRewrite.append('gemini.explain');
 const REVIEW_SOURCE = 'Gemini Review';
@@ -384,25 +387,42 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       ignoreFocusOut: true,
     });
     if (!prompt?.trim()) return undefined;
+    // The image's shape and size (response_format, seed 000 §6); the model's default unless picked.
+    const ratio = await vscode.window.showQuickPick(
+      [
+        { label: 'Model default', value: undefined as ImageResponseFormat['aspect_ratio'] },
+        ...IMAGE_RATIOS.map((r) => ({ label: r, value: r as ImageResponseFormat['aspect_ratio'] })),
+      ],
+      { title: 'Gemini: Generate Image (aspect ratio)', placeHolder: 'Aspect ratio of the image' },
+    );
+    if (!ratio) return undefined;
+    const size = await vscode.window.showQuickPick(
+      [{ label: 'Model default', value: undefined as ImageResponseFormat['image_size'] }, ...IMAGE_SIZES.map((s) => ({ label: s, value: s as ImageResponseFormat['image_size'] }))],
+      { title: 'Gemini: Generate Image (size)', placeHolder: 'Size of the image' },
+    );
+    if (!size) return undefined;
     const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,gif}', '**/node_modules/**', 200);
-    const none = { label: '$(add) No input image — generate a new one', uri: undefined as vscode.Uri | undefined };
-    const pick = images.length
-      ? await vscode.window.showQuickPick([none, ...images.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u as vscode.Uri | undefined }))], {
-          placeHolder: 'Edit an image from the workspace? (optional)',
-        })
-      : none;
-    if (!pick) return undefined;
+    // Reference images (none checked: a new image): several can be given, e.g. a style and a subject.
+    const refs = images.length
+      ? await vscode.window.showQuickPick(
+          images.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+          { title: 'Gemini: Generate Image (reference images)', placeHolder: 'Check images to edit or take after (none: a new image)', canPickMany: true },
+        )
+      : [];
+    if (!refs) return undefined;
     const input: Content[] = [{ type: 'text', text: prompt }];
-    if (pick.uri) {
-      const bytes = await vscode.workspace.fs.readFile(pick.uri);
-      input.push({ type: 'image', data: Buffer.from(bytes).toString('base64'), mime_type: mimeFor(pick.uri.path, 'image/png') });
+    for (const r of refs) {
+      const bytes = await vscode.workspace.fs.readFile(r.uri);
+      input.push({ type: 'image', data: Buffer.from(bytes).toString('base64'), mime_type: mimeFor(r.uri.path, 'image/png') });
     }
+    const format: ImageResponseFormat | undefined =
+      ratio.value || size.value ? { type: 'image', ...(ratio.value ? { aspect_ratio: ratio.value } : {}), ...(size.value ? { image_size: size.value } : {}) } : undefined;
     const model = setting('imageModel');
     const result = await vscode.window
       .withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: generating an image with ${model}…`, cancellable: true }, async (_p, token) => {
         const ctrl = new AbortController();
         token.onCancellationRequested(() => ctrl.abort());
-        return runOneShot(this.api.get(), { model, input }, { signal: ctrl.signal });
+        return runOneShot(this.api.get(), { model, input, ...(format ? { response_format: format } : {}) }, { signal: ctrl.signal });
       })
       .then(
         (r) => r,

@@ -6,7 +6,7 @@
 import { parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage } from '../shared/protocol';
 import { TurnRenderer, h } from './turn';
 import { renderDocument, setHighlighter } from './markdown';
-import { isOneOf, THINKING_LEVELS, TOGGLES } from '../shared/vocab';
+import { cleanGeneration, GENERATION_LIMITS, isOneOf, THINKING_LEVELS, TOGGLES, type GenerationChoices } from '../shared/vocab';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -254,6 +254,15 @@ function applyState(s: PanelState): void {
     b.classList.toggle('on', on);
     b.setAttribute('aria-pressed', String(on));
   }
+  if (genPop.hidden) showGeneration(s.settings.generation);
+  const stateless = $('toggle-stateless') as HTMLButtonElement;
+  const on = s.settings.mode === 'stateless';
+  stateless.classList.toggle('on', on);
+  stateless.setAttribute('aria-pressed', String(on));
+  stateless.disabled = s.settings.modeLocked === true;
+  stateless.title = s.settings.modeLocked
+    ? `This conversation is ${on ? 'stateless (nothing kept on the server)' : 'stateful (kept on the server)'}; start a New Chat to change it`
+    : 'Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message';
   const picked = s.externalTools ?? 0;
   const count = $('tools-count');
   count.hidden = picked === 0;
@@ -266,7 +275,21 @@ function renderAttachments(): void {
   attachList.textContent = '';
   attachList.hidden = attachments.length === 0;
   for (const a of attachments) {
-    const chip = h('span', 'chip', `${a.name} (${formatSize(a.size)})`);
+    const chip = h('span', `chip chip-${a.kind}`);
+    const ICON: Record<AttachmentView['kind'], string> = {
+      file: 'file',
+      selection: 'selection',
+      image: 'file-media',
+      document: 'file-pdf',
+      audio: 'unmute',
+      video: 'device-camera-video',
+      url: 'link',
+    };
+    const i = h('i', `codicon codicon-${ICON[a.kind] ?? 'file'}`);
+    i.setAttribute('aria-hidden', 'true');
+    const kindName = a.kind === 'url' ? 'link' : a.kind;
+    chip.append(i, document.createTextNode(` ${a.name} (${a.kind === 'url' ? a.mimeType || 'by link' : formatSize(a.size)})`));
+    chip.setAttribute('aria-label', `${kindName} attachment ${a.name}`);
     const x = h('button', 'icon-btn');
     x.setAttribute('aria-label', `Remove attachment ${a.name}`);
     x.innerHTML = '<i class="codicon codicon-close" aria-hidden="true"></i>';
@@ -462,6 +485,82 @@ $('set-key').addEventListener('click', () => post({ type: 'setKey' }));
 $('new-chat').addEventListener('click', () => post({ type: 'newChat' }));
 $('history').addEventListener('click', () => post({ type: 'showHistory' }));
 $('tools').addEventListener('click', () => post({ type: 'chooseTools' }));
+
+// Model settings popover (per conversation; empty fields are the API's defaults).
+const genBtn = $('model-settings');
+const genPop = $('gen-popover');
+const genField = (id: string) => $(id) as HTMLInputElement;
+function showGeneration(g: GenerationChoices | undefined): void {
+  genField('gen-temperature').value = g?.temperature !== undefined ? String(g.temperature) : '';
+  genField('gen-max').value = g?.maxOutputTokens !== undefined ? String(g.maxOutputTokens) : '';
+  genField('gen-stop').value = (g?.stopSequences ?? []).join(', ');
+  genField('gen-seed').value = g?.seed !== undefined ? String(g.seed) : '';
+  ($('gen-tool-choice') as HTMLSelectElement).value = g?.toolChoice ?? 'default';
+  const n = Object.keys(g ?? {}).length;
+  genBtn.classList.toggle('on', n > 0);
+  genBtn.setAttribute('aria-label', n ? `Model settings (${n} set)` : 'Model settings');
+}
+function closeGeneration(focusButton: boolean): void {
+  genPop.hidden = true;
+  genBtn.setAttribute('aria-expanded', 'false');
+  if (focusButton) genBtn.focus();
+}
+genBtn.addEventListener('click', () => {
+  if (!genPop.hidden) return closeGeneration(false);
+  showGeneration(state?.settings.generation);
+  $('gen-error').textContent = '';
+  genPop.hidden = false;
+  genBtn.setAttribute('aria-expanded', 'true');
+  genField('gen-temperature').focus();
+});
+genPop.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') {
+    e.stopPropagation();
+    closeGeneration(true);
+  } else if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') {
+    e.preventDefault();
+    $('gen-apply').click();
+  }
+});
+$('gen-apply').addEventListener('click', () => {
+  const num = (id: string) => (genField(id).value.trim() === '' ? undefined : Number(genField(id).value));
+  const raw: GenerationChoices = {
+    temperature: num('gen-temperature'),
+    maxOutputTokens: num('gen-max'),
+    seed: num('gen-seed'),
+    stopSequences: genField('gen-stop')
+      .value.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    toolChoice: ($('gen-tool-choice') as HTMLSelectElement).value as GenerationChoices['toolChoice'],
+  };
+  const clean = cleanGeneration(raw) ?? {};
+  // Say which value is out of range instead of dropping it silently.
+  const wrong = (['temperature', 'maxOutputTokens', 'seed'] as const).filter((k) => raw[k] !== undefined && clean[k] === undefined);
+  if ((raw.stopSequences?.length ?? 0) > GENERATION_LIMITS.stopSequences) wrong.push('stopSequences' as never);
+  if (wrong.length) {
+    const names: Record<string, string> = {
+      temperature: 'Temperature must be between 0 and 2',
+      maxOutputTokens: 'Max output tokens must be a whole number of at least 1',
+      seed: 'Seed must be a whole number',
+      stopSequences: `At most ${GENERATION_LIMITS.stopSequences} stop sequences`,
+    };
+    $('gen-error').textContent = wrong.map((k) => names[k]).join('. ') + '.';
+    return;
+  }
+  post({ type: 'setGeneration', generation: clean });
+  closeGeneration(true);
+});
+$('gen-reset').addEventListener('click', () => {
+  post({ type: 'setGeneration', generation: {} });
+  showGeneration(undefined);
+  closeGeneration(true);
+});
+$('toggle-stateless').addEventListener('click', () => {
+  const b = $('toggle-stateless') as HTMLButtonElement;
+  if (b.disabled) return;
+  post({ type: 'setMode', mode: b.getAttribute('aria-pressed') === 'true' ? 'stateful' : 'stateless' });
+});
 $('run-remote').addEventListener('click', () => post({ type: 'runRemote', text: input.value }));
 modelSel.addEventListener('change', () => post({ type: 'setModel', model: modelSel.value }));
 thinkingSel.addEventListener('change', () => {
@@ -486,7 +585,7 @@ $('attach').addEventListener('click', () => {
 });
 attachMenu.addEventListener('click', (e) => {
   const kind = (e.target as HTMLElement).closest('button')?.dataset.kind;
-  if (kind === 'activeFile' || kind === 'selection' || kind === 'workspaceFile' || kind === 'picker') post({ type: 'attach', kind });
+  if (kind === 'activeFile' || kind === 'selection' || kind === 'workspaceFile' || kind === 'picker' || kind === 'url') post({ type: 'attach', kind });
   attachMenu.hidden = true;
 });
 attachMenu.addEventListener('keydown', (e) => {

@@ -466,7 +466,16 @@ export class TurnRenderer {
     },
   ) {
     this.el.dataset.turn = view.id;
-    this.el.setAttribute('aria-label', 'Turn');
+    // Named by what the user asked (a list of regions all called "Turn" says nothing).
+    const asked = view.input
+      .filter((c) => c.type === 'text')
+      .map((c) => String(c.text ?? ''))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const files = view.input.length - view.input.filter((c) => c.type === 'text').length;
+    const name = asked ? (asked.length > 80 ? `${asked.slice(0, 80)}…` : asked) : files ? `${files} attachment${files > 1 ? 's' : ''}` : 'empty message';
+    this.el.setAttribute('aria-label', `You asked: ${name}`);
     for (const list of Object.values(view.cites ?? {})) for (const c of list) this.number(c.url);
     view.steps.forEach((_, k) => this.doneSteps.add(k));
   }

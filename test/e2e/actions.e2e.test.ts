@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { lastAnswerText, readWorkspaceFile, sampleUntil, useWorkbench, type Workbench, type WorkbenchPage } from './harness';
+import { lastAnswerText, pickCodeActionIn, readWorkspaceFile, sampleUntil, useWorkbench, type Workbench, type WorkbenchPage } from './harness';
 import { DEMO_PNG } from '../fake-api/library';
 import { functionCall, text, type Json } from '../fake-api/scenario';
 
@@ -19,35 +19,7 @@ beforeEach(() => {
   wb.fake.reset();
 });
 
-async function pickCodeAction(title: string, via: 'lightbulb' | 'keyboard', retrigger?: () => Promise<void>): Promise<void> {
-  // Code actions are computed once when the menu opens. Like a user, if the menu came up before
-  // the diagnostics or the extension's provider were there (the extension activates when the
-  // first TypeScript file opens), close it and ask again; a lightbulb needs the selection made
-  // again (`retrigger`) to come back.
-  let offered: string[] = [];
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    if (attempt > 1 && retrigger) await retrigger();
-    if (via === 'lightbulb') {
-      const bulb = p.page.locator('.lightBulbWidget').first();
-      await bulb.waitFor({ state: 'visible', timeout: 20_000 });
-      await bulb.click();
-    } else await p.page.keyboard.press('Control+.');
-    const item = p.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
-    try {
-      await item.waitFor({ state: 'visible', timeout: 7_000 });
-      await item.click();
-      return;
-    } catch {
-      offered = await p.page.locator('.action-widget .monaco-list-row').allInnerTexts();
-      console.error(
-        `pickCodeAction attempt ${attempt}: “${title}” not offered; the menu had ${JSON.stringify(offered)}; focus: ${await p.page.evaluate(() => document.activeElement?.className ?? '')} (screenshot: ${await p.snap('code-actions')})`,
-      );
-      await p.page.keyboard.press('Escape');
-      await p.page.waitForTimeout(1_000);
-    }
-  }
-  throw new Error(`“${title}” was not offered; the menu had: ${JSON.stringify(offered)} (screenshot: ${await p.snap('code-actions')})`);
-}
+const pickCodeAction = (title: string, via: 'lightbulb' | 'keyboard', retrigger?: () => Promise<void>) => pickCodeActionIn(p, title, via, retrigger);
 
 function inputText(body: unknown): string {
   const input = (body as { input: unknown }).input;
@@ -190,7 +162,8 @@ test('a review publishes findings with the right ranges, and the suggested fix a
   await p.waitForNotification(/2 findings in the Problems panel/).catch((err) => {
     throw new Error(`${(err as Error).message}\nrequests: ${JSON.stringify(wb.fake.requests.map((r) => [r.method, r.path, JSON.stringify(r.body ?? '').slice(0, 150)]))}`);
   });
-  const body = wb.fake.creates()[0]!.body as { response_format: { mime_type: string; schema: { properties: { findings: unknown } } } };
+  const body = wb.fake.creates()[0]!.body as { response_format: { mime_type: string; schema: { properties: { findings: unknown } } }; store?: boolean };
+  assert.equal(body.store, false, 'the reviewed file is not kept on the server');
   assert.equal(body.response_format.mime_type, 'application/json');
   assert.ok(body.response_format.schema.properties.findings);
   const deadline = Date.now() + 15_000;
@@ -266,15 +239,19 @@ test('Generate Image: the prompt goes to the image model; the result is shown an
   wb.fake.setScenario({ replies: [{ steps: [{ type: 'model_output', content: [{ type: 'image', mime_type: 'image/png', data: DEMO_PNG }] }] }] });
   await p.command('Gemini: Generate Image');
   await p.answerQuickInput('a blue and white checkerboard');
+  await p.answerQuickInput('16:9', { pickRow: '16:9' });
+  await p.answerQuickInput('2K', { pickRow: '2K' });
   const target = join(wb.workspace, 'board.png');
   await p.saveAs(target);
   const deadline = Date.now() + 10_000;
   while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
   if (!existsSync(target)) throw new Error(`not saved (screenshot: ${await p.snap('image')})`);
   assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
-  const body = wb.fake.creates()[0]!.body as { model: string; input: Json[] };
+  const body = wb.fake.creates()[0]!.body as { model: string; input: Json[]; response_format?: Json; store?: boolean };
   assert.equal(body.model, 'gemini-3.1-flash-image');
   assert.deepEqual(body.input, [{ type: 'text', text: 'a blue and white checkerboard' }]);
+  assert.deepEqual(body.response_format, { type: 'image', aspect_ratio: '16:9', image_size: '2K' });
+  assert.equal(body.store, false, 'nothing kept on the server');
 });
 
 test('the commit message for the staged changes streams into the Source Control input, and nothing is committed', async () => {

@@ -304,3 +304,89 @@ describe('export', () => {
     assert.match(md, /\[UEFA: Euro 2024 final\]\(https:\/\/www\.uefa\.com\/euro2024\/final\)/);
   });
 });
+
+describe('attachments by URL', () => {
+  test('an audio URL attached from the menu reaches the request as uri content with its MIME type (nothing downloaded here)', async () => {
+    await chat.locator('#attach').click();
+    await chat.locator('#attach-menu button[data-kind="url"]').click();
+    await p.answerQuickInput('https://example.com/talks/intro.mp3');
+    const chip = chat.locator('#attachments .chip-url');
+    await chip.waitFor({ timeout: 10_000 });
+    assert.match(await chip.innerText(), /intro\.mp3 \(URL\) \(audio\/mp3\)/);
+    await ask(textReply('It is a talk about parsers.'), 'What is this recording about?');
+    await waitDone();
+    const input = (wb.fake.creates()[0]!.body as { input: unknown }).input;
+    assert.ok(JSON.stringify(input).includes(JSON.stringify({ type: 'audio', uri: 'https://example.com/talks/intro.mp3', mime_type: 'audio/mp3' })), JSON.stringify(input));
+  });
+});
+
+describe('model settings and stateless mode', () => {
+  test('the model settings and the stateless toggle go into the request; a bad value is refused with a message; the mode is fixed once the chat has started', async () => {
+    await chat.locator('#model-settings').click();
+    await chat.locator('#gen-temperature').fill('5');
+    await chat.locator('#gen-apply').click();
+    assert.match(await chat.locator('#gen-error').innerText(), /Temperature must be between 0 and 2/);
+    assert.equal(await chat.locator('#gen-popover').isVisible(), true, 'stays open to be corrected');
+    await chat.locator('#gen-temperature').fill('0.3');
+    await chat.locator('#gen-max').fill('256');
+    await chat.locator('#gen-stop').fill('END, STOP');
+    await chat.locator('#gen-seed').fill('7');
+    await chat.locator('#gen-tool-choice').selectOption('none');
+    await chat.locator('#gen-apply').click();
+    await chat.locator('#gen-popover').waitFor({ state: 'hidden' });
+    await chat.waitForFunction(() => document.getElementById('model-settings')?.getAttribute('aria-label') === 'Model settings (5 set)');
+    await chat.locator('#toggle-stateless').click();
+    await chat.waitForFunction(() => document.getElementById('toggle-stateless')?.getAttribute('aria-pressed') === 'true');
+    await ask(textReply('First answer.'), 'first question');
+    await waitDone();
+    await chat.waitForFunction(() => (document.getElementById('toggle-stateless') as HTMLButtonElement).disabled, undefined, { timeout: 5000 });
+    await ask(textReply('Second answer.'), 'second question');
+    await waitDone();
+    const [a, b] = wb.fake.creates().map((r) => r.body as { generation_config: Record<string, unknown>; store?: boolean; previous_interaction_id?: string; input: unknown });
+    for (const body of [a!, b!]) {
+      assert.equal(body.generation_config.temperature, 0.3);
+      assert.equal(body.generation_config.max_output_tokens, 256);
+      assert.deepEqual(body.generation_config.stop_sequences, ['END', 'STOP']);
+      assert.equal(body.generation_config.seed, 7);
+      assert.equal(body.generation_config.tool_choice, 'none');
+      assert.equal(body.store, false, 'stateless: nothing kept on the server');
+      assert.equal(body.previous_interaction_id, undefined);
+    }
+    assert.match(JSON.stringify(b!.input), /first question[\s\S]*First answer\.[\s\S]*second question/, 'the history is sent again');
+    // Reset: the API's defaults again.
+    await chat.locator('#model-settings').click();
+    await chat.locator('#gen-reset').click();
+    await chat.waitForFunction(() => document.getElementById('model-settings')?.getAttribute('aria-label') === 'Model settings');
+  });
+});
+
+describe('accessibility', () => {
+  test('the chat passes axe-core (WCAG 2.2 A/AA and best practice) with every step type on screen: no violation at any impact', async () => {
+    await ask(everyStepReply(), 'Who won Euro 2024?');
+    await waitDone();
+    await ask(textReply('# Answer\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nconst x = 1;\n```\n'), 'Show me a table');
+    await waitDone();
+    const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    // Evaluated through the debugger protocol: the webview's CSP (no inline script) does not apply.
+    await chat.evaluate(source);
+    const result = await chat.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> };
+        }
+      ).axe;
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+      return r.violations.map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')})`,
+      );
+    });
+    assert.deepEqual(result, []);
+    // Turns are named by what was asked.
+    const names = await chat.locator('.turn').evaluateAll((ts) => ts.map((t) => t.getAttribute('aria-label')));
+    assert.deepEqual(names, ['You asked: Who won Euro 2024?', 'You asked: Show me a table']);
+  });
+});

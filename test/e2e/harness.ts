@@ -430,6 +430,41 @@ export function useWorkbench(opts: LaunchOptions, setup: { chat?: boolean }, rea
   });
 }
 
+/**
+ * Open the code actions (lightbulb or Ctrl+.) and pick `title` (`click: false`: only check that it
+ * is offered, then close the menu).
+ */
+export async function pickCodeActionIn(p: WorkbenchPage, title: string, via: 'lightbulb' | 'keyboard', retrigger?: () => Promise<void>, click = true): Promise<void> {
+  // Code actions are computed once when the menu opens. Like a user, if the menu came up before
+  // the diagnostics or the extension's provider were there (the extension activates when the
+  // first TypeScript file opens), close it and ask again; a lightbulb needs the selection made
+  // again (`retrigger`) to come back.
+  let offered: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1 && retrigger) await retrigger();
+    if (via === 'lightbulb') {
+      const bulb = p.page.locator('.lightBulbWidget').first();
+      await bulb.waitFor({ state: 'visible', timeout: 20_000 });
+      await bulb.click();
+    } else await p.page.keyboard.press('Control+.');
+    const item = p.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 7_000 });
+      if (click) await item.click();
+      else await p.page.keyboard.press('Escape');
+      return;
+    } catch {
+      offered = await p.page.locator('.action-widget .monaco-list-row').allInnerTexts();
+      console.error(
+        `pickCodeAction attempt ${attempt}: “${title}” not offered; the menu had ${JSON.stringify(offered)}; focus: ${await p.page.evaluate(() => document.activeElement?.className ?? '')} (screenshot: ${await p.snap('code-actions')})`,
+      );
+      await p.page.keyboard.press('Escape');
+      await p.page.waitForTimeout(1_000);
+    }
+  }
+  throw new Error(`“${title}” was not offered; the menu had: ${JSON.stringify(offered)} (screenshot: ${await p.snap('code-actions')})`);
+}
+
 // ------------------------------------------------------------------ chat helpers
 
 export async function sendChat(frame: Frame, text: string): Promise<void> {

@@ -49,7 +49,7 @@ const review: Reply = {
 };
 
 /** How to put the workbench in a state where each command applies, and what to answer if it asks. */
-const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[]; after?: 'escape' | 'wait' }> = {
+const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[]; after?: 'escape' | 'wait'; notification?: RegExp }> = {
   'gemini.setApiKey': { after: 'escape' },
   'gemini.clearApiKey': {},
   'gemini.newChat': {},
@@ -96,10 +96,11 @@ const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[];
   'gemini.runs.review': {},
   'gemini.runs.followUp': {},
   'gemini.runs.refresh': {},
-  // No MCP server here: it says so (an information message with "Add Remote MCP Server…").
-  'gemini.chooseTools': {},
+  // No MCP server here: it says so (after VS Code was asked to start any), with "Add Remote MCP Server…".
+  'gemini.chooseTools': { notification: /no MCP servers or extension tools to choose from/ },
   'gemini.addRemoteMcpServer': { after: 'escape' },
-  'gemini.removeRemoteMcpServer': {},
+  'gemini.removeRemoteMcpServer': { notification: /there are no remote MCP servers/ },
+  'gemini.openWalkthrough': {},
 };
 
 test('every contributed command runs from the palette without an error notification', async () => {
@@ -127,6 +128,8 @@ test('every contributed command runs from the palette without an error notificat
         .catch(() => undefined);
       await p.page.keyboard.press('Escape');
     }
+    // A command that answers with a message: wait for it, so that it does not arrive during the next one.
+    if (s.notification) await p.waitForNotification(s.notification, 20_000).catch((err: Error) => failures.push(`${title}: ${err.message.split('\n')[0]}`));
     await p.page.waitForTimeout(s.after === 'wait' ? 2500 : 800);
     if (s.replies && wb.fake.pending() > 0) failures.push(`${title}: did not call the API`);
     const now = await errorCount();

@@ -24,7 +24,7 @@ const HTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="gemin
 <textarea id="input"></textarea><div class="toolbar"><span id="attach-wrap"><button id="attach"></button><span id="attach-menu" hidden></span></span>
 <select id="model"></select><select id="thinking"><option value="default">d</option></select>
 <button id="toggle-googleSearch"></button><button id="toggle-urlContext"></button><button id="toggle-codeExecution"></button>
-<button id="tools"><span id="tools-count" hidden></span></button><button id="run-remote"></button><button id="stop" hidden></button><button id="send"></button></div></form></div>
+<span id="gen-wrap"><button id="model-settings"></button><span id="gen-popover" hidden><input id="gen-temperature"><input id="gen-max"><input id="gen-stop"><input id="gen-seed"><select id="gen-tool-choice"><option value="default">d</option></select><span id="gen-error"></span><button id="gen-apply"></button><button id="gen-reset"></button></span></span><button id="toggle-stateless"></button><button id="tools"><span id="tools-count" hidden></span></button><button id="run-remote"></button><button id="stop" hidden></button><button id="send"></button></div></form></div>
 <script>window.__posted=[];window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>undefined,setState:()=>{}});</script>
 <script src="/chat.js"></script></body></html>`;
 

@@ -4,12 +4,23 @@
 import { FakeApi } from './server';
 import { demoResponder } from './demo-responder';
 
-const port = Number(process.env.PORT ?? process.argv[2] ?? 8787);
+// The port argument first; FAKE_API_PORT otherwise. Never PORT: that one is the demo's workbench port.
+const port = Number(process.argv[2] ?? process.env.FAKE_API_PORT ?? 8787);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`fake Interactions API: not a port: ${process.argv[2] ?? process.env.FAKE_API_PORT}`);
+  process.exit(2);
+}
 const fake = new FakeApi({ port, responder: demoResponder, keys: process.env.FAKE_API_KEYS?.split(',') });
-void fake.start().then((url) => {
-  console.log(`fake Interactions API listening on ${url} (any key starting with "test-", or "demo-key")`);
-  console.log(`  point the extension at it: "gemini.apiBaseUrl": "${url}"`);
-});
+fake.start().then(
+  (url) => {
+    console.log(`fake Interactions API listening on ${url} (any key starting with "test-", or "demo-key")`);
+    console.log(`  point the extension at it: "gemini.apiBaseUrl": "${url}"`);
+  },
+  (err: Error) => {
+    console.error(`fake Interactions API: cannot listen on port ${port}: ${err.message}`);
+    process.exit(1);
+  },
+);
 const stop = () => void fake.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

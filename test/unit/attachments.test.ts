@@ -41,3 +41,30 @@ test('a selection carries its path and line range; fences never collide with the
   const a = selectionAttachment('s', 'src/x.md', 'has ``` inside', 'markdown', { start: 3, end: 4 }, 1e6);
   assert.equal((a.content as { text: string }).text, 'File: src/x.md (lines 3-4)\n~~~~markdown\nhas ``` inside\n~~~~');
 });
+
+test('URL attachments: the kind and MIME type from the path, sent as uri content; unknown types need a kind; unsafe URLs refused', async () => {
+  const { urlAttachment, AttachmentError: E } = await import('../../src/core/attachments');
+  assert.deepEqual(urlAttachment('1', 'https://example.com/talks/intro.mp3').content, { type: 'audio', uri: 'https://example.com/talks/intro.mp3', mime_type: 'audio/mp3' });
+  assert.deepEqual(urlAttachment('2', 'https://cdn.example.com/v/clip.webm?x=1').content, {
+    type: 'video',
+    uri: 'https://cdn.example.com/v/clip.webm?x=1',
+    mime_type: 'video/webm',
+  });
+  assert.deepEqual(urlAttachment('3', 'gs://bucket/scan.pdf').content, { type: 'document', uri: 'gs://bucket/scan.pdf', mime_type: 'application/pdf' });
+  const a = urlAttachment('4', 'https://example.com/photo.PNG');
+  assert.equal(a.kind, 'url');
+  assert.equal(a.name, 'photo.PNG (URL)');
+  assert.deepEqual(a.content, { type: 'image', uri: 'https://example.com/photo.PNG', mime_type: 'image/png' });
+  // No extension: the user says what it is; no MIME type is made up.
+  assert.throws(() => urlAttachment('5', 'https://example.com/stream'), /Say what the URL points to/);
+  assert.deepEqual(urlAttachment('6', 'https://example.com/stream', { kind: 'audio' }).content, { type: 'audio', uri: 'https://example.com/stream' });
+  for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/plain,hi', 'https://user:pw@example.com/a.mp3', 'not a url'])
+    assert.throws(() => urlAttachment('x', bad), E, bad);
+});
+
+test('audio and video files are their own kinds', async () => {
+  const { attachmentFromBytes } = await import('../../src/core/attachments');
+  assert.equal(attachmentFromBytes('a', 'talk.mp3', new Uint8Array([1, 2, 3]), { maxBytes: 100 }).kind, 'audio');
+  assert.equal(attachmentFromBytes('v', 'clip.mp4', new Uint8Array([1, 2, 3]), { maxBytes: 100 }).kind, 'video');
+  assert.throws(() => attachmentFromBytes('big', 'long.wav', new Uint8Array(200), { maxBytes: 100 }), /limited to/);
+});

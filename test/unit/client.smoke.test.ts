@@ -21,3 +21,17 @@ test('smoke: stream a thought and text', async () => {
     await fake.close();
   }
 });
+
+test('one-shots (review, fix without tools, image, commit message) keep nothing on the server: store is false', async () => {
+  const { runOneShot } = await import('../../src/core/conversation/oneshot');
+  const fake = await startFake();
+  try {
+    fake.setScenario({ replies: [{ steps: [text('{"findings": []}')] }] });
+    const { client } = clientFor(fake);
+    const r = await runOneShot(client, { model: 'gemini-3.5-flash', input: 'review this diff' });
+    assert.equal(r.text, '{"findings": []}');
+    assert.equal((fake.creates()[0]!.body as { store?: boolean }).store, false);
+  } finally {
+    await fake.close();
+  }
+});

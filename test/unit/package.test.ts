@@ -39,6 +39,26 @@ test('manifest: identity, engine, lazy activation, bundle entry', () => {
   assert.ok(pkg.engines.vscode.slice(1) >= typesVersion, '@types/vscode must not be newer than engines.vscode');
   assert.ok(!(pkg.activationEvents ?? []).includes('*'), 'no eager activation');
   assert.ok(!(pkg.activationEvents ?? []).includes('onStartupFinished'), 'no activation at startup');
+  // The code actions in every language: the generic onLanguage (activate() itself stays cheap).
+  assert.ok(pkg.activationEvents.includes('onLanguage'));
+  assert.ok(!pkg.activationEvents.some((e: string) => e.startsWith('onLanguage:')), 'no per-language list to fall out of date');
+  // The oldest VS Code the tests run against: code-server 4.139.1 carries VS Code 1.139.1.
+  assert.equal(pkg.engines.vscode, '^1.139.0');
+  assert.equal(pkg.repository.type, 'git');
+  assert.match(pkg.repository.url, /^https:\/\/github\.com\/.+\.git$/);
+  assert.match(pkg.bugs.url, /\/issues$/);
+  assert.match(pkg.homepage, /^https:\/\//);
+  assert.deepEqual(pkg.categories, ['AI', 'Chat']);
+});
+
+test('no asset ships twice', () => {
+  const out = execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
+  const names = out
+    .split('\n')
+    .map((l) => l.trim().split('/').pop()!)
+    .filter(Boolean);
+  const twice = names.filter((n, k) => names.indexOf(n) !== k);
+  assert.deepEqual(twice, []);
 });
 
 test('every command is in category "Gemini"; every setting has a type, a default and a description', () => {

@@ -8,7 +8,8 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ToolActivity } from '../../shared/protocol';
-import type { ConversationMode, KnownTurnState, ThinkingChoice } from '../../shared/vocab';
+import type { ConversationMode, KnownTurnState, ThinkingChoice, GenerationChoices } from '../../shared/vocab';
+import { cleanGeneration } from '../../shared/vocab';
 import type { Content, InteractionEvent, Step, Usage } from '../protocol/types';
 import { TurnAccumulator } from './accumulator';
 
@@ -23,6 +24,8 @@ export interface ComposerChoices {
   codeExecution?: boolean;
   /** Only for a conversation not yet started (a conversation's mode is fixed at its first message). */
   mode?: ConversationMode;
+  /** Model settings of this conversation (temperature, max output tokens, stop sequences, seed, function calling). */
+  generation?: GenerationChoices;
 }
 
 /** Most of a tool call's output kept in the journal (the chat shows it after a reload). */
@@ -179,6 +182,8 @@ export function replayJournal(text: string): ConversationData | undefined {
       }
       case 'composer':
         data.meta.composer = { ...data.meta.composer, ...rec.c };
+        // Model settings go into requests: only values within bounds are taken from a file.
+        if (rec.c.generation !== undefined) data.meta.composer.generation = cleanGeneration(rec.c.generation);
         break;
       case 'end': {
         const t = byId.get(rec.t);

@@ -1,6 +1,7 @@
 /**
- * A single streamed interaction outside the chat (review, commit message, image): collects the
- * model's text and media, reporting text as it streams.
+ * A single streamed interaction outside the chat (review, fix without tools, commit message,
+ * image): sent with `store: false`, collects the model's text and media, reporting text as it
+ * streams.
  */
 import type { InteractionsClient, StreamOptions } from '../client/client';
 import { ApiError } from '../client/errors';
@@ -21,7 +22,9 @@ export async function runOneShot(
 ): Promise<OneShotResult> {
   const acc = new TurnAccumulator();
   let text = '';
-  for await (const ev of client.stream({ ...request, stream: true }, opts)) {
+  // Nothing is kept on the server: a one-shot has no follow-up that would chain from it, and its
+  // input (a staged diff, the files reviewed) should not stay there.
+  for await (const ev of client.stream({ store: false, ...request, stream: true }, opts)) {
     for (const c of acc.apply(ev)) {
       if (c.kind === 'text.append' || (c.kind === 'content.add' && c.value.type === 'text')) {
         text = outputText(acc);

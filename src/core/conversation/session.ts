@@ -5,8 +5,8 @@
 import { ApiError } from '../client/errors';
 import type { RetryNotice } from '../client/http';
 import type { ToolActivity } from '../../shared/protocol';
-import type { ThinkingChoice } from '../../shared/vocab';
-import type { Content, FunctionTool, InteractionEvent, Step, Tool } from '../protocol/types';
+import type { GenerationChoices, ThinkingChoice } from '../../shared/vocab';
+import type { Content, FunctionTool, GenerationConfig, InteractionEvent, Step, Tool } from '../protocol/types';
 import { TurnAccumulator, type StepChange } from './accumulator';
 import { TurnEngine, type ToolRunner, type TurnContext, type TurnOutcome, type TurnSettings } from './engine';
 import {
@@ -31,6 +31,7 @@ export interface ChatSettings {
   mode: ConversationMode;
   maxSteps: number;
   systemInstruction?: string;
+  generation?: GenerationChoices;
 }
 
 export interface SessionView {
@@ -142,6 +143,7 @@ export class ChatSession {
       googleSearch: pick('googleSearch', base.googleSearch) as boolean,
       urlContext: pick('urlContext', base.urlContext) as boolean,
       codeExecution: pick('codeExecution', base.codeExecution) as boolean,
+      generation: c.generation ?? base.generation,
       mode: this.data ? this.data.meta.mode : (pick('mode', base.mode) as ConversationMode),
     };
   }
@@ -515,6 +517,15 @@ export function chatTurnSettings(s: ChatSettings, declarations: FunctionTool[], 
   if (s.urlContext) tools.push({ type: 'url_context' });
   if (s.codeExecution) tools.push({ type: 'code_execution' });
   tools.push(...serverTools, ...declarations);
-  const generationConfig = s.thinkingLevel === 'default' ? { thinking_summaries: 'auto' as const } : { thinking_level: s.thinkingLevel, thinking_summaries: 'auto' as const };
+  const g = s.generation ?? {};
+  const generationConfig: GenerationConfig = {
+    ...(s.thinkingLevel === 'default' ? {} : { thinking_level: s.thinkingLevel }),
+    thinking_summaries: 'auto',
+    ...(g.temperature !== undefined ? { temperature: g.temperature } : {}),
+    ...(g.maxOutputTokens !== undefined ? { max_output_tokens: g.maxOutputTokens } : {}),
+    ...(g.stopSequences?.length ? { stop_sequences: [...g.stopSequences] } : {}),
+    ...(g.seed !== undefined ? { seed: g.seed } : {}),
+    ...(g.toolChoice && g.toolChoice !== 'default' ? { tool_choice: g.toolChoice } : {}),
+  };
   return { model: s.model, mode: s.mode, tools, generationConfig, maxSteps: s.maxSteps, systemInstruction: s.systemInstruction };
 }

@@ -30,6 +30,7 @@ export class RemoteAgents implements vscode.Disposable {
   readonly watcher: RunWatcher;
   private readonly leases: RunLeases;
   private readonly tree: RunsTree;
+  private treeView: vscode.TreeView<RunRecord> | undefined;
   private readonly panels = new Map<string, RunPanel>();
   private readonly conversations: ConversationStore;
   private readonly dir: string;
@@ -66,7 +67,7 @@ export class RemoteAgents implements vscode.Disposable {
     });
     this.disposables.push(
       { dispose: unsubscribe },
-      vscode.window.registerTreeDataProvider('gemini.runs', this.tree),
+      (this.treeView = vscode.window.createTreeView('gemini.runs', { treeDataProvider: this.tree })),
       vscode.window.onDidChangeWindowState((s) => {
         if (s.focused) {
           this.watcher.focus();
@@ -166,6 +167,9 @@ export class RemoteAgents implements vscode.Disposable {
     }
     const panel = this.panelFor(id);
     panel.revealPanel();
+    // The runs view starts collapsed (the chat takes the sidebar); it opens once it has a run.
+    const row = this.store.get(id);
+    if (row) void Promise.resolve(this.treeView?.reveal(row, { select: false, focus: false })).catch(() => undefined);
     await panel.whenReady();
     void panel.send(launchPrompt(task, folder?.name));
     return result.run;

@@ -150,6 +150,8 @@ export class RunPanel implements vscode.Disposable {
       runRemote: decline(NOT_IN_RUNS),
       showHistory: decline(NOT_IN_RUNS),
       chooseTools: decline(NOT_IN_RUNS),
+      setMode: decline(NOT_IN_RUNS),
+      setGeneration: decline(NOT_IN_RUNS),
     };
   }
 

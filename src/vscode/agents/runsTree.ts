@@ -47,4 +47,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunRecord> {
   getChildren(): RunRecord[] {
     return this.store.list();
   }
+  /** Runs are top-level rows (needed by TreeView.reveal). */
+  getParent(): undefined {
+    return undefined;
+  }
 }

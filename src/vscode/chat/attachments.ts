@@ -8,7 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AttachmentError, attachmentFromBytes, checkTotal, formatBytes, selectionAttachment, type Attachment } from '../../core/attachments';
+import {
+  AttachmentError,
+  attachmentFromBytes,
+  checkTotal,
+  formatBytes,
+  selectionAttachment,
+  urlAttachment,
+  urlMediaKind,
+  type Attachment,
+  type UrlMediaKind,
+} from '../../core/attachments';
 import type { Content } from '../../core/protocol/types';
 import type { AttachKind, AttachmentView } from '../../shared/protocol';
 import { setting } from '../config';
@@ -67,10 +77,48 @@ export class ChatAttachments {
     try {
       this.list.push(attachmentFromBytes(this.newId(), name, bytes, { maxBytes: this.maxBytes(), mimeType, languageId }));
       this.changed();
+      // The walkthrough's "Attach context" step.
+      void vscode.commands.executeCommand('setContext', 'gemini.hasAttached', true);
     } catch (err) {
       const text = err instanceof AttachmentError ? err.message : `Could not attach ${name}: ${(err as Error).message}`;
       this.ui.toast(text, 'error');
       void vscode.window.showWarningMessage(`Gemini: ${text}`);
+    }
+  }
+
+  /** Attach a URL as `uri` content (the API fetches it; nothing is downloaded here). */
+  async addUrl(): Promise<void> {
+    const url = await vscode.window.showInputBox({
+      title: 'Gemini: Attach a URL',
+      prompt: 'An https:// (or gs://) link to an image, audio, video or document. The Gemini API fetches it; this editor does not.',
+      placeHolder: 'https://example.com/talk.mp3',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        try {
+          urlAttachment('check', v, { kind: 'document' });
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    });
+    if (!url?.trim()) return;
+    let as: { kind: UrlMediaKind; mimeType?: string } | undefined;
+    if (!urlMediaKind(url.trim())) {
+      const pick = await vscode.window.showQuickPick(
+        (['image', 'audio', 'video', 'document'] as const).map((k) => ({ label: k, media: k })),
+        { title: 'Gemini: what does the link point to?', placeHolder: 'The file type is not in the URL' },
+      );
+      if (!pick) return;
+      as = { kind: pick.media };
+    }
+    this.load();
+    try {
+      this.list.push(urlAttachment(this.newId(), url, as));
+      this.changed();
+      void vscode.commands.executeCommand('setContext', 'gemini.hasAttached', true);
+    } catch (err) {
+      this.ui.toast((err as Error).message, 'error');
     }
   }
 
@@ -133,6 +181,10 @@ export class ChatAttachments {
     }
     if (kind === 'selection') {
       this.addSelection(vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0]);
+      return;
+    }
+    if (kind === 'url') {
+      await this.addUrl();
       return;
     }
     if (kind === 'workspaceFile') {

@@ -53,7 +53,17 @@ export interface ToolsProvider {
 /** The composer's choices as the webview shows them. */
 export function settingsView(session: ChatSession): SettingsView {
   const s = session.settings();
-  return { models: models(), model: s.model, thinkingLevel: s.thinkingLevel, googleSearch: s.googleSearch, urlContext: s.urlContext, codeExecution: s.codeExecution, mode: s.mode };
+  return {
+    models: models(),
+    model: s.model,
+    thinkingLevel: s.thinkingLevel,
+    googleSearch: s.googleSearch,
+    urlContext: s.urlContext,
+    codeExecution: s.codeExecution,
+    mode: s.mode,
+    modeLocked: session.data !== undefined && session.data.turns.length > 0,
+    generation: s.generation,
+  };
 }
 
 export class ChatController implements vscode.Disposable {
@@ -96,7 +106,14 @@ export class ChatController implements vscode.Disposable {
       show: (attachments) => host.post({ type: 'attachments', attachments }),
       toast: (t, k) => host.toast(t, k),
     });
-    this.presenter = new SessionPresenter(host, { turnStarted: () => this.changed.fire(), turnEnded: () => this.changed.fire() });
+    this.presenter = new SessionPresenter(host, {
+      turnStarted: () => this.changed.fire(),
+      turnEnded: () => {
+        this.changed.fire();
+        // The walkthrough's "first question" step.
+        void vscode.commands.executeCommand('setContext', 'gemini.hasChatted', true);
+      },
+    });
     this.session = new ChatSession({
       engine: (runner) => new TurnEngine(this.api.get(), runner),
       store: this.store,
@@ -135,6 +152,15 @@ export class ChatController implements vscode.Disposable {
       newChat: () => this.newChat(),
       setModel: (m) => this.choose({ model: m.model }),
       setThinking: (m) => this.choose({ thinkingLevel: m.level }),
+      setGeneration: (m) => this.choose({ generation: m.generation }),
+      setMode: (m) => {
+        if (this.session.data?.turns.length) {
+          this.view.host.toast('This conversation’s mode is fixed once it has started. Start a New Chat to change it.', 'info');
+          void this.view.host.refreshState();
+          return;
+        }
+        this.choose({ mode: m.mode });
+      },
       setToggle: (m) => this.choose(m.name === 'googleSearch' ? { googleSearch: m.value } : m.name === 'urlContext' ? { urlContext: m.value } : { codeExecution: m.value }),
       draft: (m) => this.context.workspaceState.update(DRAFT_KEY, m.text),
       attach: (m) => this.attachments.attach(m.kind),
@@ -173,8 +199,10 @@ export class ChatController implements vscode.Disposable {
 
   private async panelState(): Promise<PanelState> {
     const tools = this.tools?.enabled() ?? { enabled: false, reason: undefined };
+    const hasKey = await this.keys.has();
+    void vscode.commands.executeCommand('setContext', 'gemini.hasKey', hasKey);
     return {
-      hasKey: await this.keys.has(),
+      hasKey,
       toolsEnabled: tools.enabled,
       toolsDisabledReason: tools.reason,
       externalTools: this.tools?.pickedExternal?.() ?? 0,

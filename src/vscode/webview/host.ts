@@ -182,7 +182,8 @@ export class WebviewHost implements vscode.Disposable {
 <title>Gemini</title>
 </head>
 <body>
-<div id="app">
+<main id="app">
+  <h1 class="visually-hidden">Gemini chat</h1>
   <div class="topbar">
     <button id="new-chat" class="icon-btn" title="New chat" aria-label="New chat"><i class="codicon codicon-add" aria-hidden="true"></i></button>
     <button id="history" class="icon-btn" title="Chat history" aria-label="Chat history"><i class="codicon codicon-history" aria-hidden="true"></i></button>
@@ -199,7 +200,7 @@ export class WebviewHost implements vscode.Disposable {
   </div>
   <div id="empty">Ask Gemini about your code. Attach files with <i class="codicon codicon-attach"></i>, press Enter to send, Shift+Enter for a new line.</div>
   <div id="toast" role="alert" hidden></div>
-  <form id="composer" onsubmit="return false">
+  <form id="composer" aria-label="Message Gemini" onsubmit="return false">
     <div id="attachments" hidden></div>
     <div id="edit-hint" hidden>Editing the last message. <button type="button" id="cancel-edit" class="text-btn">Cancel</button></div>
     <textarea id="input" rows="2" aria-label="Message" placeholder="Ask Gemini… (Enter to send, Shift+Enter for a new line)"></textarea>
@@ -210,7 +211,8 @@ export class WebviewHost implements vscode.Disposable {
           <button type="button" role="menuitem" data-kind="activeFile">Active file</button>
           <button type="button" role="menuitem" data-kind="selection">Selection</button>
           <button type="button" role="menuitem" data-kind="workspaceFile">Workspace file…</button>
-          <button type="button" role="menuitem" data-kind="picker">Image or document…</button>
+          <button type="button" role="menuitem" data-kind="picker">Image, audio, video or document…</button>
+          <button type="button" role="menuitem" data-kind="url">From a URL (image, audio, video, document)…</button>
         </span>
       </span>
       <select id="model" aria-label="Model" title="Model"></select>
@@ -220,6 +222,19 @@ export class WebviewHost implements vscode.Disposable {
       <button type="button" id="toggle-googleSearch" class="icon-btn toggle" title="Google Search" aria-label="Google Search" aria-pressed="false"><i class="codicon codicon-search" aria-hidden="true"></i></button>
       <button type="button" id="toggle-urlContext" class="icon-btn toggle" title="URL context" aria-label="URL context" aria-pressed="false"><i class="codicon codicon-link" aria-hidden="true"></i></button>
       <button type="button" id="toggle-codeExecution" class="icon-btn toggle" title="Code execution" aria-label="Code execution" aria-pressed="false"><i class="codicon codicon-terminal" aria-hidden="true"></i></button>
+      <span id="gen-wrap">
+        <button type="button" id="model-settings" class="icon-btn" title="Model settings (temperature, max output tokens, stop sequences, seed, function calling)" aria-label="Model settings" aria-haspopup="dialog" aria-expanded="false"><i class="codicon codicon-settings" aria-hidden="true"></i></button>
+        <span id="gen-popover" role="dialog" aria-label="Model settings for this conversation" hidden>
+          <label>Temperature <input id="gen-temperature" type="number" min="0" max="2" step="0.1" placeholder="default"></label>
+          <label>Max output tokens <input id="gen-max" type="number" min="1" step="1" placeholder="default"></label>
+          <label>Stop sequences <input id="gen-stop" type="text" placeholder="comma-separated, up to 5"></label>
+          <label>Seed <input id="gen-seed" type="number" step="1" placeholder="random"></label>
+          <label>Function calling <select id="gen-tool-choice"><option value="default">Default</option><option value="auto">Auto</option><option value="any">Any (must call)</option><option value="none">None</option><option value="validated">Validated</option></select></label>
+          <span id="gen-error" role="alert"></span>
+          <span class="gen-actions"><button type="button" id="gen-apply" class="primary-btn">Apply</button><button type="button" id="gen-reset" class="secondary-btn">Reset</button></span>
+        </span>
+      </span>
+      <button type="button" id="toggle-stateless" class="icon-btn toggle" title="Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message" aria-label="Stateless conversation" aria-pressed="false"><i class="codicon codicon-lock" aria-hidden="true"></i></button>
       <span class="spacer"></span>
       <button type="button" id="tools" class="icon-btn" title="Choose tools (MCP servers, extensions, remote MCP servers)" aria-label="Choose tools"><i class="codicon codicon-tools" aria-hidden="true"></i><span id="tools-count" hidden></span></button>
       <button type="button" id="run-remote" class="icon-btn" title="Run remotely on an agent" aria-label="Run remotely"><i class="codicon codicon-cloud-upload" aria-hidden="true"></i></button>
@@ -227,7 +242,7 @@ export class WebviewHost implements vscode.Disposable {
       <button type="button" id="send" aria-label="Send">Send</button>
     </div>
   </form>
-</div>
+</main>
 <script nonce="${nonce}" src="${uri('chat.js')}"></script>
 </body>
 </html>`;
