@@ -132,7 +132,7 @@ export class ExternalTools implements vscode.Disposable {
       return;
     }
     const started = await this.startServers('to list their tools', 15_000);
-    await toolsSettled(() => false, 3000);
+    await toolsSettled(() => false, 1000);
     if (!started)
       void vscode.window.showWarningMessage('Gemini: not every MCP server started (see “MCP: List Servers” and the server’s output). The tools of those that run are listed.');
     const offered = this.offered();
