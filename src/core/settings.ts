@@ -57,6 +57,7 @@ export const SETTINGS = {
   allowCommands: spec<string[]>({ key: 'gemini.tools.commands.allow', type: 'array', default: [], scope: 'application', userOnly: true }),
   askCommands: spec<string[]>({ key: 'gemini.tools.commands.ask', type: 'array', default: DEFAULT_ASK_COMMANDS, scope: 'application', userOnly: true }),
   denyCommands: spec<string[]>({ key: 'gemini.tools.commands.deny', type: 'array', default: DEFAULT_DENY_COMMANDS, scope: 'application', userOnly: true }),
+  instructionsEnabled: spec({ key: 'gemini.instructions.enabled', type: 'boolean', default: true, scope: 'application', userOnly: true }),
   externalToolsAllow: spec<string[]>({ key: 'gemini.tools.external.allow', type: 'array', default: [], scope: 'application', userOnly: true }),
   externalToolTimeoutSeconds: spec({ key: 'gemini.tools.external.timeoutSeconds', type: 'integer', default: 60, minimum: 1, maximum: 3600 }),
   externalToolMaxResultKB: spec({ key: 'gemini.tools.external.maxResultKB', type: 'integer', default: 100, minimum: 1, maximum: 10240 }),

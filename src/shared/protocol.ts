@@ -112,6 +112,8 @@ export interface TurnView {
   model: string;
   tools?: ToolActivity[];
   undo?: { available: boolean; files: number };
+  /** The project instruction files this turn sent (AGENTS.md, GEMINI.md, …). */
+  instructions?: string[];
 }
 
 export interface ConversationView {
@@ -170,6 +172,15 @@ export interface PanelState {
   settings: SettingsView;
 }
 
+/** A message the user wrote while an answer was streaming: sent when the turn ends. */
+export interface QueuedView {
+  id: string;
+  text: string;
+}
+
+export const QUEUE_ACTIONS = ['remove', 'up', 'down', 'edit', 'sendNow'] as const;
+export type QueueAction = (typeof QUEUE_ACTIONS)[number];
+
 // ------------------------------------------------------------------ host → webview
 
 export type HostMessage =
@@ -183,6 +194,8 @@ export type HostMessage =
   | { type: 'turnState'; turnId: string; state: string }
   | { type: 'tool'; turnId: string; activity: ToolActivity }
   | { type: 'toolOutput'; turnId: string; callId: string; text: string }
+  | { type: 'instructions'; turnId: string; files: string[] }
+  | { type: 'queue'; items: QueuedView[] }
   | { type: 'draft'; text: string; append?: boolean }
   | { type: 'attachments'; attachments: AttachmentView[] }
   | { type: 'focus' }
@@ -217,6 +230,9 @@ export type WebviewMessage =
   | { type: 'runRemote'; text: string }
   | { type: 'showHistory' }
   | { type: 'chooseTools' }
+  | { type: 'openInstruction'; turnId: string; file: string }
+  | { type: 'queue'; text: string }
+  | { type: 'queueAction'; id: string; action: QueueAction }
   | { type: 'resume'; turnId: string }
   | { type: 'resendLocal'; turnId: string }
   | { type: 'runAction'; action: 'cancel' | 'review' };
@@ -247,6 +263,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'showHistory':
     case 'chooseTools':
       return { type: m.type };
+    case 'queueAction':
+      return str(m, 'id', 100) && oneOf(m, 'action', QUEUE_ACTIONS) ? { type: 'queueAction', id: m.id as string, action: m.action as QueueAction } : undefined;
+    case 'queue':
     case 'send':
     case 'editLast':
     case 'draft':
@@ -288,6 +307,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         : undefined;
     case 'runAction':
       return oneOf(m, 'action', ['cancel', 'review'] as const) ? { type: 'runAction', action: m.action as 'cancel' | 'review' } : undefined;
+    case 'openInstruction':
+      return str(m, 'turnId', 100) && str(m, 'file', 2000) ? { type: 'openInstruction', turnId: m.turnId as string, file: m.file as string } : undefined;
     case 'undoTurn':
     case 'resume':
     case 'resendLocal':
@@ -361,6 +382,10 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
       return typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as HostMessage) : undefined;
     case 'tool':
       return typeof m.turnId === 'string' && isObj(m.activity) && typeof (m.activity as Obj).callId === 'string' ? (m as HostMessage) : undefined;
+    case 'queue':
+      return Array.isArray(m.items) && m.items.every((i) => isObj(i) && typeof i.id === 'string' && typeof i.text === 'string') ? (m as HostMessage) : undefined;
+    case 'instructions':
+      return typeof m.turnId === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f === 'string') ? (m as HostMessage) : undefined;
     case 'toolOutput':
       return typeof m.turnId === 'string' && typeof m.callId === 'string' && typeof m.text === 'string' ? (m as HostMessage) : undefined;
     case 'draft':

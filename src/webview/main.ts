@@ -3,7 +3,17 @@
  * animation frame, renders only the turns near the viewport, and keeps the draft in webview
  * state and in the host (it survives reloads and errors).
  */
-import { parseHostMessage, type AttachmentView, type ConversationView, type HostMessage, type PanelState, type TurnView, type WebviewMessage } from '../shared/protocol';
+import {
+  parseHostMessage,
+  type QueueAction,
+  type QueuedView,
+  type AttachmentView,
+  type ConversationView,
+  type HostMessage,
+  type PanelState,
+  type TurnView,
+  type WebviewMessage,
+} from '../shared/protocol';
 import { TurnRenderer, h } from './turn';
 import { renderDocument, setHighlighter } from './markdown';
 import { cleanGeneration, GENERATION_LIMITS, isOneOf, THINKING_LEVELS, TOGGLES, type GenerationChoices } from '../shared/vocab';
@@ -229,6 +239,9 @@ function renderRun(s: PanelState): void {
   input.placeholder = 'Send a follow-up to the agent (same run, same environment)…';
 }
 
+/** The queued messages last shown (re-rendered when busy changes: Send now). */
+let queueItems: QueuedView[] = [];
+
 function applyState(s: PanelState): void {
   const wasBusy = state?.busy;
   state = s;
@@ -268,7 +281,43 @@ function applyState(s: PanelState): void {
   count.hidden = picked === 0;
   count.textContent = String(picked);
   $('tools').setAttribute('aria-label', picked ? `Choose tools (${picked} picked)` : 'Choose tools');
-  if (wasBusy !== s.busy) refreshLastTurnControls();
+  if (wasBusy !== s.busy) {
+    refreshLastTurnControls();
+    if (queueItems.length) renderQueue(queueItems);
+  }
+}
+
+/** Messages waiting for the running answer to end: reorder, edit (back into the box), remove, send now. */
+function renderQueue(items: QueuedView[]): void {
+  queueItems = items;
+  const list = $('queue');
+  list.textContent = '';
+  list.hidden = items.length === 0;
+  if (!items.length) return;
+  list.appendChild(h('div', 'queue-title', `Queued (${items.length}): sent when the answer ends`));
+  items.forEach((q, k) => {
+    const row = h('div', 'queue-item');
+    row.setAttribute('role', 'group');
+    row.setAttribute('aria-label', `Queued message ${k + 1}: ${q.text.slice(0, 60)}`);
+    row.appendChild(h('span', 'queue-text', q.text.length > 200 ? `${q.text.slice(0, 200)}…` : q.text));
+    const act = (name: QueueAction, glyph: string, label: string, disabled = false) => {
+      const b = h('button', 'icon-btn');
+      b.setAttribute('aria-label', label);
+      b.title = label;
+      b.disabled = disabled;
+      const i = h('i', `codicon codicon-${glyph}`);
+      i.setAttribute('aria-hidden', 'true');
+      b.appendChild(i);
+      b.addEventListener('click', () => post({ type: 'queueAction', id: q.id, action: name }));
+      row.appendChild(b);
+    };
+    act('up', 'arrow-up', 'Move up', k === 0);
+    act('down', 'arrow-down', 'Move down', k === items.length - 1);
+    act('edit', 'edit', 'Edit (back into the message box)');
+    act('sendNow', 'send', 'Send now', state?.busy === true);
+    act('remove', 'close', 'Remove from the queue');
+    list.appendChild(row);
+  });
 }
 
 function renderAttachments(): void {
@@ -401,6 +450,12 @@ function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
     case 'toolOutput':
       byId.get(msg.turnId)?.toolOutput(msg.callId, msg.text);
       break;
+    case 'instructions':
+      byId.get(msg.turnId)?.setInstructions(msg.files);
+      break;
+    case 'queue':
+      renderQueue(msg.items);
+      break;
     case 'draft':
       input.value = msg.append && input.value ? `${input.value}\n${msg.text}` : msg.text;
       autosize();
@@ -427,8 +482,17 @@ function send(): void {
   if (!text.trim() && attachments.length === 0) return;
   if (!state?.hasKey) return;
   if (state.busy) {
-    // The text stays in the box; say why nothing was sent instead of ignoring the key.
-    showToast('Gemini is still answering. Wait for it to finish, or press Stop (Esc), then send.', 'info');
+    if (editing || !text.trim()) {
+      // The text stays in the box; say why nothing was sent instead of ignoring the key.
+      showToast('Gemini is still answering. Wait for it to finish, or press Stop (Esc), then send.', 'info');
+      return;
+    }
+    // Queued: it is sent when this answer ends (visible above the box until then).
+    post({ type: 'queue', text });
+    input.value = '';
+    saveDraft();
+    autosize();
+    post({ type: 'draft', text: '' });
     return;
   }
   if (editing) {

@@ -529,6 +529,18 @@ export class TurnRenderer {
       for (const c of chips) list.appendChild(h('span', 'chip', `${c.type}${c.mime_type ? ` · ${str(c.mime_type)}` : ''}`));
       this.userEl.appendChild(list);
     }
+    if (this.view.instructions?.length) {
+      const line = h('div', 'instructions-used');
+      line.append(icon('book'), document.createTextNode(' Instructions used: '));
+      this.view.instructions.forEach((f, k) => {
+        if (k) line.appendChild(document.createTextNode(' · '));
+        const b = h('button', 'text-btn instruction-link', f);
+        b.setAttribute('aria-label', `Open the instruction file ${f}`);
+        b.addEventListener('click', () => this.post({ type: 'openInstruction', turnId: this.view.id, file: f }));
+        line.appendChild(b);
+      });
+      this.userEl.appendChild(line);
+    }
     if (this.hooks.isLast(this) && !this.hooks.busy()) {
       const edit = h('button', 'icon-btn edit-btn');
       edit.title = 'Edit and resend';
@@ -540,6 +552,12 @@ export class TurnRenderer {
   }
 
   refreshUser(): void {
+    if (this.rendered) this.renderUser();
+  }
+
+  /** "Instructions used: …" with a link to each file (the host opens only files the turn listed). */
+  setInstructions(files: string[]): void {
+    this.view.instructions = files;
     if (this.rendered) this.renderUser();
   }
 

@@ -305,6 +305,41 @@ describe('export', () => {
   });
 });
 
+describe('queued messages', () => {
+  test('Enter while an answer streams queues the message; the queue can be reordered and edited; each goes when the answer before it ends', async () => {
+    wb.fake.setScenario({
+      replies: [textReply('The first answer streams for a while. '.repeat(12), { delayMs: 40, textChunk: 8 }), textReply('Answer to third.'), textReply('Answer to second.')],
+    });
+    await sendChat(chat, 'first');
+    await chat.waitForFunction(() => !(document.getElementById('stop') as HTMLElement).hidden);
+    for (const t of ['second', 'third', 'scratch']) {
+      await chat.locator('#input').fill(t);
+      await chat.locator('#input').press('Enter');
+    }
+    await chat.waitForFunction(() => document.querySelectorAll('#queue .queue-item').length === 3);
+    assert.equal(await chat.locator('#input').inputValue(), '', 'the box is free for the next message');
+    // "third" moves above "second"; "scratch" goes back into the box to be edited.
+    await chat.locator('#queue .queue-item', { hasText: 'third' }).getByRole('button', { name: 'Move up' }).click();
+    await chat.locator('#queue .queue-item', { hasText: 'scratch' }).getByRole('button', { name: /^Edit/ }).click();
+    await chat.waitForFunction(() => (document.getElementById('input') as HTMLTextAreaElement).value === 'scratch');
+    await chat.locator('#input').fill('');
+    assert.deepEqual(await chat.locator('#queue .queue-text').allInnerTexts(), ['third', 'second']);
+    assert.equal(wb.fake.creates().length, 1, 'nothing queued was sent while the answer streamed');
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (t) => t.includes('Answer to second.'),
+      30_000,
+    );
+    await chat.waitForFunction(() => document.getElementById('queue')!.hidden);
+    const prompts = wb.fake.creates().map((r) => JSON.stringify((r.body as { input: unknown }).input));
+    assert.equal(prompts.length, 3);
+    assert.match(prompts[0]!, /first/);
+    assert.match(prompts[1]!, /third/);
+    assert.match(prompts[2]!, /second/);
+  });
+});
+
 describe('attachments by URL', () => {
   test('an audio URL attached from the menu reaches the request as uri content with its MIME type (nothing downloaded here)', async () => {
     await chat.locator('#attach').click();

@@ -82,7 +82,7 @@ test('the panel is usable without a mouse and every control has an accessible na
   assert.equal(await chat.evaluate(() => (document.activeElement as HTMLElement).dataset.kind), 'selection');
   await p.page.keyboard.press('ArrowUp');
   await p.page.keyboard.press('ArrowUp');
-  assert.equal(await chat.evaluate(() => (document.activeElement as HTMLElement).dataset.kind), 'picker');
+  assert.equal(await chat.evaluate(() => (document.activeElement as HTMLElement).dataset.kind), 'url', 'wraps to the last item');
   await p.page.keyboard.press('Escape');
   await chat.waitForFunction(() => document.getElementById('attach-menu')!.hidden && document.activeElement?.id === 'attach');
 });

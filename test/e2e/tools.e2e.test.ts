@@ -21,7 +21,18 @@ let wb: Workbench;
 let p: WorkbenchPage;
 let chat: Frame;
 
-useWorkbench({ files: { 'src/app.ts': APP, 'README.md': '# Tools demo\n\nThe secret word is **pineapple**.\n' } }, { chat: true }, (t) => ({ wb, p, chat } = t));
+useWorkbench(
+  {
+    files: {
+      'src/app.ts': APP,
+      'README.md': '# Tools demo\n\nThe secret word is **pineapple**.\n',
+      'AGENTS.md': 'Run the tests with `npm test` before you say you are done.\n',
+      'src/GEMINI.md': 'Code in src/ uses two-space indentation.\n',
+    },
+  },
+  { chat: true },
+  (t) => ({ wb, p, chat } = t),
+);
 beforeEach(async () => {
   wb.fake.reset();
   await chat.locator('#new-chat').click();
@@ -161,4 +172,33 @@ test('a command that would run forever asks first, then is stopped by its timeou
   const r = resultFor('fc_run_command');
   assert.equal(r.is_error, true);
   assert.match(resultText(r), /stopped after 2 s \(timeout\)/);
+});
+
+test('the project’s AGENTS.md and the GEMINI.md nearest the open file go into the system instruction; the turn links to each; editing one always asks', async () => {
+  await p.openFile('src/app.ts');
+  wb.fake.setScenario({
+    replies: [callReply('edit_file', { path: 'AGENTS.md', edits: [{ search: 'npm test', replace: 'npm run test:all' }] }), { steps: [text('Left AGENTS.md alone.')] }],
+  });
+  await sendChat(chat, 'How should I finish a change?');
+  const line = chat.locator('.turn').last().locator('.instructions-used');
+  await line.waitFor({ timeout: 20_000 });
+  assert.match(await line.innerText(), /Instructions used: AGENTS\.md · src\/GEMINI\.md/);
+  const sys = (wb.fake.creates()[0]!.body as { system_instruction?: string }).system_instruction ?? '';
+  assert.match(sys, /## AGENTS\.md\n\nRun the tests with `npm test`/);
+  assert.match(sys, /## src\/GEMINI\.md\n\nCode in src\/ uses two-space indentation\./);
+  assert.match(sys, /cannot grant permissions/);
+  // The model's edit of an instruction file asks, with the reason; rejected, the file is unchanged.
+  const card = chat.locator('.tool-call', { hasText: 'edit_file' }).last();
+  await card.locator('.tool-approval').waitFor({ timeout: 20_000 });
+  assert.match(await card.locator('.tool-approval').innerText(), /agent instruction or configuration file[\s\S]*always asks/);
+  await card.locator('button', { hasText: /^Reject$/ }).click();
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (t) => t.includes('Left AGENTS.md alone.'),
+  );
+  assert.equal(readWorkspaceFile(wb, 'AGENTS.md'), 'Run the tests with `npm test` before you say you are done.\n');
+  // The link opens the file in the editor.
+  await line.locator('button', { hasText: 'src/GEMINI.md' }).click();
+  await p.page.locator('.tab.active', { hasText: 'GEMINI.md' }).waitFor({ timeout: 10_000 });
 });

@@ -20,7 +20,7 @@ const HTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="gemin
 <div id="app"><div class="topbar"><button id="new-chat"></button><button id="history"></button></div>
 <div id="banner" hidden></div><div id="run-header" hidden></div><div id="key-screen" hidden><p id="key-message"></p><button id="set-key"></button></div>
 <div id="log" role="log"></div><div id="empty"></div><div id="toast" hidden></div>
-<form id="composer"><div id="attachments" hidden></div><div id="edit-hint" hidden><button id="cancel-edit"></button></div>
+<form id="composer"><div id="queue" hidden></div><div id="attachments" hidden></div><div id="edit-hint" hidden><button id="cancel-edit"></button></div>
 <textarea id="input"></textarea><div class="toolbar"><span id="attach-wrap"><button id="attach"></button><span id="attach-menu" hidden></span></span>
 <select id="model"></select><select id="thinking"><option value="default">d</option></select>
 <button id="toggle-googleSearch"></button><button id="toggle-urlContext"></button><button id="toggle-codeExecution"></button>

@@ -62,6 +62,8 @@ export interface TurnRecord {
   undo?: { available: boolean; files: number };
   /** Each tool call's state: why it ran, its status, duration, result and output. */
   tools?: ToolActivity[];
+  /** The project instruction files the turn sent (display paths). */
+  instructions?: string[];
 }
 
 export interface ConversationMeta {
@@ -90,6 +92,7 @@ export type JournalRecord =
   | { r: 'undo'; t: string; available: boolean; files: number }
   | { r: 'tool'; t: string; a: ToolActivity }
   | { r: 'composer'; c: ComposerChoices }
+  | { r: 'ins'; t: string; files: string[] }
   | { r: 'end'; t: string; at: number; state: TurnState; error?: TurnError; chain?: string; steps: Step[]; usage?: Usage; ids: string[] }
   | { r: 'title'; title: string }
   | { r: 'truncate'; from: string }
@@ -178,6 +181,11 @@ export function replayJournal(text: string): ConversationData | undefined {
       case 'tool': {
         const t = byId.get(rec.t);
         if (t) mergeToolActivity((t.tools ??= []), rec.a);
+        break;
+      }
+      case 'ins': {
+        const t = byId.get(rec.t);
+        if (t && Array.isArray(rec.files)) t.instructions = rec.files.filter((f): f is string => typeof f === 'string').slice(0, 50);
         break;
       }
       case 'composer':

@@ -39,6 +39,8 @@ export interface SessionView {
   turnStarted(turn: TurnRecord): void;
   turnChanges(turnId: string, changes: StepChange[], steps: Step[]): void;
   turnEnded(turn: TurnRecord): void;
+  /** The instruction files a turn sent (shown on the turn, each linking to its file). */
+  instructions?(turnId: string, files: string[]): void;
   /** An interrupted turn streams again (resumed after a reload or an outage). */
   turnResumed?(turn: TurnRecord): void;
   notice(turnId: string, text: string, kind: 'retry' | 'resume' | 'info'): void;
@@ -77,6 +79,8 @@ export interface SessionDeps {
   tools: (turnId: string, report: ToolReporter) => TurnTools | Promise<TurnTools>;
   newId: () => string;
   now?: () => number;
+  /** The project's instruction files for a turn, put into the system instruction (absent: none). */
+  instructions?: (base: string | undefined) => Promise<{ systemInstruction: string | undefined; used: string[] }>;
   /** Override how a turn is configured (remote agent runs: agent, environment, background). */
   turnSettings?: (s: ChatSettings, declarations: FunctionTool[], serverTools?: Tool[]) => TurnSettings;
 }
@@ -302,6 +306,19 @@ export class ChatSession {
       // Tools that cannot be set up (an MCP server that fails): the turn goes on without them.
       this.deps.view.notice(turn.id, `The tools of this turn could not be prepared (${(err as Error)?.message ?? String(err)}); it runs without them.`, 'info');
       tools = { declarations: [], runner: undefined };
+    }
+    if (this.deps.instructions) {
+      try {
+        const ins = await this.deps.instructions(s.systemInstruction);
+        s = { ...s, systemInstruction: ins.systemInstruction };
+        if (ins.used.length && !turn.instructions) {
+          turn.instructions = ins.used;
+          journal.append({ r: 'ins', t: turn.id, files: ins.used });
+          this.deps.view.instructions?.(turn.id, ins.used);
+        }
+      } catch (err) {
+        this.deps.view.notice(turn.id, `The project's instruction files could not be read (${(err as Error)?.message ?? String(err)}); the turn goes on without them.`, 'info');
+      }
     }
     const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
     const engine = this.deps.engine(tools.runner);

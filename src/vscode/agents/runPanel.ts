@@ -150,6 +150,9 @@ export class RunPanel implements vscode.Disposable {
       runRemote: decline(NOT_IN_RUNS),
       showHistory: decline(NOT_IN_RUNS),
       chooseTools: decline(NOT_IN_RUNS),
+      queue: decline(NOT_IN_RUNS),
+      queueAction: decline(NOT_IN_RUNS),
+      openInstruction: decline(NOT_IN_RUNS),
       setMode: decline(NOT_IN_RUNS),
       setGeneration: decline(NOT_IN_RUNS),
     };

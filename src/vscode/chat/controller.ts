@@ -14,7 +14,7 @@ import { ConversationStore, type ComposerChoices } from '../../core/conversation
 import { conversationView } from '../../core/conversation/present';
 import { ChatSession, type ToolReporter, type TurnTools } from '../../core/conversation/session';
 import type { Content } from '../../core/protocol/types';
-import type { ApprovalRequest, PanelState, SettingsView } from '../../shared/protocol';
+import type { ApprovalRequest, PanelState, QueueAction, QueuedView, SettingsView } from '../../shared/protocol';
 import type { ApprovalDecision } from '../../shared/vocab';
 import type { ApiClientProvider } from '../api';
 import { defaultChatSettings, models } from '../config';
@@ -24,12 +24,16 @@ import { ContentActions } from '../webview/content';
 import type { MessageHandlers } from '../webview/host';
 import { SessionPresenter } from '../webview/presenter';
 import { ChatAttachments } from './attachments';
+import { ProjectInstructions } from '../instructions';
 import { ChatView } from './chatView';
 import { exportConversation } from './export';
 
 const ACTIVE_KEY = 'gemini.activeConversation';
 const DRAFT_KEY = 'gemini.draft';
 const COMPOSER_KEY = 'gemini.composer';
+const QUEUE_KEY = 'gemini.queue';
+/** Messages that can wait in the queue at once. */
+const MAX_QUEUED = 20;
 
 /** How the chat shows a turn's tools to the user. */
 export interface ToolsUi {
@@ -79,6 +83,7 @@ export class ChatController implements vscode.Disposable {
   /** Fires when a conversation was created, changed or switched (history view). */
   readonly onDidChangeConversations = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly instructions = new ProjectInstructions();
   tools: ToolsProvider | undefined;
   /** Run a remote task from the chat input (set by the agents feature). */
   runRemote: ((text: string) => Promise<void>) | undefined;
@@ -97,7 +102,10 @@ export class ChatController implements vscode.Disposable {
       handlers: this.handlers(),
       panelState: () => this.panelState(),
       init: () => ({ conversation: conversationView(this.session.data), draft: context.workspaceState.get<string>(DRAFT_KEY, ''), attachments: this.attachments.views() }),
-      onReady: () => this.resumeIfInterrupted(),
+      onReady: () => {
+        this.showQueue();
+        this.resumeIfInterrupted();
+      },
       onAttach: () => this.restoreActive(),
     });
     const host = this.view.host;
@@ -108,8 +116,19 @@ export class ChatController implements vscode.Disposable {
     });
     this.presenter = new SessionPresenter(host, {
       turnStarted: () => this.changed.fire(),
-      turnEnded: () => {
+      turnEnded: (turn) => {
         this.changed.fire();
+        // The next queued message goes once this turn is over (after the session is idle), only
+        // when the answer completed: after an error or a stop the user decides.
+        if (this.queued().length) {
+          if (turn.state === 'completed') setTimeout(() => void this.sendQueued(), 0);
+          else
+            this.presenter.notice(
+              turn.id,
+              `${this.queued().length} queued message(s) are waiting: the answer did not complete, so they were not sent. Send them from the queue when you are ready.`,
+              'info',
+            );
+        }
         // The walkthrough's "first question" step.
         void vscode.commands.executeCommand('setContext', 'gemini.hasChatted', true);
       },
@@ -125,6 +144,7 @@ export class ChatController implements vscode.Disposable {
           runner: undefined,
         },
       newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
+      instructions: (base) => this.instructions.forTurn(base),
     });
     // The picks of the last chat in this workspace carry over to a new one (per window: never the user settings).
     const saved = context.workspaceState.get<ComposerChoices>(COMPOSER_KEY);
@@ -176,6 +196,13 @@ export class ChatController implements vscode.Disposable {
       showHistory: () => vscode.commands.executeCommand('gemini.searchHistory'),
       // Only opens VS Code's own picker: what is picked is chosen there, never by the webview.
       chooseTools: () => vscode.commands.executeCommand('gemini.chooseTools'),
+      queue: (m) => this.enqueue(m.text),
+      queueAction: (m) => this.queueAction(m.id, m.action),
+      // Only a file the turn itself listed (the webview cannot name any path).
+      openInstruction: async (m) => {
+        const listed = this.session.data?.turns.find((t) => t.id === m.turnId)?.instructions ?? [];
+        if (!listed.includes(m.file) || !(await this.instructions.open(m.file))) this.view.host.toast(`${m.file} is not there any more.`, 'info');
+      },
       runAction: () => undefined, // run tabs only; the chat view has no run header
     };
   }
@@ -220,7 +247,12 @@ export class ChatController implements vscode.Disposable {
     this.restoreActive();
     const host = this.view.host;
     if (this.session.busy) {
-      host.toast('Gemini is still answering. Stop it first or wait.', 'info');
+      // Written while an answer streams: it waits its turn (nothing is lost, nothing is sent twice).
+      if (text.trim() && !extra.length) this.enqueue(text);
+      else {
+        host.toast('Gemini is still answering. Stop it first or wait.', 'info');
+        if (text.trim()) host.post({ type: 'draft', text });
+      }
       return;
     }
     if (!(await this.keys.has())) {
@@ -245,6 +277,65 @@ export class ChatController implements vscode.Disposable {
     this.rememberActive();
     await done;
     this.rememberActive();
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  private queued(): QueuedView[] {
+    const v = this.context.workspaceState.get<unknown>(QUEUE_KEY);
+    return Array.isArray(v) ? (v as QueuedView[]).filter((q) => q && typeof q.id === 'string' && typeof q.text === 'string') : [];
+  }
+
+  private saveQueue(items: QueuedView[]): void {
+    void this.context.workspaceState.update(QUEUE_KEY, items);
+    this.view.host.post({ type: 'queue', items });
+  }
+
+  /** Show the queue (a reconnected webview). */
+  showQueue(): void {
+    this.view.host.post({ type: 'queue', items: this.queued() });
+  }
+
+  private enqueue(text: string): void {
+    if (!text.trim()) return;
+    const items = this.queued();
+    if (items.length >= MAX_QUEUED) {
+      this.view.host.toast(`At most ${MAX_QUEUED} messages can wait in the queue; the text is back in the box.`, 'info');
+      this.view.host.post({ type: 'draft', text });
+      return;
+    }
+    this.saveQueue([...items, { id: randomUUID().slice(0, 8), text }]);
+    // Nothing is running any more (the turn ended meanwhile): send it now.
+    if (!this.session.busy) void this.sendQueued();
+  }
+
+  private queueAction(id: string, action: QueueAction): void {
+    const items = this.queued();
+    const k = items.findIndex((q) => q.id === id);
+    if (k < 0) return;
+    const [item] = items.splice(k, 1);
+    if (action === 'up' || action === 'down') items.splice(Math.max(0, Math.min(items.length, k + (action === 'up' ? -1 : 1))), 0, item!);
+    else if (action === 'edit') this.view.host.post({ type: 'draft', text: item!.text, append: true });
+    else if (action === 'sendNow') {
+      if (this.session.busy) {
+        items.splice(k, 0, item!);
+        this.view.host.toast('Gemini is still answering: the message goes when this answer ends.', 'info');
+      } else {
+        this.saveQueue(items);
+        void this.send(item!.text);
+        return;
+      }
+    }
+    this.saveQueue(items);
+  }
+
+  /** Send the first queued message, if the chat is idle. */
+  private async sendQueued(): Promise<void> {
+    if (this.session.busy) return;
+    const [next, ...rest] = this.queued();
+    if (!next) return;
+    this.saveQueue(rest);
+    await this.send(next.text);
   }
 
   /** Put text into the composer (commands such as Ask About This File). */

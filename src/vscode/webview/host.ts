@@ -201,6 +201,7 @@ export class WebviewHost implements vscode.Disposable {
   <div id="empty">Ask Gemini about your code. Attach files with <i class="codicon codicon-attach"></i>, press Enter to send, Shift+Enter for a new line.</div>
   <div id="toast" role="alert" hidden></div>
   <form id="composer" aria-label="Message Gemini" onsubmit="return false">
+    <div id="queue" hidden></div>
     <div id="attachments" hidden></div>
     <div id="edit-hint" hidden>Editing the last message. <button type="button" id="cancel-edit" class="text-btn">Cancel</button></div>
     <textarea id="input" rows="2" aria-label="Message" placeholder="Ask Gemini… (Enter to send, Shift+Enter for a new line)"></textarea>

@@ -79,6 +79,10 @@ export class SessionPresenter implements SessionView {
     this.host.post({ type: 'tool', turnId, activity });
   }
 
+  instructions(turnId: string, files: string[]): void {
+    this.host.post({ type: 'instructions', turnId, files });
+  }
+
   toolOutput(turnId: string, callId: string, text: string): void {
     this.host.post({ type: 'toolOutput', turnId, callId, text });
   }
