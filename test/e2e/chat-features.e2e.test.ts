@@ -204,15 +204,20 @@ describe('long answers, faults and control', () => {
       () => lastAnswerText(chat),
       (v) => v.length > 20,
     );
-    // Enter while the answer streams sends nothing, keeps the text, and says why.
+    // Enter while the answer streams sends nothing now: the message is queued (and shown).
     const creates = wb.fake.creates().length;
     await chat.locator('#input').fill('a next question');
     await chat.locator('#input').press('Enter');
-    await chat.waitForFunction(() => /still answering/.test(document.getElementById('toast')!.textContent ?? ''), undefined, { timeout: 5_000 });
-    assert.equal(await chat.locator('#input').inputValue(), 'a next question');
+    await chat.locator('#queue .queue-item', { hasText: 'a next question' }).waitFor({ timeout: 5_000 });
     assert.equal(wb.fake.creates().length, creates);
     await chat.locator('#input').press('Escape');
     await waitForTurnState(chat, (f) => /Stopped/.test(f));
+    // After a stop the queued message waits for the user (it is not sent on its own).
+    await p.page.waitForTimeout(500);
+    assert.equal(wb.fake.creates().length, creates);
+    assert.match(await lastTurnText(), /queued message\(s\) are waiting/);
+    await chat.locator('#queue .queue-item', { hasText: 'a next question' }).getByRole('button', { name: 'Remove from the queue' }).click();
+    await chat.waitForFunction(() => document.getElementById('queue')!.hidden);
   });
 
   test('an in-stream error event and a malformed stream show clear errors with Retry', async () => {

@@ -149,9 +149,9 @@ test('a command runs, its output streams into the chat and the exit code returns
     20_000,
   );
   const call = chat.locator('.tool-call', { hasText: 'run_command' }).last();
-  assert.match(await call.locator('.tool-output').innerText(), /streamed-output\napp\.ts/);
+  assert.match(await call.locator('.tool-output').innerText(), /streamed-output\nGEMINI\.md\napp\.ts/);
   assert.match(await call.locator('.tool-reason').innerText(), /Ran in the sandbox without asking/);
-  assert.match(resultText(resultFor('fc_run_command')), /^Exit code 0 after [\d.]+ s \(ran in the sandbox\)\.\nOutput:\nstreamed-output\napp\.ts/);
+  assert.match(resultText(resultFor('fc_run_command')), /^Exit code 0 after [\d.]+ s \(ran in the sandbox\)\.\nOutput:\nstreamed-output\nGEMINI\.md\napp\.ts/);
 });
 
 test('a command that would run forever asks first, then is stopped by its timeout', async () => {
