@@ -17,7 +17,7 @@ function fail(message) {
   process.exit(1);
 }
 if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`PORT=${process.env.PORT} is not a port number.`);
-if (!(await portIsFree(port))) fail(`port ${port} is already in use on 127.0.0.1. Stop what uses it, or choose another: PORT=8099 npm run demo`);
+if (!(await portIsFree(port))) fail(`port ${port} is already in use on 127.0.0.1. Stop what uses it, or choose another port: PORT=${port + 1} npm run demo`);
 
 function build() {
   for (const args of [['esbuild.mjs', '--production'], ['scripts/build-tests.mjs']]) {
