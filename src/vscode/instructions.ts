@@ -35,21 +35,24 @@ export class ProjectInstructions {
   }
 
   /** The system instruction with the project's files, and which were used. */
-  async forTurn(base: string | undefined): Promise<{ systemInstruction: string | undefined; used: string[] }> {
-    if (!vscode.workspace.isTrusted || !setting('instructionsEnabled')) return { systemInstruction: base, used: [] };
+  async forTurn(base: string | undefined): Promise<{ systemInstruction: string | undefined; used: string[]; uris: vscode.Uri[] }> {
+    if (!vscode.workspace.isTrusted || !setting('instructionsEnabled')) return { systemInstruction: base, used: [], uris: [] };
     const { roots, list } = this.candidates();
     const files: Array<{ display: string; text: string }> = [];
+    const uris: vscode.Uri[] = [];
     for (const c of list) {
       try {
         // A symlink that leads out of the workspace is not followed.
         const real = realpathSync(c.abs);
         if (!roots.some((r) => this.inside(realpathSync(r.path), real))) continue;
         files.push({ display: c.display, text: readFileSync(real, 'utf8') });
+        uris.push(vscode.Uri.file(c.abs));
       } catch {
         /* gone or unreadable: skipped */
       }
     }
-    return Promise.resolve(composeInstructions(base, files));
+    const composed = composeInstructions(base, files);
+    return Promise.resolve({ ...composed, uris: composed.used.length ? uris : [] });
   }
 
   private inside(root: string, p: string): boolean {

@@ -33,8 +33,14 @@ test('Gemini: Get Started opens the walkthrough; its first step completes when t
     await p.page.locator('.getting-started-step', { hasText: title }).first().waitFor({ timeout: 5_000 });
   // A done step shows VS Code's "checked" icon.
   assert.equal(await step.locator('.codicon-getting-started-step-checked').count(), 0, 'not done before a key is set');
+  const KEY = 'test-walkthrough-key-0123';
+  // The key check is the first request this window makes with a valid key (the fake redacts the header).
+  const keyChecked = () => wb.fake.requests.some((r) => r.keyStatus === 'valid');
   await p.command('Gemini: Set API Key');
-  await p.answerQuickInput('test-walkthrough-key-0123');
+  await p.answerQuickInput(KEY);
+  const until = Date.now() + 15_000;
+  while (!keyChecked() && Date.now() < until) await p.page.waitForTimeout(200);
+  if (!keyChecked()) throw new Error(`the key was never checked (screenshot: ${await p.snap('set-key')})`);
   // The key is saved (the Welcome page may go back to its overview meanwhile): open the walkthrough
   // again, as a user would, until the step shows VS Code's check.
   const checked = () =>
@@ -45,7 +51,10 @@ test('Gemini: Get Started opens the walkthrough; its first step completes when t
     );
   const deadline = Date.now() + 20_000;
   while (!(await checked())) {
-    if (Date.now() > deadline) throw new Error(`the step was not checked off (screenshot: ${await p.snap('walkthrough')})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the step was not checked off (screenshot: ${await p.snap('walkthrough')}); requests: ${JSON.stringify(wb.fake.requests.map((r) => `${r.method} ${r.path} ${r.keyStatus}`))}`,
+      );
     await p.page.waitForTimeout(1000);
     if (!(await checked())) await p.command('Gemini: Get Started');
   }

@@ -210,6 +210,11 @@ export class WorkbenchPage {
   async answerQuickInput(text: string, opts: { pickRow?: string } = {}): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // The command palette and the box a command opens share this widget: wait until the palette
+    // (its value starts with ">") has given way, or the answer would be typed into the palette.
+    await this.page
+      .waitForFunction(() => !((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? '').startsWith('>'), undefined, { timeout: 5_000 })
+      .catch(() => undefined);
     await input.fill(text);
     if (opts.pickRow) {
       await this.page.locator('.quick-input-list .monaco-list-row', { hasText: opts.pickRow }).first().waitFor({ timeout: 15_000 });

@@ -108,7 +108,10 @@ before(async () => {
   wb = await launch({
     extraExtensions: [ext],
     settings: { 'chat.disableAIFeatures': false },
-    files: { 'src/math.ts': 'export function add(a: number, b: number) {\n  return a + b;\n}\n\nexport function div(a: number, b: number) {\n  return a / b;\n}\n' },
+    files: {
+      'src/math.ts': 'export function add(a: number, b: number) {\n  return a + b;\n}\n\nexport function div(a: number, b: number) {\n  return a / b;\n}\n',
+      'AGENTS.md': 'Answer questions about math.ts with a worked example.\n',
+    },
   });
   // The extension host starts with the first window: the replies are queued before it.
   wb.fake.setScenario({
@@ -202,6 +205,8 @@ test('@gemini in the Chat view streams the answer; a second message chains to th
   assert.equal(first.store, undefined, 'stateful by default (the same setting as the panel)');
   assert.equal(first.previous_interaction_id, undefined);
   assert.match(JSON.stringify(first.input), /hello there/);
+  // The project's AGENTS.md goes with @gemini too (as in the panel).
+  assert.match(String(first.system_instruction), /## AGENTS\.md\n\nAnswer questions about math\.ts with a worked example\./);
   await askChatView('@gemini and then?', 'Still here, continuing.');
   const second = wb.fake.creates()[1]!.body as Record<string, unknown>;
   const firstId = [...wb.fake.interactions.values()].find((i) => JSON.stringify(i.body).includes('hello there'))!.id;
@@ -249,14 +254,15 @@ test('@gemini /search sends Google Search grounding and shows the citation as a 
     body.tools?.some((t) => t.type === 'google_search'),
     JSON.stringify(body.tools),
   );
-  // The response lists the source once (the citation and the search result are the same URL).
+  // The response lists the source once (the citation and the search result are the same URL), and
+  // the project's AGENTS.md: two references.
   const response = p.page.locator('.interactive-item-container.interactive-response', { hasText: 'Spain won Euro 2024.' }).last();
   await response
-    .getByText(/Used 1 reference/)
+    .getByText(/Used 2 references/)
     .first()
     // In the DOM is enough: the label can sit in a collapsed "Completed … steps" part.
     .waitFor({ state: 'attached', timeout: 10_000 });
-  assert.equal(await response.getByText(/Used \d+ references/).count(), 0, 'one source, shown once');
+  assert.equal(await response.getByText(/Used [13-9]\d* references?/).count(), 0, 'the source shown once, beside AGENTS.md');
   // (The list under the label is collapsed; expanding it from a test proved unreliable while the response settles.)
   assert.match(answer, /Spain won Euro 2024\./);
 });
@@ -273,9 +279,10 @@ test('@gemini /explain sends the selected code with its place, and shows the fil
   assert.match(sent, /what about zero\?/);
   assert.doesNotMatch(sent, /return a \+ b;/, 'only the selection');
   assert.match(answer, /b = 0 gives Infinity/);
+  // The file explained and the project's AGENTS.md.
   const response = p.page.locator('.interactive-item-container.interactive-response', { hasText: 'b = 0 gives Infinity' }).last();
   await response
-    .getByText(/Used 1 reference/)
+    .getByText(/Used 2 references/)
     .first()
     // In the DOM is enough: the label can sit in a collapsed "Completed … steps" part.
     .waitFor({ state: 'attached', timeout: 10_000 });

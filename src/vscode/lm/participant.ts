@@ -7,6 +7,7 @@
  * selection), /search (Google Search grounding), /agent (a remote agent task). A button moves the
  * exchange into our own panel, where the conversation goes on.
  */
+import { ProjectInstructions } from '../instructions';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { StepChange } from '../../core/conversation/accumulator';
@@ -42,6 +43,8 @@ const MAX_REFERENCE_CHARS = 60_000;
 
 export class GeminiParticipant implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
+
+  private readonly instructions = new ProjectInstructions();
 
   constructor(
     private readonly api: ApiClientProvider,
@@ -96,7 +99,14 @@ export class GeminiParticipant implements vscode.Disposable {
             { reveal: () => undefined, notice: (t) => stream.markdown(`\n\n> ${t}\n\n`), ask: (r, signal) => askModal(r, signal) },
             request.toolInvocationToken,
           );
-    const settings = chatTurnSettings({ ...base, googleSearch: base.googleSearch || request.command === 'search' }, turnTools.declarations, turnTools.serverTools);
+    // The project's instruction files, as in the panel; each shows among the response's references.
+    const ins = await this.instructions.forTurn(base.systemInstruction).catch(() => ({ systemInstruction: base.systemInstruction, used: [], uris: [] as vscode.Uri[] }));
+    for (const uri of ins.uris) stream.reference(uri);
+    const settings = chatTurnSettings(
+      { ...base, systemInstruction: ins.systemInstruction, googleSearch: base.googleSearch || request.command === 'search' },
+      turnTools.declarations,
+      turnTools.serverTools,
+    );
     // Stateful: chained to this chat's last answer. Stateless (the user's setting): the chat's text so far is sent again.
     const ctx = settings.mode === 'stateless' ? { history: textHistory(context) } : { previousInteractionId: lastInteraction(context) };
     const abort = new AbortController();
