@@ -15,6 +15,7 @@ import { externalTools, type ExternalInvoker, type ExternalPart, type ExternalTo
 import type { ToolDefinition } from '../core/tools/types';
 import { checkRemoteServer, remoteServerTool, type RemoteMcpServer } from '../core/tools/remoteMcp';
 import { setting } from './config';
+import type { Command } from './commands';
 import type { Log } from './log';
 
 const PICKED_KEY = 'gemini.tools.picked';
@@ -341,7 +342,7 @@ export class ExternalTools implements vscode.Disposable {
     return { tools, serverTools, notes };
   }
 
-  commands(): Array<{ id: string; execute(): unknown }> {
+  commands(): Command[] {
     return [
       { id: 'gemini.chooseTools', execute: () => this.choose() },
       { id: 'gemini.addRemoteMcpServer', execute: () => this.addServer() },

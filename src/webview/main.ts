@@ -320,21 +320,22 @@ function renderQueue(items: QueuedView[]): void {
   });
 }
 
+const ATTACHMENT_ICON: Record<AttachmentView['kind'], string> = {
+  file: 'file',
+  selection: 'selection',
+  image: 'file-media',
+  document: 'file-pdf',
+  audio: 'unmute',
+  video: 'device-camera-video',
+  url: 'link',
+};
+
 function renderAttachments(): void {
   attachList.textContent = '';
   attachList.hidden = attachments.length === 0;
   for (const a of attachments) {
     const chip = h('span', `chip chip-${a.kind}`);
-    const ICON: Record<AttachmentView['kind'], string> = {
-      file: 'file',
-      selection: 'selection',
-      image: 'file-media',
-      document: 'file-pdf',
-      audio: 'unmute',
-      video: 'device-camera-video',
-      url: 'link',
-    };
-    const i = h('i', `codicon codicon-${ICON[a.kind] ?? 'file'}`);
+    const i = h('i', `codicon codicon-${ATTACHMENT_ICON[a.kind] ?? 'file'}`);
     i.setAttribute('aria-hidden', 'true');
     const kindName = a.kind === 'url' ? 'link' : a.kind;
     chip.append(i, document.createTextNode(` ${a.name} (${a.kind === 'url' ? a.mimeType || 'by link' : formatSize(a.size)})`));

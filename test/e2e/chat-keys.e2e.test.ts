@@ -1,10 +1,10 @@
 /** First run without a key, the key flow (wrong key first), a 401 mid-conversation, and no key leaks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
+import { type Workbench, WorkbenchPage, filesUnder, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
 import { textReply } from '../fake-api/library';
 
 const GOOD = 'test-key-good-1234567890';
@@ -14,20 +14,6 @@ let chat: Frame;
 const keys = [GOOD];
 
 useWorkbench({ envKey: false, fake: { keys } }, { chat: true }, (t) => ({ wb, p, chat } = t));
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const f = join(d, n);
-      const st = statSync(f);
-      if (st.isDirectory()) walk(f);
-      else if (st.isFile() && st.size < 50_000_000) out.push(f);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 test('no key: the panel says so, with a button, and the draft is kept', async () => {
   await chat.locator('#key-screen').waitFor({ state: 'visible' });

@@ -5,7 +5,7 @@
 import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FakeApi, type FakeApiOptions } from '../fake-api/server';
@@ -528,6 +528,21 @@ export async function waitForTurnState(frame: Frame, pred: (footerText: string) 
     await frame.page().waitForTimeout(100);
   }
   throw new Error(`turn footer never matched; last: ${last}`);
+}
+
+/** Every regular file under `dir` (symlinks not followed), for "this secret is in no file" checks. */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const f = join(d, n);
+      const st = lstatSync(f);
+      if (st.isDirectory()) walk(f);
+      else if (st.isFile() && st.size < 50_000_000) out.push(f);
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 export function readWorkspaceFile(wb: Workbench, rel: string): string {

@@ -6,7 +6,7 @@
  */
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
@@ -21,6 +21,7 @@ import {
   useWorkbench,
   waitForFunctionResult,
   modalDialog,
+  filesUnder,
 } from './harness';
 import { functionCall, mcpCall, mcpResult, text, type Json } from '../fake-api/scenario';
 
@@ -228,19 +229,7 @@ test('bad input from tools: a hang is cut at the deadline, a huge result is capp
 });
 
 /** Every file under `dir` whose bytes contain `needle`. */
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const f = join(d, name);
-      const st = lstatSync(f);
-      if (st.isDirectory()) walk(f);
-      else if (st.isFile() && st.size < 50_000_000 && readFileSync(f).includes(needle)) hits.push(f);
-    }
-  };
-  walk(dir);
-  return hits;
-}
+const filesContaining = (dir: string, needle: string) => filesUnder(dir).filter((f) => readFileSync(f).includes(needle));
 
 test('a remote MCP server added by the user is sent as an mcp_server tool exactly as the reference says; its streamed call and result render; its header secret is nowhere else', async () => {
   await p.command('Gemini: Add Remote MCP Server…');
