@@ -483,7 +483,8 @@ function send(): void {
   if (!text.trim() && attachments.length === 0) return;
   if (!state?.hasKey) return;
   if (state.busy) {
-    if (editing || !text.trim()) {
+    // A run tab has no queue (its follow-ups steer the agent): the text stays in the box there.
+    if (editing || !text.trim() || state.kind === 'run') {
       // The text stays in the box; say why nothing was sent instead of ignoring the key.
       showToast('Gemini is still answering. Wait for it to finish, or press Stop (Esc), then send.', 'info');
       return;

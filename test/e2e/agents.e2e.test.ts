@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, hostLatencyProbe, useWorkbench } from './harness';
+import { type Workbench, WorkbenchPage, hostLatencyProbe, sendChat, useWorkbench } from './harness';
 import type { Browser } from 'playwright-core';
 import type { Reply } from '../fake-api/scenario';
 
@@ -251,8 +251,8 @@ test('a follow-up continues the same run (previous interaction, same environment
   await p.command('Gemini: Follow Up on Remote Run');
   await p.answerQuickInput('', { pickRow: 'Bump the version' });
   const frame = await runFrame('Bump the version');
-  await frame.locator('#input').fill('Please add tests too');
-  await frame.locator('#input').press('Enter');
+  // Like a user, once the tab is idle (it may first finish following the run's last answer).
+  await sendChat(frame, 'Please add tests too');
   await frame.locator('.turn', { hasText: 'Added tests as well.' }).waitFor({ timeout: 20_000 });
   const body = wb.fake.creates()[0]!.body as Record<string, unknown>;
   assert.match(String(body.previous_interaction_id), /^v1_/);
