@@ -1,7 +1,7 @@
 // The real VS Code workbench (code-server) used by the e2e tests and `npm run demo`.
 // First use installs pinned versions into a cache folder (npm registry only); later runs reuse it.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConnection } from 'node:net';
@@ -121,6 +121,9 @@ export const EXTENSION_FILES = [
   'dist/tree-sitter-bash.wasm',
   'dist/webview',
   'media',
+  // The translations: the manifest's (package.nls.*.json) and the code's (l10n/).
+  ...readdirSync(ROOT).filter((f) => /^package\.nls(\.[a-z-]+)?\.json$/.test(f)),
+  'l10n',
 ];
 
 /** Install the built extension, unpacked, as `publisher.name-version` in an extensions dir. */
@@ -207,7 +210,8 @@ export function freePort() {
 
 /**
  * Start code-server. Options: workspace, userDataDir, extensionsDir, trust (default true),
- * env (extra environment for the server and its extension host), port.
+ * env (extra environment for the server and its extension host), port, locale (the display
+ * language, as `--locale`; VS Code shows it only with that language's pack installed).
  */
 export async function startCodeServer(opts) {
   const paths = ensureWorkbench();
@@ -229,6 +233,7 @@ export async function startCodeServer(opts) {
     opts.extensionsDir,
   ];
   if (opts.trust !== false) args.push('--disable-workspace-trust');
+  if (opts.locale) args.push('--locale', opts.locale);
   if (opts.workspace) args.push(opts.workspace);
   const logFile = join(opts.userDataDir, 'code-server.out');
   mkdirSync(opts.userDataDir, { recursive: true });

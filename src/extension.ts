@@ -1,4 +1,6 @@
 /** Activation: build the services and register them. Nothing else happens here. */
+// First: the translated strings, before any module that keeps one in a constant.
+import './vscode/l10nInit';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { GeminiChatProvider, LM_VENDOR } from './vscode/lm/provider';

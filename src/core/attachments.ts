@@ -3,6 +3,7 @@
  * `mime_type`, with sizes checked before anything is sent.
  */
 import type { Content } from './protocol/types';
+import { l10n } from '../shared/l10n';
 
 export interface Attachment {
   id: string;
@@ -84,9 +85,9 @@ function toBase64(bytes: Uint8Array): string {
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+  if (n < 1024 * 1024) return l10n.t('{0} KB', (n / 1024).toFixed(1));
+  if (n < 1024 * 1024 * 1024) return l10n.t('{0} MB', (n / 1024 / 1024).toFixed(1));
+  return l10n.t('{0} GB', (n / 1024 / 1024 / 1024).toFixed(2));
 }
 
 export class AttachmentError extends Error {}
@@ -94,7 +95,9 @@ export class AttachmentError extends Error {}
 /** Build an attachment from file bytes; throws AttachmentError with a clear message. */
 export function attachmentFromBytes(id: string, name: string, bytes: Uint8Array, opts: { maxBytes: number; mimeType?: string; languageId?: string }): Attachment {
   if (bytes.length > opts.maxBytes) {
-    throw new AttachmentError(`“${name}” is ${formatBytes(bytes.length)}; attachments are limited to ${formatBytes(opts.maxBytes)} (setting “gemini.attachments.maxBytes”).`);
+    throw new AttachmentError(
+      l10n.t('“{0}” is {1}; attachments are limited to {2} (setting “gemini.attachments.maxBytes”).', name, formatBytes(bytes.length), formatBytes(opts.maxBytes)),
+    );
   }
   const mime = opts.mimeType && opts.mimeType !== 'application/octet-stream' ? opts.mimeType : mimeFor(name);
   const ext = extensionOf(name);
@@ -107,7 +110,7 @@ export function attachmentFromBytes(id: string, name: string, bytes: Uint8Array,
   if (mime.startsWith('audio/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'audio', content: { type: 'audio', data: toBase64(bytes), mime_type: mime } };
   if (mime.startsWith('video/')) return { id, name, mimeType: mime, size: bytes.length, kind: 'video', content: { type: 'video', data: toBase64(bytes), mime_type: mime } };
   if (!looksLikeText(bytes)) {
-    throw new AttachmentError(`“${name}” is a binary file of a type Gemini cannot read (${mime}). Attach text, images, PDFs or office documents.`);
+    throw new AttachmentError(l10n.t('“{0}” is a binary file of a type Gemini cannot read ({1}). Attach text, images, PDFs or office documents.', name, mime));
   }
   const text = new TextDecoder('utf-8').decode(bytes);
   return { id, name, mimeType: 'text/plain', size: bytes.length, kind: 'file', content: { type: 'text', text: fileBlock(name, text, opts.languageId ?? ext) } };
@@ -121,7 +124,7 @@ export function fileBlock(path: string, text: string, language: string, range?: 
 
 export function selectionAttachment(id: string, path: string, text: string, languageId: string, range: { start: number; end: number }, maxBytes: number): Attachment {
   const size = Buffer.byteLength(text);
-  if (size > maxBytes) throw new AttachmentError(`The selection is ${formatBytes(size)}; attachments are limited to ${formatBytes(maxBytes)}.`);
+  if (size > maxBytes) throw new AttachmentError(l10n.t('The selection is {0}; attachments are limited to {1}.', formatBytes(size), formatBytes(maxBytes)));
   return {
     id,
     name: `${path.split('/').pop()}:${range.start}-${range.end}`,
@@ -136,7 +139,7 @@ export function selectionAttachment(id: string, path: string, text: string, lang
 export function checkTotal(attachments: Attachment[], maxTotal: number): void {
   const total = attachments.reduce((n, a) => n + a.size, 0);
   if (total > maxTotal) {
-    throw new AttachmentError(`The attachments add up to ${formatBytes(total)}; one message can carry at most ${formatBytes(maxTotal)}. Remove some attachments.`);
+    throw new AttachmentError(l10n.t('The attachments add up to {0}; one message can carry at most {1}. Remove some attachments.', formatBytes(total), formatBytes(maxTotal)));
   }
 }
 
@@ -165,15 +168,15 @@ export function urlAttachment(id: string, url: string, as?: { kind: UrlMediaKind
   try {
     u = new URL(url.trim());
   } catch {
-    throw new AttachmentError('That is not a URL.');
+    throw new AttachmentError(l10n.t('That is not a URL.'));
   }
-  if (!['https:', 'http:', 'gs:'].includes(u.protocol)) throw new AttachmentError(`Only https://, http:// and gs:// URLs can be attached (not ${u.protocol}).`);
-  if (u.username || u.password) throw new AttachmentError('The URL holds a user name or password: the model would see it. Share a link without credentials.');
+  if (!['https:', 'http:', 'gs:'].includes(u.protocol)) throw new AttachmentError(l10n.t('Only https://, http:// and gs:// URLs can be attached (not {0}).', u.protocol));
+  if (u.username || u.password) throw new AttachmentError(l10n.t('The URL holds a user name or password: the model would see it. Share a link without credentials.'));
   const known = urlMediaKind(u.href);
   const kind = as?.kind ?? known?.kind;
-  if (!kind) throw new AttachmentError('Say what the URL points to (image, audio, video or document).');
+  if (!kind) throw new AttachmentError(l10n.t('Say what the URL points to (image, audio, video or document).'));
   const mimeType = as?.mimeType ?? (known?.kind === kind ? known.mimeType : undefined);
   const name = decodeURIComponent(u.pathname.split('/').pop() || u.host) || u.href;
   const content = { type: kind, uri: u.href, ...(mimeType ? { mime_type: mimeType } : {}) } as Content;
-  return { id, name: `${name} (URL)`, mimeType: mimeType ?? '', size: 0, kind: 'url', content };
+  return { id, name: l10n.t('{0} (URL)', name), mimeType: mimeType ?? '', size: 0, kind: 'url', content };
 }

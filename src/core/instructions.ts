@@ -6,6 +6,7 @@
  * what needs the user's approval (editing them always asks: see the sensitive-file rules).
  */
 import { dirname, join, relative, sep } from 'node:path';
+import { l10n } from '../shared/l10n';
 
 export const NEAREST_FILES = ['AGENTS.md', 'GEMINI.md'] as const;
 export const ROOT_FILES = [...NEAREST_FILES, join('.github', 'copilot-instructions.md')] as const;
@@ -81,14 +82,14 @@ export function composeInstructions(
     const text = f.text.replace(/\r\n?/g, '\n').trim();
     if (!text) continue;
     if (left <= 0) {
-      used.push(`${f.display} (not sent: over the ${cap}-character limit for instructions)`);
+      used.push(l10n.t('{0} (not sent: over the {1}-character limit for instructions)', f.display, cap));
       continue;
     }
     const cut = text.length > left;
     const body = cut ? `${text.slice(0, left)}\n[… ${text.length - left} more characters of ${f.display} cut: instructions are limited to ${cap} characters]` : text;
     left -= Math.min(text.length, left);
     parts.push(`## ${f.display}\n\n${body}`);
-    used.push(cut ? `${f.display} (cut)` : f.display);
+    used.push(cut ? l10n.t('{0} (cut)', f.display) : f.display);
   }
   if (!parts.length) return { systemInstruction: base, used: [] };
   const intro =

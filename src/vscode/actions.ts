@@ -30,12 +30,13 @@ import { setting } from './config';
 import { gitApi } from './adapters';
 import type { Command } from './commands';
 import type { Log } from './log';
+import { l10n } from '../shared/l10n';
 
 const IMAGE_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9'] as const;
 const IMAGE_SIZES = ['512', '1K', '2K', '4K'] as const;
 
 export const EXPLAIN_KIND = vscode.CodeActionKind.RefactorRewrite.append('gemini.explain');
-const REVIEW_SOURCE = 'Gemini Review';
+const REVIEW_SOURCE = l10n.t('Gemini Review');
 
 interface FixArgs {
   uri: string;
@@ -120,15 +121,15 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
     if (!range.isEmpty && (!ctx.only || ctx.only.contains(EXPLAIN_KIND) || EXPLAIN_KIND.contains(ctx.only))) {
-      const a = new vscode.CodeAction('Explain with Gemini', EXPLAIN_KIND);
-      a.command = { command: 'gemini.explainSelection', title: 'Explain with Gemini', arguments: [doc.uri, range] };
+      const a = new vscode.CodeAction(l10n.t('Explain with Gemini'), EXPLAIN_KIND);
+      a.command = { command: 'gemini.explainSelection', title: l10n.t('Explain with Gemini'), arguments: [doc.uri, range] };
       out.push(a);
     }
     for (const d of ctx.diagnostics) {
       if (d.source === REVIEW_SOURCE) {
         const replacement = this.review.suggestion(doc.uri, d);
         if (replacement !== undefined) {
-          const fix = new vscode.CodeAction('Apply Gemini suggestion', vscode.CodeActionKind.QuickFix);
+          const fix = new vscode.CodeAction(l10n.t('Apply Gemini suggestion'), vscode.CodeActionKind.QuickFix);
           fix.diagnostics = [d];
           fix.isPreferred = true;
           fix.edit = new vscode.WorkspaceEdit();
@@ -139,7 +140,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
         continue;
       }
       if (d.severity > vscode.DiagnosticSeverity.Warning) continue;
-      const a = new vscode.CodeAction('Fix with Gemini', vscode.CodeActionKind.QuickFix);
+      const a = new vscode.CodeAction(l10n.t('Fix with Gemini'), vscode.CodeActionKind.QuickFix);
       a.diagnostics = [d];
       const args: FixArgs = {
         uri: doc.uri.toString(),
@@ -151,7 +152,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
         severity: d.severity,
         source: d.source,
       };
-      a.command = { command: 'gemini.fixDiagnostic', title: 'Fix with Gemini', arguments: [args] };
+      a.command = { command: 'gemini.fixDiagnostic', title: l10n.t('Fix with Gemini'), arguments: [args] };
       out.push(a);
     }
     return out;
@@ -164,7 +165,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     let sel = range instanceof vscode.Range ? range : editor?.selection;
     if (!doc || !sel || sel.isEmpty) {
-      void vscode.window.showInformationMessage('Gemini: select some code to explain.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: select some code to explain.'));
       return;
     }
     // A selection that ends at the start of a line does not include that line.
@@ -204,7 +205,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
         (at && all.find((x) => x.range.start.line <= at.line && x.range.end.line >= at.line)) ??
         (at ? [...all].sort((a, b) => Math.abs(a.range.start.line - at.line) - Math.abs(b.range.start.line - at.line))[0] : undefined);
       if (!ed || !d) {
-        void vscode.window.showInformationMessage('Gemini: there is no error or warning in this file to fix.');
+        void vscode.window.showInformationMessage(l10n.t('Gemini: there is no error or warning in this file to fix.'));
         return;
       }
       doc = ed.document;
@@ -239,7 +240,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
   private async fixWithoutTools(doc: vscode.TextDocument, prompt: string): Promise<void> {
     const s = { model: setting('model') };
     const result = await vscode.window
-      .withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini is proposing a fix…', cancellable: true }, async (_p, token) => {
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini is proposing a fix…'), cancellable: true }, async (_p, token) => {
         const ctrl = new AbortController();
         token.onCancellationRequested(() => ctrl.abort());
         return runOneShot(
@@ -250,7 +251,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       })
       .then(
         (r) => r,
-        (err) => this.reportError(err, 'propose a fix'),
+        (err) => this.reportError(err, 'propose a fix', l10n.t('Gemini could not propose a fix: {0}')),
       );
     if (!result) return;
     let parsed: { explanation: string; edits: Array<{ search: string; replace: string }> };
@@ -259,25 +260,25 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       const problem = validateArgs(FIX_SCHEMA, parsed, 'fix');
       if (problem) throw new Error(problem);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Gemini: the proposed fix was not in the expected format (${(err as Error).message}). Nothing was changed.`);
+      void vscode.window.showErrorMessage(l10n.t('Gemini: the proposed fix was not in the expected format ({0}). Nothing was changed.', (err as Error).message));
       return;
     }
     let next: string;
     try {
       next = applyEdits(doc.getText(), parsed.edits, vscode.workspace.asRelativePath(doc.uri));
     } catch (err) {
-      void vscode.window.showErrorMessage(`Gemini: the proposed fix does not apply: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(l10n.t('Gemini: the proposed fix does not apply: {0}', (err as Error).message));
       return;
     }
     const proposal = vscode.Uri.parse(`gemini-proposal:${doc.uri.path}?${Date.now()}`);
     this.proposals.set(proposal.toString(), next);
     const version = doc.version;
     await vscode.commands.executeCommand('vscode.diff', doc.uri, proposal, `${vscode.workspace.asRelativePath(doc.uri)} ↔ Gemini's fix`);
-    const pick = await vscode.window.showInformationMessage(`Gemini: ${parsed.explanation}`, 'Apply Fix', 'Discard');
+    const pick = await vscode.window.showInformationMessage(l10n.t('Gemini: {0}', parsed.explanation), l10n.t('Apply Fix'), l10n.t('Discard'));
     this.proposals.delete(proposal.toString());
-    if (pick !== 'Apply Fix') return;
+    if (pick !== l10n.t('Apply Fix')) return;
     if (doc.version !== version) {
-      void vscode.window.showWarningMessage('Gemini: the file changed while the fix was shown; it was not applied.');
+      void vscode.window.showWarningMessage(l10n.t('Gemini: the file changed while the fix was shown; it was not applied.'));
       return;
     }
     const e = new vscode.WorkspaceEdit();
@@ -290,18 +291,18 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
   async reviewFile(uri?: unknown): Promise<number | undefined> {
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc) {
-      void vscode.window.showInformationMessage('Gemini: open a file to review.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: open a file to review.'));
       return undefined;
     }
     const rel = vscode.workspace.asRelativePath(doc.uri);
-    return this.runReview(`Reviewing ${rel}`, reviewFilePrompt(rel, doc.languageId, doc.getText()), new Map([[rel, doc.uri]]));
+    return this.runReview(l10n.t('Reviewing {0}', rel), reviewFilePrompt(rel, doc.languageId, doc.getText()), new Map([[rel, doc.uri]]));
   }
 
   async reviewChanges(): Promise<number | undefined> {
     const api = await gitApi();
     const repos = api?.repositories ?? [];
     if (!repos.length) {
-      void vscode.window.showInformationMessage('Gemini: no git repository is open, so there are no changes to review.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: no git repository is open, so there are no changes to review.'));
       return undefined;
     }
     const files = new Map<string, vscode.Uri>();
@@ -317,16 +318,16 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       }
     }
     if (!diffs.length) {
-      void vscode.window.showInformationMessage('Gemini: there are no uncommitted changes to review.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: there are no uncommitted changes to review.'));
       return undefined;
     }
-    return this.runReview(`Reviewing ${files.size} changed file(s)`, reviewChangesPrompt(diffs.join('\n')), files);
+    return this.runReview(l10n.t('Reviewing {0} changed file(s)', files.size), reviewChangesPrompt(diffs.join('\n')), files);
   }
 
   private async runReview(title: string, prompt: string, allowed: Map<string, vscode.Uri>): Promise<number | undefined> {
     const s = { model: setting('model') };
     const text = await vscode.window
-      .withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: ${title}…`, cancellable: true }, async (progress, token) => {
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini: {0}…', title), cancellable: true }, async (progress, token) => {
         const ctrl = new AbortController();
         token.onCancellationRequested(() => ctrl.abort());
         let last = 0;
@@ -337,7 +338,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
             signal: ctrl.signal,
             onText: (t) => {
               if (t.length - last > 200) {
-                progress.report({ message: `${t.length} characters received` });
+                progress.report({ message: l10n.t('{0} characters received', t.length) });
                 last = t.length;
               }
             },
@@ -347,7 +348,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       })
       .then(
         (t) => t,
-        (err) => this.reportError(err, 'review'),
+        (err) => this.reportError(err, 'review', l10n.t('Gemini could not review: {0}')),
       );
     if (text === undefined) return undefined;
     let review: ReturnType<typeof parseReview>;
@@ -356,7 +357,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     } catch (err) {
       const msg = err instanceof ReviewFormatError ? err.message : String(err);
       this.log.warn(`Review rejected: ${msg}`);
-      void vscode.window.showErrorMessage(`Gemini: ${msg} No findings were published.`);
+      void vscode.window.showErrorMessage(l10n.t('Gemini: {0} No findings were published.', msg));
       return undefined;
     }
     const byFile = new Map<string, { uri: vscode.Uri; doc: vscode.TextDocument; findings: ReviewFinding[] }>();
@@ -373,7 +374,13 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     const n = this.review.publish(byFile);
     void vscode.commands.executeCommand('workbench.actions.view.problems');
     void vscode.window.showInformationMessage(
-      `Gemini: ${n} finding${n === 1 ? '' : 's'} in the Problems panel${skipped ? ` (${skipped} about other files ignored)` : ''}.${review.summary ? ` ${review.summary}` : ''}`,
+      [
+        n === 1 ? l10n.t('Gemini: 1 finding in the Problems panel.') : l10n.t('Gemini: {0} findings in the Problems panel.', n),
+        skipped ? l10n.t('{0} about other files were ignored.', skipped) : '',
+        review.summary ?? '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     );
     return n;
   }
@@ -382,23 +389,26 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
 
   async generateImage(): Promise<vscode.Uri | undefined> {
     const prompt = await vscode.window.showInputBox({
-      title: 'Gemini: Generate Image',
-      prompt: 'Describe the image (or the change to make to an input image).',
+      title: l10n.t('Gemini: Generate Image'),
+      prompt: l10n.t('Describe the image (or the change to make to an input image).'),
       ignoreFocusOut: true,
     });
     if (!prompt?.trim()) return undefined;
     // The image's shape and size (response_format, seed 000 §6); the model's default unless picked.
     const ratio = await vscode.window.showQuickPick(
       [
-        { label: 'Model default', value: undefined as ImageResponseFormat['aspect_ratio'] },
+        { label: l10n.t('Model default'), value: undefined as ImageResponseFormat['aspect_ratio'] },
         ...IMAGE_RATIOS.map((r) => ({ label: r, value: r as ImageResponseFormat['aspect_ratio'] })),
       ],
-      { title: 'Gemini: Generate Image (aspect ratio)', placeHolder: 'Aspect ratio of the image' },
+      { title: l10n.t('Gemini: Generate Image (aspect ratio)'), placeHolder: l10n.t('Aspect ratio of the image') },
     );
     if (!ratio) return undefined;
     const size = await vscode.window.showQuickPick(
-      [{ label: 'Model default', value: undefined as ImageResponseFormat['image_size'] }, ...IMAGE_SIZES.map((s) => ({ label: s, value: s as ImageResponseFormat['image_size'] }))],
-      { title: 'Gemini: Generate Image (size)', placeHolder: 'Size of the image' },
+      [
+        { label: l10n.t('Model default'), value: undefined as ImageResponseFormat['image_size'] },
+        ...IMAGE_SIZES.map((s) => ({ label: s, value: s as ImageResponseFormat['image_size'] })),
+      ],
+      { title: l10n.t('Gemini: Generate Image (size)'), placeHolder: l10n.t('Size of the image') },
     );
     if (!size) return undefined;
     const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,gif}', '**/node_modules/**', 200);
@@ -406,7 +416,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     const refs = images.length
       ? await vscode.window.showQuickPick(
           images.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
-          { title: 'Gemini: Generate Image (reference images)', placeHolder: 'Check images to edit or take after (none: a new image)', canPickMany: true },
+          { title: l10n.t('Gemini: Generate Image (reference images)'), placeHolder: l10n.t('Check images to edit or take after (none: a new image)'), canPickMany: true },
         )
       : [];
     if (!refs) return undefined;
@@ -419,19 +429,21 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       ratio.value || size.value ? { type: 'image', ...(ratio.value ? { aspect_ratio: ratio.value } : {}), ...(size.value ? { image_size: size.value } : {}) } : undefined;
     const model = setting('imageModel');
     const result = await vscode.window
-      .withProgress({ location: vscode.ProgressLocation.Notification, title: `Gemini: generating an image with ${model}…`, cancellable: true }, async (_p, token) => {
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini: generating an image with {0}…', model), cancellable: true }, async (_p, token) => {
         const ctrl = new AbortController();
         token.onCancellationRequested(() => ctrl.abort());
         return runOneShot(this.api.get(), { model, input, ...(format ? { response_format: format } : {}) }, { signal: ctrl.signal });
       })
       .then(
         (r) => r,
-        (err) => this.reportError(err, 'generate an image'),
+        (err) => this.reportError(err, 'generate an image', l10n.t('Gemini could not generate an image: {0}')),
       );
     if (!result) return undefined;
     const img = result.images[result.images.length - 1];
     if (!img?.data) {
-      void vscode.window.showErrorMessage(`Gemini: the model returned no image.${result.text ? ` It said: “${result.text.slice(0, 300)}”` : ''}`);
+      void vscode.window.showErrorMessage(
+        result.text ? l10n.t('Gemini: the model returned no image. It said: “{0}”', result.text.slice(0, 300)) : l10n.t('Gemini: the model returned no image.'),
+      );
       return undefined;
     }
     const bytes = Buffer.from(img.data, 'base64');
@@ -443,13 +455,13 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(preview), { preview: true });
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
-      title: 'Save the generated image',
+      title: l10n.t('Save the generated image'),
       defaultUri: folder ? vscode.Uri.joinPath(folder, `gemini-image-${Date.now()}.${ext}`) : undefined,
       filters: { Images: [ext] },
     });
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, bytes);
-    void vscode.window.showInformationMessage(`Gemini: saved ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(l10n.t('Gemini: saved {0}.', vscode.workspace.asRelativePath(target)));
     return target;
   }
 
@@ -461,49 +473,54 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     const rootArg = (arg as { rootUri?: vscode.Uri } | undefined)?.rootUri;
     const repo = repos.find((r) => rootArg && r.rootUri.fsPath === rootArg.fsPath) ?? repos[0];
     if (!repo) {
-      void vscode.window.showInformationMessage('Gemini: no git repository is open.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: no git repository is open.'));
       return undefined;
     }
     const diff = await repo.diff(true);
     if (!diff.trim()) {
-      void vscode.window.showInformationMessage('Gemini: stage some changes first; the commit message describes the staged changes.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: stage some changes first; the commit message describes the staged changes.'));
       return undefined;
     }
     const s = { model: setting('model') };
     const before = repo.inputBox.value;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.SourceControl, title: 'Gemini is writing a commit message…', cancellable: true }, async (_p, token) => {
-      const ctrl = new AbortController();
-      token.onCancellationRequested(() => ctrl.abort());
-      try {
-        const r = await runOneShot(
-          this.api.get(),
-          { model: s.model, input: commitMessagePrompt(diff, []) },
-          {
-            signal: ctrl.signal,
-            onText: (t) => (repo.inputBox.value = t.trimStart()),
-          },
-        );
-        const message = r.text
-          .trim()
-          .replace(/^```\w*\n?|\n?```$/g, '')
-          .trim();
-        repo.inputBox.value = message;
-        return message;
-      } catch (err) {
-        repo.inputBox.value = before; // never leave a half-written message behind
-        this.reportError(err, 'write a commit message');
-        return undefined;
-      }
-    });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.SourceControl, title: l10n.t('Gemini is writing a commit message…'), cancellable: true },
+      async (_p, token) => {
+        const ctrl = new AbortController();
+        token.onCancellationRequested(() => ctrl.abort());
+        try {
+          const r = await runOneShot(
+            this.api.get(),
+            { model: s.model, input: commitMessagePrompt(diff, []) },
+            {
+              signal: ctrl.signal,
+              onText: (t) => (repo.inputBox.value = t.trimStart()),
+            },
+          );
+          const message = r.text
+            .trim()
+            .replace(/^```\w*\n?|\n?```$/g, '')
+            .trim();
+          repo.inputBox.value = message;
+          return message;
+        } catch (err) {
+          repo.inputBox.value = before; // never leave a half-written message behind
+          this.reportError(err, 'write a commit message', l10n.t('Gemini could not write a commit message: {0}'));
+          return undefined;
+        }
+      },
+    );
   }
 
-  private reportError(err: unknown, what: string): undefined {
+  /** `shown` is the localized message, with `{0}` where the error goes. */
+  private reportError(err: unknown, what: string, shown: string): undefined {
     if (err instanceof ApiError && err.kind === 'aborted') return undefined;
     const msg = err instanceof Error ? err.message : String(err);
     this.log.warn(`Could not ${what}: ${msg}`);
-    const actions = err instanceof ApiError && err.kind === 'auth' ? ['Set API Key'] : [];
-    void vscode.window.showErrorMessage(`Gemini could not ${what}: ${msg}`, ...actions).then((a) => {
-      if (a === 'Set API Key') void vscode.commands.executeCommand('gemini.setApiKey');
+    const setKey = l10n.t('Set API Key');
+    const actions = err instanceof ApiError && err.kind === 'auth' ? [setKey] : [];
+    void vscode.window.showErrorMessage(shown.replace('{0}', msg), ...actions).then((a) => {
+      if (a === setKey) void vscode.commands.executeCommand('gemini.setApiKey');
     });
     return undefined;
   }

@@ -16,6 +16,7 @@ import {
   type TerminalMirror,
 } from '../core/ports';
 import { looksLikeText } from '../core/attachments';
+import { l10n } from '../shared/l10n';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
@@ -328,12 +329,12 @@ export class CommandTerminal implements TerminalMirror, vscode.Disposable {
     if (this.terminal && vscode.window.terminals.includes(this.terminal)) return;
     const pty: vscode.Pseudoterminal = {
       onDidWrite: this.writer.event,
-      open: () => this.writer.fire('Commands run by Gemini appear here (read-only mirror).\r\n'),
+      open: () => this.writer.fire(l10n.t('Commands run by Gemini appear here (read-only mirror).') + '\r\n'),
       close: () => {
         this.terminal = undefined;
       },
     };
-    this.terminal = vscode.window.createTerminal({ name: 'Gemini Commands', pty, iconPath: new vscode.ThemeIcon('sparkle') });
+    this.terminal = vscode.window.createTerminal({ name: l10n.t('Gemini Commands'), pty, iconPath: new vscode.ThemeIcon('sparkle') });
   }
 
   start(commandLine: string, cwd: string) {

@@ -9,6 +9,7 @@ import { searchHistory, type HistoryTree } from './history';
 import type { ApiKeyStore } from './keys';
 import type { Log } from './log';
 import type { WorkspaceTools } from './tools';
+import { l10n } from '../shared/l10n';
 
 export interface Command {
   id: string;
@@ -30,29 +31,29 @@ export function chatCommands(d: CommandDeps): Command[] {
       id: 'gemini.setApiKey',
       async execute() {
         const key = await vscode.window.showInputBox({
-          title: 'Gemini API Key',
-          prompt: 'Paste your Gemini API key. It is stored in VS Code’s secret storage and sent only in the x-goog-api-key header.',
+          title: l10n.t('Gemini API Key'),
+          prompt: l10n.t('Paste your Gemini API key. It is stored in VS Code’s secret storage and sent only in the x-goog-api-key header.'),
           password: true,
           ignoreFocusOut: true,
-          validateInput: (v) => (v.trim().length < 8 ? 'That does not look like an API key.' : undefined),
+          validateInput: (v) => (v.trim().length < 8 ? l10n.t('That does not look like an API key.') : undefined),
         });
         if (!key) return false;
         const trimmed = key.trim();
-        const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: checking the API key…' }, () =>
+        const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini: checking the API key…') }, () =>
           d.api.validateKey(trimmed),
         );
         if (!check.ok) {
           if (check.network) {
-            const save = await vscode.window.showWarningMessage(`Gemini: could not check the key. ${check.reason}`, 'Save Anyway', 'Cancel');
-            if (save !== 'Save Anyway') return false;
+            const save = await vscode.window.showWarningMessage(l10n.t('Gemini: could not check the key. {0}', check.reason), l10n.t('Save Anyway'), l10n.t('Cancel'));
+            if (save !== l10n.t('Save Anyway')) return false;
           } else {
-            void vscode.window.showErrorMessage(`Gemini: the API key was rejected. ${check.reason}`);
+            void vscode.window.showErrorMessage(l10n.t('Gemini: the API key was rejected. {0}', check.reason));
             return false;
           }
         }
         await d.keys.set(trimmed);
         d.log.info('API key saved to secret storage.');
-        void vscode.window.showInformationMessage('Gemini: API key saved.');
+        void vscode.window.showInformationMessage(l10n.t('Gemini: API key saved.'));
         return true;
       },
     },
@@ -61,7 +62,7 @@ export function chatCommands(d: CommandDeps): Command[] {
       async execute() {
         await d.keys.clear();
         d.log.info('API key removed from secret storage.');
-        void vscode.window.showInformationMessage('Gemini: API key cleared.');
+        void vscode.window.showInformationMessage(l10n.t('Gemini: API key cleared.'));
       },
     },
     {
@@ -89,7 +90,7 @@ export function chatCommands(d: CommandDeps): Command[] {
         const id = (meta as ConversationMeta | undefined)?.id;
         if (!id) return;
         await d.chat.view.reveal(false);
-        if (!d.chat.open(id)) void vscode.window.showWarningMessage('Gemini: that conversation no longer exists.');
+        if (!d.chat.open(id)) void vscode.window.showWarningMessage(l10n.t('Gemini: that conversation no longer exists.'));
         d.history.refresh();
       },
     },
@@ -101,15 +102,19 @@ export function chatCommands(d: CommandDeps): Command[] {
         // Stored interactions are deleted on the server too, so "Delete" means gone, not just hidden here.
         const data = d.chat.store.load(m.id);
         const remote = data && data.meta.mode === 'stateful' ? [...new Set(data.turns.flatMap((t) => t.interactionIds))] : [];
-        const detail = remote.length ? `Its ${remote.length} interaction${remote.length === 1 ? '' : 's'} stored by the Gemini API will be deleted too. ` : '';
-        const ok = await vscode.window.showWarningMessage(`Delete the conversation “${m.title}”? ${detail}This cannot be undone.`, { modal: true }, 'Delete');
-        if (ok !== 'Delete') return;
+        const detail = remote.length
+          ? (remote.length === 1
+              ? l10n.t('Its interaction stored by the Gemini API will be deleted too.')
+              : l10n.t('Its {0} interactions stored by the Gemini API will be deleted too.', remote.length)) + ' '
+          : '';
+        const ok = await vscode.window.showWarningMessage(l10n.t('Delete the conversation “{0}”? {1}This cannot be undone.', m.title, detail), { modal: true }, l10n.t('Delete'));
+        if (ok !== l10n.t('Delete')) return;
         if (d.chat.session.conversationId === m.id) d.chat.newChat();
         d.chat.store.delete(m.id);
         d.history.refresh();
         if (!remote.length) return;
         if (!(await d.keys.has())) {
-          void vscode.window.showWarningMessage('Gemini: the conversation was deleted here; without an API key its copies on the server could not be deleted.');
+          void vscode.window.showWarningMessage(l10n.t('Gemini: the conversation was deleted here; without an API key its copies on the server could not be deleted.'));
           return;
         }
         const failures: string[] = [];
@@ -124,7 +129,7 @@ export function chatCommands(d: CommandDeps): Command[] {
         d.log.info(`Deleted conversation ${m.id} and ${remote.length - failures.length} of ${remote.length} server interaction(s).`);
         if (failures.length) {
           void vscode.window.showWarningMessage(
-            `Gemini: the conversation was deleted here, but ${failures.length} of its ${remote.length} server copies could not be deleted: ${failures[0]}`,
+            l10n.t('Gemini: the conversation was deleted here, but {0} of its {1} server copies could not be deleted: {2}', failures.length, remote.length, failures[0]),
           );
         }
       },
@@ -135,8 +140,8 @@ export function chatCommands(d: CommandDeps): Command[] {
       async execute() {
         const current = d.chat.session.settings().model;
         const pick = await vscode.window.showQuickPick(
-          models().map((m) => ({ label: m, description: m === current ? 'current' : undefined })),
-          { placeHolder: 'Model for the next messages of this chat (the default is the setting “gemini.model”)' },
+          models().map((m) => ({ label: m, description: m === current ? l10n.t('current') : undefined })),
+          { placeHolder: l10n.t('Model for the next messages of this chat (the default is the setting “gemini.model”)') },
         );
         if (pick) d.chat.choose({ model: pick.label });
       },
@@ -153,12 +158,12 @@ export function chatCommands(d: CommandDeps): Command[] {
       async execute(uri?: unknown) {
         const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
         if (!target) {
-          void vscode.window.showInformationMessage('Gemini: open a file first.');
+          void vscode.window.showInformationMessage(l10n.t('Gemini: open a file first.'));
           return;
         }
         await d.chat.view.reveal();
         await d.chat.attachments.addUri(target);
-        d.chat.setDraft(`About ${vscode.workspace.asRelativePath(target)}: `);
+        d.chat.setDraft(l10n.t('About {0}: ', vscode.workspace.asRelativePath(target)));
       },
     },
   ];

@@ -17,6 +17,7 @@ import { checkRemoteServer, remoteServerTool, type RemoteMcpServer } from '../co
 import { setting } from './config';
 import type { Command } from './commands';
 import type { Log } from './log';
+import { l10n } from '../shared/l10n';
 
 const PICKED_KEY = 'gemini.tools.picked';
 const SERVERS_KEY = 'gemini.remoteMcpServers';
@@ -66,7 +67,7 @@ export class ExternalTools implements vscode.Disposable {
 
   /** Why nothing external can be offered here, if so. */
   unavailable(): string | undefined {
-    if (!vscode.workspace.isTrusted) return 'Restricted Mode: MCP servers, tools of other extensions and remote MCP servers are off in this untrusted workspace.';
+    if (!vscode.workspace.isTrusted) return l10n.t('Restricted Mode: MCP servers, tools of other extensions and remote MCP servers are off in this untrusted workspace.');
     return undefined;
   }
 
@@ -103,16 +104,16 @@ export class ExternalTools implements vscode.Disposable {
     const out: Array<ExternalToolInfo & { group: 'mcp' | 'extension' }> = [];
     for (const t of vscode.lm.tools) {
       if (t.tags.includes('mcp'))
-        out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: `MCP server ${mcpServerOf(t.name, mcpNames)}`, group: 'mcp' });
+        out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: l10n.t('MCP server {0}', mcpServerOf(t.name, mcpNames)), group: 'mcp' });
       else if (byExtension.has(t.name))
-        out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: `the extension ${byExtension.get(t.name)}`, group: 'extension' });
+        out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: l10n.t('the extension {0}', byExtension.get(t.name)), group: 'extension' });
     }
     return out;
   }
 
   /** Start the MCP servers VS Code knows (their tools appear only once they run). */
   private async startServers(why: string, timeoutMs = START_TIMEOUT_MS): Promise<boolean> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Gemini: starting MCP servers (${why})…` }, async () => {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l10n.t('Gemini: starting MCP servers ({0})…', why) }, async () => {
       const started = vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true }).then(
         () => true,
         (err: unknown) => {
@@ -129,13 +130,15 @@ export class ExternalTools implements vscode.Disposable {
   async choose(): Promise<void> {
     const reason = this.unavailable();
     if (reason) {
-      void vscode.window.showWarningMessage(`Gemini: ${reason}`, { modal: false });
+      void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', reason), { modal: false });
       return;
     }
     const started = await this.startServers('to list their tools', 15_000);
     await toolsSettled(() => false, 1000);
     if (!started)
-      void vscode.window.showWarningMessage('Gemini: not every MCP server started (see “MCP: List Servers” and the server’s output). The tools of those that run are listed.');
+      void vscode.window.showWarningMessage(
+        l10n.t('Gemini: not every MCP server started (see “MCP: List Servers” and the server’s output). The tools of those that run are listed.'),
+      );
     const offered = this.offered();
     const servers = this.servers();
     const picked = this.picked();
@@ -143,23 +146,25 @@ export class ExternalTools implements vscode.Disposable {
     const items: Item[] = [];
     const mcp = offered.filter((t) => t.group === 'mcp');
     const ext = offered.filter((t) => t.group === 'extension');
-    if (mcp.length) items.push({ label: 'MCP servers (run by VS Code)', kind: vscode.QuickPickItemKind.Separator });
+    if (mcp.length) items.push({ label: l10n.t('MCP servers (run by VS Code)'), kind: vscode.QuickPickItemKind.Separator });
     for (const t of mcp) items.push({ label: t.id, description: t.source, detail: t.description.slice(0, 200), picked: picked.lm.includes(t.id), lm: t.id });
-    if (ext.length) items.push({ label: 'Tools of other extensions', kind: vscode.QuickPickItemKind.Separator });
+    if (ext.length) items.push({ label: l10n.t('Tools of other extensions'), kind: vscode.QuickPickItemKind.Separator });
     for (const t of ext) items.push({ label: t.id, description: t.source, detail: t.description.slice(0, 200), picked: picked.lm.includes(t.id), lm: t.id });
-    if (servers.length) items.push({ label: 'Remote MCP servers (called by the Gemini API)', kind: vscode.QuickPickItemKind.Separator });
+    if (servers.length) items.push({ label: l10n.t('Remote MCP servers (called by the Gemini API)'), kind: vscode.QuickPickItemKind.Separator });
     for (const s of servers)
       items.push({
         label: s.name,
         description: s.url,
-        detail: s.allowedTools?.length ? `Allowed tools: ${s.allowedTools.join(', ')}` : 'All of its tools',
+        detail: s.allowedTools?.length ? l10n.t('Allowed tools: {0}', s.allowedTools.join(', ')) : l10n.t('All of its tools'),
         picked: picked.remote.includes(s.id),
         remote: s.id,
       });
     if (!items.length) {
-      const add = 'Add Remote MCP Server…';
+      const add = l10n.t('Add Remote MCP Server…');
       const pick = await vscode.window.showInformationMessage(
-        'Gemini: there are no MCP servers or extension tools to choose from. Add a server to .vscode/mcp.json (or with “MCP: Add Server…”), or add a remote MCP server for the Gemini API to call.',
+        l10n.t(
+          'Gemini: there are no MCP servers or extension tools to choose from. Add a server to .vscode/mcp.json (or with “MCP: Add Server…”), or add a remote MCP server for the Gemini API to call.',
+        ),
         add,
       );
       if (pick === add) await this.addServer();
@@ -167,8 +172,8 @@ export class ExternalTools implements vscode.Disposable {
     }
     const chosen = await vscode.window.showQuickPick(items, {
       canPickMany: true,
-      title: 'Gemini: Tools for this workspace',
-      placeHolder: 'Gemini may call the tools you check (each call still asks, unless your user settings allow it)',
+      title: l10n.t('Gemini: Tools for this workspace'),
+      placeHolder: l10n.t('Gemini may call the tools you check (each call still asks, unless your user settings allow it)'),
       matchOnDescription: true,
       ignoreFocusOut: true,
     });
@@ -183,21 +188,21 @@ export class ExternalTools implements vscode.Disposable {
   async addServer(): Promise<RemoteMcpServer | undefined> {
     const reason = this.unavailable();
     if (reason) {
-      void vscode.window.showWarningMessage(`Gemini: ${reason}`);
+      void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', reason));
       return undefined;
     }
     const taken = new Set(this.servers().map((s) => s.name));
     const name = await vscode.window.showInputBox({
-      title: 'Add Remote MCP Server (1/4): name',
-      prompt: 'A short name for the server (letters, digits, - and _). Gemini sees it as the server name.',
+      title: l10n.t('Add Remote MCP Server (1/4): name'),
+      prompt: l10n.t('A short name for the server (letters, digits, - and _). Gemini sees it as the server name.'),
       ignoreFocusOut: true,
       validateInput: (v) =>
-        checkRemoteServer({ id: 'x', name: v.trim(), url: 'https://x', headerNames: [] }) ?? (taken.has(v.trim()) ? 'A server with that name exists.' : undefined),
+        checkRemoteServer({ id: 'x', name: v.trim(), url: 'https://x', headerNames: [] }) ?? (taken.has(v.trim()) ? l10n.t('A server with that name exists.') : undefined),
     });
     if (!name) return undefined;
     const url = await vscode.window.showInputBox({
-      title: 'Add Remote MCP Server (2/4): URL',
-      prompt: 'The server’s MCP endpoint (https://…). The Gemini API connects to it, not this editor.',
+      title: l10n.t('Add Remote MCP Server (2/4): URL'),
+      prompt: l10n.t('The server’s MCP endpoint (https://…). The Gemini API connects to it, not this editor.'),
       placeHolder: 'https://api.example.com/mcp',
       ignoreFocusOut: true,
       validateInput: (v) => checkRemoteServer({ id: 'x', name: 'x', url: v.trim(), headerNames: [] }),
@@ -206,21 +211,21 @@ export class ExternalTools implements vscode.Disposable {
     const headers: Array<[string, string]> = [];
     for (;;) {
       const header = await vscode.window.showInputBox({
-        title: `Add Remote MCP Server (3/4): headers${headers.length ? ` (${headers.map((h) => h[0]).join(', ')})` : ''}`,
-        prompt: 'A header the server needs, such as Authorization (its value is asked next and kept in secret storage). Leave empty to go on.',
+        title: headers.length ? l10n.t('Add Remote MCP Server (3/4): headers ({0})', headers.map((h) => h[0]).join(', ')) : l10n.t('Add Remote MCP Server (3/4): headers'),
+        prompt: l10n.t('A header the server needs, such as Authorization (its value is asked next and kept in secret storage). Leave empty to go on.'),
         ignoreFocusOut: true,
         validateInput: (v) =>
           !v.trim() || /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/.test(v.trim())
             ? headers.some((h) => h[0].toLowerCase() === v.trim().toLowerCase())
-              ? 'Already added.'
+              ? l10n.t('Already added.')
               : undefined
-            : 'Not a valid header name.',
+            : l10n.t('Not a valid header name.'),
       });
       if (header === undefined) return undefined;
       if (!header.trim()) break;
       const value = await vscode.window.showInputBox({
-        title: `Add Remote MCP Server (3/4): value of ${header.trim()}`,
-        prompt: 'Kept in VS Code’s secret storage; sent only to the Gemini API inside the mcp_server tool.',
+        title: l10n.t('Add Remote MCP Server (3/4): value of {0}', header.trim()),
+        prompt: l10n.t('Kept in VS Code’s secret storage; sent only to the Gemini API inside the mcp_server tool.'),
         password: true,
         ignoreFocusOut: true,
         validateInput: (v) => (/[\r\n]/.test(v) ? 'A header value cannot contain a line break.' : undefined),
@@ -229,8 +234,8 @@ export class ExternalTools implements vscode.Disposable {
       headers.push([header.trim(), value]);
     }
     const allowed = await vscode.window.showInputBox({
-      title: 'Add Remote MCP Server (4/4): allowed tools',
-      prompt: 'The tools Gemini may call on this server, separated by commas. Leave empty to allow all of them.',
+      title: l10n.t('Add Remote MCP Server (4/4): allowed tools'),
+      prompt: l10n.t('The tools Gemini may call on this server, separated by commas. Leave empty to allow all of them.'),
       ignoreFocusOut: true,
     });
     if (allowed === undefined) return undefined;
@@ -255,7 +260,10 @@ export class ExternalTools implements vscode.Disposable {
     this.log.info(`Added the remote MCP server ${server.name} (${server.url}) with ${headers.length} header(s) in secret storage.`);
     this.changed.fire();
     void vscode.window.showInformationMessage(
-      `Gemini: remote MCP server “${server.name}” added and turned on for this workspace. The Gemini API calls its tools itself, without asking for each call (the API has no per-call approval for remote servers): the allowed tools are how you limit it.`,
+      l10n.t(
+        'Gemini: remote MCP server “{0}” added and turned on for this workspace. The Gemini API calls its tools itself, without asking for each call (the API has no per-call approval for remote servers): the allowed tools are how you limit it.',
+        server.name,
+      ),
     );
     return server;
   }
@@ -264,12 +272,12 @@ export class ExternalTools implements vscode.Disposable {
   async removeServer(): Promise<void> {
     const servers = this.servers();
     if (!servers.length) {
-      void vscode.window.showInformationMessage('Gemini: there are no remote MCP servers.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: there are no remote MCP servers.'));
       return;
     }
     const pick = await vscode.window.showQuickPick(
       servers.map((s) => ({ label: s.name, description: s.url, id: s.id })),
-      { title: 'Remove Remote MCP Server' },
+      { title: l10n.t('Remove Remote MCP Server') },
     );
     if (!pick) return;
     const server = servers.find((s) => s.id === pick.id)!;
@@ -279,7 +287,7 @@ export class ExternalTools implements vscode.Disposable {
       servers.filter((s) => s.id !== server.id),
     );
     this.changed.fire();
-    void vscode.window.showInformationMessage(`Gemini: removed the remote MCP server “${server.name}” and its secrets.`);
+    void vscode.window.showInformationMessage(l10n.t('Gemini: removed the remote MCP server “{0}” and its secrets.', server.name));
   }
 
   /**
@@ -295,9 +303,9 @@ export class ExternalTools implements vscode.Disposable {
     const notes: string[] = [];
     const live = () => new Set(vscode.lm.tools.map((t) => t.name));
     if (picked.lm.some((n) => !live().has(n))) {
-      notice('Starting the MCP servers of the tools you picked…');
+      notice(l10n.t('Starting the MCP servers of the tools you picked…'));
       const ok = await this.startServers('for this turn');
-      if (!ok) notes.push(`Some MCP servers did not start within ${START_TIMEOUT_MS / 1000} s.`);
+      if (!ok) notes.push(l10n.t('Some MCP servers did not start within {0} s.', START_TIMEOUT_MS / 1000));
       // VS Code answers the start before this extension host sees the tools (after a window
       // reload the servers may still run, and their tools arrive a moment later).
       await toolsSettled(() => picked.lm.every((n) => live().has(n)));
@@ -307,7 +315,7 @@ export class ExternalTools implements vscode.Disposable {
     for (const name of picked.lm) {
       const t = offered.get(name);
       if (t) infos.push(t);
-      else notes.push(`${name} is not available (its MCP server did not start, or its extension is gone), so Gemini was not offered it.`);
+      else notes.push(l10n.t('{0} is not available (its MCP server did not start, or its extension is gone), so Gemini was not offered it.', name));
     }
     const allow = setting('externalToolsAllow');
     const invoker: ExternalInvoker = {
@@ -316,7 +324,9 @@ export class ExternalTools implements vscode.Disposable {
     const { tools, notes: schemaNotes } = externalTools(infos, invoker, {
       taken,
       preapproved: (id) =>
-        allow.some((p) => globMatch(p, id)) ? `Ran without asking: your user settings allow ${id} (gemini.tools.external.allow). VS Code may still ask to confirm.` : undefined,
+        allow.some((p) => globMatch(p, id))
+          ? l10n.t('Ran without asking: your user settings allow {0} (gemini.tools.external.allow). VS Code may still ask to confirm.', id)
+          : undefined,
       timeoutMs: setting('externalToolTimeoutSeconds') * 1000,
       maxResultChars: setting('externalToolMaxResultKB') * 1024,
       maxImageBytes: 5 * 1024 * 1024,
@@ -331,7 +341,7 @@ export class ExternalTools implements vscode.Disposable {
       for (const h of s.headerNames) {
         const v = await this.context.secrets.get(this.secretKey(s.id, h));
         if (v === undefined) {
-          notes.push(`The ${h} header of the remote MCP server ${s.name} is not in secret storage any more; the server is sent without it.`);
+          notes.push(l10n.t('The {0} header of the remote MCP server {1} is not in secret storage any more; the server is sent without it.', h, s.name));
           continue;
         }
         registerSecret(v);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { HistoryIndex } from '../core/conversation/history';
 import type { ConversationMeta } from '../core/conversation/journal';
+import { l10n } from '../shared/l10n';
 
 export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -19,12 +20,12 @@ export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, v
   getTreeItem(m: ConversationMeta): vscode.TreeItem {
     const item = new vscode.TreeItem(m.title, vscode.TreeItemCollapsibleState.None);
     item.id = m.id;
-    item.description = `${new Date(m.updated).toLocaleString()} · ${m.turns} turn${m.turns === 1 ? '' : 's'}`;
-    item.tooltip = `${m.title}\n${m.model} · ${m.mode}`;
+    item.description = `${new Date(m.updated).toLocaleString()} · ${m.turns === 1 ? l10n.t('1 turn') : l10n.t('{0} turns', m.turns)}`;
+    item.tooltip = l10n.t('{0}\n{1} · {2}', m.title, m.model, m.mode);
     item.iconPath = new vscode.ThemeIcon(m.id === this.activeId() ? 'comment-discussion' : 'comment');
     item.contextValue = 'conversation';
-    item.command = { command: 'gemini.history.open', title: 'Open', arguments: [m] };
-    item.accessibilityInformation = { label: `Conversation ${m.title}, ${m.turns} turns` };
+    item.command = { command: 'gemini.history.open', title: l10n.t('Open'), arguments: [m] };
+    item.accessibilityInformation = { label: l10n.t('Conversation {0}, {1} turns', m.title, m.turns) };
     return item;
   }
 
@@ -46,7 +47,7 @@ const SEARCH_DEBOUNCE_MS = 120;
  */
 export async function searchHistory(history: HistoryIndex): Promise<ConversationMeta | undefined> {
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { meta: ConversationMeta }>();
-  qp.placeholder = 'Search chat history (prompts and answers)';
+  qp.placeholder = l10n.t('Search chat history (prompts and answers)');
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   let running: AbortController | undefined;
@@ -70,7 +71,7 @@ export async function searchHistory(history: HistoryIndex): Promise<Conversation
           items.push({
             label: h.meta.title,
             description: new Date(h.meta.updated).toLocaleString(),
-            detail: h.excerpt || `${h.meta.turns} turns · ${h.meta.model}`,
+            detail: h.excerpt || l10n.t('{0} turns · {1}', h.meta.turns, h.meta.model),
             alwaysShow: true,
             meta: h.meta,
           }),

@@ -18,6 +18,7 @@ import { setting } from './config';
 import { CommandTerminal, VsDocuments, VsGit, VsLanguage, excludeGlobs, ripgrepPath } from './adapters';
 import type { ExternalTools } from './externalTools';
 import type { Log } from './log';
+import { l10n } from '../shared/l10n';
 
 /** Settings that decide what runs without asking: read from user settings only, never a workspace. */
 export function toolSettings(): ToolSettings {
@@ -69,9 +70,10 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
 
   enabled(): { enabled: boolean; reason?: string } {
     if (!vscode.workspace.isTrusted)
-      return { enabled: false, reason: 'Restricted Mode: workspace tools (read, edit, run) are off in this untrusted workspace. Chat and explanations still work.' };
-    if (!setting('toolsEnabled')) return { enabled: false, reason: 'Workspace tools are turned off (setting “gemini.tools.enabled”).' };
-    if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file')) return { enabled: false, reason: 'Open a folder to let Gemini use workspace tools.' };
+      return { enabled: false, reason: l10n.t('Restricted Mode: workspace tools (read, edit, run) are off in this untrusted workspace. Chat and explanations still work.') };
+    if (!setting('toolsEnabled')) return { enabled: false, reason: l10n.t('Workspace tools are turned off (setting “gemini.tools.enabled”).') };
+    if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file'))
+      return { enabled: false, reason: l10n.t('Open a folder to let Gemini use workspace tools.') };
     return { enabled: true };
   }
 
@@ -120,7 +122,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       if (st.available || this.sandboxNoticeShown || !workspace) return;
       this.sandboxNoticeShown = true;
       this.log.warn(`Commands run without an OS sandbox: ${st.reason}.`);
-      ui.notice(`Commands ask before they run: ${st.reason}. ${st.howTo}`);
+      ui.notice(l10n.t('Commands ask before they run: {0}. {1}', st.reason, st.howTo));
     });
     return {
       declarations: toolDeclarations(runner.tools),
@@ -160,10 +162,10 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       try {
         snaps = this.undoStore?.load(turnId);
       } catch (err) {
-        return { text: `The saved snapshots of that turn cannot be read: ${(err as Error).message}` };
+        return { text: l10n.t('The saved snapshots of that turn cannot be read: {0}', (err as Error).message) };
       }
     }
-    if (!snaps) return { text: 'There is nothing to undo for that turn: it was already undone, or its snapshots were pruned (the newest 50 turns with changes are kept).' };
+    if (!snaps) return { text: l10n.t('There is nothing to undo for that turn: it was already undone, or its snapshots were pruned (the newest 50 turns with changes are kept).') };
     // A conversation can be reopened in another window: only restore files inside this workspace.
     const inside: Snapshot[] = [];
     const outside: string[] = [];
@@ -172,14 +174,17 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       else outside.push(s.display);
     }
     if (!inside.length)
-      return { text: `Not undone: the files of that turn (${outside.join(', ')}) are not in this window's workspace folders. Open that workspace to undo them.`, keep: true };
+      return {
+        text: l10n.t("Not undone: the files of that turn ({0}) are not in this window's workspace folders. Open that workspace to undo them.", outside.join(', ')),
+        keep: true,
+      };
     const { restored, failed } = await restoreSnapshots(inside, this.docs);
     this.undo.delete(turnId);
     this.undoStore?.delete(turnId);
-    for (const o of outside) failed.push(`${o}: not in this window's workspace folders`);
+    for (const o of outside) failed.push(l10n.t("{0}: not in this window's workspace folders", o));
     this.log.info(`Undo of turn ${turnId}: restored ${restored.length} file(s)${failed.length ? `, failed: ${failed.join('; ')}` : ''}.`);
-    if (failed.length) return { text: `Restored ${restored.length} file(s); could not restore: ${failed.join('; ')}` };
-    return { text: `Restored ${restored.length} file(s): ${restored.join(', ')}.` };
+    if (failed.length) return { text: l10n.t('Restored {0} file(s); could not restore: {1}', restored.length, failed.join('; ')) };
+    return { text: l10n.t('Restored {0} file(s): {1}.', restored.length, restored.join(', ')) };
   }
 
   dispose(): void {

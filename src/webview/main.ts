@@ -3,6 +3,8 @@
  * animation frame, renders only the turns near the viewport, and keeps the draft in webview
  * state and in the host (it survives reloads and errors).
  */
+// First: the translated strings, before any module that keeps one in a constant.
+import './l10nInit';
 import {
   parseHostMessage,
   type QueueAction,
@@ -17,6 +19,7 @@ import {
 import { TurnRenderer, h } from './turn';
 import { renderDocument, setHighlighter } from './markdown';
 import { cleanGeneration, GENERATION_LIMITS, isOneOf, THINKING_LEVELS, TOGGLES, type GenerationChoices } from '../shared/vocab';
+import { l10n } from '../shared/l10n';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -233,10 +236,10 @@ function renderRun(s: PanelState): void {
     b.addEventListener('click', () => post({ type: 'runAction', action: which }));
     bar.appendChild(b);
   };
-  if (r.canCancel) action('Cancel run', 'secondary-btn', 'cancel');
-  if (r.canReview) action('Review changes', 'primary-btn', 'review');
+  if (r.canCancel) action(l10n.t('Cancel run'), 'secondary-btn', 'cancel');
+  if (r.canReview) action(l10n.t('Review changes'), 'primary-btn', 'review');
   runHeader.appendChild(bar);
-  input.placeholder = 'Send a follow-up to the agent (same run, same environment)…';
+  input.placeholder = l10n.t('Send a follow-up to the agent (same run, same environment)…');
 }
 
 /** The queued messages last shown (re-rendered when busy changes: Send now). */
@@ -247,7 +250,7 @@ function applyState(s: PanelState): void {
   state = s;
   renderRun(s);
   keyScreen.hidden = s.hasKey;
-  keyMessage.textContent = s.keyMessage ?? 'Add your Gemini API key to start chatting. It is stored in VS Code’s secret storage.';
+  keyMessage.textContent = s.keyMessage ?? l10n.t('Add your Gemini API key to start chatting. It is stored in VS Code’s secret storage.');
   log.hidden = !s.hasKey;
   banner.hidden = s.toolsEnabled || !s.toolsDisabledReason;
   banner.textContent = s.toolsDisabledReason ?? '';
@@ -274,13 +277,15 @@ function applyState(s: PanelState): void {
   stateless.setAttribute('aria-pressed', String(on));
   stateless.disabled = s.settings.modeLocked === true;
   stateless.title = s.settings.modeLocked
-    ? `This conversation is ${on ? 'stateless (nothing kept on the server)' : 'stateful (kept on the server)'}; start a New Chat to change it`
-    : 'Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message';
+    ? on
+      ? l10n.t('This conversation is stateless (nothing kept on the server); start a New Chat to change it')
+      : l10n.t('This conversation is stateful (kept on the server); start a New Chat to change it')
+    : l10n.t('Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message');
   const picked = s.externalTools ?? 0;
   const count = $('tools-count');
   count.hidden = picked === 0;
   count.textContent = String(picked);
-  $('tools').setAttribute('aria-label', picked ? `Choose tools (${picked} picked)` : 'Choose tools');
+  $('tools').setAttribute('aria-label', picked ? l10n.t('Choose tools ({0} picked)', picked) : l10n.t('Choose tools'));
   if (wasBusy !== s.busy) {
     refreshLastTurnControls();
     if (queueItems.length) renderQueue(queueItems);
@@ -294,11 +299,11 @@ function renderQueue(items: QueuedView[]): void {
   list.textContent = '';
   list.hidden = items.length === 0;
   if (!items.length) return;
-  list.appendChild(h('div', 'queue-title', `Queued (${items.length}): sent when the answer ends`));
+  list.appendChild(h('div', 'queue-title', l10n.t('Queued ({0}): sent when the answer ends', items.length)));
   items.forEach((q, k) => {
     const row = h('div', 'queue-item');
     row.setAttribute('role', 'group');
-    row.setAttribute('aria-label', `Queued message ${k + 1}: ${q.text.slice(0, 60)}`);
+    row.setAttribute('aria-label', l10n.t('Queued message {0}: {1}', k + 1, q.text.slice(0, 60)));
     row.appendChild(h('span', 'queue-text', q.text.length > 200 ? `${q.text.slice(0, 200)}…` : q.text));
     const act = (name: QueueAction, glyph: string, label: string, disabled = false) => {
       const b = h('button', 'icon-btn');
@@ -311,11 +316,11 @@ function renderQueue(items: QueuedView[]): void {
       b.addEventListener('click', () => post({ type: 'queueAction', id: q.id, action: name }));
       row.appendChild(b);
     };
-    act('up', 'arrow-up', 'Move up', k === 0);
-    act('down', 'arrow-down', 'Move down', k === items.length - 1);
-    act('edit', 'edit', 'Edit (back into the message box)');
-    act('sendNow', 'send', 'Send now', state?.busy === true);
-    act('remove', 'close', 'Remove from the queue');
+    act('up', 'arrow-up', l10n.t('Move up'), k === 0);
+    act('down', 'arrow-down', l10n.t('Move down'), k === items.length - 1);
+    act('edit', 'edit', l10n.t('Edit (back into the message box)'));
+    act('sendNow', 'send', l10n.t('Send now'), state?.busy === true);
+    act('remove', 'close', l10n.t('Remove from the queue'));
     list.appendChild(row);
   });
 }
@@ -330,6 +335,17 @@ const ATTACHMENT_ICON: Record<AttachmentView['kind'], string> = {
   url: 'link',
 };
 
+/** How a screen reader names each kind of attachment. */
+const ATTACHMENT_NAME: Record<AttachmentView['kind'], string> = {
+  file: l10n.t('File attachment {0}'),
+  selection: l10n.t('Selection attachment {0}'),
+  image: l10n.t('Image attachment {0}'),
+  document: l10n.t('Document attachment {0}'),
+  audio: l10n.t('Audio attachment {0}'),
+  video: l10n.t('Video attachment {0}'),
+  url: l10n.t('Link attachment {0}'),
+};
+
 function renderAttachments(): void {
   attachList.textContent = '';
   attachList.hidden = attachments.length === 0;
@@ -337,11 +353,10 @@ function renderAttachments(): void {
     const chip = h('span', `chip chip-${a.kind}`);
     const i = h('i', `codicon codicon-${ATTACHMENT_ICON[a.kind] ?? 'file'}`);
     i.setAttribute('aria-hidden', 'true');
-    const kindName = a.kind === 'url' ? 'link' : a.kind;
     chip.append(i, document.createTextNode(` ${a.name} (${a.kind === 'url' ? a.mimeType || 'by link' : formatSize(a.size)})`));
-    chip.setAttribute('aria-label', `${kindName} attachment ${a.name}`);
+    chip.setAttribute('aria-label', (ATTACHMENT_NAME[a.kind] ?? ATTACHMENT_NAME.file).replace('{0}', a.name));
     const x = h('button', 'icon-btn');
-    x.setAttribute('aria-label', `Remove attachment ${a.name}`);
+    x.setAttribute('aria-label', l10n.t('Remove attachment {0}', a.name));
     x.innerHTML = '<i class="codicon codicon-close" aria-hidden="true"></i>';
     x.addEventListener('click', () => post({ type: 'removeAttachment', id: a.id }));
     chip.appendChild(x);
@@ -352,8 +367,8 @@ function renderAttachments(): void {
 /** Same wording as the host's `formatBytes` (src/core/attachments.ts), which the webview may not import. */
 function formatSize(n: number): string {
   if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n < 1024 * 1024) return l10n.t('{0} KB', (n / 1024).toFixed(1));
+  return l10n.t('{0} MB', (n / 1024 / 1024).toFixed(1));
 }
 
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -486,7 +501,7 @@ function send(): void {
     // A run tab has no queue (its follow-ups steer the agent): the text stays in the box there.
     if (editing || !text.trim() || state.kind === 'run') {
       // The text stays in the box; say why nothing was sent instead of ignoring the key.
-      showToast('Gemini is still answering. Wait for it to finish, or press Stop (Esc), then send.', 'info');
+      showToast(l10n.t('Gemini is still answering. Wait for it to finish, or press Stop (Esc), then send.'), 'info');
       return;
     }
     // Queued: it is sent when this answer ends (visible above the box until then).
@@ -564,7 +579,7 @@ function showGeneration(g: GenerationChoices | undefined): void {
   ($('gen-tool-choice') as HTMLSelectElement).value = g?.toolChoice ?? 'default';
   const n = Object.keys(g ?? {}).length;
   genBtn.classList.toggle('on', n > 0);
-  genBtn.setAttribute('aria-label', n ? `Model settings (${n} set)` : 'Model settings');
+  genBtn.setAttribute('aria-label', n ? l10n.t('Model settings ({0} set)', n) : l10n.t('Model settings'));
 }
 function closeGeneration(focusButton: boolean): void {
   genPop.hidden = true;
@@ -606,10 +621,10 @@ $('gen-apply').addEventListener('click', () => {
   if ((raw.stopSequences?.length ?? 0) > GENERATION_LIMITS.stopSequences) wrong.push('stopSequences' as never);
   if (wrong.length) {
     const names: Record<string, string> = {
-      temperature: 'Temperature must be between 0 and 2',
-      maxOutputTokens: 'Max output tokens must be a whole number of at least 1',
-      seed: 'Seed must be a whole number',
-      stopSequences: `At most ${GENERATION_LIMITS.stopSequences} stop sequences`,
+      temperature: l10n.t('Temperature must be between 0 and 2'),
+      maxOutputTokens: l10n.t('Max output tokens must be a whole number of at least 1'),
+      seed: l10n.t('Seed must be a whole number'),
+      stopSequences: l10n.t('At most {0} stop sequences', GENERATION_LIMITS.stopSequences),
     };
     $('gen-error').textContent = wrong.map((k) => names[k]).join('. ') + '.';
     return;

@@ -21,6 +21,8 @@
 import MarkdownIt, { type StateCore, type Token } from 'markdown-it';
 import type { CitationView } from '../shared/protocol';
 import { revealAnswerHidden, ANSWER_HIDDEN } from '../shared/hidden';
+import { escapeHtml } from '../shared/html';
+import { l10n } from '../shared/l10n';
 
 // ------------------------------------------------------------------ parser
 
@@ -123,10 +125,6 @@ function lineStarts(s: string): number[] {
 }
 
 // ------------------------------------------------------------------ DOM
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 const SAFE_URL = /^(?:https?:|mailto:)/i;
 
@@ -261,9 +259,9 @@ export function codeBlockElement(text: string, lang: string, highlight: 'now' | 
   return block;
 }
 const CODE_ACTIONS = [
-  ['copy', 'Copy', 'Copy code', 'copy'],
-  ['insert', 'Insert at cursor', 'Insert code at cursor', 'insert'],
-  ['newFile', 'Save as new file', 'Save code as new file', 'new-file'],
+  ['copy', l10n.t('Copy'), l10n.t('Copy code'), 'copy'],
+  ['insert', l10n.t('Insert at cursor'), l10n.t('Insert code at cursor'), 'insert'],
+  ['newFile', l10n.t('Save as new file'), l10n.t('Save code as new file'), 'new-file'],
 ] as const;
 
 /** Citation markers carried through the markdown source (private-use code points). */
@@ -294,7 +292,7 @@ function appendText(parent: Node, s: string, cites: Cites | undefined): void {
       else {
         const span = document.createElement('span');
         span.className = 'hidden-char';
-        span.title = 'Invisible characters in the text, shown';
+        span.title = l10n.t('Invisible characters in the text, shown');
         span.textContent = shown;
         parent.appendChild(span);
       }
@@ -309,7 +307,7 @@ function appendText(parent: Node, s: string, cites: Cites | undefined): void {
     const title = cites.list.find((c) => c.url === url)?.title;
     a.title = `${title ? `${title} — ` : ''}${hostOf(url)}`;
     makeHostLink(a, url);
-    a.setAttribute('aria-label', `Source ${n}: ${a.title}`);
+    a.setAttribute('aria-label', l10n.t('Source {0}: {1}', n, a.title));
     parent.appendChild(a);
   }
   if (last < s.length) parent.appendChild(document.createTextNode(s.slice(last)));

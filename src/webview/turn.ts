@@ -6,6 +6,7 @@ import type { CitationView, ErrorView, ToolActivity, TurnView, UiChange, UsageVi
 import { revealAnswerText, revealHidden } from '../shared/hidden';
 import { codeBlockElement, hostOf, makeHostLink, MarkdownStream } from './markdown';
 import { searchWidgetFrame } from './widget';
+import { l10n } from '../shared/l10n';
 
 export type Post = (msg: WebviewMessage) => void;
 
@@ -71,7 +72,7 @@ class ModelOutputView implements StepView {
     // A turn restored from the journal has its citations already: list the sources too.
     this.renderSources();
     const err = obj(step.error);
-    if (err.message) this.el.appendChild(h('div', 'step-error', `Model error: ${revealAnswerText(str(err.message))}`));
+    if (err.message) this.el.appendChild(h('div', 'step-error', l10n.t('Model error: {0}', revealAnswerText(str(err.message)))));
   }
   private addContent(k: number, c: WireContent): void {
     if (c.type === 'text') {
@@ -90,16 +91,16 @@ class ModelOutputView implements StepView {
       if (c.data && IMAGE_MIME.test(mime)) {
         const img = h('img');
         img.src = `data:${mime};base64,${c.data}`;
-        img.alt = 'Generated image';
+        img.alt = l10n.t('Generated image');
         img.tabIndex = 0;
-        img.title = 'Click to open';
+        img.title = l10n.t('Click to open');
         img.addEventListener('click', () => this.turn.post({ type: 'image', action: 'open', turnId: this.turn.view.id, step: this.index, content: k }));
         fig.appendChild(img);
-      } else fig.appendChild(h('div', 'media-placeholder', c.uri ? `Image at ${c.uri}` : 'Image'));
+      } else fig.appendChild(h('div', 'media-placeholder', c.uri ? l10n.t('Image at {0}', c.uri) : l10n.t('Image')));
       const bar = h('div', 'image-actions');
-      const open = h('button', 'text-btn', 'Open');
+      const open = h('button', 'text-btn', l10n.t('Open'));
       open.addEventListener('click', () => this.turn.post({ type: 'image', action: 'open', turnId: this.turn.view.id, step: this.index, content: k }));
-      const save = h('button', 'text-btn', 'Save to workspace');
+      const save = h('button', 'text-btn', l10n.t('Save to workspace'));
       save.addEventListener('click', () => this.turn.post({ type: 'image', action: 'save', turnId: this.turn.view.id, step: this.index, content: k }));
       bar.append(open, save);
       fig.appendChild(bar);
@@ -132,7 +133,7 @@ class ModelOutputView implements StepView {
     if (!all.length) return;
     this.sources?.remove();
     const box = h('div', 'sources');
-    box.appendChild(h('div', 'sources-title', 'Sources'));
+    box.appendChild(h('div', 'sources-title', l10n.t('Sources')));
     const ol = h('ol');
     const seen = new Set<string>();
     for (const c of all) {
@@ -161,18 +162,18 @@ class ModelOutputView implements StepView {
 
 class ThoughtView implements StepView {
   el = h('details', 'step thought');
-  private label = h('span', 'thought-label', 'Thinking…');
+  private label = h('span', 'thought-label', l10n.t('Thinking…'));
   private body = h('div', 'thought-text');
   constructor(step: WireStep, done: boolean) {
     const summary = h('summary');
     summary.append(icon('lightbulb'), this.label);
     this.el.append(summary, this.body);
     for (const c of arr<WireContent>(step.summary)) if (c.type === 'text') this.body.append(revealAnswerText(str(c.text)));
-    if (done) this.label.textContent = 'Thought';
+    if (done) this.label.textContent = l10n.t('Thought');
   }
   change(c: UiChange): void {
     if (c.k === 'thought') this.body.append(revealAnswerText(c.t));
-    else if (c.k === 'done') this.label.textContent = 'Thought';
+    else if (c.k === 'done') this.label.textContent = l10n.t('Thought');
     else if (c.k === 'update' && c.step) {
       this.body.textContent = '';
       for (const x of arr<WireContent>(c.step.summary)) if (x.type === 'text') this.body.append(revealAnswerText(str(x.text)));
@@ -184,11 +185,11 @@ class ThoughtView implements StepView {
 }
 
 const STATUS_TEXT: Record<string, string> = {
-  waiting: 'Waiting for approval',
-  running: 'Running',
-  done: 'Done',
-  failed: 'Failed',
-  rejected: 'Rejected',
+  waiting: l10n.t('Waiting for approval'),
+  running: l10n.t('Running'),
+  done: l10n.t('Done'),
+  failed: l10n.t('Failed'),
+  rejected: l10n.t('Rejected'),
 };
 
 class FunctionCallView implements StepView {
@@ -214,7 +215,7 @@ class FunctionCallView implements StepView {
     this.output.hidden = true;
     this.result.hidden = true;
     this.el.setAttribute('role', 'group');
-    this.el.setAttribute('aria-label', `Tool call ${str(step.name)}`);
+    this.el.setAttribute('aria-label', l10n.t('Tool call {0}', str(step.name)));
     if (step.arguments && Object.keys(obj(step.arguments)).length) this.args.textContent = revealHidden(json(step.arguments), { spaces: true });
   }
   change(c: UiChange): void {
@@ -249,7 +250,7 @@ class FunctionCallView implements StepView {
     if (this.outputShown > OUTPUT_SHOWN) this.showOutput(this.output.textContent!);
   }
   private showOutput(all: string): void {
-    const keep = all.length > OUTPUT_SHOWN ? `… (earlier output not shown here)\n${all.slice(-Math.floor(OUTPUT_SHOWN * 0.75))}` : all;
+    const keep = all.length > OUTPUT_SHOWN ? l10n.t('… (earlier output not shown here)\n{0}', all.slice(-Math.floor(OUTPUT_SHOWN * 0.75))) : all;
     this.output.textContent = revealAnswerText(keep);
     this.outputShown = keep.length;
     this.outputLength = Math.max(this.outputLength, all.length);
@@ -257,7 +258,7 @@ class FunctionCallView implements StepView {
   setResult(text: string, isError: boolean): void {
     this.result.hidden = false;
     this.result.textContent = '';
-    const s = h('summary', undefined, isError ? 'Error result' : 'Result');
+    const s = h('summary', undefined, isError ? l10n.t('Error result') : l10n.t('Result'));
     const pre = h('pre', isError ? 'tool-result-text error' : 'tool-result-text', revealAnswerText(text));
     this.result.append(s, pre);
   }
@@ -275,14 +276,14 @@ class FunctionCallView implements StepView {
         'div',
         req.sandboxed ? 'approval-sandbox' : 'approval-sandbox off',
         req.sandboxed
-          ? 'Runs in the OS sandbox: workspace writable, secrets hidden, no network unless asked below.'
-          : 'Runs WITHOUT the OS sandbox: it can read and change anything your user can.',
+          ? l10n.t('Runs in the OS sandbox: workspace writable, secrets hidden, no network unless asked below.')
+          : l10n.t('Runs WITHOUT the OS sandbox: it can read and change anything your user can.'),
       );
       this.approval.appendChild(badge);
     }
     if (req.sensitive) this.approval.appendChild(h('div', 'approval-sensitive', req.sensitive));
     // Shown exactly: control, invisible and bidirectional characters are made visible.
-    if (req.kind === 'command' || req.kind === 'tool') this.approval.appendChild(h('pre', 'approval-command', revealHidden(req.detail, { spaces: true })));
+    if (req.kind === 'command' || req.kind === l10n.t('tool')) this.approval.appendChild(h('pre', 'approval-command', revealHidden(req.detail, { spaces: true })));
     else this.approval.appendChild(h('div', 'approval-path', revealHidden(req.detail)));
     if (req.diff) {
       const pre = h('pre', 'diff');
@@ -293,15 +294,15 @@ class FunctionCallView implements StepView {
       this.approval.appendChild(pre);
     }
     const bar = h('div', 'approval-actions');
-    const accept = h('button', 'primary-btn', req.kind === 'command' ? 'Run' : req.kind === 'tool' ? 'Allow' : 'Accept');
-    accept.setAttribute('aria-label', req.kind === 'command' ? 'Run command' : req.kind === 'tool' ? 'Allow this call' : 'Accept change');
+    const accept = h('button', 'primary-btn', req.kind === 'command' ? l10n.t('Run') : req.kind === l10n.t('tool') ? l10n.t('Allow') : l10n.t('Accept'));
+    accept.setAttribute('aria-label', req.kind === 'command' ? l10n.t('Run command') : req.kind === l10n.t('tool') ? l10n.t('Allow this call') : l10n.t('Accept change'));
     accept.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'accept' }));
-    const reject = h('button', 'secondary-btn', 'Reject');
-    reject.setAttribute('aria-label', 'Reject');
+    const reject = h('button', 'secondary-btn', l10n.t('Reject'));
+    reject.setAttribute('aria-label', l10n.t('Reject'));
     reject.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'reject' }));
     bar.append(accept, reject);
     if (req.allowAcceptAll) {
-      const all = h('button', 'secondary-btn', req.kind === 'tool' ? 'Allow this tool for this turn' : 'Accept all for this turn');
+      const all = h('button', 'secondary-btn', req.kind === l10n.t('tool') ? l10n.t('Allow this tool for this turn') : l10n.t('Accept all for this turn'));
       all.addEventListener('click', () => this.turn.post({ type: 'approval', requestId: req.requestId, decision: 'acceptAll' }));
       bar.appendChild(all);
     }
@@ -327,7 +328,7 @@ class GenericView implements StepView {
       case 'google_search_call': {
         this.el.className = 'step search-call';
         const q = arr<string>(obj(s.arguments).queries).filter((x) => typeof x === 'string');
-        this.el.append(icon('search'), h('span', undefined, q.length ? ` Searched: ${q.join(' · ')}` : ' Searching the web…'));
+        this.el.append(icon('search'), h('span', undefined, q.length ? l10n.t(' Searched: {0}', q.join(' · ')) : l10n.t(' Searching the web…')));
         break;
       }
       case 'google_search_result': {
@@ -341,7 +342,7 @@ class GenericView implements StepView {
           const texts = arr<WireContent>(s.content)
             .map((c) => str(c.text))
             .filter(Boolean);
-          this.el.append(icon('globe'), h('span', undefined, texts.length ? ` ${texts.join(' ')}` : ' Search results received'));
+          this.el.append(icon('globe'), h('span', undefined, texts.length ? ` ${texts.join(' ')}` : l10n.t(' Search results received')));
         }
         if (s.is_error) this.el.classList.add('error');
         break;
@@ -349,20 +350,20 @@ class GenericView implements StepView {
       case 'code_execution_call': {
         this.el.className = 'step code-exec';
         const a = obj(s.arguments);
-        this.el.appendChild(h('div', 'step-title', 'Code execution'));
+        this.el.appendChild(h('div', 'step-title', l10n.t('Code execution')));
         this.el.appendChild(codeBlockElement(str(a.code), str(a.language) || 'python', 'now'));
         break;
       }
       case 'code_execution_result': {
         this.el.className = 'step code-exec-result' + (s.is_error ? ' error' : '');
-        this.el.appendChild(h('div', 'step-title', s.is_error ? 'Execution error' : 'Output'));
+        this.el.appendChild(h('div', 'step-title', s.is_error ? l10n.t('Execution error') : l10n.t('Output')));
         this.el.appendChild(h('pre', 'exec-output', revealAnswerText(resultText(s.result))));
         break;
       }
       case 'url_context_call': {
         this.el.className = 'step url-call';
         const urls = arr<string>(obj(s.arguments).urls);
-        this.el.appendChild(h('div', 'step-title', 'Reading URLs'));
+        this.el.appendChild(h('div', 'step-title', l10n.t('Reading URLs')));
         const ul = h('ul');
         for (const u of urls) ul.appendChild(h('li', undefined, String(u)));
         this.el.appendChild(ul);
@@ -370,7 +371,7 @@ class GenericView implements StepView {
       }
       case 'url_context_result': {
         this.el.className = 'step url-result';
-        this.el.appendChild(h('div', 'step-title', 'URL context'));
+        this.el.appendChild(h('div', 'step-title', l10n.t('URL context')));
         const ul = h('ul');
         for (const r of arr(s.result)) {
           const li = h('li');
@@ -387,8 +388,8 @@ class GenericView implements StepView {
         const title = h('div', 'step-title');
         title.append(
           icon('plug'),
-          h('span', undefined, ` ${str(s.server_name) || 'MCP server'} · ${str(s.name) || 'tool'}`),
-          h('span', 'mcp-where', ' (remote MCP server, called by the Gemini API)'),
+          h('span', undefined, l10n.t(' {0} · {1}', str(s.server_name) || l10n.t('MCP server'), str(s.name) || l10n.t('tool'))),
+          h('span', 'mcp-where', l10n.t(' (remote MCP server, called by the Gemini API)')),
         );
         this.el.appendChild(title);
         const args = obj(s.arguments);
@@ -399,13 +400,13 @@ class GenericView implements StepView {
         this.el.className = 'step mcp-result' + (s.is_error ? ' error' : '');
         const d = h('details', 'tool-result');
         const who = [str(s.server_name), str(s.name)].filter(Boolean).join(' · ');
-        d.append(h('summary', undefined, `Result${who ? ` from ${who}` : ''}`), h('pre', 'tool-result-text', revealAnswerText(resultText(s.result))));
+        d.append(h('summary', undefined, who ? l10n.t('Result from {0}', who) : l10n.t('Result')), h('pre', 'tool-result-text', revealAnswerText(resultText(s.result))));
         this.el.appendChild(d);
         break;
       }
       case 'function_result': {
         this.el.className = 'step tool-call orphan-result';
-        this.el.append(icon('output'), h('span', undefined, ` Result of ${str(s.name) || str(s.call_id)}`));
+        this.el.append(icon('output'), h('span', undefined, l10n.t(' Result of {0}', str(s.name) || str(s.call_id))));
         this.el.appendChild(h('pre', 'tool-result-text', revealAnswerText(resultText(s.result))));
         break;
       }
@@ -424,7 +425,7 @@ class GenericView implements StepView {
         this.el.className = isKnown ? 'step generic' : 'step unsupported';
         this.el.appendChild(h('div', 'step-title', isKnown ? s.type.replace(/_/g, ' ') : `Unsupported step: ${s.type}`));
         const d = h('details');
-        d.append(h('summary', undefined, 'Details'), h('pre', undefined, revealAnswerText(json(s))));
+        d.append(h('summary', undefined, l10n.t('Details')), h('pre', undefined, revealAnswerText(json(s))));
         this.el.appendChild(d);
       }
     }
@@ -474,8 +475,16 @@ export class TurnRenderer {
       .replace(/\s+/g, ' ')
       .trim();
     const files = view.input.length - view.input.filter((c) => c.type === 'text').length;
-    const name = asked ? (asked.length > 80 ? `${asked.slice(0, 80)}…` : asked) : files ? `${files} attachment${files > 1 ? 's' : ''}` : 'empty message';
-    this.el.setAttribute('aria-label', `You asked: ${name}`);
+    const name = asked
+      ? asked.length > 80
+        ? `${asked.slice(0, 80)}…`
+        : asked
+      : files
+        ? files === 1
+          ? l10n.t('1 attachment')
+          : l10n.t('{0} attachments', files)
+        : l10n.t('empty message');
+    this.el.setAttribute('aria-label', l10n.t('You asked: {0}', name));
     for (const list of Object.values(view.cites ?? {})) for (const c of list) this.number(c.url);
     view.steps.forEach((_, k) => this.doneSteps.add(k));
   }
@@ -531,11 +540,11 @@ export class TurnRenderer {
     }
     if (this.view.instructions?.length) {
       const line = h('div', 'instructions-used');
-      line.append(icon('book'), document.createTextNode(' Instructions used: '));
+      line.append(icon('book'), document.createTextNode(l10n.t(' Instructions used: ')));
       this.view.instructions.forEach((f, k) => {
         if (k) line.appendChild(document.createTextNode(' · '));
         const b = h('button', 'text-btn instruction-link', f);
-        b.setAttribute('aria-label', `Open the instruction file ${f}`);
+        b.setAttribute('aria-label', l10n.t('Open the instruction file {0}', f));
         b.addEventListener('click', () => this.post({ type: 'openInstruction', turnId: this.view.id, file: f }));
         line.appendChild(b);
       });
@@ -543,8 +552,8 @@ export class TurnRenderer {
     }
     if (this.hooks.isLast(this) && !this.hooks.busy()) {
       const edit = h('button', 'icon-btn edit-btn');
-      edit.title = 'Edit and resend';
-      edit.setAttribute('aria-label', 'Edit and resend the last message');
+      edit.title = l10n.t('Edit and resend');
+      edit.setAttribute('aria-label', l10n.t('Edit and resend the last message'));
       edit.appendChild(icon('edit'));
       edit.addEventListener('click', () => this.hooks.edit(this));
       this.userEl.appendChild(edit);
@@ -740,37 +749,37 @@ export class TurnRenderer {
       box.setAttribute('role', v.error ? 'alert' : 'status');
       const label =
         v.state === 'stopped'
-          ? 'Stopped.'
+          ? l10n.t('Stopped.')
           : v.state === 'interrupted'
-            ? 'This answer was interrupted.'
+            ? l10n.t('This answer was interrupted.')
             : v.state === 'cancelled'
-              ? 'Cancelled.'
+              ? l10n.t('Cancelled.')
               : v.state === 'budget_exceeded'
-                ? 'The token budget was exhausted.'
+                ? l10n.t('The token budget was exhausted.')
                 : v.state === 'incomplete'
-                  ? 'The answer is incomplete (output limit reached).'
+                  ? l10n.t('The answer is incomplete (output limit reached).')
                   : '';
       box.appendChild(h('span', 'status-text', v.error ? v.error.message : label));
-      if (v.error?.retryAfterMs) box.appendChild(h('span', 'retry-at', ` (retry possible in ${Math.ceil(v.error.retryAfterMs / 1000)} s)`));
+      if (v.error?.retryAfterMs) box.appendChild(h('span', 'retry-at', l10n.t(' (retry possible in {0} s)', Math.ceil(v.error.retryAfterMs / 1000))));
       if (v.error?.kind === 'auth') {
-        const b = h('button', 'secondary-btn', 'Set API Key');
+        const b = h('button', 'secondary-btn', l10n.t('Set API Key'));
         b.addEventListener('click', () => this.post({ type: 'setKey' }));
         box.appendChild(b);
       }
       if (this.hooks.isLast(this) && !this.hooks.busy()) {
         if (v.error?.code === 'PREVIOUS_GONE') {
-          const c = h('button', 'secondary-btn resend-local-btn', 'Continue from the local history');
-          c.setAttribute('aria-label', 'Continue from the local copy of the conversation');
+          const c = h('button', 'secondary-btn resend-local-btn', l10n.t('Continue from the local history'));
+          c.setAttribute('aria-label', l10n.t('Continue from the local copy of the conversation'));
           c.addEventListener('click', () => this.post({ type: 'resendLocal', turnId: v.id }));
           box.appendChild(c);
         }
         if (v.state === 'interrupted') {
-          const r = h('button', 'secondary-btn', 'Resume');
+          const r = h('button', 'secondary-btn', l10n.t('Resume'));
           r.addEventListener('click', () => this.post({ type: 'resume', turnId: v.id }));
           box.appendChild(r);
         }
-        const retry = h('button', 'secondary-btn retry-btn', 'Retry');
-        retry.setAttribute('aria-label', 'Retry the last message');
+        const retry = h('button', 'secondary-btn retry-btn', l10n.t('Retry'));
+        retry.setAttribute('aria-label', l10n.t('Retry the last message'));
         retry.addEventListener('click', () => this.post({ type: 'retry' }));
         box.appendChild(retry);
       }
@@ -778,14 +787,18 @@ export class TurnRenderer {
     }
     if (v.usage) {
       const u = v.usage;
-      const parts = [`in ${u.input ?? 0}`];
-      if (u.cached) parts.push(`cached ${u.cached}`);
-      if (u.thought) parts.push(`thought ${u.thought}`);
-      parts.push(`out ${u.output ?? 0}`);
-      f.appendChild(h('div', 'usage', `Tokens: ${parts.join(' · ')}`));
+      const parts = [l10n.t('in {0}', u.input ?? 0)];
+      if (u.cached) parts.push(l10n.t('cached {0}', u.cached));
+      if (u.thought) parts.push(l10n.t('thought {0}', u.thought));
+      parts.push(l10n.t('out {0}', u.output ?? 0));
+      f.appendChild(h('div', 'usage', l10n.t('Tokens: {0}', parts.join(' · '))));
     }
     if (v.undo?.available && v.undo.files > 0) {
-      const b = h('button', 'secondary-btn undo-btn', `Undo changes of this turn (${v.undo.files} file${v.undo.files === 1 ? '' : 's'})`);
+      const b = h(
+        'button',
+        'secondary-btn undo-btn',
+        v.undo.files === 1 ? l10n.t('Undo changes of this turn (1 file)') : l10n.t('Undo changes of this turn ({0} files)', v.undo.files),
+      );
       b.addEventListener('click', () => this.post({ type: 'undoTurn', turnId: v.id }));
       f.appendChild(b);
     }

@@ -8,6 +8,7 @@
  * same-origin, and asks the host to open the search, with the usual consent.
  */
 import { makeHostLink } from './markdown';
+import { l10n } from '../shared/l10n';
 
 const DROP =
   'script,img,picture,image,iframe,frame,frameset,object,embed,applet,link,meta,base,form,input,button,select,textarea,template,noscript,portal,audio,video,source,track';
@@ -69,7 +70,7 @@ export function searchWidgetFrame(html: string, open: (url: string) => void): HT
   frame.className = 'search-suggestions';
   // Same origin so this page can catch clicks; no scripts inside, no popups, no navigation, no forms.
   frame.setAttribute('sandbox', 'allow-same-origin');
-  frame.setAttribute('title', 'Google Search suggestions');
+  frame.setAttribute('title', l10n.t('Google Search suggestions'));
   frame.setAttribute('referrerpolicy', 'no-referrer');
   frame.srcdoc = widgetDocument(html, styleNonce());
   frame.addEventListener('load', () => {

@@ -27,6 +27,8 @@ export interface LaunchOptions {
   extraExtensions?: string[];
   /** Extra environment for code-server and its extension host. */
   env?: Record<string, string>;
+  /** The display language (code-server's `--locale`). */
+  locale?: string;
 }
 
 export interface Workbench {
@@ -67,6 +69,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<Workbench> {
   }
   installExtension(extensionsDir);
   for (const extra of opts.extraExtensions ?? []) installExtension(extensionsDir, extra);
+  if (opts.locale) installLanguagePack(extensionsDir, userDataDir, opts.locale);
   const envKey = opts.envKey !== false;
   writeUserSettings(userDataDir, {
     'gemini.apiBaseUrl': fake.url,
@@ -78,6 +81,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<Workbench> {
     userDataDir,
     extensionsDir,
     trust: opts.trust,
+    locale: opts.locale,
     env: { ...(envKey ? { GEMINI_API_KEY: E2E_KEY } : { GEMINI_API_KEY: '' }), ...opts.env },
   });
   return {
@@ -94,6 +98,28 @@ export async function launch(opts: LaunchOptions = {}): Promise<Workbench> {
       if (!process.env.GEMINI_E2E_KEEP) rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Make `locale` an available display language, as installing its language pack does: the pack
+ * (a stand-in from test/fixtures, with no translations of VS Code itself) and the
+ * `languagepacks.json` index VS Code's server reads at start to resolve `--locale`.
+ */
+function installLanguagePack(extensionsDir: string, userDataDir: string, locale: string): void {
+  const pack = installExtension(extensionsDir, join(process.cwd(), 'test/fixtures', `language-pack-${locale}`)) as string;
+  const manifest = JSON.parse(readFileSync(join(pack, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  mkdirSync(userDataDir, { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'languagepacks.json'),
+    JSON.stringify({
+      [locale]: {
+        hash: `e2e${manifest.version.replace(/\W/g, '')}`,
+        extensions: [{ extensionIdentifier: { id: `${manifest.publisher}.${manifest.name}` }, version: manifest.version }],
+        translations: { vscode: join(pack, 'translations/main.i18n.json') },
+        label: locale,
+      },
+    }),
+  );
 }
 
 export async function launchBrowser(): Promise<Browser> {

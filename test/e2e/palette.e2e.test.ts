@@ -5,14 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Workbench, WorkbenchPage, useWorkbench } from './harness';
 import { text, type Reply } from '../fake-api/scenario';
+import { englishManifest } from '../manifest';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+const pkg = englishManifest<{
   contributes: { commands: Array<{ command: string; title: string; category: string }>; menus: { commandPalette: Array<{ command: string; when: string }> } };
-};
+}>();
 const hidden = new Set(pkg.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
 
 let wb: Workbench;

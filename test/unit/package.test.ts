@@ -2,9 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { englishManifest } from '../manifest';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the manifest is free-form JSON
+const pkg = englishManifest<any>();
+const LANGUAGES = ['id', 'zh-cn', 'pl', 'vi'];
 
 test('the .vsix file list holds only what runs', () => {
   const out = execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
@@ -14,7 +16,7 @@ test('the .vsix file list holds only what runs', () => {
     .filter(Boolean)
     .sort();
   const allowed =
-    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|highlight\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+)$/;
+    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|highlight\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+|package\.nls(\.[a-z-]+)?\.json|l10n\/bundle\.l10n(\.[a-z-]+)?\.json)$/;
   for (const f of files) assert.match(f, allowed, `unexpected file in the package: ${f}`);
   for (const f of [
     'package.json',
@@ -26,6 +28,8 @@ test('the .vsix file list holds only what runs', () => {
     'dist/tree-sitter-bash.wasm',
     'dist/webview/chat.js',
     'dist/webview/codicon.ttf',
+    'package.nls.json',
+    ...LANGUAGES.flatMap((l) => [`package.nls.${l}.json`, `l10n/bundle.l10n.${l}.json`]),
   ])
     assert.ok(files.includes(f), `missing ${f}`);
 });

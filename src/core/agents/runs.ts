@@ -9,6 +9,7 @@ import type { InteractionsClient } from '../client/client';
 import { ApiError } from '../client/errors';
 import { isTerminalStatus } from '../protocol/types';
 import type { RunLeases } from './lease';
+import { l10n } from '../../shared/l10n';
 
 export type RunStatus =
   | 'preparing'
@@ -258,7 +259,7 @@ export class RunWatcher {
           ? inter.errors
               ?.map((e) => e.message)
               .filter(Boolean)
-              .join('; ') || 'The agent run failed.'
+              .join('; ') || l10n.t('The agent run failed.')
           : undefined;
       if (status !== run.status || tokens !== run.tokens || error !== run.error) {
         this.store.update(runId, { status, ...(tokens !== undefined ? { tokens } : {}), ...(error ? { error } : {}) });
@@ -266,7 +267,7 @@ export class RunWatcher {
       if (!isTerminalStatus(inter.status) || status === 'requires_continuation') this.schedule(runId, this.interval(runId));
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') {
-        this.store.update(runId, { status: 'unknown', error: 'The run no longer exists on the server.' });
+        this.store.update(runId, { status: 'unknown', error: l10n.t('The run no longer exists on the server.') });
         return;
       }
       // Network trouble: back off exponentially (with jitter, capped); reset by the next success.

@@ -24,6 +24,7 @@ import type {
 import { ApiError } from './errors';
 import { Transport, type CallOptions, type OpenResponse, type TransportOptions } from './http';
 import { SseEventDecoder } from './sse';
+import { l10n } from '../../shared/l10n';
 
 export interface StreamOptions extends CallOptions {
   /** Called before each resume of a dropped stream. */
@@ -66,7 +67,7 @@ export class InteractionsClient {
   /** Non-streaming create (also the way to start a background run: it returns at once). */
   async create(request: CreateInteractionRequest, opts: CallOptions = {}): Promise<Interaction> {
     const { stream: _stream, ...body } = request;
-    const raw = await this.transport.json<unknown>({ method: 'POST', path: 'interactions', body, what: 'create an interaction', ...opts });
+    const raw = await this.transport.json<unknown>({ method: 'POST', path: 'interactions', body, what: l10n.t('create an interaction'), ...opts });
     return decodeInteraction(raw);
   }
 
@@ -77,7 +78,7 @@ export class InteractionsClient {
    */
   async *stream(request: CreateInteractionRequest, opts: StreamOptions = {}): AsyncGenerator<InteractionEvent | StreamRestartEvent> {
     const body = { ...request, stream: true };
-    const first = () => this.transport.open({ method: 'POST', path: 'interactions', body, accept: 'text/event-stream', what: 'create an interaction', ...opts });
+    const first = () => this.transport.open({ method: 'POST', path: 'interactions', body, accept: 'text/event-stream', what: l10n.t('create an interaction'), ...opts });
     yield* this.runStream(first, { store: request.store !== false, background: request.background === true }, opts);
   }
 
@@ -93,7 +94,7 @@ export class InteractionsClient {
       path: `interactions/${encodeURIComponent(id)}`,
       query: { stream: true, last_event_id: lastEventId },
       accept: 'text/event-stream',
-      what: 'resume the interaction stream',
+      what: l10n.t('resume the interaction stream'),
       ...opts,
     });
   }
@@ -145,7 +146,7 @@ export class InteractionsClient {
         }
         if (!res.contentType.includes('text/event-stream')) {
           await res.body.dump().catch(() => undefined);
-          throw ApiError.protocol(`The API answered with content type “${res.contentType || 'none'}” instead of an event stream (status ${res.status}).`);
+          throw ApiError.protocol(l10n.t('The API answered with content type “{0}” instead of an event stream (status {1}).', res.contentType || 'none', res.status));
         }
         outer: for await (const chunk of this.transport.chunks(res, opts.signal)) {
           bytes += chunk.length;
@@ -190,7 +191,7 @@ export class InteractionsClient {
           const left = decoder.unterminatedBytes;
           const tail = decoder.end().filter((ev) => ev.event_id === undefined || !seen.has(ev.event_id));
           for (const ev of tail) if (ev.event_id !== undefined) seen.add(ev.event_id);
-          if (!tail.length && left > 0) warning = `${left} byte(s) of an unterminated event at the end of the body were discarded`;
+          if (!tail.length && left > 0) warning = l10n.t('{0} byte(s) of an unterminated event at the end of the body were discarded', left);
           if (tail.length) opts.onBatch?.(tail);
           for (const ev of tail) {
             progressed = true;
@@ -222,12 +223,12 @@ export class InteractionsClient {
       this.logStream(res, decoder.eventCount, bytes, 'dropped', drop, warning);
       // Resume: never a second create.
       if (!ctx.store) {
-        throw new ApiError(drop.kind, `${drop.message} The interaction was not stored (stateless mode), so it cannot be resumed; retry the message.`, { cause: drop });
+        throw new ApiError(drop.kind, l10n.t('{0} The interaction was not stored (stateless mode), so it cannot be resumed; retry the message.', drop.message), { cause: drop });
       }
-      if (!id) throw new ApiError(drop.kind, `${drop.message} No interaction id was received, so it cannot be resumed; retry the message.`, { cause: drop });
+      if (!id) throw new ApiError(drop.kind, l10n.t('{0} No interaction id was received, so it cannot be resumed; retry the message.', drop.message), { cause: drop });
       fruitless = progressed ? 1 : fruitless + 1;
       if (fruitless > maxFruitless) {
-        throw new ApiError(drop.kind, `${drop.message} Resuming failed ${maxFruitless} times in a row.`, { cause: drop });
+        throw new ApiError(drop.kind, l10n.t('{0} Resuming failed {1} times in a row.', drop.message, maxFruitless), { cause: drop });
       }
       opts.onResume?.({ interactionId: id, lastEventId, attempt: fruitless, reason: drop.message });
       // Back off (with jitter) before each resume: a server that drops at once is not hammered.
@@ -238,12 +239,16 @@ export class InteractionsClient {
       } catch (err) {
         if (err instanceof ApiError && err.kind !== 'aborted' && err.kind !== 'auth') {
           // The turn keeps what arrived; resuming was refused, nothing is created again.
-          throw new ApiError(err.kind, `The connection dropped and the API refused to resume the stream: ${err.message} What arrived is kept; Retry sends the message again.`, {
-            status: err.status,
-            code: 'RESUME_REFUSED',
-            retryable: true,
-            cause: err,
-          });
+          throw new ApiError(
+            err.kind,
+            l10n.t('The connection dropped and the API refused to resume the stream: {0} What arrived is kept; Retry sends the message again.', err.message),
+            {
+              status: err.status,
+              code: 'RESUME_REFUSED',
+              retryable: true,
+              cause: err,
+            },
+          );
         }
         throw err;
       }
@@ -275,51 +280,64 @@ export class InteractionsClient {
       method: 'GET',
       path: `interactions/${encodeURIComponent(id)}`,
       query: { include_input: opts.includeInput ? true : undefined },
-      what: 'get the interaction',
+      what: l10n.t('get the interaction'),
       ...opts,
     });
     return decodeInteraction(raw);
   }
 
   async cancel(id: string, opts: CallOptions = {}): Promise<Interaction> {
-    const raw = await this.transport.json<unknown>({ method: 'POST', path: `interactions/${encodeURIComponent(id)}/cancel`, what: 'cancel the interaction', ...opts });
+    const raw = await this.transport.json<unknown>({ method: 'POST', path: `interactions/${encodeURIComponent(id)}/cancel`, what: l10n.t('cancel the interaction'), ...opts });
     return decodeInteraction(raw);
   }
 
   async delete(id: string, opts: CallOptions = {}): Promise<void> {
-    await this.transport.json<unknown>({ method: 'DELETE', path: `interactions/${encodeURIComponent(id)}`, what: 'delete the interaction', ...opts });
+    await this.transport.json<unknown>({ method: 'DELETE', path: `interactions/${encodeURIComponent(id)}`, what: l10n.t('delete the interaction'), ...opts });
   }
 
   // ------------------------------------------------------------------ models
 
   /** The Gemini API's model list (`GET /models`), for model pickers. */
   async listModels(opts: CallOptions = {}): Promise<ApiModel[]> {
-    const r = await this.transport.json<{ models?: ApiModel[] }>({ method: 'GET', path: 'models', query: { pageSize: 1000 }, what: 'list the models', noRetry: true, ...opts });
+    const r = await this.transport.json<{ models?: ApiModel[] }>({
+      method: 'GET',
+      path: 'models',
+      query: { pageSize: 1000 },
+      what: l10n.t('list the models'),
+      noRetry: true,
+      ...opts,
+    });
     return Array.isArray(r?.models) ? r.models : [];
   }
 
   // ------------------------------------------------------------------ agents
 
   listAgents(opts: CallOptions & { pageSize?: number; pageToken?: string } = {}): Promise<AgentList> {
-    return this.transport.json({ method: 'GET', path: 'agents', query: { page_size: opts.pageSize, page_token: opts.pageToken }, what: 'list agents', ...opts });
+    return this.transport.json({ method: 'GET', path: 'agents', query: { page_size: opts.pageSize, page_token: opts.pageToken }, what: l10n.t('list agents'), ...opts });
   }
   getAgent(id: string, opts: CallOptions = {}): Promise<Agent> {
-    return this.transport.json({ method: 'GET', path: `agents/${encodeURIComponent(id)}`, what: 'get the agent', ...opts });
+    return this.transport.json({ method: 'GET', path: `agents/${encodeURIComponent(id)}`, what: l10n.t('get the agent'), ...opts });
   }
 
   // ------------------------------------------------------------------ environments
 
   createEnvironment(req: CreateEnvironmentRequest, opts: CallOptions = {}): Promise<EnvironmentResource> {
-    return this.transport.json({ method: 'POST', path: 'environments', body: req, what: 'create an environment', ...opts });
+    return this.transport.json({ method: 'POST', path: 'environments', body: req, what: l10n.t('create an environment'), ...opts });
   }
   getEnvironment(id: string, opts: CallOptions = {}): Promise<EnvironmentResource> {
-    return this.transport.json({ method: 'GET', path: `environments/${envPath(id)}`, what: 'get the environment', ...opts });
+    return this.transport.json({ method: 'GET', path: `environments/${envPath(id)}`, what: l10n.t('get the environment'), ...opts });
   }
   listEnvironments(opts: CallOptions & { pageSize?: number; pageToken?: string } = {}): Promise<EnvironmentList> {
-    return this.transport.json({ method: 'GET', path: 'environments', query: { page_size: opts.pageSize, page_token: opts.pageToken }, what: 'list environments', ...opts });
+    return this.transport.json({
+      method: 'GET',
+      path: 'environments',
+      query: { page_size: opts.pageSize, page_token: opts.pageToken },
+      what: l10n.t('list environments'),
+      ...opts,
+    });
   }
   async deleteEnvironment(id: string, opts: CallOptions = {}): Promise<void> {
-    await this.transport.json({ method: 'DELETE', path: `environments/${envPath(id)}`, what: 'delete the environment', ...opts });
+    await this.transport.json({ method: 'DELETE', path: `environments/${envPath(id)}`, what: l10n.t('delete the environment'), ...opts });
   }
 
   /** List files below `path` (all pages). */
@@ -331,7 +349,7 @@ export class InteractionsClient {
         method: 'GET',
         path: `environments/${envPath(env)}/files/${encodeFilePath(path)}`,
         query: { recursive: opts.recursive ? true : undefined, page_size: 1000, page_token: pageToken },
-        what: 'list environment files',
+        what: l10n.t('list environment files'),
         ...opts,
       });
       files.push(...(page.files ?? []));
@@ -346,7 +364,7 @@ export class InteractionsClient {
       path: `environments/${envPath(env)}/files/${encodeFilePath(path)}`,
       query: { alt: 'media' },
       accept: '*/*',
-      what: 'download an environment file',
+      what: l10n.t('download an environment file'),
       noRetry: true,
       ...opts,
     });
@@ -372,17 +390,17 @@ export class InteractionsClient {
         'x-goog-upload-header-content-length': String(data.length),
         'x-goog-upload-header-content-type': opts.mimeType ?? 'application/octet-stream',
       },
-      what: 'start an environment file upload',
+      what: l10n.t('start an environment file upload'),
       signal: opts.signal,
       onRetry: opts.onRetry,
     });
     await start.body.dump().catch(() => undefined);
     const sessionUrl = start.headers['x-goog-upload-url'];
     const uploadUrl = Array.isArray(sessionUrl) ? sessionUrl[0] : sessionUrl;
-    if (!uploadUrl) throw ApiError.protocol('The upload was accepted but the server sent no X-Goog-Upload-URL.');
+    if (!uploadUrl) throw ApiError.protocol(l10n.t('The upload was accepted but the server sent no X-Goog-Upload-URL.'));
     if (new URL(uploadUrl, base).origin !== new URL(base).origin) {
       // Never send the key anywhere but the configured API origin.
-      throw ApiError.protocol(`The server asked to upload to another host (${new URL(uploadUrl, base).origin}); refused.`);
+      throw ApiError.protocol(l10n.t('The server asked to upload to another host ({0}); refused.', new URL(uploadUrl, base).origin));
     }
     const absolute = new URL(uploadUrl, base).toString();
     const chunk = opts.chunkBytes ?? UPLOAD_CHUNK_BYTES;
@@ -401,7 +419,7 @@ export class InteractionsClient {
           'x-goog-upload-command': last ? 'upload, finalize' : 'upload',
           'content-type': 'application/octet-stream',
         },
-        what: 'upload an environment file',
+        what: l10n.t('upload an environment file'),
         noRetry: true,
         signal: opts.signal,
       });
@@ -414,13 +432,13 @@ export class InteractionsClient {
   // ------------------------------------------------------------------ credentials
 
   listCredentials(opts: CallOptions = {}): Promise<CredentialList> {
-    return this.transport.json({ method: 'GET', path: 'credentials', what: 'list credentials', ...opts });
+    return this.transport.json({ method: 'GET', path: 'credentials', what: l10n.t('list credentials'), ...opts });
   }
   createCredential(body: CredentialCreate, opts: CallOptions = {}): Promise<Credential> {
-    return this.transport.json({ method: 'POST', path: 'credentials', body, what: 'create a credential', ...opts });
+    return this.transport.json({ method: 'POST', path: 'credentials', body, what: l10n.t('create a credential'), ...opts });
   }
   async deleteCredential(id: string, opts: CallOptions = {}): Promise<void> {
-    await this.transport.json({ method: 'DELETE', path: `credentials/${encodeURIComponent(id)}`, what: 'delete the credential', ...opts });
+    await this.transport.json({ method: 'DELETE', path: `credentials/${encodeURIComponent(id)}`, what: l10n.t('delete the credential'), ...opts });
   }
 }
 

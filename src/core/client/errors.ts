@@ -2,6 +2,7 @@
  * Typed errors with messages a user can act on. No message ever contains the API key:
  * every text that comes from the server passes through `redactSecrets`.
  */
+import { l10n } from '../../shared/l10n';
 
 export type ApiErrorKind =
   | 'auth' // 401, or 400 API_KEY_INVALID, or no key
@@ -78,7 +79,7 @@ export class ApiError extends Error {
   }
 
   static missingKey(): ApiError {
-    return new ApiError('auth', 'No Gemini API key is set. Run “Gemini: Set API Key” to add one.', { retryable: false, code: 'NO_KEY' });
+    return new ApiError('auth', l10n.t('No Gemini API key is set. Run “Gemini: Set API Key” to add one.'), { retryable: false, code: 'NO_KEY' });
   }
 
   /** Build an error from an HTTP error response (status + parsed body). */
@@ -87,19 +88,22 @@ export class ApiError extends Error {
     const serverMsg = typeof env?.message === 'string' ? env.message : typeof body === 'string' ? body.slice(0, 300) : '';
     const statusText = typeof env?.status === 'string' ? env.status : undefined;
     const reasons = Array.isArray(env?.details) ? (env!.details as Array<{ reason?: unknown }>).map((d) => d?.reason).filter((r): r is string => typeof r === 'string') : [];
-    const detail = serverMsg ? ` The server said: “${serverMsg.trim()}”` : '';
+    const detail = serverMsg ? l10n.t(' The server said: “{0}”', serverMsg.trim()) : '';
     const init = { status, code: statusText, retryAfterMs };
     if (status === 401 || reasons.includes('API_KEY_INVALID') || /api key not valid/i.test(serverMsg)) {
-      return new ApiError('auth', `The Gemini API rejected the API key (${status}). Run “Gemini: Set API Key” to enter a valid key.${detail}`, { ...init, retryable: false });
+      return new ApiError('auth', l10n.t('The Gemini API rejected the API key ({0}). Run “Gemini: Set API Key” to enter a valid key.{1}', status, detail), {
+        ...init,
+        retryable: false,
+      });
     }
     if (status === 403) {
-      return new ApiError('permission', `The API key is not allowed to ${what} (403). Check that the key's project has the Gemini API enabled.${detail}`, {
+      return new ApiError('permission', l10n.t("The API key is not allowed to {0} (403). Check that the key's project has the Gemini API enabled.{1}", what, detail), {
         ...init,
         retryable: false,
       });
     }
     if (status === 404) {
-      return new ApiError('not_found', `Not found (404) while trying to ${what}.${detail}`, { ...init, retryable: false });
+      return new ApiError('not_found', l10n.t('Not found (404) while trying to {0}.{1}', what, detail), { ...init, retryable: false });
     }
     if (status === 429) {
       const details = Array.isArray(env?.details) ? (env!.details as Array<Record<string, unknown>>) : [];
@@ -111,20 +115,25 @@ export class ApiError extends Error {
       const daily = /per ?day|perday|daily/i.test(violations);
       const quotaWords = /quota/i.test(serverMsg) && /(exceeded your current quota|billing|plan|exhausted)/i.test(serverMsg);
       if ((quotaFailure && (daily || wait === undefined)) || (!quotaFailure && quotaWords && wait === undefined)) {
-        const reset = wait !== undefined ? ` It resets in ${formatDuration(wait)}.` : daily ? ' Daily quotas reset at midnight Pacific time.' : '';
+        const reset = wait !== undefined ? l10n.t(' It resets in {0}.', formatDuration(wait)) : daily ? l10n.t(' Daily quotas reset at midnight Pacific time.') : '';
         return new ApiError(
           'quota',
-          `Your Gemini API quota is used up (429 ${statusText ?? 'RESOURCE_EXHAUSTED'}).${reset} Check your plan and billing in Google AI Studio; retrying now will not help.${detail}`,
+          l10n.t(
+            'Your Gemini API quota is used up (429 {0}).{1} Check your plan and billing in Google AI Studio; retrying now will not help.{2}',
+            statusText ?? 'RESOURCE_EXHAUSTED',
+            reset,
+            detail,
+          ),
           { ...init, retryAfterMs: wait, retryable: false },
         );
       }
-      const waitText = wait !== undefined ? ` Try again in ${formatDuration(wait)}.` : ' Wait a moment and try again.';
-      return new ApiError('rate_limited', `Rate limited by the Gemini API (429).${waitText}${detail}`, { ...init, retryAfterMs: wait });
+      const waitText = wait !== undefined ? l10n.t(' Try again in {0}.', formatDuration(wait)) : l10n.t(' Wait a moment and try again.');
+      return new ApiError('rate_limited', l10n.t('Rate limited by the Gemini API (429).{0}{1}', waitText, detail), { ...init, retryAfterMs: wait });
     }
     if (status >= 500) {
-      return new ApiError('server', `The Gemini API had a server error (${status}) while trying to ${what}. Try again.${detail}`, init);
+      return new ApiError('server', l10n.t('The Gemini API had a server error ({0}) while trying to {1}. Try again.{2}', status, what, detail), init);
     }
-    return new ApiError('bad_request', `The Gemini API refused to ${what} (${status}).${detail}`, { ...init, retryable: false });
+    return new ApiError('bad_request', l10n.t('The Gemini API refused to {0} ({1}).{2}', what, status, detail), { ...init, retryable: false });
   }
 
   /** A transport failure, classified: proxy, TLS, DNS, refused, reset (never "Stopped"). */
@@ -139,11 +148,13 @@ export class ApiError extends Error {
       if (st === 407) {
         return new ApiError(
           'proxy',
-          'The proxy requires authentication (407 Proxy Authentication Required). Put the credentials in “http.proxy” (http://user:password@host:port) or in HTTPS_PROXY, then retry.',
+          l10n.t(
+            'The proxy requires authentication (407 Proxy Authentication Required). Put the credentials in “http.proxy” (http://user:password@host:port) or in HTTPS_PROXY, then retry.',
+          ),
           { status: 407, code: 'PROXY_AUTH', retryable: false, cause: err },
         );
       }
-      return new ApiError('proxy', `The proxy refused the connection to ${origin} (${st}). Check “http.proxy” and the proxy itself.`, {
+      return new ApiError('proxy', l10n.t('The proxy refused the connection to {0} ({1}). Check “http.proxy” and the proxy itself.', origin, st), {
         status: st,
         code: 'PROXY_REFUSED',
         retryable: st >= 500,
@@ -154,25 +165,36 @@ export class ApiError extends Error {
     if (tlsCode) {
       return new ApiError(
         'tls',
-        `The TLS certificate of ${origin} could not be verified (${tlsCode}). If a proxy or security tool inspects your traffic, add its root certificate to your system or to NODE_EXTRA_CA_CERTS, and check the date and time. (“http.proxyStrictSSL” is honoured; the extension never turns checking off.)`,
+        l10n.t(
+          'The TLS certificate of {0} could not be verified ({1}). If a proxy or security tool inspects your traffic, add its root certificate to your system or to NODE_EXTRA_CA_CERTS, and check the date and time. (“http.proxyStrictSSL” is honoured; the extension never turns checking off.)',
+          origin,
+          tlsCode,
+        ),
         { code: tlsCode, retryable: false, cause: err },
       );
     }
     const dns = [code, causeCode].find((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN');
     if (dns) {
-      return new ApiError('network', `Could not resolve ${hostOf(origin)} (${dns}): the DNS lookup failed. Check your network connection, VPN and proxy settings (http.proxy).`, {
-        code: dns,
-        cause: err,
-      });
+      return new ApiError(
+        'network',
+        l10n.t('Could not resolve {0} ({1}): the DNS lookup failed. Check your network connection, VPN and proxy settings (http.proxy).', hostOf(origin), dns),
+        {
+          code: dns,
+          cause: err,
+        },
+      );
     }
     if (code === 'ECONNREFUSED' || causeCode === 'ECONNREFUSED') {
-      return new ApiError('network', `The connection to ${origin} was refused (ECONNREFUSED). Check “gemini.apiBaseUrl” and your proxy settings (http.proxy).`, {
+      return new ApiError('network', l10n.t('The connection to {0} was refused (ECONNREFUSED). Check “gemini.apiBaseUrl” and your proxy settings (http.proxy).', origin), {
         code: 'ECONNREFUSED',
         cause: err,
       });
     }
     if (code === 'UND_ERR_CONNECT_TIMEOUT' || causeCode === 'UND_ERR_CONNECT_TIMEOUT') {
-      return ApiError.timeout(`Could not connect to ${origin} in time (connect timeout). Check your network connection and proxy settings (http.proxy).`, 'CONNECT_TIMEOUT');
+      return ApiError.timeout(
+        l10n.t('Could not connect to {0} in time (connect timeout). Check your network connection and proxy settings (http.proxy).', origin),
+        'CONNECT_TIMEOUT',
+      );
     }
     return new ApiError('network', `Could not reach ${origin}${code ? ` (${code})` : ''}: ${msg}. Check your network connection and proxy settings (http.proxy).`, {
       code,
@@ -203,7 +225,7 @@ export function safeOrigin(url: string): string {
   try {
     return new URL(url).origin;
   } catch {
-    return 'the Gemini API';
+    return l10n.t('the Gemini API');
   }
 }
 
@@ -212,7 +234,7 @@ export function formatDuration(ms: number): string {
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   const r = s % 60;
-  if (m < 60) return r ? `${m} min ${r} s` : `${m} min`;
+  if (m < 60) return r ? l10n.t('{0} min {1} s', m, r) : `${m} min`;
   const h = Math.floor(m / 60);
   return `${h} h ${m % 60} min`;
 }

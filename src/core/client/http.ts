@@ -6,6 +6,7 @@
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { formatBytes } from '../attachments';
 import { ApiError, formatDuration, registerSecret } from './errors';
+import { l10n } from '../../shared/l10n';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (the SDK default is 4: five attempts in total). */
@@ -377,13 +378,13 @@ export class Transport {
           throw ApiError.aborted();
         }
         const apiErr = headersTimedOut
-          ? ApiError.timeout(`The Gemini API did not answer within ${formatDuration(this.headersTimeoutMs)} while trying to ${spec.what}.`, 'HEADERS_TIMEOUT')
+          ? ApiError.timeout(l10n.t('The Gemini API did not answer within {0} while trying to {1}.', formatDuration(this.headersTimeoutMs), spec.what), 'HEADERS_TIMEOUT')
           : ApiError.network(err, url);
         const retry = attempt < maxRetries && apiErr.retryable && (!headersTimedOut || idempotent);
         if (retry) {
           const delayMs = this.backoff(attempt);
           this.log({ method: spec.method, path: logPath, attempt, durationMs: this.now() - started, outcome: 'retry', error: apiErr.message });
-          spec.onRetry?.({ attempt: attempt + 1, delayMs, reason: headersTimedOut ? 'no answer in time' : `connection failed (${apiErr.code ?? 'network error'})` });
+          spec.onRetry?.({ attempt: attempt + 1, delayMs, reason: headersTimedOut ? 'no answer in time' : l10n.t('connection failed ({0})', apiErr.code ?? 'network error') });
           await this.sleep(delayMs, spec.signal);
           continue;
         }
@@ -421,7 +422,9 @@ export class Transport {
         }
         this.log({ method: spec.method, path: logPath, status: res.statusCode, attempt, ttfbMs, durationMs: this.now() - started, outcome: 'retry' });
         const reason =
-          res.statusCode === 429 ? `rate limited (429), retrying in ${formatDuration(delayMs)}` : `server error (${res.statusCode}), retrying in ${formatDuration(delayMs)}`;
+          res.statusCode === 429
+            ? l10n.t('rate limited (429), retrying in {0}', formatDuration(delayMs))
+            : l10n.t('server error ({0}), retrying in {1}', res.statusCode, formatDuration(delayMs));
         spec.onRetry?.({ attempt: attempt + 1, delayMs, reason, status: res.statusCode });
         await this.sleep(delayMs, spec.signal);
         continue;
@@ -446,7 +449,7 @@ export class Transport {
           res.body.destroy(new Error('error body too large'));
           break;
         }
-        throw new ApiError('protocol', `The API sent a response larger than ${formatBytes(max)}; it was refused to keep memory bounded.`, {
+        throw new ApiError('protocol', l10n.t('The API sent a response larger than {0}; it was refused to keep memory bounded.', formatBytes(max)), {
           code: 'BODY_TOO_LARGE',
           retryable: false,
         });
@@ -476,7 +479,7 @@ export class Transport {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw ApiError.protocol(`The API sent malformed JSON while trying to ${spec.what}: ${(err as Error).message}`);
+      throw ApiError.protocol(l10n.t('The API sent malformed JSON while trying to {0}: {1}', spec.what, (err as Error).message));
     }
   }
 
@@ -512,7 +515,7 @@ export class Transport {
           chunk = await body.next();
         } catch (err) {
           if (signal?.aborted) throw ApiError.aborted();
-          if (idle) throw ApiError.timeout(`The API went silent for ${formatDuration(this.idleTimeoutMs)} in the middle of a response.`, 'IDLE_TIMEOUT');
+          if (idle) throw ApiError.timeout(l10n.t('The API went silent for {0} in the middle of a response.', formatDuration(this.idleTimeoutMs)), 'IDLE_TIMEOUT');
           throw ApiError.network(err, this.url(res.path));
         }
         if (!chunk) break;

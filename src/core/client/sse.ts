@@ -8,6 +8,7 @@ import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { DecodeError, decodeEvent } from '../protocol/decode';
 import type { InteractionEvent } from '../protocol/types';
 import { ApiError } from './errors';
+import { l10n } from '../../shared/l10n';
 
 export class SseEventDecoder {
   private readonly parser: EventSourceParser;
@@ -44,7 +45,9 @@ export class SseEventDecoder {
           json = JSON.parse(data);
         } catch (err) {
           this.failure = ApiError.protocol(
-            `The API sent malformed JSON in a "${msg.event ?? 'message'}" event` + (this.lastEventId ? ` (after event ${this.lastEventId})` : '') + `: ${(err as Error).message}`,
+            l10n.t('The API sent malformed JSON in a "{0}" event', msg.event ?? 'message') +
+              (this.lastEventId ? l10n.t(' (after event {0})', this.lastEventId) : '') +
+              l10n.t(': {0}', (err as Error).message),
           );
           return;
         }
@@ -53,7 +56,7 @@ export class SseEventDecoder {
           ev = decodeEvent(json);
         } catch (err) {
           const reason = err instanceof DecodeError ? err.message : String(err);
-          this.failure = ApiError.protocol(`The API sent an unreadable "${msg.event ?? 'message'}" event: ${reason}`);
+          this.failure = ApiError.protocol(l10n.t('The API sent an unreadable "{0}" event: {1}', msg.event ?? 'message', reason));
           return;
         }
         if (ev.event_id === undefined && msg.id) ev.event_id = msg.id;

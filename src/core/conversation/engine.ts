@@ -23,6 +23,7 @@ import type {
   EnvironmentConfig,
 } from '../protocol/types';
 import { TurnAccumulator, type StepChange } from './accumulator';
+import { l10n } from '../../shared/l10n';
 
 export interface ToolCall {
   id: string;
@@ -181,7 +182,10 @@ export class TurnEngine {
       if (iteration >= settings.maxSteps) {
         const err = new ApiError(
           'interaction_failed',
-          `Stopped after ${settings.maxSteps} model steps in one turn (setting “gemini.tools.maxSteps”). The model may be looping; send “continue” if the work was expected to take longer.`,
+          l10n.t(
+            'Stopped after {0} model steps in one turn (setting “gemini.tools.maxSteps”). The model may be looping; send “continue” if the work was expected to take longer.',
+            settings.maxSteps,
+          ),
           { code: 'STEP_LIMIT', retryable: false },
         );
         emit([{ kind: 'error', message: err.message, code: 'STEP_LIMIT' }]);
@@ -214,13 +218,13 @@ export class TurnEngine {
           acc.errors
             .map((e) => e.message)
             .filter(Boolean)
-            .join('; ') || 'The interaction failed.';
+            .join('; ') || l10n.t('The interaction failed.');
         return finish('failed', new ApiError('interaction_failed', msg, { code: acc.errors[0]?.code, retryable: true }));
       }
       if (status === 'requires_continuation') {
         const token = acc.continuationToken;
         if (!token || token === lastToken) {
-          return finish('error', new ApiError('protocol', 'The answer stopped at the decode limit but the API sent no new continuation token.', { retryable: true }));
+          return finish('error', new ApiError('protocol', l10n.t('The answer stopped at the decode limit but the API sent no new continuation token.'), { retryable: true }));
         }
         lastToken = token;
         const hopId = acc.interactionId;
@@ -235,7 +239,7 @@ export class TurnEngine {
       if (status === 'requires_action') {
         const pending = acc.pendingCalls();
         if (!pending.length) {
-          return finish('error', new ApiError('protocol', 'The model asked for action but sent no function call.', { retryable: true }));
+          return finish('error', new ApiError('protocol', l10n.t('The model asked for action but sent no function call.'), { retryable: true }));
         }
         chainFrom = acc.interactionId ?? chainFrom;
         const calls: ToolCall[] = pending.map((p) => ({
@@ -276,7 +280,7 @@ export class TurnEngine {
           acc.errors
             .map((e) => e.message)
             .filter(Boolean)
-            .join('; ') || 'The interaction failed.';
+            .join('; ') || l10n.t('The interaction failed.');
         return finish('failed', new ApiError('interaction_failed', msg, { retryable: true }));
       }
       return finish(status);

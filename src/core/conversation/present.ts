@@ -7,6 +7,7 @@ import type { Annotation, Content, Step, TextContent, Usage } from '../protocol/
 import { byteOffsetsToIndices } from '../protocol/utf8';
 import type { StepChange } from './accumulator';
 import type { ConversationData, TurnRecord } from './journal';
+import { l10n } from '../../shared/l10n';
 
 export function citationsFor(text: string, annotations: Annotation[] | undefined): CitationView[] {
   const cites = (annotations ?? []).filter((a): a is Extract<Annotation, { type: 'url_citation' }> => a.type === 'url_citation' && typeof a.url === 'string');
@@ -120,6 +121,6 @@ export function turnView(t: TurnRecord): TurnView {
 }
 
 export function conversationView(data: ConversationData | undefined): ConversationView {
-  if (!data) return { id: undefined, title: 'New chat', mode: 'stateful', turns: [] };
+  if (!data) return { id: undefined, title: l10n.t('New chat'), mode: 'stateful', turns: [] };
   return { id: data.meta.id, title: data.meta.title, mode: data.meta.mode, turns: data.turns.map(turnView) };
 }

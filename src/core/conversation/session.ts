@@ -21,6 +21,7 @@ import {
   type JournalRecord,
   type TurnRecord,
 } from './journal';
+import { l10n } from '../../shared/l10n';
 
 export interface ChatSettings {
   model: string;
@@ -250,7 +251,7 @@ export class ChatSession {
     const { interactionId, lastEventId } = turn.resume;
     turn.state = 'streaming';
     this.deps.view.turnResumed?.(turn);
-    const note = 'Resuming the interrupted answer…';
+    const note = l10n.t('Resuming the interrupted answer…');
     turn.notices.push(note);
     this.journal.append({ r: 'note', t: turn.id, text: note });
     this.deps.view.notice(turn.id, note, 'resume');
@@ -304,7 +305,7 @@ export class ChatSession {
       tools = await this.deps.tools(turn.id, report);
     } catch (err) {
       // Tools that cannot be set up (an MCP server that fails): the turn goes on without them.
-      this.deps.view.notice(turn.id, `The tools of this turn could not be prepared (${(err as Error)?.message ?? String(err)}); it runs without them.`, 'info');
+      this.deps.view.notice(turn.id, l10n.t('The tools of this turn could not be prepared ({0}); it runs without them.', (err as Error)?.message ?? String(err)), 'info');
       tools = { declarations: [], runner: undefined };
     }
     if (this.deps.instructions) {
@@ -317,7 +318,11 @@ export class ChatSession {
           this.deps.view.instructions?.(turn.id, ins.used);
         }
       } catch (err) {
-        this.deps.view.notice(turn.id, `The project's instruction files could not be read (${(err as Error)?.message ?? String(err)}); the turn goes on without them.`, 'info');
+        this.deps.view.notice(
+          turn.id,
+          l10n.t("The project's instruction files could not be read ({0}); the turn goes on without them.", (err as Error)?.message ?? String(err)),
+          'info',
+        );
       }
     }
     const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
@@ -328,7 +333,7 @@ export class ChatSession {
       local: (step: Step) => journal.append({ r: 'local', t: turn.id, step }),
       changes: (changes: StepChange[], steps: Step[]) => this.deps.view.turnChanges(turn.id, changes, steps),
       retry: (n: RetryNotice) => {
-        const text = `Retrying (attempt ${n.attempt + 0}): ${n.reason}.`;
+        const text = l10n.t('Retrying (attempt {0}): {1}.', n.attempt + 0, n.reason);
         turn.notices.push(text);
         journal.append({ r: 'note', t: turn.id, text });
         this.deps.view.notice(turn.id, text, 'retry');
@@ -358,7 +363,9 @@ export class ChatSession {
         // never done behind the user's back.
         outcome.error = new ApiError(
           'not_found',
-          'The stored conversation is no longer on the server (404), so this message was not sent. You can continue from the copy of the conversation kept here: its history is sent once, and the chat goes on from there.',
+          l10n.t(
+            'The stored conversation is no longer on the server (404), so this message was not sent. You can continue from the copy of the conversation kept here: its history is sent once, and the chat goes on from there.',
+          ),
           { status: 404, code: PREVIOUS_GONE, retryable: false, cause: err },
         );
       }

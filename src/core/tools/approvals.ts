@@ -12,6 +12,7 @@ import type { ApprovalRequest } from '../../shared/protocol';
 import type { ApprovalPort } from '../ports';
 import type { Classification } from './shell';
 import type { ToolSettings } from './types';
+import { l10n } from '../../shared/l10n';
 
 export type Gate = { run: true; reason?: string } | { run: false; reason: string };
 
@@ -33,9 +34,9 @@ export class TurnApprovals {
       {
         requestId: randomUUID(),
         kind: 'read',
-        title: `Let Gemini read ${display}?`,
+        title: l10n.t('Let Gemini read {0}?', display),
         detail: display,
-        sensitive: `This is ${secret}; its content will be sent to the model.`,
+        sensitive: l10n.t('This is {0}; its content will be sent to the model.', secret),
         allowAcceptAll: false,
       },
       signal,
@@ -54,7 +55,7 @@ export class TurnApprovals {
       title: req.title,
       detail: req.display,
       diff: req.diff,
-      sensitive: req.sensitive ? `This touches ${req.sensitive}: it always asks.` : undefined,
+      sensitive: req.sensitive ? l10n.t('This touches {0}: it always asks.', req.sensitive) : undefined,
       allowAcceptAll: !req.sensitive,
     };
     const d = await this.port.ask(callId, request, signal);
@@ -78,12 +79,14 @@ export class TurnApprovals {
     if (c.verdict === 'deny') return { run: false, reason: `${c.reason} The command was not run.` };
     if (c.verdict === 'allow' && !where.escalations.length) return { run: true, reason: c.reason };
     const notes: string[] = [];
-    if (where.escalations.length) notes.push(`It asks to leave the sandbox: ${where.escalations.join('; ')}.`);
+    if (where.escalations.length) notes.push(l10n.t('It asks to leave the sandbox: {0}.', where.escalations.join('; ')));
     if (c.verdict === 'ask') notes.push(c.reason);
     if (where.note) notes.push(where.note);
     const title = where.sandboxed
-      ? `Run this command in the sandbox${where.escalations.length ? ' with more access' : ''} (${cwdDisplay})?`
-      : `Run this command WITHOUT the OS sandbox (${cwdDisplay})?`;
+      ? where.escalations.length
+        ? l10n.t('Run this command in the sandbox with more access ({0})?', cwdDisplay)
+        : l10n.t('Run this command in the sandbox ({0})?', cwdDisplay)
+      : l10n.t('Run this command WITHOUT the OS sandbox ({0})?', cwdDisplay);
     const d = await this.port.ask(
       callId,
       { requestId: randomUUID(), kind: 'command', title, detail: commandLine, sensitive: notes.join(' '), allowAcceptAll: false, sandboxed: where.sandboxed },
@@ -106,9 +109,9 @@ export class TurnApprovals {
       {
         requestId: randomUUID(),
         kind: 'tool',
-        title: `Let Gemini call ${req.tool} (${req.source})?`,
+        title: l10n.t('Let Gemini call {0} ({1})?', req.tool, req.source),
         detail: req.args,
-        sensitive: `${req.source} runs it outside the OS sandbox, with your permissions. VS Code may ask again before a tool that changes things.`,
+        sensitive: l10n.t('{0} runs it outside the OS sandbox, with your permissions. VS Code may ask again before a tool that changes things.', req.source),
         allowAcceptAll: true,
       },
       signal,

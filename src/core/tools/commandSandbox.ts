@@ -10,6 +10,7 @@ import { join, relative, sep } from 'node:path';
 import type { SandboxPort } from '../ports';
 import { SECRET_GLOBS, secretReason } from './paths';
 import { detectSandbox, HIDDEN_HOME_PATHS, HIDDEN_SYSTEM_PATHS, PROTECTED_IN_WORKSPACE, type SandboxPolicy, type SandboxStatus } from './sandbox';
+import { l10n } from '../../shared/l10n';
 
 export interface CommandSandboxOptions {
   /** The user's application-scoped switch (never a workspace setting). */
@@ -37,7 +38,7 @@ export class CommandSandbox implements SandboxPort {
       return Promise.resolve({
         available: false,
         reason: 'the sandbox is turned off in your settings (gemini.tools.sandbox.enabled)',
-        howTo: 'Turn the setting back on to let read-only and build commands run without asking.',
+        howTo: l10n.t('Turn the setting back on to let read-only and build commands run without asking.'),
       });
     }
     this.probed ??= (this.o.detect ?? detectSandbox)();

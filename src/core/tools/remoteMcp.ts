@@ -5,6 +5,7 @@
  * how the user limits what the model may call.
  */
 import type { McpServerTool } from '../protocol/types';
+import { l10n } from '../../shared/l10n';
 
 export interface RemoteMcpServer {
   id: string;
@@ -30,9 +31,9 @@ export function checkRemoteServer(s: unknown): string | undefined {
   try {
     u = new URL(o.url);
   } catch {
-    return 'That is not a URL.';
+    return l10n.t('That is not a URL.');
   }
-  if (u.username || u.password) return 'Put credentials in a header (kept in secret storage), not in the URL.';
+  if (u.username || u.password) return l10n.t('Put credentials in a header (kept in secret storage), not in the URL.');
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return 'Use an https:// URL (the Gemini API connects to it over the internet).';
   if (!Array.isArray(o.headerNames) || !o.headerNames.every((h) => typeof h === 'string')) return 'The entry’s headers are malformed.';
   if (o.allowedTools !== undefined && (!Array.isArray(o.allowedTools) || !o.allowedTools.every((t) => typeof t === 'string'))) return 'The entry’s allowed tools are malformed.';

@@ -24,6 +24,7 @@ import { reviewAndApply, RunContents } from './review';
 import { RunPanel } from './runPanel';
 import { askLaunch } from './launchDialog';
 import { RunsTree } from './runsTree';
+import { l10n } from '../../shared/l10n';
 
 export class RemoteAgents implements vscode.Disposable {
   readonly store: RunStore;
@@ -95,8 +96,8 @@ export class RemoteAgents implements vscode.Disposable {
     if (this.store.get(run.id)?.notified === s) return; // another window already said it
     this.store.update(run.id, { notified: s });
     const name = `“${run.task.replace(/\s+/g, ' ').slice(0, 60)}”`;
-    const open = 'Open';
-    const review = 'Review Changes';
+    const open = l10n.t('Open');
+    const review = l10n.t('Review Changes');
     const act = (choice: string | undefined) => {
       if (choice === open) void this.open(run.id);
       if (choice === review) void this.review(run.id);
@@ -128,7 +129,7 @@ export class RemoteAgents implements vscode.Disposable {
     const id = randomUUID().slice(0, 12);
     const client = this.api.get();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Gemini: preparing the remote run', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini: preparing the remote run'), cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -162,7 +163,7 @@ export class RemoteAgents implements vscode.Disposable {
       },
     );
     if (!result.ok) {
-      void vscode.window.showErrorMessage(`Gemini: ${result.message}`);
+      void vscode.window.showErrorMessage(l10n.t('Gemini: {0}', result.message));
       return result.run;
     }
     const panel = this.panelFor(id);
@@ -222,11 +223,11 @@ export class RemoteAgents implements vscode.Disposable {
   private async pickRun(placeHolder: string, filter: (r: RunRecord) => boolean = () => true): Promise<RunRecord | undefined> {
     const runs = this.store.list().filter(filter);
     if (!runs.length) {
-      void vscode.window.showInformationMessage('Gemini: there are no remote agent runs yet.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: there are no remote agent runs yet.'));
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
-      runs.map((r) => ({ label: r.task.slice(0, 80), description: `${r.status} · ${r.agent}`, run: r })),
+      runs.map((r) => ({ label: r.task.slice(0, 80), description: l10n.t('{0} · {1}', r.status, r.agent), run: r })),
       { placeHolder },
     );
     return pick?.run;
@@ -237,7 +238,7 @@ export class RemoteAgents implements vscode.Disposable {
     const run = id ? this.store.get(id) : undefined;
     if (!run) return;
     if (FINISHED.has(run.status)) {
-      void vscode.window.showInformationMessage(`Gemini: that run already ${run.status}.`);
+      void vscode.window.showInformationMessage(l10n.t('Gemini: that run already {0}.', run.status));
       return;
     }
     const target = run.lastInteractionId ?? run.interactionId;
@@ -255,7 +256,7 @@ export class RemoteAgents implements vscode.Disposable {
         await this.watcher.poll(run.id);
         return;
       }
-      void vscode.window.showErrorMessage(`Gemini: could not cancel the run: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(l10n.t('Gemini: could not cancel the run: {0}', (err as Error).message));
     }
   }
 
@@ -308,18 +309,18 @@ export class RemoteAgents implements vscode.Disposable {
     let changes: ResultChange[];
     try {
       const t0 = performance.now();
-      changes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: fetching the agent’s changes…' }, () =>
+      changes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini: fetching the agent’s changes…') }, () =>
         this.collectChanges(run),
       );
       this.log.info(
         `Collected ${changes.length} change(s) of run ${run.id} in ${Math.round(performance.now() - t0)} ms (${changes.filter((c) => c.merge?.conflicts).length} with conflicts).`,
       );
     } catch (err) {
-      void vscode.window.showErrorMessage(`Gemini: could not fetch the run’s results: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(l10n.t('Gemini: could not fetch the run’s results: {0}', (err as Error).message));
       return undefined;
     }
     if (!changes.length) {
-      void vscode.window.showInformationMessage('Gemini: the agent made no changes to the files.');
+      void vscode.window.showInformationMessage(l10n.t('Gemini: the agent made no changes to the files.'));
       return 0;
     }
     const { applied, branch } = await reviewAndApply(run, changes, this.contents, this.log);

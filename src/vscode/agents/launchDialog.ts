@@ -5,6 +5,7 @@ import { formatBytes } from '../../core/attachments';
 import type { ApiClientProvider } from '../api';
 import { setting } from '../config';
 import type { ApiKeyStore } from '../keys';
+import { l10n } from '../../shared/l10n';
 
 export interface LaunchChoice {
   task: string;
@@ -20,7 +21,7 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
   if (!vscode.workspace.isTrusted) {
     // Restricted Mode: the snapshot would run git in an untrusted folder and upload its files.
     void vscode.window.showWarningMessage(
-      'Gemini: remote agent tasks are off in Restricted Mode. Trust this folder first (Workspaces: Manage Workspace Trust) to send it to a remote agent.',
+      l10n.t('Gemini: remote agent tasks are off in Restricted Mode. Trust this folder first (Workspaces: Manage Workspace Trust) to send it to a remote agent.'),
     );
     return undefined;
   }
@@ -33,8 +34,8 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
       ? taskArg.trim()
       : (
           await vscode.window.showInputBox({
-            title: 'Run Task on Remote Agent (1/4): the task',
-            prompt: 'What should the agent do? It works on a copy of your workspace in a cloud sandbox.',
+            title: l10n.t('Run Task on Remote Agent (1/4): the task'),
+            prompt: l10n.t('What should the agent do? It works on a copy of your workspace in a cloud sandbox.'),
             ignoreFocusOut: true,
           })
         )?.trim();
@@ -48,7 +49,7 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
     .catch(() => [] as Array<{ id: string; description?: string }>);
   const agentPick = await vscode.window.showQuickPick(
     [{ label: defaultAgent, description: 'default (setting gemini.agents.agent)' }, ...custom.map((a) => ({ label: a.id, description: a.description ?? 'custom agent' }))],
-    { title: 'Run Task on Remote Agent (2/4): agent', placeHolder: 'Which agent runs the task?', ignoreFocusOut: true },
+    { title: l10n.t('Run Task on Remote Agent (2/4): agent'), placeHolder: l10n.t('Which agent runs the task?'), ignoreFocusOut: true },
   );
   if (!agentPick) return undefined;
   // What to send.
@@ -56,13 +57,13 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
   const sendPick = await vscode.window.showQuickPick(
     [
       ...folders.map((f) => ({
-        label: `$(folder) Snapshot of “${f.name}”`,
-        description: 'uncommitted and untracked (not ignored) files included',
+        label: l10n.t('$(folder) Snapshot of “{0}”', f.name),
+        description: l10n.t('uncommitted and untracked (not ignored) files included'),
         folder: f as vscode.WorkspaceFolder | undefined,
       })),
-      { label: '$(circle-slash) No files', description: 'the agent starts from an empty environment', folder: undefined },
+      { label: l10n.t('$(circle-slash) No files'), description: l10n.t('the agent starts from an empty environment'), folder: undefined },
     ],
-    { title: 'Run Task on Remote Agent (3/4): what to send', placeHolder: 'Your branch and index are never touched.', ignoreFocusOut: true },
+    { title: l10n.t('Run Task on Remote Agent (3/4): what to send'), placeHolder: l10n.t('Your branch and index are never touched.'), ignoreFocusOut: true },
   );
   if (!sendPick) return undefined;
   let includeSecrets = false;
@@ -73,13 +74,18 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
   }
   const opts = await vscode.window.showQuickPick(
     [
-      { label: '$(play) Start the run', detail: 'Network access allowed, no token budget.', budget: undefined as number | undefined, network: 'enabled' as const },
-      { label: '$(shield) Start without network access', detail: 'The sandbox cannot reach the internet.', budget: undefined, network: 'disabled' as const },
-      { label: '$(dashboard) Start with a token budget…', detail: 'Stop the run when it has used a given number of tokens.', budget: -1, network: 'enabled' as const },
+      { label: l10n.t('$(play) Start the run'), detail: l10n.t('Network access allowed, no token budget.'), budget: undefined as number | undefined, network: 'enabled' as const },
+      { label: l10n.t('$(shield) Start without network access'), detail: l10n.t('The sandbox cannot reach the internet.'), budget: undefined, network: 'disabled' as const },
+      {
+        label: l10n.t('$(dashboard) Start with a token budget…'),
+        detail: l10n.t('Stop the run when it has used a given number of tokens.'),
+        budget: -1,
+        network: 'enabled' as const,
+      },
     ],
     {
-      title: `Run Task on Remote Agent (5/5): start ${agentPick.label}?`,
-      placeHolder: 'One run can consume a large number of tokens (often hundreds of thousands, sometimes millions). Pick how to start, or Escape to cancel.',
+      title: l10n.t('Run Task on Remote Agent (5/5): start {0}?', agentPick.label),
+      placeHolder: l10n.t('One run can consume a large number of tokens (often hundreds of thousands, sometimes millions). Pick how to start, or Escape to cancel.'),
       ignoreFocusOut: true,
     },
   );
@@ -87,10 +93,10 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
   let budget = opts.budget;
   if (budget === -1) {
     const v = await vscode.window.showInputBox({
-      title: 'Token budget for this run',
-      prompt: 'Maximum total tokens (agent_config.max_total_tokens).',
+      title: l10n.t('Token budget for this run'),
+      prompt: l10n.t('Maximum total tokens (agent_config.max_total_tokens).'),
       value: '500000',
-      validateInput: (x) => (/^\d+$/.test(x.trim()) && Number(x) > 0 ? undefined : 'A positive whole number.'),
+      validateInput: (x) => (/^\d+$/.test(x.trim()) && Number(x) > 0 ? undefined : l10n.t('A positive whole number.')),
     });
     if (!v) return undefined;
     budget = Number(v);
@@ -103,40 +109,46 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
  * size, and the secret files (.env*, keys, credentials) left out unless the user includes them.
  */
 async function confirmUpload(folder: vscode.WorkspaceFolder): Promise<{ includeSecrets: boolean } | undefined> {
-  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gemini: listing the files to send…' }, () =>
+  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini: listing the files to send…') }, () =>
     planSnapshot(folder.uri.fsPath),
   );
   type Item = vscode.QuickPickItem & { act: 'send' | 'secrets' | 'list' };
   for (;;) {
     const items: Item[] = [
       {
-        label: `$(cloud-upload) Send ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} (${formatBytes(plan.bytes)})`,
+        label: l10n.t('$(cloud-upload) Send {0} file(s) ({1})', plan.files.length, formatBytes(plan.bytes)),
         detail: plan.secrets.length
-          ? `Left out (secret files): ${plan.secrets.slice(0, 8).join(', ')}${plan.secrets.length > 8 ? ', …' : ''}`
-          : 'No secret files (.env*, keys, credentials) were found.',
+          ? l10n.t('Left out (secret files): {0}{1}', plan.secrets.slice(0, 8).join(', '), plan.secrets.length > 8 ? ', …' : '')
+          : l10n.t('No secret files (.env*, keys, credentials) were found.'),
         act: 'send',
       },
       ...(plan.secrets.length
         ? [
             {
-              label: `$(key) Send them together with the ${plan.secrets.length} secret file${plan.secrets.length === 1 ? '' : 's'}`,
+              label: l10n.t('$(key) Send them together with the {0} secret file(s)', plan.secrets.length),
               detail: plan.secrets.slice(0, 8).join(', '),
               act: 'secrets' as const,
             },
           ]
         : []),
-      { label: '$(list-flat) Show the list of files…', detail: 'Opens the list in an editor; then choose here.', act: 'list' },
+      { label: l10n.t('$(list-flat) Show the list of files…'), detail: l10n.t('Opens the list in an editor; then choose here.'), act: 'list' },
     ];
     const pick = await vscode.window.showQuickPick(items, {
-      title: `Run Task on Remote Agent (4/5): what is sent from “${folder.name}”`,
-      placeHolder: 'These files go to the agent’s cloud environment.',
+      title: l10n.t('Run Task on Remote Agent (4/5): what is sent from “{0}”', folder.name),
+      placeHolder: l10n.t('These files go to the agent’s cloud environment.'),
       ignoreFocusOut: true,
     });
     if (!pick) return undefined;
     if (pick.act === 'send') return { includeSecrets: false };
     if (pick.act === 'secrets') return { includeSecrets: true };
     const doc = await vscode.workspace.openTextDocument({
-      content: [`Files sent from ${folder.name} (${plan.files.length}):`, ...plan.files, '', `Secret files left out (${plan.secrets.length}):`, ...plan.secrets].join('\n'),
+      content: [
+        l10n.t('Files sent from {0} ({1}):', folder.name, plan.files.length),
+        ...plan.files,
+        '',
+        l10n.t('Secret files left out ({0}):', plan.secrets.length),
+        ...plan.secrets,
+      ].join('\n'),
     });
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
   }

@@ -9,6 +9,7 @@ import type { ResultChange } from '../../core/agents/results';
 import type { RunRecord } from '../../core/agents/runs';
 import { gitApi } from '../adapters';
 import type { Log } from '../log';
+import { l10n } from '../../shared/l10n';
 
 /** Contents shown by the `gemini-run:` diff documents. */
 export class RunContents implements vscode.TextDocumentContentProvider {
@@ -35,30 +36,40 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
   }
   // Not awaited: the pick shows at once, while the multi-file diff loads (long files take VS Code a while).
   void vscode.commands
-    .executeCommand('vscode.changes', `Agent run: ${run.task.slice(0, 40)}`, rows)
+    .executeCommand('vscode.changes', l10n.t('Agent run: {0}', run.task.slice(0, 40)), rows)
     .then(undefined, (err) => log.warn(`Multi-diff editor unavailable: ${(err as Error).message}`));
   type Item = vscode.QuickPickItem & { change: ResultChange };
   const items: Item[] = changes.map((c) => ({
     label: `${c.conflict ? '$(warning)' : c.kind === 'added' ? '$(diff-added)' : c.kind === 'deleted' ? '$(diff-removed)' : '$(diff-modified)'} ${c.path}`,
     description: c.conflict
-      ? `CONFLICT: changed locally since launch${c.merge ? (c.merge.conflicts ? ` — ${c.merge.conflicts} overlapping change(s), applied with conflict markers` : ' — merges cleanly') : c.binary ? ' — binary, the agent’s version replaces yours' : ''}`
-      : c.kind,
+      ? c.merge
+        ? c.merge.conflicts
+          ? l10n.t('CONFLICT: changed locally since launch — {0} overlapping change(s), applied with conflict markers', c.merge.conflicts)
+          : l10n.t('CONFLICT: changed locally since launch — merges cleanly')
+        : c.binary
+          ? l10n.t('CONFLICT: changed locally since launch — binary, the agent’s version replaces yours')
+          : l10n.t('CONFLICT: changed locally since launch')
+      : c.kind === 'added'
+        ? l10n.t('added')
+        : c.kind === 'deleted'
+          ? l10n.t('deleted')
+          : l10n.t('modified'),
     picked: !c.conflict,
     change: c,
   }));
   const chosen = await vscode.window.showQuickPick(items, {
     canPickMany: true,
-    title: `Apply the agent’s changes (${changes.length} file${changes.length === 1 ? '' : 's'})`,
-    placeHolder: 'Pick the files to apply; conflicts with your local edits are not picked by default.',
+    title: l10n.t('Apply the agent’s changes ({0} file(s))', changes.length),
+    placeHolder: l10n.t('Pick the files to apply; conflicts with your local edits are not picked by default.'),
     ignoreFocusOut: true,
   });
   if (!chosen?.length) return { applied: 0 };
   const where = await vscode.window.showQuickPick(
     [
-      { label: '$(check) Apply to the working tree', branch: false },
-      { label: '$(git-branch) Apply on a new git branch', branch: true },
+      { label: l10n.t('$(check) Apply to the working tree'), branch: false },
+      { label: l10n.t('$(git-branch) Apply on a new git branch'), branch: true },
     ],
-    { placeHolder: `Apply ${chosen.length} file(s) where?`, ignoreFocusOut: true },
+    { placeHolder: l10n.t('Apply {0} file(s) where?', chosen.length), ignoreFocusOut: true },
   );
   if (!where) return { applied: 0 };
   let branch: string | undefined;
@@ -66,7 +77,7 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
     const repo = (await gitApi())?.repositories.find((r) => run.root.startsWith(r.rootUri.fsPath)) as unknown as
       { createBranch(name: string, checkout: boolean): Promise<void> } | undefined;
     if (!repo) {
-      void vscode.window.showErrorMessage('Gemini: that folder is not a git repository; apply to the working tree instead.');
+      void vscode.window.showErrorMessage(l10n.t('Gemini: that folder is not a git repository; apply to the working tree instead.'));
       return { applied: 0 };
     }
     branch = `gemini/run-${run.id}`;
@@ -82,7 +93,12 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
     else await vscode.workspace.fs.writeFile(target, c.theirs);
   }
   void vscode.window.showInformationMessage(
-    `Gemini: applied ${chosen.length} file(s)${branch ? ` on the new branch ${branch}` : ''}${merged ? `; ${merged} conflicting file(s) were merged — look for conflict markers` : ''}.`,
+    [
+      branch ? l10n.t('Gemini: applied {0} file(s) on the new branch {1}.', chosen.length, branch) : l10n.t('Gemini: applied {0} file(s).', chosen.length),
+      merged ? l10n.t('{0} conflicting file(s) were merged — look for conflict markers.', merged) : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
   );
   return { applied: chosen.length, branch };
 }

@@ -21,6 +21,7 @@ import type { Log } from '../log';
 import { ContentActions } from '../webview/content';
 import { decline, WebviewHost, type MessageHandlers } from '../webview/host';
 import { SessionPresenter } from '../webview/presenter';
+import { l10n } from '../../shared/l10n';
 
 export interface RunPanelDeps {
   extensionUri: vscode.Uri;
@@ -35,7 +36,7 @@ export interface RunPanelDeps {
   review(runId: string): Promise<void>;
 }
 
-const NOT_IN_RUNS = 'That is a chat control; a remote run is steered by follow-up messages.';
+const NOT_IN_RUNS = l10n.t('That is a chat control; a remote run is steered by follow-up messages.');
 
 export class RunPanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
@@ -76,12 +77,12 @@ export class RunPanel implements vscode.Disposable {
     });
     this.panel =
       restored ??
-      vscode.window.createWebviewPanel('gemini.run', `Agent: ${short(run.task)}`, vscode.ViewColumn.Active, {
+      vscode.window.createWebviewPanel('gemini.run', l10n.t('Agent: {0}', short(run.task)), vscode.ViewColumn.Active, {
         enableScripts: true,
         retainContextWhenHidden: true,
         localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
       });
-    this.panel.title = `Agent: ${short(run.task)}`;
+    this.panel.title = l10n.t('Agent: {0}', short(run.task));
     this.panel.iconPath = new vscode.ThemeIcon('cloud');
     this.session = new ChatSession({
       engine: () => new TurnEngine(deps.api.get(), undefined),
@@ -131,8 +132,9 @@ export class RunPanel implements vscode.Disposable {
       runAction: (m) => (m.action === 'cancel' ? this.deps.cancel(this.runId) : this.deps.review(this.runId)),
       retry: () => this.session.retry(),
       resume: (m) => this.session.resume(m.turnId),
-      resendLocal: decline('A remote run continues on the server; there is no local history to resend.'),
-      editLast: (m) => (this.finished() ? this.session.editLast(m.text) : this.host.toast('The agent is still working; edit the follow-up when this run has finished.', 'info')),
+      resendLocal: decline(l10n.t('A remote run continues on the server; there is no local history to resend.')),
+      editLast: (m) =>
+        this.finished() ? this.session.editLast(m.text) : this.host.toast(l10n.t('The agent is still working; edit the follow-up when this run has finished.'), 'info'),
       setKey: () => vscode.commands.executeCommand('gemini.setApiKey'),
       codeAction: (m) => this.content.codeBlock(m.action, m.code, m.language),
       openLink: (m) => this.content.openLink(m.url),
@@ -142,11 +144,11 @@ export class RunPanel implements vscode.Disposable {
       setModel: decline(NOT_IN_RUNS),
       setThinking: decline(NOT_IN_RUNS),
       setToggle: decline(NOT_IN_RUNS),
-      attach: decline('Remote runs work on the environment’s files; attachments are not sent to them.'),
-      attachData: decline('Remote runs work on the environment’s files; attachments are not sent to them.'),
+      attach: decline(l10n.t('Remote runs work on the environment’s files; attachments are not sent to them.')),
+      attachData: decline(l10n.t('Remote runs work on the environment’s files; attachments are not sent to them.')),
       removeAttachment: decline(NOT_IN_RUNS),
-      approval: decline('Remote runs have no local tools to approve.'),
-      undoTurn: decline('Remote runs change the environment, not your files; use Review Changes.'),
+      approval: decline(l10n.t('Remote runs have no local tools to approve.')),
+      undoTurn: decline(l10n.t('Remote runs change the environment, not your files; use Review Changes.')),
       runRemote: decline(NOT_IN_RUNS),
       showHistory: decline(NOT_IN_RUNS),
       chooseTools: decline(NOT_IN_RUNS),
@@ -274,7 +276,7 @@ export class RunPanel implements vscode.Disposable {
 
   private async followUp(text: string): Promise<void> {
     if (!this.finished()) {
-      this.host.toast('The agent is still working; send the follow-up when this run has finished.', 'info');
+      this.host.toast(l10n.t('The agent is still working; send the follow-up when this run has finished.'), 'info');
       this.host.post({ type: 'draft', text });
       return;
     }
@@ -284,7 +286,7 @@ export class RunPanel implements vscode.Disposable {
   /** Send the task (launch) or a follow-up. */
   async send(text: string): Promise<void> {
     if (!this.deps.watcher.owns(this.runId)) {
-      this.host.toast('Another VS Code window is following this run; send the follow-up from there (or close that window).', 'info');
+      this.host.toast(l10n.t('Another VS Code window is following this run; send the follow-up from there (or close that window).'), 'info');
       this.host.post({ type: 'draft', text });
       return;
     }

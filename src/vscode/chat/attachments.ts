@@ -23,6 +23,7 @@ import type { Content } from '../../core/protocol/types';
 import type { AttachKind, AttachmentView } from '../../shared/protocol';
 import { setting } from '../config';
 import type { Log } from '../log';
+import { l10n } from '../../shared/l10n';
 
 export class ChatAttachments {
   private list: Attachment[] = [];
@@ -80,17 +81,17 @@ export class ChatAttachments {
       // The walkthrough's "Attach context" step.
       void vscode.commands.executeCommand('setContext', 'gemini.hasAttached', true);
     } catch (err) {
-      const text = err instanceof AttachmentError ? err.message : `Could not attach ${name}: ${(err as Error).message}`;
+      const text = err instanceof AttachmentError ? err.message : l10n.t('Could not attach {0}: {1}', name, (err as Error).message);
       this.ui.toast(text, 'error');
-      void vscode.window.showWarningMessage(`Gemini: ${text}`);
+      void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', text));
     }
   }
 
   /** Attach a URL as `uri` content (the API fetches it; nothing is downloaded here). */
   async addUrl(): Promise<void> {
     const url = await vscode.window.showInputBox({
-      title: 'Gemini: Attach a URL',
-      prompt: 'An https:// (or gs://) link to an image, audio, video or document. The Gemini API fetches it; this editor does not.',
+      title: l10n.t('Gemini: Attach a URL'),
+      prompt: l10n.t('An https:// (or gs://) link to an image, audio, video or document. The Gemini API fetches it; this editor does not.'),
       placeHolder: 'https://example.com/talk.mp3',
       ignoreFocusOut: true,
       validateInput: (v) => {
@@ -107,7 +108,7 @@ export class ChatAttachments {
     if (!urlMediaKind(url.trim())) {
       const pick = await vscode.window.showQuickPick(
         (['image', 'audio', 'video', 'document'] as const).map((k) => ({ label: k, media: k })),
-        { title: 'Gemini: what does the link point to?', placeHolder: 'The file type is not in the URL' },
+        { title: l10n.t('Gemini: what does the link point to?'), placeHolder: l10n.t('The file type is not in the URL') },
       );
       if (!pick) return;
       as = { kind: pick.media };
@@ -127,14 +128,19 @@ export class ChatAttachments {
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > this.maxBytes()) {
-        const text = `“${vscode.workspace.asRelativePath(uri)}” is ${formatBytes(stat.size)}; attachments are limited to ${formatBytes(this.maxBytes())} (setting “gemini.attachments.maxBytes”).`;
+        const text = l10n.t(
+          '“{0}” is {1}; attachments are limited to {2} (setting “gemini.attachments.maxBytes”).',
+          vscode.workspace.asRelativePath(uri),
+          formatBytes(stat.size),
+          formatBytes(this.maxBytes()),
+        );
         this.ui.toast(text, 'error');
-        void vscode.window.showWarningMessage(`Gemini: ${text}`);
+        void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', text));
         return;
       }
       bytes = await vscode.workspace.fs.readFile(uri);
     } catch (err) {
-      this.ui.toast(`Could not read ${uri.fsPath}: ${(err as Error).message}`, 'error');
+      this.ui.toast(l10n.t('Could not read {0}: {1}', uri.fsPath, (err as Error).message), 'error');
       return;
     }
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -143,7 +149,7 @@ export class ChatAttachments {
 
   addSelection(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): boolean {
     if (!editor || editor.selection.isEmpty) {
-      this.ui.toast('Select some text in an editor first.', 'info');
+      this.ui.toast(l10n.t('Select some text in an editor first.'), 'info');
       return false;
     }
     const sel = editor.selection;
@@ -172,7 +178,7 @@ export class ChatAttachments {
     if (kind === 'activeFile') {
       const ed = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
       if (!ed) {
-        this.ui.toast('No file is open in an editor.', 'info');
+        this.ui.toast(l10n.t('No file is open in an editor.'), 'info');
         return;
       }
       const doc = ed.document;
@@ -191,15 +197,15 @@ export class ChatAttachments {
       const files = await vscode.workspace.findFiles('**/*', undefined, 5000);
       const pick = await vscode.window.showQuickPick(
         files.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })).sort((a, b) => a.label.localeCompare(b.label)),
-        { placeHolder: 'Attach a workspace file', matchOnDescription: true },
+        { placeHolder: l10n.t('Attach a workspace file'), matchOnDescription: true },
       );
       if (pick) await this.addUri(pick.uri);
       return;
     }
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: true,
-      openLabel: 'Attach',
-      filters: { 'Images and documents': ['png', 'jpg', 'jpeg', 'webp', 'gif', 'pdf', 'csv', 'txt', 'md', 'docx', 'xlsx', 'pptx'], 'All files': ['*'] },
+      openLabel: l10n.t('Attach'),
+      filters: { [l10n.t('Images and documents')]: ['png', 'jpg', 'jpeg', 'webp', 'gif', 'pdf', 'csv', 'txt', 'md', 'docx', 'xlsx', 'pptx'], [l10n.t('All files')]: ['*'] },
     });
     for (const uri of picked ?? []) await this.addUri(uri);
   }

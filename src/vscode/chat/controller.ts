@@ -27,6 +27,7 @@ import { ChatAttachments } from './attachments';
 import { ProjectInstructions } from '../instructions';
 import { ChatView } from './chatView';
 import { exportConversation } from './export';
+import { l10n } from '../../shared/l10n';
 
 const ACTIVE_KEY = 'gemini.activeConversation';
 const DRAFT_KEY = 'gemini.draft';
@@ -125,7 +126,7 @@ export class ChatController implements vscode.Disposable {
           else
             this.presenter.notice(
               turn.id,
-              `${this.queued().length} queued message(s) are waiting: the answer did not complete, so they were not sent. Send them from the queue when you are ready.`,
+              l10n.t('{0} queued message(s) are waiting: the answer did not complete, so they were not sent. Send them from the queue when you are ready.', this.queued().length),
               'info',
             );
         }
@@ -175,7 +176,7 @@ export class ChatController implements vscode.Disposable {
       setGeneration: (m) => this.choose({ generation: m.generation }),
       setMode: (m) => {
         if (this.session.data?.turns.length) {
-          this.view.host.toast('This conversation’s mode is fixed once it has started. Start a New Chat to change it.', 'info');
+          this.view.host.toast(l10n.t('This conversation’s mode is fixed once it has started. Start a New Chat to change it.'), 'info');
           void this.view.host.refreshState();
           return;
         }
@@ -201,7 +202,7 @@ export class ChatController implements vscode.Disposable {
       // Only a file the turn itself listed (the webview cannot name any path).
       openInstruction: async (m) => {
         const listed = this.session.data?.turns.find((t) => t.id === m.turnId)?.instructions ?? [];
-        if (!listed.includes(m.file) || !(await this.instructions.open(m.file))) this.view.host.toast(`${m.file} is not there any more.`, 'info');
+        if (!listed.includes(m.file) || !(await this.instructions.open(m.file))) this.view.host.toast(l10n.t('{0} is not there any more.', m.file), 'info');
       },
       runAction: () => undefined, // run tabs only; the chat view has no run header
     };
@@ -250,13 +251,13 @@ export class ChatController implements vscode.Disposable {
       // Written while an answer streams: it waits its turn (nothing is lost, nothing is sent twice).
       if (text.trim() && !extra.length) this.enqueue(text);
       else {
-        host.toast('Gemini is still answering. Stop it first or wait.', 'info');
+        host.toast(l10n.t('Gemini is still answering. Stop it first or wait.'), 'info');
         if (text.trim()) host.post({ type: 'draft', text });
       }
       return;
     }
     if (!(await this.keys.has())) {
-      host.authRequired('No Gemini API key is set. Add one to start chatting; your message is kept.');
+      host.authRequired(l10n.t('No Gemini API key is set. Add one to start chatting; your message is kept.'));
       host.post({ type: 'draft', text });
       return;
     }
@@ -300,7 +301,7 @@ export class ChatController implements vscode.Disposable {
     if (!text.trim()) return;
     const items = this.queued();
     if (items.length >= MAX_QUEUED) {
-      this.view.host.toast(`At most ${MAX_QUEUED} messages can wait in the queue; the text is back in the box.`, 'info');
+      this.view.host.toast(l10n.t('At most {0} messages can wait in the queue; the text is back in the box.', MAX_QUEUED), 'info');
       this.view.host.post({ type: 'draft', text });
       return;
     }
@@ -319,7 +320,7 @@ export class ChatController implements vscode.Disposable {
     else if (action === 'sendNow') {
       if (this.session.busy) {
         items.splice(k, 0, item!);
-        this.view.host.toast('Gemini is still answering: the message goes when this answer ends.', 'info');
+        this.view.host.toast(l10n.t('Gemini is still answering: the message goes when this answer ends.'), 'info');
       } else {
         this.saveQueue(items);
         void this.send(item!.text);

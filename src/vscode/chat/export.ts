@@ -2,10 +2,11 @@
 import * as vscode from 'vscode';
 import { exportJson, exportMarkdown } from '../../core/conversation/export';
 import type { ConversationData } from '../../core/conversation/journal';
+import { l10n } from '../../shared/l10n';
 
 export async function exportConversation(data: ConversationData | undefined, format?: 'markdown' | 'json'): Promise<vscode.Uri | undefined> {
   if (!data || !data.turns.length) {
-    void vscode.window.showInformationMessage('Gemini: there is no conversation to export yet.');
+    void vscode.window.showInformationMessage(l10n.t('Gemini: there is no conversation to export yet.'));
     return undefined;
   }
   const fmt =
@@ -16,7 +17,7 @@ export async function exportConversation(data: ConversationData | undefined, for
           { label: 'Markdown', v: 'markdown' as const },
           { label: 'JSON', v: 'json' as const },
         ],
-        { placeHolder: 'Export format' },
+        { placeHolder: l10n.t('Export format') },
       )
     )?.v;
   if (!fmt) return undefined;
@@ -32,6 +33,6 @@ export async function exportConversation(data: ConversationData | undefined, for
   const target = await vscode.window.showSaveDialog({ defaultUri, filters: fmt === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] } });
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
-  void vscode.window.showInformationMessage(`Gemini: exported the conversation to ${vscode.workspace.asRelativePath(target)}.`);
+  void vscode.window.showInformationMessage(l10n.t('Gemini: exported the conversation to {0}.', vscode.workspace.asRelativePath(target)));
   return target;
 }

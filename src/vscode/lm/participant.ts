@@ -27,6 +27,7 @@ import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
 import type { WorkspaceTools } from '../tools';
 import { toLmError } from './provider';
+import { l10n } from '../../shared/l10n';
 
 export const PARTICIPANT_ID = 'gemini.participant';
 const CONTINUE_COMMAND = 'gemini.continueInPanel';
@@ -66,18 +67,18 @@ export class GeminiParticipant implements vscode.Disposable {
   private async handle(raw: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
     const request = withCommand(raw);
     if (!(await this.keys.has())) {
-      stream.markdown('Gemini needs an API key first (it is kept in VS Code’s secret storage).');
-      stream.button({ command: 'gemini.setApiKey', title: 'Set API Key' });
-      return { errorDetails: { message: 'No Gemini API key is set.' } };
+      stream.markdown(l10n.t('Gemini needs an API key first (it is kept in VS Code’s secret storage).'));
+      stream.button({ command: 'gemini.setApiKey', title: l10n.t('Set API Key') });
+      return { errorDetails: { message: l10n.t('No Gemini API key is set.') } };
     }
     if (request.command === 'agent') {
       if (!request.prompt.trim()) {
-        stream.markdown('Say what the remote agent should do, for example `/agent add tests for the parser`.');
+        stream.markdown(l10n.t('Say what the remote agent should do, for example `/agent add tests for the parser`.'));
         return {};
       }
-      stream.progress('Starting a remote agent run…');
+      stream.progress(l10n.t('Starting a remote agent run…'));
       await this.launchRemote(request.prompt);
-      stream.markdown('The run is set up in the **Remote Agent Runs** view; it goes on in the background and notifies you when it finishes.');
+      stream.markdown(l10n.t('The run is set up in the **Remote Agent Runs** view; it goes on in the background and notifies you when it finishes.'));
       return {};
     }
     const text = await this.promptFor(request, stream);
@@ -125,7 +126,7 @@ export class GeminiParticipant implements vscode.Disposable {
               else if (c.kind === 'content.add' && c.value.type === 'text' && c.value.text) stream.markdown(plain(c.value.text));
               else if (c.kind === 'thought.append' && !thinking) {
                 thinking = true;
-                stream.progress('Thinking…');
+                stream.progress(l10n.t('Thinking…'));
               } else if (c.kind === 'annotations.add') {
                 const step = steps[c.step] as { content?: Content[] } | undefined;
                 const t = (step?.content?.[c.content] as { text?: string } | undefined)?.text ?? '';
@@ -142,7 +143,7 @@ export class GeminiParticipant implements vscode.Disposable {
       if (outcome.status === 'stopped' || token.isCancellationRequested) return {};
       if (outcome.error) throw outcome.error;
       const meta: GeminiResultMeta = { interactionId: outcome.chainFrom ?? outcome.interactionId, model: base.model, prompt: text, steps: outcome.steps };
-      stream.button({ command: CONTINUE_COMMAND, title: 'Continue in the Gemini panel', arguments: [meta] });
+      stream.button({ command: CONTINUE_COMMAND, title: l10n.t('Continue in the Gemini panel'), arguments: [meta] });
       return { metadata: meta };
     } catch (err) {
       if (token.isCancellationRequested) return {};
@@ -162,7 +163,7 @@ export class GeminiParticipant implements vscode.Disposable {
       const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
       const doc = attached ? await vscode.workspace.openTextDocument(attached.uri) : editor?.document;
       if (!doc) {
-        stream.markdown(`Open a file (and select the code) to use /${request.command}.`);
+        stream.markdown(l10n.t('Open a file (and select the code) to use /{0}.', request.command));
         return undefined;
       }
       const picked = attached?.range ?? (editor?.document === doc ? editor.selection : undefined);
@@ -190,7 +191,7 @@ export class GeminiParticipant implements vscode.Disposable {
         const fence = doc.getText(sel).includes('```') ? '~~~~' : '```';
         text =
           `Fix the problems in \`${path}\` (lines ${sel.start.line + 1}–${sel.end.line + 1})${problems.length ? `:\n${problems.join('\n')}` : '.'}\n\n${fence}${doc.languageId}\n${doc.getText(sel).slice(0, MAX_REFERENCE_CHARS)}\n${fence}\n\n` +
-          `Make the smallest correct change with the edit_file tool (the user reviews the diff), then say in one sentence what you changed.` +
+          'Make the smallest correct change with the edit_file tool (the user reviews the diff), then say in one sentence what you changed.' +
           (request.prompt ? `\n\n${request.prompt}` : '');
       }
     }
@@ -296,12 +297,12 @@ async function askModal(r: ApprovalRequest, signal: AbortSignal): Promise<Approv
   // Shown exactly: hidden and control characters (and look-alike spaces in commands) made visible.
   const show = (t: string) => revealHidden(revealAnswerText(t), { spaces: r.kind === 'command' });
   const lines = r.diff ? r.diff.split('\n') : [];
-  const diff = lines.length ? `\n\n${show(lines.slice(0, 40).join('\n'))}${lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : ''}` : '';
-  const detail = `${show(r.detail)}${r.sensitive ? `\n\nSensitive: ${r.sensitive}` : ''}${r.kind === 'command' ? (r.sandboxed ? '\n\nRuns in the OS sandbox.' : '\n\nRuns without the OS sandbox.') : ''}${diff}`;
-  const allow = r.kind === 'command' ? 'Run' : r.kind === 'read' || r.kind === 'tool' ? 'Allow' : 'Apply';
-  const full = 'Show the Whole Diff';
+  const diff = lines.length ? `\n\n${show(lines.slice(0, 40).join('\n'))}${lines.length > 40 ? `\n… ${l10n.t('({0} more lines)', lines.length - 40)}` : ''}` : '';
+  const detail = `${show(r.detail)}${r.sensitive ? `\n\n${l10n.t('Sensitive: {0}', r.sensitive)}` : ''}${r.kind === 'command' ? `\n\n${r.sandboxed ? l10n.t('Runs in the OS sandbox.') : l10n.t('Runs without the OS sandbox.')}` : ''}${diff}`;
+  const allow = r.kind === 'command' ? l10n.t('Run') : r.kind === 'read' || r.kind === 'tool' ? l10n.t('Allow') : l10n.t('Apply');
+  const full = l10n.t('Show the Whole Diff');
   for (;;) {
-    const pick = await vscode.window.showWarningMessage(`Gemini: ${show(r.title)}`, { modal: true, detail }, ...(lines.length > 40 ? [allow, full] : [allow]));
+    const pick = await vscode.window.showWarningMessage(l10n.t('Gemini: {0}', show(r.title)), { modal: true, detail }, ...(lines.length > 40 ? [allow, full] : [allow]));
     if (pick !== full || signal.aborted) return pick === allow && !signal.aborted ? 'accept' : 'reject';
     // The whole diff in an editor beside; then the same question again.
     const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: show(r.diff ?? '') });

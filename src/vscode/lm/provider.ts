@@ -14,6 +14,7 @@ import type { ApiClientProvider } from '../api';
 import { setting } from '../config';
 import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
+import { l10n } from '../../shared/l10n';
 
 export const LM_VENDOR = 'gemini';
 
@@ -54,11 +55,11 @@ export function toLmError(err: unknown): Error {
   const message = (err as Error)?.message ?? String(err);
   if (e?.kind === 'auth') return vscode.LanguageModelError.NoPermissions(`Gemini: ${message} Run “Gemini: Set API Key” to fix it.`);
   if (e?.kind === 'rate_limited' || e?.kind === 'quota') {
-    const wait = e.retryAfterMs ? ` Try again in ${Math.ceil(e.retryAfterMs / 1000)} s.` : '';
-    return vscode.LanguageModelError.Blocked(`Gemini: ${message}${wait}`);
+    const wait = e.retryAfterMs ? l10n.t(' Try again in {0} s.', Math.ceil(e.retryAfterMs / 1000)) : '';
+    return vscode.LanguageModelError.Blocked(l10n.t('Gemini: {0}{1}', message, wait));
   }
   if (e?.kind === 'not_found') return vscode.LanguageModelError.NotFound(`Gemini: ${message}`);
-  const out = new vscode.LanguageModelError(`Gemini: ${message}`);
+  const out = new vscode.LanguageModelError(l10n.t('Gemini: {0}', message));
   return out;
 }
 
@@ -131,7 +132,7 @@ export class GeminiChatProvider implements vscode.LanguageModelChatProvider<Info
         this.askedForKey = true;
         await vscode.commands.executeCommand('gemini.setApiKey');
       }
-      if (!(await this.keys.has())) throw vscode.LanguageModelError.NoPermissions('Gemini: no API key is set. Run “Gemini: Set API Key”.');
+      if (!(await this.keys.has())) throw vscode.LanguageModelError.NoPermissions(l10n.t('Gemini: no API key is set. Run “Gemini: Set API Key”.'));
     }
     const opts = (options.modelOptions ?? {}) as { maxOutputTokens?: unknown; temperature?: unknown };
     const request = lmRequest(model.id, fromVsMessages(messages), {

@@ -12,6 +12,7 @@ import type { Content, ImageContent } from '../../core/protocol/types';
 import { revealHidden } from '../../shared/hidden';
 import { OPENABLE_SCHEMES } from '../../shared/protocol';
 import type { Log } from '../log';
+import { l10n } from '../../shared/l10n';
 
 /** The text editor the user worked in last (a run tab may cover it when a button is clicked). */
 let lastEditor: vscode.TextEditor | undefined;
@@ -32,7 +33,7 @@ export class ContentActions {
   async codeBlock(action: 'copy' | 'insert' | 'newFile', code: string, language: string): Promise<void> {
     if (action === 'copy') {
       await vscode.env.clipboard.writeText(code);
-      this.toast('Copied to the clipboard.', 'info');
+      this.toast(l10n.t('Copied to the clipboard.'), 'info');
       return;
     }
     if (action === 'insert') {
@@ -44,7 +45,7 @@ export class ContentActions {
         editor.selections = selections;
       }
       if (!editor) {
-        this.toast('Open an editor to insert the code into.', 'info');
+        this.toast(l10n.t('Open an editor to insert the code into.'), 'info');
         return;
       }
       const target = editor;
@@ -63,7 +64,7 @@ export class ContentActions {
     const c = (turn?.steps[step] as { content?: Content[] } | undefined)?.content?.[content];
     const img = c?.type === 'image' ? (c as ImageContent) : undefined;
     if (!img?.data) {
-      this.toast('That image is not available (it may still be streaming).', 'error');
+      this.toast(l10n.t('That image is not available (it may still be streaming).'), 'error');
       return;
     }
     const bytes = Buffer.from(img.data, 'base64');
@@ -85,31 +86,31 @@ export class ContentActions {
     try {
       parsed = new URL(url);
     } catch {
-      void vscode.window.showWarningMessage('Gemini: that link is not a valid URL, so it was not opened.');
+      void vscode.window.showWarningMessage(l10n.t('Gemini: that link is not a valid URL, so it was not opened.'));
       return;
     }
     if (!(OPENABLE_SCHEMES as readonly string[]).includes(parsed.protocol)) {
-      void vscode.window.showWarningMessage(`Gemini: links with the “${parsed.protocol}” scheme are not opened.`);
+      void vscode.window.showWarningMessage(l10n.t('Gemini: links with the “{0}” scheme are not opened.', parsed.protocol));
       return;
     }
-    const where = parsed.protocol === 'mailto:' ? `an e-mail to ${parsed.pathname}` : parsed.host;
+    const where = parsed.protocol === 'mailto:' ? l10n.t('an e-mail to {0}', parsed.pathname) : parsed.host;
     const choice = await vscode.window.showInformationMessage(
-      `Open ${where}?`,
-      { modal: true, detail: `The answer links to:\n${revealHidden(parsed.href, { spaces: true })}` },
-      'Open Link',
+      l10n.t('Open {0}?', where),
+      { modal: true, detail: l10n.t('The answer links to:\n{0}', revealHidden(parsed.href, { spaces: true })) },
+      l10n.t('Open Link'),
     );
-    if (choice !== 'Open Link') return;
+    if (choice !== l10n.t('Open Link')) return;
     await vscode.env.openExternal(vscode.Uri.parse(parsed.href, true));
   }
 }
 
 export async function saveBytesToWorkspace(bytes: Uint8Array, suggested: string, log: Log): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, suggested) : undefined, saveLabel: 'Save image' });
+  const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, suggested) : undefined, saveLabel: l10n.t('Save image') });
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, bytes);
   log.info(`Saved ${bytes.length} bytes to ${target.fsPath}`);
-  void vscode.window.showInformationMessage(`Gemini: saved ${vscode.workspace.asRelativePath(target)}.`);
+  void vscode.window.showInformationMessage(l10n.t('Gemini: saved {0}.', vscode.workspace.asRelativePath(target)));
   return target;
 }
 
