@@ -43,8 +43,44 @@ const DOCUMENT: Record<string, string> = {
   ods: 'application/vnd.oasis.opendocument.spreadsheet',
   odp: 'application/vnd.oasis.opendocument.presentation',
 };
-const AUDIO: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mp3', aac: 'audio/aac', ogg: 'audio/ogg', flac: 'audio/flac', m4a: 'audio/m4a', opus: 'audio/opus' };
-const VIDEO: Record<string, string> = { mp4: 'video/mp4', mov: 'video/mov', webm: 'video/webm', mpeg: 'video/mpeg', avi: 'video/avi' };
+const AUDIO: Record<string, string> = {
+  wav: 'audio/wav',
+  mp3: 'audio/mp3',
+  aiff: 'audio/aiff',
+  aif: 'audio/aiff',
+  aac: 'audio/aac',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+  m4a: 'audio/m4a',
+  opus: 'audio/opus',
+};
+const VIDEO: Record<string, string> = {
+  mp4: 'video/mp4',
+  mov: 'video/mov',
+  webm: 'video/webm',
+  mpeg: 'video/mpeg',
+  mpg: 'video/mpg',
+  avi: 'video/avi',
+  flv: 'video/x-flv',
+  wmv: 'video/wmv',
+  '3gp': 'video/3gpp',
+};
+/** Audio and video types Gemini reads inline (the API's list, with the names browsers and OSes also use). */
+const MEDIA_MIMES = new Set([
+  ...Object.values(AUDIO),
+  ...Object.values(VIDEO),
+  'audio/mpeg',
+  'audio/x-wav',
+  'audio/wave',
+  'audio/x-aiff',
+  'audio/x-flac',
+  'audio/mp4',
+  'audio/x-m4a',
+  'audio/webm',
+  'video/quicktime',
+  'video/x-msvideo',
+  'video/x-ms-wmv',
+]);
 
 export function extensionOf(name: string): string {
   const m = /\.([A-Za-z0-9]+)$/.exec(name);
@@ -56,7 +92,22 @@ export function mimeFor(name: string, fallback = 'application/octet-stream'): st
   return IMAGE[ext] ?? DOCUMENT[ext] ?? AUDIO[ext] ?? VIDEO[ext] ?? fallback;
 }
 
+const MIME_ALIASES: Record<string, string> = {
+  'audio/mpeg': 'mp3',
+  'audio/x-wav': 'wav',
+  'audio/wave': 'wav',
+  'audio/x-aiff': 'aiff',
+  'audio/x-flac': 'flac',
+  'audio/mp4': 'm4a',
+  'audio/x-m4a': 'm4a',
+  'audio/webm': 'webm',
+  'video/quicktime': 'mov',
+  'video/x-msvideo': 'avi',
+  'video/x-ms-wmv': 'wmv',
+};
+
 export function mimeToExtension(mime: string): string {
+  if (MIME_ALIASES[mime]) return MIME_ALIASES[mime];
   for (const table of [IMAGE, DOCUMENT, AUDIO, VIDEO]) for (const [ext, m] of Object.entries(table)) if (m === mime) return ext;
   return 'bin';
 }
@@ -94,12 +145,24 @@ export class AttachmentError extends Error {}
 
 /** Build an attachment from file bytes; throws AttachmentError with a clear message. */
 export function attachmentFromBytes(id: string, name: string, bytes: Uint8Array, opts: { maxBytes: number; mimeType?: string; languageId?: string }): Attachment {
+  const mime = (opts.mimeType && opts.mimeType !== 'application/octet-stream' ? opts.mimeType : mimeFor(name)).toLowerCase().split(';')[0]!.trim();
+  const media = mime.startsWith('audio/') || mime.startsWith('video/');
   if (bytes.length > opts.maxBytes) {
     throw new AttachmentError(
-      l10n.t('“{0}” is {1}; attachments are limited to {2} (setting “gemini.attachments.maxBytes”).', name, formatBytes(bytes.length), formatBytes(opts.maxBytes)),
+      media
+        ? l10n.t(
+            '“{0}” is {1}; a recording sent with the message is limited to {2} (setting “gemini.attachments.maxBytes”). Attach a longer one by its URL instead.',
+            name,
+            formatBytes(bytes.length),
+            formatBytes(opts.maxBytes),
+          )
+        : l10n.t('“{0}” is {1}; attachments are limited to {2} (setting “gemini.attachments.maxBytes”).', name, formatBytes(bytes.length), formatBytes(opts.maxBytes)),
     );
   }
-  const mime = opts.mimeType && opts.mimeType !== 'application/octet-stream' ? opts.mimeType : mimeFor(name);
+  if (media && !MEDIA_MIMES.has(mime))
+    throw new AttachmentError(
+      l10n.t('“{0}” is {1}, a format Gemini does not read. Audio: WAV, MP3, AIFF, AAC, OGG, FLAC. Video: MP4, MPEG, MOV, AVI, FLV, WebM, WMV, 3GP.', name, mime),
+    );
   const ext = extensionOf(name);
   if (mime.startsWith('image/') && (IMAGE[ext] || opts.mimeType?.startsWith('image/'))) {
     return { id, name, mimeType: mime, size: bytes.length, kind: 'image', content: { type: 'image', data: toBase64(bytes), mime_type: mime } };

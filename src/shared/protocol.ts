@@ -221,6 +221,7 @@ export type WebviewMessage =
   | { type: 'attach'; kind: AttachKind }
   | { type: 'attachData'; name: string; mimeType: string; data: string }
   | { type: 'removeAttachment'; id: string }
+  | { type: 'previewAttachment'; id: string }
   | { type: 'setKey' }
   | { type: 'codeAction'; action: 'copy' | 'insert' | 'newFile'; code: string; language: string }
   | { type: 'openLink'; url: string }
@@ -291,6 +292,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         : undefined;
     case 'removeAttachment':
       return str(m, 'id', 100) ? { type: 'removeAttachment', id: m.id as string } : undefined;
+    case 'previewAttachment':
+      return str(m, 'id', 100) ? { type: 'previewAttachment', id: m.id as string } : undefined;
     case 'codeAction':
       return oneOf(m, 'action', ['copy', 'insert', 'newFile'] as const) && str(m, 'code', MAX_TEXT) && str(m, 'language', 100)
         ? { type: 'codeAction', action: m.action as 'copy' | 'insert' | 'newFile', code: m.code as string, language: m.language as string }

@@ -353,8 +353,16 @@ function renderAttachments(): void {
     const chip = h('span', `chip chip-${a.kind}`);
     const i = h('i', `codicon codicon-${ATTACHMENT_ICON[a.kind] ?? 'file'}`);
     i.setAttribute('aria-hidden', 'true');
-    chip.append(i, document.createTextNode(` ${a.name} (${a.kind === 'url' ? a.mimeType || 'by link' : formatSize(a.size)})`));
+    chip.append(i, document.createTextNode(` ${a.name} (${a.kind === 'url' ? a.mimeType || l10n.t('by link') : formatSize(a.size)})`));
     chip.setAttribute('aria-label', (ATTACHMENT_NAME[a.kind] ?? ATTACHMENT_NAME.file).replace('{0}', a.name));
+    if (a.kind === 'image' || a.kind === 'audio' || a.kind === 'video' || a.kind === 'document') {
+      const v = h('button', 'icon-btn preview-btn');
+      v.setAttribute('aria-label', l10n.t('Preview {0}', a.name));
+      v.title = l10n.t('Preview {0}', a.name);
+      v.innerHTML = `<i class="codicon codicon-${a.kind === 'audio' || a.kind === 'video' ? 'play' : 'eye'}" aria-hidden="true"></i>`;
+      v.addEventListener('click', () => post({ type: 'previewAttachment', id: a.id }));
+      chip.appendChild(v);
+    }
     const x = h('button', 'icon-btn');
     x.setAttribute('aria-label', l10n.t('Remove attachment {0}', a.name));
     x.innerHTML = '<i class="codicon codicon-close" aria-hidden="true"></i>';

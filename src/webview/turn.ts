@@ -46,6 +46,47 @@ function resultText(result: unknown): string {
   return json(result);
 }
 const IMAGE_MIME = /^image\/(png|jpeg|webp|gif|bmp)$/;
+/** Audio and video the page plays (from bytes in the conversation, as blob: URLs; nothing remote). */
+const AUDIO_MIME = /^audio\/(wav|x-wav|wave|mp3|mpeg|aac|ogg|flac|x-flac|mp4|m4a|x-m4a|webm|opus)$/;
+const VIDEO_MIME = /^video\/(mp4|webm|ogg|quicktime|mov)$/;
+
+/** An `<audio>` or `<video>` player for inline media bytes, or undefined when the page cannot play them. */
+export function mediaPlayer(type: string, mime: string, data: string, label: string): HTMLMediaElement | undefined {
+  const playable = type === 'audio' ? AUDIO_MIME.test(mime) : type === 'video' ? VIDEO_MIME.test(mime) : false;
+  if (!playable || !data || !/^[A-Za-z0-9+/=\s]+$/.test(data.slice(0, 4096))) return undefined;
+  const bytes = () => {
+    const bin = atob(data.replace(/\s+/g, ''));
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  };
+  const el = document.createElement(type === 'audio' ? 'audio' : 'video');
+  el.controls = true;
+  el.preload = 'metadata';
+  el.className = `media-player ${type}-player`;
+  el.setAttribute('aria-label', label);
+  try {
+    el.src = blobUrl(data, () => new Blob([bytes().buffer as ArrayBuffer], { type: mime }));
+  } catch {
+    return undefined; // not base64 after all
+  }
+  return el;
+}
+
+/** blob: URLs of media bytes, reused when a turn renders again; the oldest are released past a few dozen. */
+const blobUrls = new Map<string, string>();
+function blobUrl(data: string, make: () => Blob): string {
+  const known = blobUrls.get(data);
+  if (known) return known;
+  const url = URL.createObjectURL(make());
+  blobUrls.set(data, url);
+  if (blobUrls.size > 32) {
+    const [oldest, old] = blobUrls.entries().next().value as [string, string];
+    blobUrls.delete(oldest);
+    URL.revokeObjectURL(old);
+  }
+  return url;
+}
 
 /** Renders one step; function results attach to their call. */
 interface StepView {
@@ -105,6 +146,14 @@ class ModelOutputView implements StepView {
       bar.append(open, save);
       fig.appendChild(bar);
       this.el.appendChild(fig);
+      return;
+    }
+    const player =
+      c.type === 'audio' || c.type === 'video'
+        ? mediaPlayer(c.type, str(c.mime_type), str(c.data), c.type === 'audio' ? l10n.t('Audio from the model') : l10n.t('Video from the model'))
+        : undefined;
+    if (player) {
+      this.el.appendChild(player);
       return;
     }
     const card = h('div', 'media-placeholder');
@@ -535,7 +584,7 @@ export class TurnRenderer {
     const chips = this.view.input.filter((c) => c.type !== 'text');
     if (chips.length) {
       const list = h('div', 'chips');
-      for (const c of chips) list.appendChild(h('span', 'chip', `${c.type}${c.mime_type ? ` · ${str(c.mime_type)}` : ''}`));
+      for (const c of chips) list.appendChild(inputPreview(c));
       this.userEl.appendChild(list);
     }
     if (this.view.instructions?.length) {
@@ -803,4 +852,30 @@ export class TurnRenderer {
       f.appendChild(b);
     }
   }
+}
+
+/**
+ * What the user sent besides text, as it went: an image as a thumbnail, audio and video as a
+ * player, a URL as the link it is, anything else as its type.
+ */
+function inputPreview(c: WireContent): HTMLElement {
+  const type = str(c.type);
+  const mime = str(c.mime_type);
+  const data = str(c.data);
+  if (type === 'image' && data && IMAGE_MIME.test(mime)) {
+    const img = h('img', 'input-thumb');
+    img.src = `data:${mime};base64,${data}`;
+    img.alt = l10n.t('Attached image');
+    return img;
+  }
+  if ((type === 'audio' || type === 'video') && data) {
+    const player = mediaPlayer(type, mime, data, type === 'audio' ? l10n.t('Attached audio') : l10n.t('Attached video'));
+    if (player) return player;
+  }
+  const chip = h('span', 'chip', `${type}${mime ? ` · ${mime}` : ''}`);
+  if (c.uri) {
+    chip.classList.add('chip-url');
+    chip.appendChild(document.createTextNode(` · ${revealAnswerText(str(c.uri))}`));
+  }
+  return chip;
 }

@@ -360,6 +360,70 @@ describe('attachments by URL', () => {
   });
 });
 
+/** A 0.1 s, 8 kHz, 8-bit mono WAV tone (a real recording Chromium can play). */
+function tinyWav(): string {
+  const samples = Buffer.from(Array.from({ length: 800 }, (_, k) => 128 + Math.round(60 * Math.sin((2 * Math.PI * 440 * k) / 8000))));
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + samples.length, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20); // PCM
+  h.writeUInt16LE(1, 22); // mono
+  h.writeUInt32LE(8000, 24);
+  h.writeUInt32LE(8000, 28);
+  h.writeUInt16LE(1, 32);
+  h.writeUInt16LE(8, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(samples.length, 40);
+  return Buffer.concat([h, samples]).toString('base64');
+}
+
+/** Drop a file on the composer, the way the browser hands it over. */
+async function drop(name: string, type: string, base64: string): Promise<void> {
+  await chat.evaluate(
+    ([name, type, base64]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type }));
+      document.getElementById('composer')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [name, type, base64] as const,
+  );
+}
+
+describe('audio and video attachments', () => {
+  test('a dropped WAV is an audio attachment with a preview in VS Code’s media player; it goes inline with its MIME type and the turn plays it; a format Gemini does not read is refused', async () => {
+    const wav = tinyWav();
+    await drop('tone.wav', 'audio/wav', wav);
+    const chip = chat.locator('#attachments .chip-audio');
+    await chip.waitFor({ timeout: 10_000 });
+    assert.equal(await chip.getAttribute('aria-label'), 'Audio attachment tone.wav');
+    // The preview opens the recording in VS Code (its media preview plays audio).
+    await chip.locator('.preview-btn').click();
+    await p.page.locator('.tabs-container .tab', { hasText: '.wav' }).first().waitFor({ timeout: 15_000 });
+    // A format Gemini does not read: a clear message, the composer keeps what it had.
+    await drop('old.wma', 'audio/x-ms-wma', wav);
+    await chat.waitForFunction(() => /old\.wma.*a format Gemini does not read/.test(document.getElementById('toast')!.textContent ?? ''), undefined, { timeout: 10_000 });
+    assert.equal(await chat.locator('#attachments .chip').count(), 1);
+    await ask(textReply('A short tone.'), 'What is this sound?');
+    await waitDone();
+    const input = (wb.fake.creates()[0]!.body as { input: Array<Record<string, string>> }).input;
+    const audio = input.find((c) => c.type === 'audio');
+    assert.deepEqual(audio, { type: 'audio', data: wav, mime_type: 'audio/wav' });
+    // The sent turn shows the recording as a player of those bytes (a blob: URL, nothing remote), and it loads.
+    const player = chat.locator('.user-msg audio.media-player').last();
+    assert.match((await player.getAttribute('src')) ?? '', /^blob:/);
+    await chat.waitForFunction(
+      () => {
+        const a = Array.from(document.querySelectorAll('.user-msg audio.media-player')).pop() as HTMLAudioElement | undefined;
+        return !!a && a.readyState >= 1 && Math.abs(a.duration - 0.1) < 0.02;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+  });
+});
+
 describe('model settings and stateless mode', () => {
   test('the model settings and the stateless toggle go into the request; a bad value is refused with a message; the mode is fixed once the chat has started', async () => {
     await chat.locator('#model-settings').click();

@@ -68,3 +68,27 @@ test('audio and video files are their own kinds', async () => {
   assert.equal(attachmentFromBytes('v', 'clip.mp4', new Uint8Array([1, 2, 3]), { maxBytes: 100 }).kind, 'video');
   assert.throws(() => attachmentFromBytes('big', 'long.wav', new Uint8Array(200), { maxBytes: 100 }), /limited to/);
 });
+
+test('audio and video: the formats Gemini reads (under the names browsers use too); others and oversized recordings refused with what to do', () => {
+  const opts = { maxBytes: 100 };
+  const bytes = new Uint8Array([1, 2, 3]);
+  for (const [name, mime, kind] of [
+    ['a.aiff', undefined, 'audio/aiff'],
+    ['a.flac', undefined, 'audio/flac'],
+    ['pasted', 'audio/mpeg', 'audio/mpeg'],
+    ['pasted', 'audio/x-wav', 'audio/x-wav'],
+    ['clip.3gp', undefined, 'video/3gpp'],
+    ['clip.wmv', undefined, 'video/wmv'],
+    ['pasted', 'video/quicktime', 'video/quicktime'],
+    ['pasted', 'Audio/WAV; codecs=1', 'audio/wav'],
+  ] as const) {
+    const a = attachmentFromBytes('x', name, bytes, { ...opts, mimeType: mime });
+    assert.equal(a.mimeType, kind, name);
+    assert.equal((a.content as { mime_type: string }).mime_type, kind);
+    assert.equal(a.kind, kind.startsWith('audio/') ? 'audio' : 'video');
+  }
+  assert.throws(() => attachmentFromBytes('w', 'old.wma', bytes, { ...opts, mimeType: 'audio/x-ms-wma' }), /“old\.wma” is audio\/x-ms-wma, a format Gemini does not read\. Audio: WAV/);
+  assert.throws(() => attachmentFromBytes('m', 'clip.mkv', bytes, { ...opts, mimeType: 'video/x-matroska' }), /a format Gemini does not read/);
+  assert.throws(() => attachmentFromBytes('big', 'long.wav', new Uint8Array(200), opts), /a recording sent with the message is limited to 100 B.*by its URL instead/);
+  assert.throws(() => attachmentFromBytes('big', 'big.txt', new Uint8Array(200), opts), (e: Error) => /limited to 100 B/.test(e.message) && !/recording/.test(e.message));
+});

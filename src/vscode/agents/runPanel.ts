@@ -146,6 +146,7 @@ export class RunPanel implements vscode.Disposable {
       setToggle: decline(NOT_IN_RUNS),
       attach: decline(l10n.t('Remote runs work on the environment’s files; attachments are not sent to them.')),
       attachData: decline(l10n.t('Remote runs work on the environment’s files; attachments are not sent to them.')),
+      previewAttachment: decline(l10n.t('Remote runs work on the environment’s files; attachments are not sent to them.')),
       removeAttachment: decline(NOT_IN_RUNS),
       approval: decline(l10n.t('Remote runs have no local tools to approve.')),
       undoTurn: decline(l10n.t('Remote runs change the environment, not your files; use Review Changes.')),

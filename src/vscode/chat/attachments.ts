@@ -7,12 +7,13 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   AttachmentError,
   attachmentFromBytes,
   checkTotal,
   formatBytes,
+  mimeToExtension,
   selectionAttachment,
   urlAttachment,
   urlMediaKind,
@@ -57,6 +58,26 @@ export class ChatAttachments {
   clear(): void {
     this.list = [];
     this.changed();
+  }
+
+  /**
+   * Open an image, audio, video or document attachment in VS Code's own preview (its media
+   * preview plays audio and video), from a copy in this extension's storage.
+   */
+  async preview(id: string): Promise<void> {
+    this.load();
+    const a = this.list.find((x) => x.id === id);
+    const c = a?.content as { data?: string; mime_type?: string } | undefined;
+    if (!a || !c?.data || !['image', 'audio', 'video', 'document'].includes(a.kind)) {
+      this.ui.toast(l10n.t('There is nothing to preview for that attachment.'), 'info');
+      return;
+    }
+    const dir = join(dirname(this.file), 'previews');
+    mkdirSync(dir, { recursive: true });
+    const ext = mimeToExtension(c.mime_type ?? a.mimeType) || 'bin';
+    const target = join(dir, `${a.id.replace(/[^\w-]/g, '_')}.${ext}`);
+    await writeFile(target, Buffer.from(c.data, 'base64'));
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target), { preview: true });
   }
 
   remove(id: string): void {

@@ -187,6 +187,7 @@ export class ChatController implements vscode.Disposable {
       attach: (m) => this.attachments.attach(m.kind),
       attachData: (m) => this.attachments.addBytes(m.name, Buffer.from(m.data, 'base64'), m.mimeType),
       removeAttachment: (m) => this.attachments.remove(m.id),
+      previewAttachment: (m) => this.attachments.preview(m.id),
       setKey: () => vscode.commands.executeCommand('gemini.setApiKey'),
       codeAction: (m) => this.content.codeBlock(m.action, m.code, m.language),
       openLink: (m) => this.content.openLink(m.url),

@@ -160,6 +160,8 @@ export class WebviewHost implements vscode.Disposable {
     const csp = [
       `default-src 'none'`,
       `img-src ${webview.cspSource} data:`,
+      // Audio and video in the conversation play from blob: URLs made of their bytes (nothing remote).
+      `media-src blob:`,
       `font-src ${webview.cspSource}`,
       `style-src ${webview.cspSource} 'nonce-${styleNonce}'`,
       `script-src 'nonce-${nonce}'`,
