@@ -87,8 +87,14 @@ test('audio and video: the formats Gemini reads (under the names browsers use to
     assert.equal((a.content as { mime_type: string }).mime_type, kind);
     assert.equal(a.kind, kind.startsWith('audio/') ? 'audio' : 'video');
   }
-  assert.throws(() => attachmentFromBytes('w', 'old.wma', bytes, { ...opts, mimeType: 'audio/x-ms-wma' }), /“old\.wma” is audio\/x-ms-wma, a format Gemini does not read\. Audio: WAV/);
+  assert.throws(
+    () => attachmentFromBytes('w', 'old.wma', bytes, { ...opts, mimeType: 'audio/x-ms-wma' }),
+    /“old\.wma” is audio\/x-ms-wma, a format Gemini does not read\. Audio: WAV/,
+  );
   assert.throws(() => attachmentFromBytes('m', 'clip.mkv', bytes, { ...opts, mimeType: 'video/x-matroska' }), /a format Gemini does not read/);
   assert.throws(() => attachmentFromBytes('big', 'long.wav', new Uint8Array(200), opts), /a recording sent with the message is limited to 100 B.*by its URL instead/);
-  assert.throws(() => attachmentFromBytes('big', 'big.txt', new Uint8Array(200), opts), (e: Error) => /limited to 100 B/.test(e.message) && !/recording/.test(e.message));
+  assert.throws(
+    () => attachmentFromBytes('big', 'big.txt', new Uint8Array(200), opts),
+    (e: Error) => /limited to 100 B/.test(e.message) && !/recording/.test(e.message),
+  );
 });
