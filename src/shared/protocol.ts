@@ -114,6 +114,8 @@ export interface TurnView {
   undo?: { available: boolean; files: number };
   /** The project instruction files this turn sent (AGENTS.md, GEMINI.md, …). */
   instructions?: string[];
+  /** A plan-first turn: read-only tools, a plan asked for (its end offers Start and Revise). */
+  plan?: boolean;
 }
 
 export interface ConversationView {
@@ -170,15 +172,28 @@ export interface PanelState {
   externalTools?: number;
   busy: boolean;
   settings: SettingsView;
+  /** Plan first: the next message gets read-only tools and is asked for a plan. */
+  plan?: boolean;
 }
 
 /** A message the user wrote while an answer was streaming: sent when the turn ends. */
 export interface QueuedView {
   id: string;
   text: string;
+  /** "Steer now": goes with the running turn's next function results (else when the turn ends). */
+  steer?: boolean;
 }
 
-export const QUEUE_ACTIONS = ['remove', 'up', 'down', 'edit', 'sendNow'] as const;
+/** A completion for a mention being typed in the composer (#file:…, @symbol). */
+export interface MentionCandidate {
+  kind: 'file' | 'symbol';
+  /** Written into the message (the path, the symbol's name). */
+  value: string;
+  label: string;
+  detail?: string;
+}
+
+export const QUEUE_ACTIONS = ['remove', 'up', 'down', 'edit', 'sendNow', 'steer'] as const;
 export type QueueAction = (typeof QUEUE_ACTIONS)[number];
 
 // ------------------------------------------------------------------ host → webview
@@ -196,6 +211,7 @@ export type HostMessage =
   | { type: 'toolOutput'; turnId: string; callId: string; text: string }
   | { type: 'instructions'; turnId: string; files: string[] }
   | { type: 'queue'; items: QueuedView[] }
+  | { type: 'mentionCandidates'; seq: number; items: MentionCandidate[] }
   | { type: 'draft'; text: string; append?: boolean }
   | { type: 'attachments'; attachments: AttachmentView[] }
   | { type: 'focus' }
@@ -216,6 +232,8 @@ export type WebviewMessage =
   | { type: 'setThinking'; level: ThinkingChoice }
   | { type: 'setToggle'; name: ToggleName; value: boolean }
   | { type: 'setMode'; mode: ConversationMode }
+  | { type: 'setPlan'; value: boolean }
+  | { type: 'planAction'; turnId: string; action: 'start' }
   | { type: 'setGeneration'; generation: GenerationChoices }
   | { type: 'draft'; text: string }
   | { type: 'attach'; kind: AttachKind }
@@ -233,6 +251,7 @@ export type WebviewMessage =
   | { type: 'chooseTools' }
   | { type: 'openInstruction'; turnId: string; file: string }
   | { type: 'queue'; text: string }
+  | { type: 'mentionQuery'; kind: 'file' | 'symbol'; query: string; seq: number }
   | { type: 'queueAction'; id: string; action: QueueAction }
   | { type: 'resume'; turnId: string }
   | { type: 'resendLocal'; turnId: string }
@@ -266,6 +285,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return { type: m.type };
     case 'queueAction':
       return str(m, 'id', 100) && oneOf(m, 'action', QUEUE_ACTIONS) ? { type: 'queueAction', id: m.id as string, action: m.action as QueueAction } : undefined;
+    case 'mentionQuery':
+      return oneOf(m, 'kind', ['file', 'symbol'] as const) && typeof m.query === 'string' && m.query.length <= 200 && typeof m.seq === 'number' && Number.isSafeInteger(m.seq)
+        ? { type: 'mentionQuery', kind: m.kind as 'file' | 'symbol', query: m.query, seq: m.seq }
+        : undefined;
     case 'queue':
     case 'send':
     case 'editLast':
@@ -282,6 +305,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     }
     case 'setMode':
       return oneOf(m, 'mode', CONVERSATION_MODES) ? { type: 'setMode', mode: m.mode as ConversationMode } : undefined;
+    case 'setPlan':
+      return bool(m, 'value') ? { type: 'setPlan', value: m.value as boolean } : undefined;
+    case 'planAction':
+      return str(m, 'turnId', 100) && m.action === 'start' ? { type: 'planAction', turnId: m.turnId as string, action: 'start' } : undefined;
     case 'setToggle':
       return oneOf(m, 'name', TOGGLES) && bool(m, 'value') ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean } : undefined;
     case 'attach':
@@ -385,6 +412,19 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
       return typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as HostMessage) : undefined;
     case 'tool':
       return typeof m.turnId === 'string' && isObj(m.activity) && typeof (m.activity as Obj).callId === 'string' ? (m as HostMessage) : undefined;
+    case 'mentionCandidates':
+      return typeof m.seq === 'number' &&
+        Array.isArray(m.items) &&
+        m.items.every(
+          (i) =>
+            isObj(i) &&
+            (i.kind === 'file' || i.kind === 'symbol') &&
+            typeof i.value === 'string' &&
+            typeof i.label === 'string' &&
+            (i.detail === undefined || typeof i.detail === 'string'),
+        )
+        ? (m as HostMessage)
+        : undefined;
     case 'queue':
       return Array.isArray(m.items) && m.items.every((i) => isObj(i) && typeof i.id === 'string' && typeof i.text === 'string') ? (m as HostMessage) : undefined;
     case 'instructions':

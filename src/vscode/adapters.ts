@@ -324,6 +324,13 @@ export function excludeGlobs(): string[] {
 export class CommandTerminal implements TerminalMirror, vscode.Disposable {
   private terminal: vscode.Terminal | undefined;
   private readonly writer = new vscode.EventEmitter<string>();
+  /** The last command the agent ran, with the end of its output (for #terminal). */
+  private lastRun: { commandLine: string; cwd: string; output: string; status?: string } | undefined;
+
+  /** The mirror terminal (if open) and the agent's last command. */
+  last(): { terminal: vscode.Terminal | undefined; last: { commandLine: string; cwd: string; output: string; status?: string } | undefined } {
+    return { terminal: this.terminal, last: this.lastRun };
+  }
 
   private ensure(): void {
     if (this.terminal && vscode.window.terminals.includes(this.terminal)) return;
@@ -341,12 +348,19 @@ export class CommandTerminal implements TerminalMirror, vscode.Disposable {
     this.ensure();
     const crlf = (t: string) => t.replace(/\r?\n/g, '\r\n');
     this.writer.fire(`\r\n\x1b[1m$ ${crlf(commandLine)}\x1b[0m  \x1b[2m(${cwd})\x1b[0m\r\n`);
+    const run = { commandLine, cwd, output: '', status: undefined as string | undefined };
+    this.lastRun = run;
     return {
-      write: (t: string) => this.writer.fire(crlf(t)),
-      end: (r: CommandResult) =>
+      write: (t: string) => {
+        run.output = (run.output + t).slice(-64_000);
+        this.writer.fire(crlf(t));
+      },
+      end: (r: CommandResult) => {
+        run.status = r.timedOut ? 'stopped by timeout' : r.killed ? 'stopped' : `exit ${r.exitCode ?? r.signal}`;
         this.writer.fire(
           `\r\n\x1b[2m[${r.timedOut ? 'stopped by timeout' : r.killed ? 'stopped' : `exit ${r.exitCode ?? r.signal}`} after ${(r.durationMs / 1000).toFixed(1)} s]\x1b[0m\r\n`,
-        ),
+        );
+      },
     };
   }
 

@@ -41,6 +41,10 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   private readonly git = new VsGit();
   private readonly process = new ChildProcessRunner();
   readonly terminal = new CommandTerminal();
+
+  lastCommand(): ReturnType<CommandTerminal['last']> {
+    return this.terminal.last();
+  }
   private readonly paths = new PathResolver(() =>
     (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath })),
   );
@@ -79,11 +83,13 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
 
   async forTurn(turnId: string, report: ToolReporter, ui: ToolsUi, toolInvocationToken?: vscode.ChatParticipantToolToken): Promise<TurnTools> {
     const workspace = this.enabled().enabled;
-    const external = this.external
-      ? await this.external.forTurn(new Set(ALL_TOOLS.map((t) => t.name)), (t) => ui.notice(t), toolInvocationToken)
-      : { tools: [], serverTools: [], notes: [] };
+    // Plan first: only our tools that read; no MCP or extension tools (what they change is unknown).
+    const external =
+      this.external && !ui.readOnly
+        ? await this.external.forTurn(new Set(ALL_TOOLS.map((t) => t.name)), (t) => ui.notice(t), toolInvocationToken)
+        : { tools: [], serverTools: [], notes: [] };
     for (const n of external.notes) ui.notice(n);
-    const tools = [...(workspace ? ALL_TOOLS : []), ...external.tools];
+    const tools = [...(workspace ? ALL_TOOLS.filter((t) => !ui.readOnly || t.kind === 'read') : []), ...external.tools];
     if (!tools.length) return { declarations: [], runner: undefined, serverTools: external.serverTools };
     this.search ??= new RipgrepSearch(ripgrepPath(), excludeGlobs);
     const runner = new WorkspaceToolRunner(

@@ -18,6 +18,7 @@ import {
 } from '../shared/protocol';
 import { TurnRenderer, h } from './turn';
 import { renderDocument, setHighlighter } from './markdown';
+import { setupMentions } from './mentions';
 import { cleanGeneration, GENERATION_LIMITS, isOneOf, THINKING_LEVELS, TOGGLES, type GenerationChoices } from '../shared/vocab';
 import { l10n } from '../shared/l10n';
 
@@ -75,6 +76,8 @@ input.addEventListener('input', () => {
 });
 const saved = vscode.getState() as SavedState | undefined;
 if (saved && typeof saved.draft === 'string') input.value = saved.draft;
+const mentions = setupMentions(input, $('mention-menu'), $('mention-chips'), post, () => !document.body.classList.contains('run-mode'));
+mentions.refresh();
 
 function autosize(): void {
   input.style.height = 'auto';
@@ -281,6 +284,10 @@ function applyState(s: PanelState): void {
       ? l10n.t('This conversation is stateless (nothing kept on the server); start a New Chat to change it')
       : l10n.t('This conversation is stateful (kept on the server); start a New Chat to change it')
     : l10n.t('Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message');
+  const plan = $('toggle-plan');
+  plan.classList.toggle('on', s.plan === true);
+  plan.setAttribute('aria-pressed', String(s.plan === true));
+  document.body.classList.toggle('plan-mode', s.plan === true);
   const picked = s.externalTools ?? 0;
   const count = $('tools-count');
   count.hidden = picked === 0;
@@ -305,6 +312,10 @@ function renderQueue(items: QueuedView[]): void {
     row.setAttribute('role', 'group');
     row.setAttribute('aria-label', l10n.t('Queued message {0}: {1}', k + 1, q.text.slice(0, 60)));
     row.appendChild(h('span', 'queue-text', q.text.length > 200 ? `${q.text.slice(0, 200)}…` : q.text));
+    if (q.steer) {
+      row.classList.add('steering');
+      row.appendChild(h('span', 'queue-steer', l10n.t('steering: goes with the next tool results')));
+    }
     const act = (name: QueueAction, glyph: string, label: string, disabled = false) => {
       const b = h('button', 'icon-btn');
       b.setAttribute('aria-label', label);
@@ -320,6 +331,7 @@ function renderQueue(items: QueuedView[]): void {
     act('down', 'arrow-down', l10n.t('Move down'), k === items.length - 1);
     act('edit', 'edit', l10n.t('Edit (back into the message box)'));
     act('sendNow', 'send', l10n.t('Send now'), state?.busy === true);
+    if (state?.busy && !q.steer) act('steer', 'debug-step-over', l10n.t('Steer now: send it with the next tool results'));
     act('remove', 'close', l10n.t('Remove from the queue'));
     list.appendChild(row);
   });
@@ -480,10 +492,14 @@ function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
     case 'queue':
       renderQueue(msg.items);
       break;
+    case 'mentionCandidates':
+      mentions.candidates(msg.seq, msg.items);
+      break;
     case 'draft':
       input.value = msg.append && input.value ? `${input.value}\n${msg.text}` : msg.text;
       autosize();
       saveDraft();
+      mentions.refresh();
       input.focus();
       break;
     case 'attachments':
@@ -517,6 +533,7 @@ function send(): void {
     input.value = '';
     saveDraft();
     autosize();
+    mentions.refresh();
     post({ type: 'draft', text: '' });
     return;
   }
@@ -527,6 +544,7 @@ function send(): void {
   input.value = '';
   saveDraft();
   autosize();
+  mentions.refresh();
   post({ type: 'draft', text: '' });
 }
 
@@ -534,11 +552,11 @@ function startEdit(t: TurnRenderer): void {
   if (state?.busy) return;
   editing = true;
   editHint.hidden = false;
-  input.value = t.view.input
-    .filter((c) => c.type === 'text')
-    .map((c) => c.text ?? '')
-    .join('\n');
+  // The typed text only: what went with it (attachments, mentions' context) goes again as it was.
+  const first = t.view.input[0];
+  input.value = first?.type === 'text' ? (first.text ?? '') : '';
   autosize();
+  mentions.refresh();
   input.focus();
   input.setSelectionRange(input.value.length, input.value.length);
 }
@@ -550,6 +568,7 @@ $('cancel-edit').addEventListener('click', () => {
   stopEdit();
   input.value = '';
   saveDraft();
+  mentions.refresh();
 });
 
 input.addEventListener('keydown', (e) => {
@@ -645,6 +664,7 @@ $('gen-reset').addEventListener('click', () => {
   showGeneration(undefined);
   closeGeneration(true);
 });
+$('toggle-plan').addEventListener('click', () => post({ type: 'setPlan', value: $('toggle-plan').getAttribute('aria-pressed') !== 'true' }));
 $('toggle-stateless').addEventListener('click', () => {
   const b = $('toggle-stateless') as HTMLButtonElement;
   if (b.disabled) return;

@@ -575,12 +575,17 @@ export class TurnRenderer {
 
   private renderUser(): void {
     this.userEl.textContent = '';
-    const text = this.view.input
-      .filter((c) => c.type === 'text')
-      .map((c) => str(c.text))
-      .join('\n');
-    const body = h('div', 'user-text', text);
+    // The typed text; then what went with it (mentions, attached files) folded under its first line.
+    const [typed, ...context] = this.view.input.filter((c) => c.type === 'text').map((c) => str(c.text));
+    if (this.view.plan) this.userEl.appendChild(h('div', 'plan-badge', l10n.t('Plan first: read-only tools, a plan asked for')));
+    const body = h('div', 'user-text', typed ?? '');
     this.userEl.appendChild(body);
+    for (const part of context) {
+      const d = h('details', 'sent-context');
+      const nl = part.indexOf('\n');
+      d.append(h('summary', undefined, nl < 0 ? part : part.slice(0, nl)), h('pre', undefined, revealAnswerText(nl < 0 ? '' : part.slice(nl + 1))));
+      this.userEl.appendChild(d);
+    }
     const chips = this.view.input.filter((c) => c.type !== 'text');
     if (chips.length) {
       const list = h('div', 'chips');
@@ -634,9 +639,15 @@ export class TurnRenderer {
         view = fv;
         break;
       }
-      case 'user_input':
-        view = undefined;
+      case 'user_input': {
+        // The user's own message is the turn's input; a user_input among the steps is a steer.
+        const text = arr<WireContent>(step.content)
+          .map((c) => str(c.text))
+          .join(' ')
+          .trim();
+        view = text ? new SteerView(text) : undefined;
         break;
+      }
       case 'function_result': {
         const call = this.callViews.get(str(step.call_id));
         if (call) {
@@ -790,7 +801,7 @@ export class TurnRenderer {
     else this.el.removeAttribute('aria-busy');
     if (v.state === 'streaming') {
       const s = h('div', 'status streaming');
-      s.append(icon('loading'), h('span', undefined, ' Generating…'));
+      s.append(icon('loading'), h('span', undefined, l10n.t(' Generating…')));
       s.querySelector('.codicon')?.classList.add('codicon-modifier-spin');
       f.appendChild(s);
     } else if (v.error || ['error', 'failed', 'stopped', 'interrupted', 'cancelled', 'budget_exceeded', 'incomplete'].includes(v.state)) {
@@ -842,6 +853,23 @@ export class TurnRenderer {
       parts.push(l10n.t('out {0}', u.output ?? 0));
       f.appendChild(h('div', 'usage', l10n.t('Tokens: {0}', parts.join(' · '))));
     }
+    // A finished plan: start it (the same conversation, every tool) or say what to change.
+    if (v.plan && v.state === 'completed' && this.hooks.isLast(this) && !this.hooks.busy()) {
+      const bar = h('div', 'plan-actions');
+      bar.setAttribute('role', 'group');
+      bar.setAttribute('aria-label', l10n.t('The plan'));
+      const start = h('button', 'primary-btn plan-start', l10n.t('Start'));
+      start.title = l10n.t('Carry out the plan, with every tool (edits and commands still ask as usual)');
+      start.addEventListener('click', () => this.post({ type: 'planAction', turnId: v.id, action: 'start' }));
+      const revise = h('button', 'secondary-btn plan-revise', l10n.t('Revise'));
+      revise.title = l10n.t('Say what to change in the plan (plan first stays on)');
+      revise.addEventListener('click', () => {
+        const box = document.getElementById('input') as HTMLTextAreaElement | null;
+        box?.focus();
+      });
+      bar.append(start, revise);
+      f.appendChild(bar);
+    }
     if (v.undo?.available && v.undo.files > 0) {
       const b = h(
         'button',
@@ -878,4 +906,16 @@ function inputPreview(c: WireContent): HTMLElement {
     chip.appendChild(document.createTextNode(` · ${revealAnswerText(str(c.uri))}`));
   }
   return chip;
+}
+
+/** A message the user sent into the running turn (with function results). */
+class SteerView implements StepView {
+  readonly el = h('div', 'step steered');
+  constructor(text: string) {
+    this.el.append(icon('debug-step-over'), h('span', undefined, l10n.t(' You steered: {0}', text)));
+  }
+  change(): void {}
+  flush(): boolean {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
 import { citedAnswer, continuationReplies, DEMO_PNG, everyStepReply, textReply } from '../fake-api/library';
-import { SEED_S0, SEED_S3, type Reply, type Variant } from '../fake-api/scenario';
+import { SEED_S0, SEED_S3, functionCall, text, type Reply, type Variant } from '../fake-api/scenario';
 
 let wb: Workbench;
 let p: WorkbenchPage;
@@ -342,6 +342,70 @@ describe('queued messages', () => {
     assert.match(prompts[0]!, /first/);
     assert.match(prompts[1]!, /third/);
     assert.match(prompts[2]!, /second/);
+  });
+});
+
+describe('steering a running turn', () => {
+  test('"Steer now" on a queued message sends it with the next function results: the model changes course in the same turn', async () => {
+    wb.fake.setScenario({
+      replies: [
+        { steps: [text('Reading the whole file first. '.repeat(12)), functionCall('read_file', { path: 'README.md' }, 'fc_steer')], delayMs: 40, textChunk: 8 },
+        textReply('Changed course: just the title, “Sample”.'),
+      ],
+    });
+    await sendChat(chat, 'Summarize the README in detail');
+    await chat.waitForFunction(() => !(document.getElementById('stop') as HTMLElement).hidden);
+    await chat.locator('#input').fill('Only the title, please');
+    await chat.locator('#input').press('Enter');
+    const row = chat.locator('#queue .queue-item', { hasText: 'Only the title' });
+    await row.getByRole('button', { name: /^Steer now/ }).click();
+    await row.locator('.queue-steer').waitFor({ timeout: 5_000 });
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (t) => t.includes('Changed course'),
+      30_000,
+    );
+    await waitDone();
+    const creates = wb.fake.creates();
+    assert.equal(creates.length, 2, 'one turn: the steer went with the results, not as a turn of its own');
+    const follow = (creates[1]!.body as { input: Array<Record<string, unknown>> }).input;
+    assert.deepEqual(
+      follow.map((s) => s.type),
+      ['function_result', 'user_input'],
+    );
+    assert.equal(follow[0]!.call_id, 'fc_steer');
+    assert.deepEqual(follow[1]!.content, [{ type: 'text', text: 'Only the title, please' }]);
+    assert.match(await lastTurnText(), /You steered: Only the title, please/);
+    assert.equal(await chat.locator('#queue').isHidden(), true, 'the queue is empty');
+  });
+});
+
+describe('plan first', () => {
+  test('plan first offers only read-only tools and asks for a plan; "Start" continues the same conversation with every tool', async () => {
+    await chat.locator('#toggle-plan').click();
+    await chat.waitForFunction(() => document.getElementById('toggle-plan')?.getAttribute('aria-pressed') === 'true');
+    await ask(textReply('1. Rename `answer` in src/app.ts.\n2. Run the tests.'), 'Rename answer to result');
+    await waitDone();
+    const names = (body: unknown) => ((body as { tools?: Array<{ type: string; name?: string }> }).tools ?? []).filter((t) => t.type === 'function').map((t) => t.name);
+    const [planned] = wb.fake.creates().map((r) => r.body as { system_instruction?: string; tools?: unknown });
+    const offered = names(planned);
+    assert.ok(offered.includes('read_file') && offered.includes('search_text'), JSON.stringify(offered));
+    for (const w of ['edit_file', 'create_file', 'delete_file', 'run_command']) assert.ok(!offered.includes(w), `${w} is not offered in plan mode`);
+    assert.match(planned!.system_instruction ?? '', /Plan mode: do not change anything yet/);
+    assert.match(await lastTurnText(), /Plan first: read-only tools, a plan asked for/);
+    // Start: the same conversation goes on, now with every tool, and plan first is off again.
+    wb.fake.setScenario({ replies: [textReply('Done as planned.')] });
+    await chat.locator('.turn').last().locator('.plan-start').click();
+    await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 2, undefined, { timeout: 10_000 });
+    await waitDone();
+    const started = wb.fake.creates()[1]!.body as { input: unknown; previous_interaction_id?: string; system_instruction?: string };
+    assert.ok(started.previous_interaction_id, 'chained to the plan');
+    assert.deepEqual(started.input, [{ type: 'text', text: 'Go ahead: carry out the plan above.' }]);
+    for (const w of ['edit_file', 'run_command', 'read_file']) assert.ok(names(started).includes(w), `${w} is offered once started`);
+    assert.doesNotMatch(started.system_instruction ?? '', /Plan mode/);
+    assert.equal(await chat.locator('#toggle-plan').getAttribute('aria-pressed'), 'false');
+    assert.equal(await chat.locator('.plan-start').count(), 0, 'only a finished plan that is the last turn offers Start');
   });
 });
 

@@ -51,6 +51,39 @@ describe('function-calling loop', () => {
     assert.equal(out.interactionId, out.accumulator.interactionIds[1]);
   });
 
+  test('steering: a message taken at the tool boundary goes as a user_input after the results (stateful and stateless), once', async () => {
+    for (const mode of ['stateful', 'stateless'] as const) {
+      fake.reset();
+      fake.setScenario({ replies: [functionCallReply(), textReply('Only the temperature, then: 52°F.')] });
+      const tools = new RecordingTools(() => ({ result: 'rain, 52°F', isError: false }));
+      const engine = new TurnEngine(clientFor(fake).client, tools);
+      const pending = ['Just the temperature, please'];
+      const local: Step[] = [];
+      const out = await engine.runTurn(
+        [{ type: 'text', text: 'Weather in Boston?' }],
+        settings({ mode }),
+        mode === 'stateless' ? { history: [] } : {},
+        { steer: () => pending.shift(), local: (st) => local.push(st) },
+        new AbortController().signal,
+      );
+      assert.equal(out.status, 'completed');
+      const input = bodies()[1]!.input as Step[];
+      const tail = input.slice(-2);
+      assert.deepEqual(
+        tail.map((st) => st.type),
+        ['function_result', 'user_input'],
+        mode,
+      );
+      assert.deepEqual((tail[1] as { content: unknown }).content, [{ type: 'text', text: 'Just the temperature, please' }]);
+      assert.deepEqual(
+        local.map((st) => st.type),
+        ['function_result', 'user_input'],
+        'journaled as local steps (replayed on reload)',
+      );
+      assert.equal(pending.length, 0, 'taken once');
+    }
+  });
+
   test('parallel calls run together and answer in one input array', async () => {
     fake.setScenario({ replies: [parallelCallsReply(), textReply('Both done.')] });
     const tools = new RecordingTools((c) => ({ result: `weather for ${String(c.arguments.location)}`, isError: false }));

@@ -76,6 +76,8 @@ export interface TurnObserver {
   retry?(notice: RetryNotice): void;
   resume?(info: { interactionId: string; lastEventId: string | undefined; attempt: number; reason: string }): void;
   requestSent?(request: CreateInteractionRequest): void;
+  /** A message the user wants to go with the next function results ("steer now"), taken once. */
+  steer?(): string | undefined;
 }
 
 export type TurnStatus = 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded' | 'stopped' | 'error' | (string & {});
@@ -265,13 +267,22 @@ export class TurnEngine {
           observer.local?.(r);
           emit(acc.addLocalStep(r));
         }
+        // Steering: the user's message goes with the results, so the model changes course now.
+        const steer = observer.steer?.();
+        const sent: Step[] = [...results];
+        if (steer?.trim()) {
+          const s: Step = { type: 'user_input', content: [{ type: 'text', text: steer }] };
+          observer.local?.(s);
+          emit(acc.addLocalStep(s));
+          sent.push(s);
+        }
         const hopId = acc.interactionId;
         observer.begin?.('followup');
         acc.beginInteraction('followup');
         request =
           settings.mode === 'stateless' || (ctx.history !== undefined && !hopId)
             ? this.buildRequest(settings, [...(ctx.history ?? []), userStep, ...acc.steps], {})
-            : this.buildRequest(settings, results, hopId ? { previous_interaction_id: hopId } : {});
+            : this.buildRequest(settings, sent, hopId ? { previous_interaction_id: hopId } : {});
         continue;
       }
       if (status === 'completed' || status === 'incomplete' || status === 'budget_exceeded') chainFrom = acc.interactionId ?? chainFrom;

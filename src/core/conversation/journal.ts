@@ -64,6 +64,8 @@ export interface TurnRecord {
   tools?: ToolActivity[];
   /** The project instruction files the turn sent (display paths). */
   instructions?: string[];
+  /** Plan first: the turn had only read-only tools and was asked for a plan. */
+  plan?: boolean;
 }
 
 export interface ConversationMeta {
@@ -84,7 +86,7 @@ export interface ConversationData {
 
 export type JournalRecord =
   | { r: 'meta'; v: 1; id: string; created: number; mode: ConversationMode; model: string; title: string }
-  | { r: 'turn'; t: string; at: number; input: Content[]; model: string; previous?: string }
+  | { r: 'turn'; t: string; at: number; input: Content[]; model: string; previous?: string; plan?: true }
   | { r: 'ev'; t: string; e: InteractionEvent[] }
   | { r: 'begin'; t: string; k: 'continuation' | 'followup' }
   | { r: 'local'; t: string; step: Step }
@@ -152,6 +154,7 @@ export function replayJournal(text: string): ConversationData | undefined {
           interactionIds: [],
           notices: [],
           previous: rec.previous,
+          ...(rec.plan ? { plan: true } : {}),
         };
         data.turns.push(turn);
         byId.set(rec.t, turn);

@@ -76,17 +76,26 @@ export interface SessionDeps {
   store: ConversationStore;
   view: SessionView;
   settings: () => ChatSettings;
-  /** Tools for one turn (a fresh runner per turn carries the turn's approvals and undo). */
-  tools: (turnId: string, report: ToolReporter) => TurnTools | Promise<TurnTools>;
+  /** Tools for one turn (a fresh runner per turn carries the turn's approvals and undo); `readOnly` in plan mode. */
+  tools: (turnId: string, report: ToolReporter, opts?: { readOnly?: boolean }) => TurnTools | Promise<TurnTools>;
   newId: () => string;
   now?: () => number;
   /** The project's instruction files for a turn, put into the system instruction (absent: none). */
   instructions?: (base: string | undefined) => Promise<{ systemInstruction: string | undefined; used: string[] }>;
   /** Override how a turn is configured (remote agent runs: agent, environment, background). */
   turnSettings?: (s: ChatSettings, declarations: FunctionTool[], serverTools?: Tool[]) => TurnSettings;
+  /** A message to send with the running turn's next function results (the queue's "steer now"). */
+  takeSteer?: () => string | undefined;
 }
 
 const CHAINABLE = new Set(['completed', 'incomplete', 'budget_exceeded']);
+
+/** Added to the system instruction of a plan-first turn (the model has only read-only tools then). */
+export const PLAN_INSTRUCTION =
+  'Plan mode: do not change anything yet. Investigate with the read-only tools you have, then answer with a short, numbered plan of the changes you would make (files, what changes, how to verify). The user approves the plan before you act; you will then have all tools.';
+
+/** What "Start" on a plan sends (the same conversation, now with every tool). */
+export const PLAN_START_TEXT = 'Go ahead: carry out the plan above.';
 
 /** The error code of a turn whose conversation is gone from the server (resending the local history is offered). */
 export const PREVIOUS_GONE = 'PREVIOUS_GONE';
@@ -206,7 +215,7 @@ export class ChatSession {
   }
 
   /** Send a user message. Resolves when the turn has ended (successfully or not). */
-  async send(input: Content[], opts: { localHistory?: boolean } = {}): Promise<TurnRecord | undefined> {
+  async send(input: Content[], opts: { localHistory?: boolean; plan?: boolean } = {}): Promise<TurnRecord | undefined> {
     if (this.running) return undefined;
     const { data, journal } = this.ensureConversation(input);
     const s = this.settings();
@@ -222,6 +231,7 @@ export class ChatSession {
       interactionIds: [],
       notices: [],
       previous,
+      ...(opts.plan ? { plan: true } : {}),
     };
     if (data.turns.length === 0 && data.meta.title === 'New chat') {
       data.meta.title = titleFrom(input);
@@ -230,7 +240,7 @@ export class ChatSession {
     const earlier = [...data.turns];
     data.turns.push(turn);
     data.meta.turns = data.turns.length;
-    journal.append({ r: 'turn', t: turn.id, at: turn.created, input, model: s.model, previous });
+    journal.append({ r: 'turn', t: turn.id, at: turn.created, input, model: s.model, previous, ...(turn.plan ? { plan: true as const } : {}) });
     this.deps.view.turnStarted(turn);
     const ctx: TurnContext = mode === 'stateless' || opts.localHistory ? { history: this.localHistory(earlier) } : { previousInteractionId: previous };
     await this.run(turn, journal, ctx, { ...s, mode });
@@ -302,7 +312,7 @@ export class ChatSession {
     };
     let tools: TurnTools;
     try {
-      tools = await this.deps.tools(turn.id, report);
+      tools = await this.deps.tools(turn.id, report, { readOnly: turn.plan === true });
     } catch (err) {
       // Tools that cannot be set up (an MCP server that fails): the turn goes on without them.
       this.deps.view.notice(turn.id, l10n.t('The tools of this turn could not be prepared ({0}); it runs without them.', (err as Error)?.message ?? String(err)), 'info');
@@ -325,12 +335,14 @@ export class ChatSession {
         );
       }
     }
+    if (turn.plan) s = { ...s, systemInstruction: [s.systemInstruction, PLAN_INSTRUCTION].filter(Boolean).join('\n\n') };
     const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
     const engine = this.deps.engine(tools.runner);
     const observer = {
       events: (batch: InteractionEvent[]) => journal.append({ r: 'ev', t: turn.id, e: batch }),
       begin: (k: 'continuation' | 'followup') => journal.append({ r: 'begin', t: turn.id, k }),
       local: (step: Step) => journal.append({ r: 'local', t: turn.id, step }),
+      steer: () => this.deps.takeSteer?.(),
       changes: (changes: StepChange[], steps: Step[]) => this.deps.view.turnChanges(turn.id, changes, steps),
       retry: (n: RetryNotice) => {
         const text = l10n.t('Retrying (attempt {0}): {1}.', n.attempt + 0, n.reason);
@@ -503,16 +515,22 @@ export class ChatSession {
     const last = this.dropLast();
     if (!last) return undefined;
     this.deps.view.conversationLoaded(this.data!);
-    return this.send(last.input);
+    return this.send(last.input, { plan: last.plan });
   }
 
-  /** Replace the last user message with new text (attachments kept) and resend. */
-  async editLast(text: string): Promise<TurnRecord | undefined> {
+  /**
+   * Replace the last user message's text and resend. What went with it (attachments, the context
+   * of its mentions) goes again as it was; `extra` (the context of mentions added in the edit) is
+   * added where it is new.
+   */
+  async editLast(text: string, extra: Content[] = []): Promise<TurnRecord | undefined> {
     const last = this.dropLast();
     if (!last) return undefined;
     this.deps.view.conversationLoaded(this.data!);
-    const input: Content[] = [{ type: 'text', text }, ...last.input.filter((c) => c.type !== 'text')];
-    return this.send(input);
+    const kept = last.input[0]?.type === 'text' ? last.input.slice(1) : last.input;
+    const same = (a: Content, b: Content) => JSON.stringify(a) === JSON.stringify(b);
+    const input: Content[] = [{ type: 'text', text }, ...extra.filter((e) => !kept.some((k) => same(k, e))), ...kept];
+    return this.send(input, { plan: last.plan });
   }
 }
 

@@ -128,6 +128,10 @@ export class RunPanel implements vscode.Disposable {
   private handlers(): MessageHandlers {
     return {
       send: (m) => this.followUp(m.text),
+      setPlan: decline(NOT_IN_RUNS),
+      planAction: decline(NOT_IN_RUNS),
+      // A run works on its environment's files: mentions are not completed here.
+      mentionQuery: (m) => this.host.post({ type: 'mentionCandidates', seq: m.seq, items: [] }),
       stop: () => this.deps.cancel(this.runId),
       runAction: (m) => (m.action === 'cancel' ? this.deps.cancel(this.runId) : this.deps.review(this.runId)),
       retry: () => this.session.retry(),

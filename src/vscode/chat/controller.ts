@@ -12,7 +12,7 @@ import { HistoryIndex } from '../../core/conversation/history';
 import { ripgrepPath } from '../adapters';
 import { ConversationStore, type ComposerChoices } from '../../core/conversation/journal';
 import { conversationView } from '../../core/conversation/present';
-import { ChatSession, type ToolReporter, type TurnTools } from '../../core/conversation/session';
+import { ChatSession, PLAN_START_TEXT, type ToolReporter, type TurnTools } from '../../core/conversation/session';
 import type { Content } from '../../core/protocol/types';
 import type { ApprovalRequest, PanelState, QueueAction, QueuedView, SettingsView } from '../../shared/protocol';
 import type { ApprovalDecision } from '../../shared/vocab';
@@ -27,6 +27,7 @@ import { ChatAttachments } from './attachments';
 import { ProjectInstructions } from '../instructions';
 import { ChatView } from './chatView';
 import { exportConversation } from './export';
+import { MentionResolver, type LastCommand } from './mentions';
 import { l10n } from '../../shared/l10n';
 
 const ACTIVE_KEY = 'gemini.activeConversation';
@@ -41,6 +42,8 @@ export interface ToolsUi {
   /** Bring the chat forward (an approval waits there). */
   reveal(): void;
   notice(text: string): void;
+  /** Plan first: only the tools that read (no edits, no commands, no tools of others). */
+  readOnly?: boolean;
   /** Ask for an approval another way than in our chat panel (VS Code's Chat view asks with a modal dialog). */
   ask?(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
 }
@@ -53,6 +56,8 @@ export interface ToolsProvider {
   undoTurn(turnId: string): Promise<{ text: string; keep?: boolean }>;
   /** How many external tools and remote servers are picked (the composer's Tools button). */
   pickedExternal?(): number;
+  /** The Gemini Commands terminal and the agent's last command there (for #terminal). */
+  lastCommand?(): { terminal: vscode.Terminal | undefined; last: LastCommand | undefined };
 }
 
 /** The composer's choices as the webview shows them. */
@@ -85,7 +90,11 @@ export class ChatController implements vscode.Disposable {
   readonly onDidChangeConversations = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly instructions = new ProjectInstructions();
+  /** #file, #problems, @symbol… in messages: completion, and the context read when one goes. */
+  readonly mentions = new MentionResolver(() => this.tools?.lastCommand?.() ?? { terminal: undefined, last: undefined });
   tools: ToolsProvider | undefined;
+  /** Plan first is on in the composer (for this window's chat; off again on Start or by the toggle). */
+  private planMode = false;
   /** Run a remote task from the chat input (set by the agents feature). */
   runRemote: ((text: string) => Promise<void>) | undefined;
 
@@ -139,13 +148,18 @@ export class ChatController implements vscode.Disposable {
       store: this.store,
       view: this.presenter,
       settings: defaultChatSettings,
-      tools: (turnId, report) =>
-        this.tools?.forTurn(turnId, report, { reveal: () => void this.view.reveal(false), notice: (text) => this.presenter.notice(turnId, text, 'info') }) ?? {
+      tools: (turnId, report, opts) =>
+        this.tools?.forTurn(turnId, report, {
+          reveal: () => void this.view.reveal(false),
+          notice: (text) => this.presenter.notice(turnId, text, 'info'),
+          readOnly: opts?.readOnly,
+        }) ?? {
           declarations: [],
           runner: undefined,
         },
       newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
       instructions: (base) => this.instructions.forTurn(base),
+      takeSteer: () => this.takeSteer(),
     });
     // The picks of the last chat in this workspace carry over to a new one (per window: never the user settings).
     const saved = context.workspaceState.get<ComposerChoices>(COMPOSER_KEY);
@@ -169,11 +183,36 @@ export class ChatController implements vscode.Disposable {
       retry: () => this.session.retry(),
       resume: (m) => this.session.resume(m.turnId),
       resendLocal: (m) => this.session.resendWithLocalHistory(m.turnId),
-      editLast: (m) => this.session.editLast(m.text),
+      editLast: async (m) => {
+        let extra: Content[];
+        try {
+          extra = (await this.mentions.resolve(m.text)).parts;
+        } catch (err) {
+          this.view.host.toast(err instanceof AttachmentError ? err.message : (err as Error).message, 'error');
+          this.view.host.post({ type: 'draft', text: m.text });
+          return undefined;
+        }
+        return this.session.editLast(m.text, extra);
+      },
       newChat: () => this.newChat(),
       setModel: (m) => this.choose({ model: m.model }),
       setThinking: (m) => this.choose({ thinkingLevel: m.level }),
       setGeneration: (m) => this.choose({ generation: m.generation }),
+      setPlan: (m) => {
+        this.planMode = m.value;
+        void this.view.host.refreshState();
+      },
+      planAction: async (m) => {
+        const last = this.session.data?.turns.at(-1);
+        if (this.session.busy || !last?.plan || last.id !== m.turnId) {
+          this.view.host.toast(l10n.t('Only the last plan can be started, once its answer has ended.'), 'info');
+          return;
+        }
+        // The same conversation goes on, now with every tool.
+        this.planMode = false;
+        void this.view.host.refreshState();
+        await this.send(PLAN_START_TEXT);
+      },
       setMode: (m) => {
         if (this.session.data?.turns.length) {
           this.view.host.toast(l10n.t('This conversation’s mode is fixed once it has started. Start a New Chat to change it.'), 'info');
@@ -199,6 +238,7 @@ export class ChatController implements vscode.Disposable {
       // Only opens VS Code's own picker: what is picked is chosen there, never by the webview.
       chooseTools: () => vscode.commands.executeCommand('gemini.chooseTools'),
       queue: (m) => this.enqueue(m.text),
+      mentionQuery: async (m) => this.view.host.post({ type: 'mentionCandidates', seq: m.seq, items: await this.mentions.candidates(m.kind, m.query) }),
       queueAction: (m) => this.queueAction(m.id, m.action),
       // Only a file the turn itself listed (the webview cannot name any path).
       openInstruction: async (m) => {
@@ -237,6 +277,7 @@ export class ChatController implements vscode.Disposable {
       externalTools: this.tools?.pickedExternal?.() ?? 0,
       busy: this.session.busy,
       settings: settingsView(this.session),
+      plan: this.planMode,
     };
   }
 
@@ -270,12 +311,26 @@ export class ChatController implements vscode.Disposable {
       host.post({ type: 'draft', text });
       return;
     }
+    // What the mentions name, read now (a #mention that names nothing keeps the message in the box).
+    let mentioned: Content[];
+    try {
+      mentioned = (await this.mentions.resolve(text)).parts;
+    } catch (err) {
+      host.toast(err instanceof AttachmentError ? err.message : l10n.t('A mention could not be read: {0}', (err as Error).message), 'error');
+      host.post({ type: 'draft', text });
+      return;
+    }
+    if (this.session.busy) {
+      // Another message started while the mentions were read: this one waits its turn.
+      this.enqueue(text);
+      return;
+    }
     const input: Content[] = [];
     if (text.trim()) input.push({ type: 'text', text });
-    input.push(...extra, ...attached);
+    input.push(...extra, ...mentioned, ...attached);
     if (!input.length) return;
     this.attachments.clear();
-    const done = this.session.send(input);
+    const done = this.session.send(input, { plan: this.planMode });
     this.rememberActive();
     await done;
     this.rememberActive();
@@ -318,7 +373,16 @@ export class ChatController implements vscode.Disposable {
     const [item] = items.splice(k, 1);
     if (action === 'up' || action === 'down') items.splice(Math.max(0, Math.min(items.length, k + (action === 'up' ? -1 : 1))), 0, item!);
     else if (action === 'edit') this.view.host.post({ type: 'draft', text: item!.text, append: true });
-    else if (action === 'sendNow') {
+    else if (action === 'steer') {
+      if (this.session.busy) {
+        // It waits in the queue (visible, kept across reloads) until the turn's next tool boundary.
+        items.splice(k, 0, { ...item!, steer: true });
+      } else {
+        this.saveQueue(items);
+        void this.send(item!.text);
+        return;
+      }
+    } else if (action === 'sendNow') {
       if (this.session.busy) {
         items.splice(k, 0, item!);
         this.view.host.toast(l10n.t('Gemini is still answering: the message goes when this answer ends.'), 'info');
@@ -331,12 +395,30 @@ export class ChatController implements vscode.Disposable {
     this.saveQueue(items);
   }
 
+  /** The first message marked "steer now", out of the queue, for the running turn's next request. */
+  private takeSteer(): string | undefined {
+    const items = this.queued();
+    const k = items.findIndex((q) => q.steer);
+    if (k < 0) return undefined;
+    const [item] = items.splice(k, 1);
+    this.saveQueue(items);
+    return item!.text;
+  }
+
   /** Send the first queued message, if the chat is idle. */
   private async sendQueued(): Promise<void> {
     if (this.session.busy) return;
-    const [next, ...rest] = this.queued();
+    const items = this.queued();
+    // A message meant to steer the turn that ended first goes first.
+    const [next] = items.splice(
+      Math.max(
+        0,
+        items.findIndex((q) => q.steer),
+      ),
+      1,
+    );
     if (!next) return;
-    this.saveQueue(rest);
+    this.saveQueue(items);
     await this.send(next.text);
   }
 
@@ -393,5 +475,6 @@ export class ChatController implements vscode.Disposable {
     this.session.suspend();
     this.changed.dispose();
     this.disposables.forEach((d) => d.dispose());
+    this.mentions.dispose();
   }
 }

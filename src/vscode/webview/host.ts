@@ -209,7 +209,9 @@ export class WebviewHost implements vscode.Disposable {
     <div id="queue" hidden></div>
     <div id="attachments" hidden></div>
     <div id="edit-hint" hidden>${T('Editing the last message.')} <button type="button" id="cancel-edit" class="text-btn">${T('Cancel')}</button></div>
+    <div id="mention-menu" hidden></div>
     <textarea id="input" rows="2" aria-label="${T('Message')}" placeholder="${T('Ask Gemini… (Enter to send, Shift+Enter for a new line)')}"></textarea>
+    <div id="mention-chips" class="chips" hidden></div>
     <div class="toolbar">
       <span id="attach-wrap">
         <button type="button" id="attach" class="icon-btn" title="${T('Attach')}" aria-label="${T('Attach')}" aria-haspopup="menu"><i class="codicon codicon-attach" aria-hidden="true"></i></button>
@@ -240,6 +242,7 @@ export class WebviewHost implements vscode.Disposable {
           <span class="gen-actions"><button type="button" id="gen-apply" class="primary-btn">${T('Apply')}</button><button type="button" id="gen-reset" class="secondary-btn">${T('Reset')}</button></span>
         </span>
       </span>
+      <button type="button" id="toggle-plan" class="icon-btn toggle" title="${T('Plan first: the next message gets only read-only tools and is asked for a plan, which you start or revise')}" aria-label="${T('Plan first')}" aria-pressed="false"><i class="codicon codicon-checklist" aria-hidden="true"></i></button>
       <button type="button" id="toggle-stateless" class="icon-btn toggle" title="${T('Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message')}" aria-label="${T('Stateless conversation')}" aria-pressed="false"><i class="codicon codicon-lock" aria-hidden="true"></i></button>
       <span class="spacer"></span>
       <button type="button" id="tools" class="icon-btn" title="${T('Choose tools (MCP servers, extensions, remote MCP servers)')}" aria-label="${T('Choose tools')}"><i class="codicon codicon-tools" aria-hidden="true"></i><span id="tools-count" hidden></span></button>

@@ -1,0 +1,205 @@
+/**
+ * Mentions in the composer (#file, #selection, #problems, #changes, #terminal, @symbol): the
+ * completion candidates as the user types, and, when the message goes, the context each one
+ * names, read at that moment and sent as a text part after the message.
+ */
+import * as vscode from 'vscode';
+import { readFile, stat } from 'node:fs/promises';
+import { AttachmentError, attachmentFromBytes, formatBytes } from '../../core/attachments';
+import { fuzzy, keepTail, mentionBlock, problemsText, type ProblemLine } from '../../core/mentions';
+import { parseMentions, type Mention } from '../../shared/mentions';
+import type { Content } from '../../core/protocol/types';
+import { l10n } from '../../shared/l10n';
+import type { MentionCandidate } from '../../shared/protocol';
+import { setting } from '../config';
+import { gitApi } from '../adapters';
+
+/** The output kept of the last command in a terminal (its end, where the result is). */
+const TERMINAL_CHARS = 32_000;
+const SYMBOL_CHARS = 40_000;
+
+export interface LastCommand {
+  commandLine: string;
+  cwd?: string;
+  output: string;
+  status?: string;
+}
+
+export class MentionResolver implements vscode.Disposable {
+  private readonly subs: vscode.Disposable[] = [];
+  /** The last command each terminal ran with shell integration, with its output. */
+  private readonly shellCommands = new WeakMap<vscode.Terminal, LastCommand>();
+  private files: { at: number; list: string[] } | undefined;
+
+  constructor(
+    /** The Gemini Commands terminal's last command (the agent's). */
+    private readonly geminiTerminal: () => { terminal: vscode.Terminal | undefined; last: LastCommand | undefined },
+  ) {
+    // Shell integration tells what a terminal ran and lets its output be read as it comes.
+    this.subs.push(
+      vscode.window.onDidStartTerminalShellExecution((e) => {
+        const rec: LastCommand = { commandLine: e.execution.commandLine.value, cwd: e.execution.cwd?.fsPath, output: '' };
+        this.shellCommands.set(e.terminal, rec);
+        void (async () => {
+          for await (const chunk of e.execution.read()) rec.output = (rec.output + chunk).slice(-TERMINAL_CHARS * 2);
+        })().catch(() => undefined);
+      }),
+      vscode.window.onDidEndTerminalShellExecution((e) => {
+        const rec = this.shellCommands.get(e.terminal);
+        if (rec) rec.status = e.exitCode === undefined ? undefined : `exit ${e.exitCode}`;
+      }),
+    );
+  }
+
+  /** Completion candidates: workspace files (fuzzy) or workspace symbols. */
+  async candidates(kind: 'file' | 'symbol', query: string): Promise<MentionCandidate[]> {
+    if (kind === 'symbol') {
+      if (!query.trim()) return [];
+      const found = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', query)) ?? [];
+      return found.slice(0, 20).map((s) => ({
+        kind: 'symbol',
+        value: bareName(s.name),
+        label: bareName(s.name),
+        detail: `${vscode.SymbolKind[s.kind] ?? ''} · ${vscode.workspace.asRelativePath(s.location.uri)}:${s.location.range.start.line + 1}`,
+      }));
+    }
+    if (!this.files || Date.now() - this.files.at > 5_000) {
+      const uris = await vscode.workspace.findFiles('**/*', '{**/node_modules/**,**/.git/**}', 5_000);
+      this.files = { at: Date.now(), list: uris.map((u) => vscode.workspace.asRelativePath(u, (vscode.workspace.workspaceFolders?.length ?? 0) > 1)).sort() };
+    }
+    return fuzzy(this.files.list, query)
+      .slice(0, 20)
+      .map((p) => ({ kind: 'file', value: p, label: p.split('/').pop() ?? p, detail: p }));
+  }
+
+  /**
+   * The context parts of a message's mentions, read now. A # mention that names nothing (no
+   * selection, no such file, no repository) is an error: the message is not sent, and says why.
+   * An @ that is not a known symbol is ordinary text.
+   */
+  async resolve(text: string): Promise<{ parts: Content[]; labels: string[] }> {
+    const parts: Content[] = [];
+    const labels: string[] = [];
+    for (const m of parseMentions(text)) {
+      const part = await this.one(m);
+      if (part === undefined) continue;
+      parts.push({ type: 'text', text: part });
+      labels.push(m.raw);
+    }
+    return { parts, labels };
+  }
+
+  private async one(m: Mention): Promise<string | undefined> {
+    switch (m.kind) {
+      case 'selection': {
+        const e = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+        const sel = e?.selection;
+        if (!e || !sel || sel.isEmpty) throw new AttachmentError(l10n.t('#selection: select some text in an editor first.'));
+        const rel = vscode.workspace.asRelativePath(e.document.uri);
+        return mentionBlock(`#selection: ${rel} (lines ${sel.start.line + 1}-${sel.end.line + 1})`, e.document.getText(sel), e.document.languageId);
+      }
+      case 'problems': {
+        const lines: ProblemLine[] = [];
+        for (const [uri, diags] of vscode.languages.getDiagnostics())
+          for (const d of diags)
+            lines.push({
+              path: vscode.workspace.asRelativePath(uri),
+              line: d.range.start.line + 1,
+              column: d.range.start.character + 1,
+              severity: (['error', 'warning', 'info', 'hint'] as const)[d.severity] ?? 'info',
+              message: d.message,
+              source: d.source,
+            });
+        return mentionBlock(`#problems: ${lines.length} in the workspace`, lines.length ? problemsText(lines) : 'No problems are reported.');
+      }
+      case 'changes': {
+        const repos = (await gitApi())?.repositories ?? [];
+        if (!repos.length) throw new AttachmentError(l10n.t('#changes: no git repository is open.'));
+        const diffs: string[] = [];
+        for (const r of repos) {
+          const d = [await r.diff(true), await r.diff(false)].filter(Boolean).join('\n');
+          if (d) diffs.push(d);
+        }
+        const all = diffs.join('\n');
+        return mentionBlock('#changes: the uncommitted diff', all ? keepTail(all, setting('attachmentMaxBytes')) : 'There are no uncommitted changes.', 'diff');
+      }
+      case 'terminal': {
+        const gemini = this.geminiTerminal();
+        const active = vscode.window.activeTerminal;
+        const fromActive = active && active !== gemini.terminal ? this.shellCommands.get(active) : undefined;
+        const last = fromActive ?? gemini.last;
+        if (!last)
+          throw new AttachmentError(l10n.t('#terminal: no command output is known yet (run a command in the Gemini Commands terminal, or in a terminal with shell integration).'));
+        const head = `#terminal: $ ${last.commandLine}${last.cwd ? ` (in ${last.cwd})` : ''}${last.status ? ` [${last.status}]` : ''}`;
+        return mentionBlock(head, keepTail(stripAnsi(last.output), TERMINAL_CHARS));
+      }
+      case 'file': {
+        const uri = await this.findFile(m.value ?? '');
+        if (!uri) throw new AttachmentError(l10n.t('#file:{0}: there is no such file in the workspace.', m.value ?? ''));
+        const max = setting('attachmentMaxBytes');
+        const st = await stat(uri.fsPath);
+        const rel = vscode.workspace.asRelativePath(uri);
+        if (st.size > max)
+          throw new AttachmentError(l10n.t('“{0}” is {1}; attachments are limited to {2} (setting “gemini.attachments.maxBytes”).', rel, formatBytes(st.size), formatBytes(max)));
+        const a = attachmentFromBytes('mention', rel, await readFile(uri.fsPath), { maxBytes: max });
+        return a.content.type === 'text' ? a.content.text : undefined;
+      }
+      case 'symbol': {
+        const found = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', m.value ?? '')) ?? [];
+        const s = found.find((x) => bareName(x.name) === m.value) ?? found.find((x) => bareName(x.name).endsWith(`.${m.value ?? ''}`));
+        if (!s) return undefined;
+        const doc = await vscode.workspace.openTextDocument(s.location.uri);
+        // The symbol's own range from the document's outline (the workspace index may give only its name).
+        const outline = (await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri)) ?? [];
+        const range = findRange(outline, bareName(s.name), s.location.range) ?? s.location.range;
+        const rel = vscode.workspace.asRelativePath(doc.uri);
+        const body = doc.getText(new vscode.Range(range.start.line, 0, range.end.line + 1, 0));
+        return mentionBlock(
+          `@${bareName(s.name)}: ${vscode.SymbolKind[s.kind] ?? 'symbol'} in ${rel} (lines ${range.start.line + 1}-${range.end.line + 1})`,
+          keepTail(body, SYMBOL_CHARS),
+          doc.languageId,
+        );
+      }
+    }
+  }
+
+  private async findFile(path: string): Promise<vscode.Uri | undefined> {
+    const clean = path.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (!clean || clean.split('/').includes('..')) return undefined;
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      // "folder/path" names a root in a multi-root workspace.
+      const rel = clean.startsWith(`${f.name}/`) && (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? clean.slice(f.name.length + 1) : clean;
+      const uri = vscode.Uri.joinPath(f.uri, rel);
+      try {
+        if ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File) return uri;
+      } catch {
+        // not in this root
+      }
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+  }
+}
+
+/** A symbol's name without the signature some providers append (TypeScript: `parseHeader()`). */
+function bareName(name: string): string {
+  return name.replace(/\s*\(.*\)$/, '');
+}
+
+function findRange(symbols: vscode.DocumentSymbol[], name: string, near: vscode.Range): vscode.Range | undefined {
+  for (const s of symbols) {
+    if (bareName(s.name) === name && s.range.contains(near.start)) return s.range;
+    const inner = findRange(s.children, name, near);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+// eslint-disable-next-line no-control-regex -- terminal colour codes are what is removed
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+function stripAnsi(t: string): string {
+  return t.replace(ANSI, '').replace(/\r\n?/g, '\n');
+}
