@@ -116,6 +116,8 @@ export interface TurnView {
   instructions?: string[];
   /** A plan-first turn: read-only tools, a plan asked for (its end offers Start and Revise). */
   plan?: boolean;
+  /** Sent in the background (`background: true`): it runs on the server and fills in here. */
+  background?: boolean;
 }
 
 export interface ConversationView {
@@ -223,7 +225,7 @@ export type AttachKind = 'activeFile' | 'selection' | 'workspaceFile' | 'picker'
 
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'send'; text: string }
+  | { type: 'send'; text: string; background?: boolean }
   | { type: 'stop' }
   | { type: 'retry' }
   | { type: 'editLast'; text: string }
@@ -289,8 +291,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return oneOf(m, 'kind', ['file', 'symbol'] as const) && typeof m.query === 'string' && m.query.length <= 200 && typeof m.seq === 'number' && Number.isSafeInteger(m.seq)
         ? { type: 'mentionQuery', kind: m.kind as 'file' | 'symbol', query: m.query, seq: m.seq }
         : undefined;
-    case 'queue':
     case 'send':
+      if (!str(m, 'text', MAX_TEXT) || (m.background !== undefined && typeof m.background !== 'boolean')) return undefined;
+      return m.background === true ? { type: 'send', text: m.text as string, background: true } : { type: 'send', text: m.text as string };
+    case 'queue':
     case 'editLast':
     case 'draft':
     case 'runRemote':

@@ -104,7 +104,7 @@ export function chatCommands(d: CommandDeps): Command[] {
         const remote = data && data.meta.mode === 'stateful' ? [...new Set(data.turns.flatMap((t) => t.interactionIds))] : [];
         const detail = remote.length
           ? (remote.length === 1
-              ? l10n.t('Its interaction stored by the Gemini API will be deleted too.')
+              ? l10n.t('Its 1 interaction stored by the Gemini API will be deleted too.')
               : l10n.t('Its {0} interactions stored by the Gemini API will be deleted too.', remote.length)) + ' '
           : '';
         const ok = await vscode.window.showWarningMessage(l10n.t('Delete the conversation “{0}”? {1}This cannot be undone.', m.title, detail), { modal: true }, l10n.t('Delete'));

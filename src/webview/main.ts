@@ -225,7 +225,14 @@ function renderRun(s: PanelState): void {
   const line = h(
     'div',
     'run-line',
-    `Agent ${r.agent} · ${r.status.replace(/_/g, ' ')}${r.tokens ? ` · ${r.tokens.toLocaleString()} tokens` : ''}${r.environmentId ? ` · environment ${r.environmentId}` : ''}`,
+    [
+      l10n.t('Agent {0}', r.agent),
+      r.status.replace(/_/g, ' '),
+      r.tokens ? l10n.t('{0} tokens', r.tokens.toLocaleString()) : '',
+      r.environmentId ? l10n.t('environment {0}', r.environmentId) : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
   );
   runHeader.appendChild(line);
   if (r.error) {
@@ -288,6 +295,9 @@ function applyState(s: PanelState): void {
   plan.classList.toggle('on', s.plan === true);
   plan.setAttribute('aria-pressed', String(s.plan === true));
   document.body.classList.toggle('plan-mode', s.plan === true);
+  // The server keeps a background turn only in a stored (stateful) conversation.
+  const bg = $('send-background') as HTMLButtonElement;
+  bg.disabled = s.settings.mode === 'stateless' || s.busy;
   const picked = s.externalTools ?? 0;
   const count = $('tools-count');
   count.hidden = picked === 0;
@@ -517,7 +527,7 @@ function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
 
 // ------------------------------------------------------------------ composer
 
-function send(): void {
+function send(background = false): void {
   const text = input.value;
   if (!text.trim() && attachments.length === 0) return;
   if (!state?.hasKey) return;
@@ -540,7 +550,7 @@ function send(): void {
   if (editing) {
     post({ type: 'editLast', text });
     stopEdit();
-  } else post({ type: 'send', text });
+  } else post(background ? { type: 'send', text, background: true } : { type: 'send', text });
   input.value = '';
   saveDraft();
   autosize();
@@ -574,7 +584,7 @@ $('cancel-edit').addEventListener('click', () => {
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
-    send();
+    send(e.altKey && state?.kind !== 'run' && state?.settings.mode !== 'stateless');
   } else if (e.key === 'Escape') {
     if (state?.busy) {
       e.preventDefault();
@@ -587,7 +597,8 @@ input.addEventListener('keydown', (e) => {
     startEdit(turns[turns.length - 1]!);
   }
 });
-sendBtn.addEventListener('click', send);
+sendBtn.addEventListener('click', () => send());
+$('send-background').addEventListener('click', () => send(true));
 stopBtn.addEventListener('click', () => post({ type: 'stop' }));
 $('set-key').addEventListener('click', () => post({ type: 'setKey' }));
 $('new-chat').addEventListener('click', () => post({ type: 'newChat' }));

@@ -472,7 +472,7 @@ class GenericView implements StepView {
         ];
         const isKnown = known.includes(s.type);
         this.el.className = isKnown ? 'step generic' : 'step unsupported';
-        this.el.appendChild(h('div', 'step-title', isKnown ? s.type.replace(/_/g, ' ') : `Unsupported step: ${s.type}`));
+        this.el.appendChild(h('div', 'step-title', isKnown ? s.type.replace(/_/g, ' ') : l10n.t('Unsupported step: {0}', s.type)));
         const d = h('details');
         d.append(h('summary', undefined, l10n.t('Details')), h('pre', undefined, revealAnswerText(json(s))));
         this.el.appendChild(d);
@@ -578,6 +578,8 @@ export class TurnRenderer {
     // The typed text; then what went with it (mentions, attached files) folded under its first line.
     const [typed, ...context] = this.view.input.filter((c) => c.type === 'text').map((c) => str(c.text));
     if (this.view.plan) this.userEl.appendChild(h('div', 'plan-badge', l10n.t('Plan first: read-only tools, a plan asked for')));
+    if (this.view.background)
+      this.userEl.appendChild(h('div', 'plan-badge background-badge', l10n.t('In the background: it runs on the server and fills in here, also after the window was closed')));
     const body = h('div', 'user-text', typed ?? '');
     this.userEl.appendChild(body);
     for (const part of context) {

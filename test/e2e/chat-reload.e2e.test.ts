@@ -245,3 +245,32 @@ test('deleting a conversation from the history view removes it here and its inte
   assert.ok([...otherConversations].every((id) => !wb.fake.interactions.get(id)!.deleted));
   assert.deepEqual(journalsWith('Tell me a long story'), [], 'the local journal is gone');
 });
+
+test('a message sent in the background runs on the server (background: true), survives a reload mid-answer, and fills in', async () => {
+  await chat.locator('#new-chat').click();
+  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);
+  wb.fake.reset();
+  const story = Array.from({ length: 40 }, (_, k) => `Background sentence ${k + 1}.`).join(' ');
+  wb.fake.setScenario({ replies: [{ ...textReply(story), delayMs: 40, textChunk: 10 }] });
+  await chat.locator('#input').fill('Write it while I am away');
+  await chat.locator('#send-background').click();
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.length > 80,
+  );
+  const created = wb.fake.creates();
+  assert.equal(created.length, 1);
+  assert.equal((created[0]!.body as { background?: boolean }).background, true);
+  assert.match(await chat.locator('.turn').last().innerText(), /In the background: it runs on the server/);
+  await reloadAndOpenChat();
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === story,
+    30_000,
+  );
+  assert.equal(wb.fake.creates().length, 1, 'followed again, never created twice');
+  assert.match(await chat.locator('.turn').last().innerText(), /In the background/, 'still marked after the reload');
+  assert.equal([...wb.fake.interactions.values()].at(-1)!.status, 'completed');
+});

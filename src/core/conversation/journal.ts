@@ -66,6 +66,8 @@ export interface TurnRecord {
   instructions?: string[];
   /** Plan first: the turn had only read-only tools and was asked for a plan. */
   plan?: boolean;
+  /** Sent with `background: true`: it runs on the server whether or not this window follows it. */
+  background?: boolean;
 }
 
 export interface ConversationMeta {
@@ -86,7 +88,7 @@ export interface ConversationData {
 
 export type JournalRecord =
   | { r: 'meta'; v: 1; id: string; created: number; mode: ConversationMode; model: string; title: string }
-  | { r: 'turn'; t: string; at: number; input: Content[]; model: string; previous?: string; plan?: true }
+  | { r: 'turn'; t: string; at: number; input: Content[]; model: string; previous?: string; plan?: true; background?: true }
   | { r: 'ev'; t: string; e: InteractionEvent[] }
   | { r: 'begin'; t: string; k: 'continuation' | 'followup' }
   | { r: 'local'; t: string; step: Step }
@@ -155,6 +157,7 @@ export function replayJournal(text: string): ConversationData | undefined {
           notices: [],
           previous: rec.previous,
           ...(rec.plan ? { plan: true } : {}),
+          ...(rec.background ? { background: true } : {}),
         };
         data.turns.push(turn);
         byId.set(rec.t, turn);

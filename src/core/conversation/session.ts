@@ -215,7 +215,7 @@ export class ChatSession {
   }
 
   /** Send a user message. Resolves when the turn has ended (successfully or not). */
-  async send(input: Content[], opts: { localHistory?: boolean; plan?: boolean } = {}): Promise<TurnRecord | undefined> {
+  async send(input: Content[], opts: { localHistory?: boolean; plan?: boolean; background?: boolean } = {}): Promise<TurnRecord | undefined> {
     if (this.running) return undefined;
     const { data, journal } = this.ensureConversation(input);
     const s = this.settings();
@@ -232,6 +232,8 @@ export class ChatSession {
       notices: [],
       previous,
       ...(opts.plan ? { plan: true } : {}),
+      // The server keeps running it only if it stores it: a stateless conversation cannot.
+      ...(opts.background && mode === 'stateful' ? { background: true } : {}),
     };
     if (data.turns.length === 0 && data.meta.title === 'New chat') {
       data.meta.title = titleFrom(input);
@@ -240,7 +242,16 @@ export class ChatSession {
     const earlier = [...data.turns];
     data.turns.push(turn);
     data.meta.turns = data.turns.length;
-    journal.append({ r: 'turn', t: turn.id, at: turn.created, input, model: s.model, previous, ...(turn.plan ? { plan: true as const } : {}) });
+    journal.append({
+      r: 'turn',
+      t: turn.id,
+      at: turn.created,
+      input,
+      model: s.model,
+      previous,
+      ...(turn.plan ? { plan: true as const } : {}),
+      ...(turn.background ? { background: true as const } : {}),
+    });
     this.deps.view.turnStarted(turn);
     const ctx: TurnContext = mode === 'stateless' || opts.localHistory ? { history: this.localHistory(earlier) } : { previousInteractionId: previous };
     await this.run(turn, journal, ctx, { ...s, mode });
@@ -336,7 +347,8 @@ export class ChatSession {
       }
     }
     if (turn.plan) s = { ...s, systemInstruction: [s.systemInstruction, PLAN_INSTRUCTION].filter(Boolean).join('\n\n') };
-    const settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
+    let settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
+    if (turn.background) settings = { ...settings, background: true };
     const engine = this.deps.engine(tools.runner);
     const observer = {
       events: (batch: InteractionEvent[]) => journal.append({ r: 'ev', t: turn.id, e: batch }),
@@ -351,7 +363,10 @@ export class ChatSession {
         this.deps.view.notice(turn.id, text, 'retry');
       },
       resume: (info: { lastEventId: string | undefined; reason: string }) => {
-        const text = `Connection lost (${info.reason.replace(/\.$/, '')}); resuming the stream${info.lastEventId ? ` from event ${info.lastEventId}` : ''}…`;
+        const reason = info.reason.replace(/\.$/, '');
+        const text = info.lastEventId
+          ? l10n.t('Connection lost ({0}); resuming the stream from event {1}…', reason, info.lastEventId)
+          : l10n.t('Connection lost ({0}); resuming the stream…', reason);
         turn.notices.push(text);
         journal.append({ r: 'note', t: turn.id, text });
         this.deps.view.notice(turn.id, text, 'resume');
@@ -416,7 +431,10 @@ export class ChatSession {
     turn.interactionIds = [...acc.interactionIds];
     turn.state = 'interrupted';
     turn.resume = { interactionId: acc.interactionId!, lastEventId: acc.lastEventId };
-    const text = `Lost the connection to the run (${outcome.error?.message.replace(/\.$/, '') ?? 'network error'}). It goes on on the server; it is followed again when the connection is back.`;
+    const text = l10n.t(
+      'Lost the connection to the run ({0}). It goes on on the server; it is followed again when the connection is back.',
+      outcome.error?.message.replace(/\.$/, '') ?? l10n.t('network error'),
+    );
     turn.notices.push(text);
     try {
       journal.append({ r: 'note', t: turn.id, text });
@@ -515,7 +533,7 @@ export class ChatSession {
     const last = this.dropLast();
     if (!last) return undefined;
     this.deps.view.conversationLoaded(this.data!);
-    return this.send(last.input, { plan: last.plan });
+    return this.send(last.input, { plan: last.plan, background: last.background });
   }
 
   /**
@@ -530,7 +548,7 @@ export class ChatSession {
     const kept = last.input[0]?.type === 'text' ? last.input.slice(1) : last.input;
     const same = (a: Content, b: Content) => JSON.stringify(a) === JSON.stringify(b);
     const input: Content[] = [{ type: 'text', text }, ...extra.filter((e) => !kept.some((k) => same(k, e))), ...kept];
-    return this.send(input, { plan: last.plan });
+    return this.send(input, { plan: last.plan, background: last.background });
   }
 }
 

@@ -54,7 +54,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunRecord> {
     );
     item.contextValue = `run.${FINISHED.has(r.status) ? 'finished' : 'active'}${r.environmentId && r.snapshotPath ? '.reviewable' : ''}`;
     item.command = { command: 'gemini.runs.open', title: l10n.t('Open Run'), arguments: [r] };
-    item.accessibilityInformation = { label: `Remote run ${r.task}, ${r.status.replace(/_/g, ' ')}, ${elapsed(r)}` };
+    item.accessibilityInformation = { label: l10n.t('Remote run {0}, {1}, {2}', r.task, r.status.replace(/_/g, ' '), elapsed(r)) };
     return item;
   }
   getChildren(): RunRecord[] {

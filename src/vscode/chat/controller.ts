@@ -178,7 +178,7 @@ export class ChatController implements vscode.Disposable {
   /** Every message the chat webview can send, each handled here. */
   private handlers(): MessageHandlers {
     return {
-      send: (m) => this.send(m.text),
+      send: (m) => this.send(m.text, [], { background: m.background }),
       stop: () => this.session.stop(),
       retry: () => this.session.retry(),
       resume: (m) => this.session.resume(m.turnId),
@@ -286,7 +286,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
-  async send(text: string, extra: Content[] = []): Promise<void> {
+  async send(text: string, extra: Content[] = [], opts: { background?: boolean } = {}): Promise<void> {
     this.restoreActive();
     const host = this.view.host;
     if (this.session.busy) {
@@ -330,7 +330,7 @@ export class ChatController implements vscode.Disposable {
     input.push(...extra, ...mentioned, ...attached);
     if (!input.length) return;
     this.attachments.clear();
-    const done = this.session.send(input, { plan: this.planMode });
+    const done = this.session.send(input, { plan: this.planMode, background: opts.background });
     this.rememberActive();
     await done;
     this.rememberActive();

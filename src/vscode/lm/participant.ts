@@ -93,7 +93,7 @@ export class GeminiParticipant implements vscode.Disposable {
             turnId,
             {
               update: (a) => {
-                if (a.status === 'running') stream.progress(`Running ${a.name}…`);
+                if (a.status === 'running') stream.progress(l10n.t('Running {0}…', a.name));
               },
               output: () => undefined,
             },

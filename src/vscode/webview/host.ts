@@ -247,6 +247,7 @@ export class WebviewHost implements vscode.Disposable {
       <span class="spacer"></span>
       <button type="button" id="tools" class="icon-btn" title="${T('Choose tools (MCP servers, extensions, remote MCP servers)')}" aria-label="${T('Choose tools')}"><i class="codicon codicon-tools" aria-hidden="true"></i><span id="tools-count" hidden></span></button>
       <button type="button" id="run-remote" class="icon-btn" title="${T('Run remotely on an agent')}" aria-label="${T('Run remotely')}"><i class="codicon codicon-cloud-upload" aria-hidden="true"></i></button>
+      <button type="button" id="send-background" class="icon-btn" title="${T('Send in the background (Alt+Enter): the answer runs on the server and fills in here when it is done, even after you close the window')}" aria-label="${T('Send in the background')}"><i class="codicon codicon-cloud" aria-hidden="true"></i></button>
       <button type="button" id="stop" hidden aria-label="${T('Stop')}">${T('Stop')}</button>
       <button type="button" id="send" aria-label="${T('Send')}">${T('Send')}</button>
     </div>
