@@ -1,7 +1,7 @@
 /** The chat panel in the real workbench: every step type, code and image actions, faults, export. */
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
@@ -133,6 +133,7 @@ describe('images', () => {
     await p.saveAs(target);
     const deadline = Date.now() + 10_000;
     while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
+    assert.ok(existsSync(target), `saved as generated.png; the workspace has ${JSON.stringify(readdirSync(wb.workspace))}`);
     assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
   });
 });

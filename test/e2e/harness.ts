@@ -256,11 +256,17 @@ export class WorkbenchPage {
   async saveAs(path: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
-    for (let attempt = 0; attempt < 20; attempt++) {
-      await this.page.waitForTimeout(150);
-      await input.fill(path);
-      await this.page.waitForTimeout(150);
-      if ((await input.inputValue()) === path) break;
+    // The save dialog fills in its default path once it has listed the folder, and that can come
+    // after our text on a busy machine (then Enter saved under the default name): wait for it,
+    // then type ours and press Enter only once it has stayed there.
+    const until = Date.now() + 5_000;
+    while (!(await input.inputValue().catch(() => '')) && Date.now() < until) await this.page.waitForTimeout(50);
+    for (let attempt = 0, stable = 0; attempt < 40 && stable < 2; attempt++) {
+      if ((await input.inputValue()) !== path) {
+        stable = 0;
+        await input.fill(path);
+      } else stable++;
+      await this.page.waitForTimeout(200);
     }
     await input.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
