@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, useWorkbench, waitForTurnState } from './harness';
-import { textReply } from '../fake-api/library';
+import { DEMO_PNG, textReply } from '../fake-api/library';
 
 let wb: Workbench;
 let p: WorkbenchPage;
@@ -93,7 +93,7 @@ test('#problems, #changes, #file: and @symbol, chosen with the keyboard, put the
   assert.equal(await chat.locator('#mention-chips .mention-chip').count(), 0, 'the chips went with the message');
 });
 
-test('a mention that names nothing (#selection with no selection) is refused with the reason; nothing is sent and the text stays', async () => {
+test('a mention that names nothing (#selection with no selection) is refused with the reason and the text stays; #file of an image sends the image; an @ that is no symbol is plain text', async () => {
   await p.page.keyboard.press('Escape');
   await p.command('View: Close All Editors');
   chat = await p.openChat();
@@ -103,6 +103,16 @@ test('a mention that names nothing (#selection with no selection) is refused wit
   await chat.waitForFunction(() => /#selection: select some text in an editor first/.test(document.getElementById('toast')?.textContent ?? ''), undefined, { timeout: 10_000 });
   assert.equal(await chat.locator('#input').inputValue(), 'Explain #selection please');
   assert.equal(wb.fake.creates().length, before);
+  // A binary file named with #file goes as its content part (an image as an image).
+  writeFileSync(join(wb.workspace, 'logo.png'), Buffer.from(DEMO_PNG, 'base64'));
+  await chat.locator('#input').fill('What is in #file:logo.png');
+  wb.fake.setScenario({ replies: [textReply('A tiny picture.')] });
+  const shown = await chat.locator('.turn').count();
+  await chat.locator('#input').press('Enter');
+  await chat.waitForFunction((n) => document.querySelectorAll('.turn').length > n, shown, { timeout: 15_000 });
+  await waitForTurnState(chat, (f) => /Tokens:/.test(f), 30_000);
+  const sentImage = (wb.fake.creates().at(-1)!.body as { input: Array<Record<string, string>> }).input;
+  assert.deepEqual(sentImage[1], { type: 'image', data: DEMO_PNG, mime_type: 'image/png' });
   // An @ that is no symbol is plain text: the message goes as typed.
   await chat.locator('#input').fill('write to ops @nobodyHere');
   wb.fake.setScenario({ replies: [textReply('Noted.')] });
@@ -110,7 +120,7 @@ test('a mention that names nothing (#selection with no selection) is refused wit
   await chat.locator('#input').press('Enter');
   await chat.waitForFunction((n) => document.querySelectorAll('.turn').length > n, turns, { timeout: 15_000 });
   await waitForTurnState(chat, (f) => /Tokens:/.test(f), 30_000);
-  assert.equal(wb.fake.creates().length, before + 1);
+  assert.equal(wb.fake.creates().length, before + 2);
   const input = (wb.fake.creates().at(-1)!.body as { input: Array<{ text?: string }> }).input;
   assert.deepEqual(input, [{ type: 'text', text: 'write to ops @nobodyHere' }]);
 });

@@ -83,13 +83,14 @@ export class MentionResolver implements vscode.Disposable {
     for (const m of parseMentions(text)) {
       const part = await this.one(m);
       if (part === undefined) continue;
-      parts.push({ type: 'text', text: part });
+      parts.push(typeof part === 'string' ? { type: 'text', text: part } : part);
       labels.push(m.raw);
     }
     return { parts, labels };
   }
 
-  private async one(m: Mention): Promise<string | undefined> {
+  /** The context text of one mention (an image, PDF, audio or video file: its content part). */
+  private async one(m: Mention): Promise<string | Content | undefined> {
     switch (m.kind) {
       case 'selection': {
         const e = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
@@ -142,7 +143,7 @@ export class MentionResolver implements vscode.Disposable {
         if (st.size > max)
           throw new AttachmentError(l10n.t('“{0}” is {1}; attachments are limited to {2} (setting “gemini.attachments.maxBytes”).', rel, formatBytes(st.size), formatBytes(max)));
         const a = attachmentFromBytes('mention', rel, await readFile(uri.fsPath), { maxBytes: max });
-        return a.content.type === 'text' ? a.content.text : undefined;
+        return a.content.type === 'text' ? a.content.text : a.content;
       }
       case 'symbol': {
         const found = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', m.value ?? '')) ?? [];
