@@ -35,6 +35,16 @@ async function typeInBox(text: string): Promise<void> {
   await p.page.keyboard.type(text, { delay: 15 });
 }
 
+/** Send a message with Enter and wait until its own turn (not the one before) has ended. */
+async function sendAndWait(text: string, reply: string): Promise<void> {
+  await chat.locator('#input').fill(text);
+  wb.fake.setScenario({ replies: [textReply(reply)] });
+  const turns = await chat.locator('.turn').count();
+  await chat.locator('#input').press('Enter');
+  await chat.waitForFunction((n) => document.querySelectorAll('.turn').length > n, turns, { timeout: 15_000 });
+  await waitForTurnState(chat, (f) => /Tokens:/.test(f), 30_000);
+}
+
 async function option(label: string, timeout = 15_000): Promise<void> {
   await chat.locator('#mention-menu:not([hidden]) .mention-option', { hasText: label }).first().waitFor({ timeout });
 }
@@ -105,21 +115,11 @@ test('a mention that names nothing (#selection with no selection) is refused wit
   assert.equal(wb.fake.creates().length, before);
   // A binary file named with #file goes as its content part (an image as an image).
   writeFileSync(join(wb.workspace, 'logo.png'), Buffer.from(DEMO_PNG, 'base64'));
-  await chat.locator('#input').fill('What is in #file:logo.png');
-  wb.fake.setScenario({ replies: [textReply('A tiny picture.')] });
-  const shown = await chat.locator('.turn').count();
-  await chat.locator('#input').press('Enter');
-  await chat.waitForFunction((n) => document.querySelectorAll('.turn').length > n, shown, { timeout: 15_000 });
-  await waitForTurnState(chat, (f) => /Tokens:/.test(f), 30_000);
+  await sendAndWait('What is in #file:logo.png', 'A tiny picture.');
   const sentImage = (wb.fake.creates().at(-1)!.body as { input: Array<Record<string, string>> }).input;
   assert.deepEqual(sentImage[1], { type: 'image', data: DEMO_PNG, mime_type: 'image/png' });
   // An @ that is no symbol is plain text: the message goes as typed.
-  await chat.locator('#input').fill('write to ops @nobodyHere');
-  wb.fake.setScenario({ replies: [textReply('Noted.')] });
-  const turns = await chat.locator('.turn').count();
-  await chat.locator('#input').press('Enter');
-  await chat.waitForFunction((n) => document.querySelectorAll('.turn').length > n, turns, { timeout: 15_000 });
-  await waitForTurnState(chat, (f) => /Tokens:/.test(f), 30_000);
+  await sendAndWait('write to ops @nobodyHere', 'Noted.');
   assert.equal(wb.fake.creates().length, before + 2);
   const input = (wb.fake.creates().at(-1)!.body as { input: Array<{ text?: string }> }).input;
   assert.deepEqual(input, [{ type: 'text', text: 'write to ops @nobodyHere' }]);
