@@ -67,6 +67,14 @@ export const SETTINGS = {
   imageModel: spec({ key: 'gemini.imageModel', type: 'string', default: 'gemini-3.1-flash-image' }),
   agent: spec({ key: 'gemini.agents.agent', type: 'string', default: 'antigravity-preview-05-2026' }),
   maxSnapshotMB: spec({ key: 'gemini.agents.maxSnapshotMB', type: 'integer', default: 50, minimum: 1 }),
+  researchAgent: spec({
+    key: 'gemini.research.agent',
+    type: 'string',
+    default: 'deep-research-preview-04-2026',
+    enum: ['deep-research-preview-04-2026', 'deep-research-max-preview-04-2026', 'deep-research-pro-preview-12-2025'],
+  }),
+  researchPlanning: spec({ key: 'gemini.research.collaborativePlanning', type: 'boolean', default: true }),
+  researchVisualization: spec({ key: 'gemini.research.visualization', type: 'string', default: 'auto', enum: ['auto', 'off'] }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

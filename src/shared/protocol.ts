@@ -118,6 +118,8 @@ export interface TurnView {
   plan?: boolean;
   /** Sent in the background (`background: true`): it runs on the server and fills in here. */
   background?: boolean;
+  /** Deep Research: the agent's plan (confirm or edit it) or the research run (its report can be saved). */
+  research?: 'plan' | 'run';
 }
 
 export interface ConversationView {
@@ -176,6 +178,8 @@ export interface PanelState {
   settings: SettingsView;
   /** Plan first: the next message gets read-only tools and is asked for a plan. */
   plan?: boolean;
+  /** Deep Research: the next message goes to the Deep Research agent in the background. */
+  research?: boolean;
 }
 
 /** A message the user wrote while an answer was streaming: sent when the turn ends. */
@@ -236,6 +240,8 @@ export type WebviewMessage =
   | { type: 'setMode'; mode: ConversationMode }
   | { type: 'setPlan'; value: boolean }
   | { type: 'planAction'; turnId: string; action: 'start' }
+  | { type: 'setResearch'; value: boolean }
+  | { type: 'researchAction'; turnId: string; action: 'start' | 'save' }
   | { type: 'setGeneration'; generation: GenerationChoices }
   | { type: 'draft'; text: string }
   | { type: 'attach'; kind: AttachKind }
@@ -313,6 +319,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return bool(m, 'value') ? { type: 'setPlan', value: m.value as boolean } : undefined;
     case 'planAction':
       return str(m, 'turnId', 100) && m.action === 'start' ? { type: 'planAction', turnId: m.turnId as string, action: 'start' } : undefined;
+    case 'setResearch':
+      return bool(m, 'value') ? { type: 'setResearch', value: m.value as boolean } : undefined;
+    case 'researchAction':
+      return str(m, 'turnId', 100) && (m.action === 'start' || m.action === 'save') ? { type: 'researchAction', turnId: m.turnId as string, action: m.action } : undefined;
     case 'setToggle':
       return oneOf(m, 'name', TOGGLES) && bool(m, 'value') ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean } : undefined;
     case 'attach':

@@ -74,6 +74,7 @@ export function chatCommands(d: CommandDeps): Command[] {
       },
     },
     { id: 'gemini.focusChat', execute: () => d.chat.view.reveal() },
+    { id: 'gemini.deepResearch', execute: (question?: unknown) => d.chat.startResearch(question) },
     { id: 'gemini.exportChat', execute: (format?: unknown) => d.chat.exportChat(format === 'json' || format === 'markdown' ? format : undefined) },
     { id: 'gemini.showLog', execute: () => d.log.channel.show(true) },
     { id: 'gemini.showCommandTerminal', execute: () => d.tools.terminal.show() },

@@ -52,6 +52,8 @@ const empty = $('empty');
 
 let state: PanelState | undefined;
 let turns: TurnRenderer[] = [];
+/** Set while a whole conversation is being loaded (see `hooks.isLast`). */
+let loadingConversation = false;
 const byId = new Map<string, TurnRenderer>();
 let editing = false;
 let attachments: AttachmentView[] = [];
@@ -121,7 +123,8 @@ const observer = new IntersectionObserver(
 );
 
 const hooks = {
-  isLast: (t: TurnRenderer) => turns[turns.length - 1] === t,
+  // While a conversation loads, each turn is the last one for a moment: none offers last-turn controls until all are there.
+  isLast: (t: TurnRenderer) => !loadingConversation && turns[turns.length - 1] === t,
   busy: () => state?.busy === true,
   edit: (t: TurnRenderer) => startEdit(t),
   more: (t: TurnRenderer) => {
@@ -154,7 +157,12 @@ function loadConversation(c: ConversationView): void {
   byId.clear();
   log.textContent = '';
   const eager = 6;
-  c.turns.forEach((tv, k) => addTurn(tv, k >= c.turns.length - eager));
+  loadingConversation = true;
+  try {
+    c.turns.forEach((tv, k) => addTurn(tv, k >= c.turns.length - eager));
+  } finally {
+    loadingConversation = false;
+  }
   empty.hidden = c.turns.length > 0;
   scrollToBottom();
   refreshLastTurnControls();
@@ -295,6 +303,10 @@ function applyState(s: PanelState): void {
   plan.classList.toggle('on', s.plan === true);
   plan.setAttribute('aria-pressed', String(s.plan === true));
   document.body.classList.toggle('plan-mode', s.plan === true);
+  const research = $('toggle-research');
+  research.classList.toggle('on', s.research === true);
+  research.setAttribute('aria-pressed', String(s.research === true));
+  document.body.classList.toggle('research-mode', s.research === true);
   // The server keeps a background turn only in a stored (stateful) conversation.
   const bg = $('send-background') as HTMLButtonElement;
   bg.disabled = s.settings.mode === 'stateless' || s.busy;
@@ -676,6 +688,7 @@ $('gen-reset').addEventListener('click', () => {
   closeGeneration(true);
 });
 $('toggle-plan').addEventListener('click', () => post({ type: 'setPlan', value: $('toggle-plan').getAttribute('aria-pressed') !== 'true' }));
+$('toggle-research').addEventListener('click', () => post({ type: 'setResearch', value: $('toggle-research').getAttribute('aria-pressed') !== 'true' }));
 $('toggle-stateless').addEventListener('click', () => {
   const b = $('toggle-stateless') as HTMLButtonElement;
   if (b.disabled) return;

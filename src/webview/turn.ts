@@ -213,12 +213,23 @@ class ThoughtView implements StepView {
   el = h('details', 'step thought');
   private label = h('span', 'thought-label', l10n.t('Thinking…'));
   private body = h('div', 'thought-text');
-  constructor(step: WireStep, done: boolean) {
+  /** `progress`: a Deep Research turn, whose thought summaries are its progress: each shows its summary as its label. */
+  constructor(
+    step: WireStep,
+    done: boolean,
+    private readonly progress = false,
+  ) {
     const summary = h('summary');
     summary.append(icon('lightbulb'), this.label);
     this.el.append(summary, this.body);
     for (const c of arr<WireContent>(step.summary)) if (c.type === 'text') this.body.append(revealAnswerText(str(c.text)));
     if (done) this.label.textContent = l10n.t('Thought');
+    this.showProgress();
+  }
+  private showProgress(): void {
+    if (!this.progress) return;
+    const line = (this.body.textContent ?? '').trim().split('\n')[0]!;
+    if (line) this.label.textContent = line.length > 160 ? `${line.slice(0, 159)}…` : line;
   }
   change(c: UiChange): void {
     if (c.k === 'thought') this.body.append(revealAnswerText(c.t));
@@ -227,6 +238,7 @@ class ThoughtView implements StepView {
       this.body.textContent = '';
       for (const x of arr<WireContent>(c.step.summary)) if (x.type === 'text') this.body.append(revealAnswerText(str(x.text)));
     }
+    this.showProgress();
   }
   flush(): boolean {
     return false;
@@ -578,7 +590,17 @@ export class TurnRenderer {
     // The typed text; then what went with it (mentions, attached files) folded under its first line.
     const [typed, ...context] = this.view.input.filter((c) => c.type === 'text').map((c) => str(c.text));
     if (this.view.plan) this.userEl.appendChild(h('div', 'plan-badge', l10n.t('Plan first: read-only tools, a plan asked for')));
-    if (this.view.background)
+    if (this.view.research)
+      this.userEl.appendChild(
+        h(
+          'div',
+          'plan-badge research-badge',
+          this.view.research === 'plan'
+            ? l10n.t('Deep Research: a research plan asked for, to confirm or edit')
+            : l10n.t('Deep Research: runs in the background on the server, also after the window was closed'),
+        ),
+      );
+    else if (this.view.background)
       this.userEl.appendChild(h('div', 'plan-badge background-badge', l10n.t('In the background: it runs on the server and fills in here, also after the window was closed')));
     const body = h('div', 'user-text', typed ?? '');
     this.userEl.appendChild(body);
@@ -633,7 +655,7 @@ export class TurnRenderer {
         view = new ModelOutputView(k, step, this);
         break;
       case 'thought':
-        view = new ThoughtView(step, this.doneSteps.has(k));
+        view = new ThoughtView(step, this.doneSteps.has(k), this.view.research !== undefined);
         break;
       case 'function_call': {
         const fv = new FunctionCallView(step, this);
@@ -871,6 +893,26 @@ export class TurnRenderer {
       });
       bar.append(start, revise);
       f.appendChild(bar);
+    }
+    // Deep Research: start the plan (or edit it by writing), and save the report once it is there.
+    if (v.research === 'plan' && v.state === 'completed' && this.hooks.isLast(this) && !this.hooks.busy()) {
+      const bar = h('div', 'plan-actions research-actions');
+      bar.setAttribute('role', 'group');
+      bar.setAttribute('aria-label', l10n.t('The research plan'));
+      const start = h('button', 'primary-btn research-start', l10n.t('Start research'));
+      start.title = l10n.t('Confirm the plan: Deep Research carries it out in the background');
+      start.addEventListener('click', () => this.post({ type: 'researchAction', turnId: v.id, action: 'start' }));
+      const edit = h('button', 'secondary-btn research-edit', l10n.t('Edit the plan'));
+      edit.title = l10n.t('Write what to change; Deep Research answers with a revised plan');
+      edit.addEventListener('click', () => (document.getElementById('input') as HTMLTextAreaElement | null)?.focus());
+      bar.append(start, edit);
+      f.appendChild(bar);
+    }
+    if (v.research === 'run' && v.state === 'completed') {
+      const save = h('button', 'secondary-btn research-save', l10n.t('Save report…'));
+      save.title = l10n.t('Save the report as Markdown in the workspace, its sources as links');
+      save.addEventListener('click', () => this.post({ type: 'researchAction', turnId: v.id, action: 'save' }));
+      f.appendChild(save);
     }
     if (v.undo?.available && v.undo.files > 0) {
       const b = h(

@@ -1,7 +1,7 @@
 /** Nothing is lost across window reloads: the draft, attachments, a stream in flight, and the history. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
@@ -273,4 +273,101 @@ test('a message sent in the background runs on the server (background: true), su
   assert.equal(wb.fake.creates().length, 1, 'followed again, never created twice');
   assert.match(await chat.locator('.turn').last().innerText(), /In the background/, 'still marked after the reload');
   assert.equal([...wb.fake.interactions.values()].at(-1)!.status, 'completed');
+});
+
+test('Deep Research from the palette: a plan to confirm, edited, started; progress; a reload mid-run; done, notified, its cited report saved; Stop cancels a run on the server', async () => {
+  wb.fake.reset();
+  wb.fake.researchDurationMs = 6000;
+  const earlier = wb.fake.interactions.size;
+  const made = () => [...wb.fake.interactions.values()].slice(earlier);
+  await p.command('Gemini: Start Deep Research…');
+  await p.answerQuickInput('How did TPUs evolve?');
+  chat = await p.openChat();
+  const last = () => chat.locator('.turn').last();
+  await chat.locator('.research-start').waitFor({ timeout: 20_000 });
+  assert.match(await last().innerText(), /Deep Research: a research plan asked for[\s\S]*Research plan for “How did TPUs evolve\?”/);
+  assert.equal(await chat.locator('#toggle-research').getAttribute('aria-pressed'), 'true');
+  const body = (k: number) => wb.fake.creates()[k]!.body as Json;
+  assert.equal(wb.fake.creates().length, 1);
+  assert.equal(body(0).agent, 'deep-research-preview-04-2026');
+  assert.deepEqual(body(0).agent_config, { type: 'deep-research', collaborative_planning: true, thinking_summaries: 'auto', visualization: 'auto' });
+  assert.equal(body(0).background, true);
+  assert.equal(body(0).model, undefined);
+  assert.equal(body(0).tools, undefined, 'none of our tools go to the agent');
+  assert.equal(body(0).previous_interaction_id, undefined, 'a new conversation');
+  await p.waitForNotification(/Deep Research plan for “How did TPUs evolve\?” is ready/);
+
+  // Edit the plan by writing: a revised plan, chained to the first.
+  await sendChat(chat, 'Also cover the v5 generation');
+  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 2 && !!document.querySelector('.turn:last-child .research-start'), undefined, { timeout: 20_000 });
+  assert.match(await last().innerText(), /Revised research plan[\s\S]*Also cover the v5 generation/);
+  const plan1 = made()[0]!.id;
+  assert.equal(body(1).previous_interaction_id, plan1);
+  assert.equal((body(1).agent_config as Json).collaborative_planning, true);
+
+  // Start: the run goes in the background with planning off; progress shows while it runs.
+  await chat.locator('.turn:last-child .research-start').click();
+  await sampleUntil(
+    chat,
+    () => last().innerText(),
+    (v) => /Searching for sources/.test(v),
+    20_000,
+  );
+  assert.equal(wb.fake.creates().length, 3);
+  assert.equal((body(2).agent_config as Json).collaborative_planning, false);
+  assert.equal(body(2).previous_interaction_id, made()[1]!.id);
+  assert.match(await last().innerText(), /Deep Research: runs in the background/);
+  assert.equal(await chat.locator('.turn:last-child .research-save').count(), 0, 'no report to save while it runs');
+  await reloadAndOpenChat();
+  await chat.locator('.turn:last-child .research-save').waitFor({ timeout: 30_000 });
+  assert.equal(await chat.locator('#toggle-research').getAttribute('aria-pressed'), 'true', 'the mode survives the reload');
+  assert.equal(await chat.locator('.research-start').count(), 0, 'an earlier plan offers no Start once it was started');
+  assert.match(await lastAnswerText(chat), /Research report: How did TPUs evolve\?[\s\S]*follows the confirmed plan/);
+  assert.equal(wb.fake.creates().length, 3, 'followed again after the reload, never created twice');
+  await p.waitForNotification(/Deep Research on “How did TPUs evolve\?” is done/, 30_000);
+
+  // Save the report: Markdown with its citations as numbered links and the sources listed.
+  await chat.locator('.turn:last-child .research-save').click();
+  const target = join(wb.workspace, 'tpu-report.md');
+  await p.saveAs(target);
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
+  const md = readFileSync(target, 'utf8');
+  assert.match(md, /> \*\*Question:\*\* How did TPUs evolve\?/);
+  assert.match(md, /the study’s sample\.\[\[3\]\]\(https:\/\/example\.net\/critique\)/, 'offsets are UTF-8 bytes');
+  assert.match(md, /in general terms\.\[\[1\]\]\(https:\/\/example\.org\/overview\) A 2026 study measured it directly\.\[\[2\]\]\(https:\/\/example\.com\/study\?id=7&lang=en\)/);
+  assert.match(
+    md,
+    /## Sources\n\n1\. \[An overview\]\(https:\/\/example\.org\/overview\)\n2\. \[A study \(2026\)\]\(https:\/\/example\.com\/study\?id=7&lang=en\)\n3\. \[A critique\]\(https:\/\/example\.net\/critique\)/,
+  );
+
+  // Stop on a running research cancels it on the server.
+  wb.fake.researchDurationMs = 60_000;
+  await sendChat(chat, 'Now look at GPUs');
+  const fourth = chat.locator('.turn').nth(3);
+  await fourth
+    .locator('.research-start')
+    .waitFor({ timeout: 20_000 })
+    .catch(async (err: Error) => {
+      throw new Error(`${err.message}\nlast turn: ${await fourth.innerText()} (screenshot: ${await p.snap('research-plan')})`);
+    });
+  assert.match(await fourth.innerText(), /Research plan for “Now look at GPUs”/, 'a new question after a report: a new plan');
+  await fourth.locator('.research-start').click();
+  await sampleUntil(
+    chat,
+    () => last().innerText(),
+    (v) => /Planning the searches/.test(v),
+    20_000,
+  );
+  await chat.locator('#stop').click();
+  await sampleUntil(
+    chat,
+    () => last().innerText(),
+    (v) => /Cancelled on the server/.test(v),
+    20_000,
+  );
+  assert.equal([...wb.fake.interactions.values()].at(-1)!.status, 'cancelled');
+  assert.ok(wb.fake.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/${[...wb.fake.interactions.values()].at(-1)!.id}/cancel`)));
+  await chat.locator('#toggle-research').click();
+  await chat.waitForFunction(() => document.getElementById('toggle-research')!.getAttribute('aria-pressed') === 'false');
 });

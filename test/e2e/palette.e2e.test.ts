@@ -92,6 +92,7 @@ const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[];
     after: 'wait',
   },
   'gemini.runRemoteTask': { after: 'escape' },
+  'gemini.deepResearch': { after: 'escape' },
   'gemini.runs.open': {},
   'gemini.runs.cancel': {},
   'gemini.runs.review': {},

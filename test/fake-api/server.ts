@@ -16,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { finalStatus, frameData, generateEvents, sseBytes, stepForJson, usageFor, type GeneratedEvent } from './events';
 import type { Faults, Json, Reply, Scenario, Variant } from './scenario';
+import { isDeepResearch, researchReply, researchRequestProblem } from './research';
 
 export interface RecordedRequest {
   method: string;
@@ -68,6 +69,8 @@ interface StoredInteraction {
   environmentId?: string;
   waiters: Set<() => void>;
   inputSteps: Json[];
+  /** Deep Research: the plan this interaction proposed (an edit or a run chained to it continues it). */
+  researchPlan?: { topic: string; text: string };
 }
 
 interface Environment {
@@ -132,6 +135,8 @@ export class FakeApi {
     { id: 'antigravity-preview-05-2026', description: 'Antigravity coding agent (preview)' },
     { id: 'team-reviewer', base_agent: 'antigravity-preview-05-2026', description: 'Custom agent: reviews and fixes code' },
   ];
+  /** How long a Deep Research run takes when no reply is queued (ms). */
+  researchDurationMs = 3000;
   private queue: Reply[] = [];
   private scenarioVariant: Variant = {};
   private whenEmpty: 'echo' | 'error' = 'echo';
@@ -284,10 +289,18 @@ export class FakeApi {
       const size = Number(query.page_size ?? 50);
       return this.json(res, 200, { agents: this.agents.slice(0, size) });
     }
+    if (rest === 'agents' && method === 'POST') return this.createAgent(body as Json | undefined, res);
     mm = /^agents\/([^/]+)$/.exec(rest);
     if (mm && method === 'GET') {
       const a = this.agents.find((x) => x.id === decodeURIComponent(mm![1]!));
       return a ? this.json(res, 200, a) : this.json(res, 404, errorBody(404, 'NOT_FOUND', 'Agent not found'));
+    }
+    if (mm && method === 'DELETE') {
+      const id = decodeURIComponent(mm[1]!);
+      const k = this.agents.findIndex((x) => x.id === id && x.base_agent !== undefined);
+      if (k < 0) return this.json(res, 404, errorBody(404, 'NOT_FOUND', `Agent ${id} not found.`));
+      this.agents.splice(k, 1);
+      return this.json(res, 200, {});
     }
 
     if (rest === 'environments' && method === 'POST') {
@@ -335,6 +348,23 @@ export class FakeApi {
       );
     }
     return this.json(res, 404, { error: 'unknown control path' });
+  }
+
+  // ---------------------------------------------------------------- saved agents (§11.1)
+
+  /** `POST /agents`: validated as the API would, each problem a field violation (google.rpc.BadRequest). */
+  private createAgent(body: Json | undefined, res: ServerResponse): void {
+    if (!body || typeof body !== 'object' || '__invalid_json' in body) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'));
+    const problems = agentProblems(body, this.agents);
+    if (problems.length) {
+      const err = errorBody(400, 'INVALID_ARGUMENT', `Invalid agent: ${problems.map((p) => `${p.field}: ${p.description}`).join('; ')}`);
+      (err.error as Json).details = [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: problems }];
+      return this.json(res, 400, err);
+    }
+    if (this.agents.some((a) => a.id === body.id)) return this.json(res, 409, errorBody(409, 'ALREADY_EXISTS', `Agent ${String(body.id)} already exists.`));
+    const agent: Json = JSON.parse(JSON.stringify(body)) as Json;
+    this.agents.push(agent);
+    return this.json(res, 200, agent);
   }
 
   // ---------------------------------------------------------------- interactions
@@ -395,7 +425,17 @@ export class FakeApi {
       const issued = prev?.reply.continuationToken;
       if (prev && issued !== body.continuation_token) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', 'The continuation token does not belong to this interaction.'));
     }
+    let researchPlan: StoredInteraction['researchPlan'];
+    if (isDeepResearch(body.agent)) {
+      const problem = researchRequestProblem(body);
+      if (problem) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', problem));
+    }
     let reply = this.takeReply(body);
+    if (!reply && isDeepResearch(body.agent)) {
+      const r = researchReply(body, prev?.researchPlan, { durationMs: this.researchDurationMs });
+      reply = r.reply;
+      researchPlan = r.plan; // only a plan continues as a plan (an edit) or is carried out (a run)
+    }
     if (!reply) {
       if (this.options.responder) reply = this.options.responder(body);
       else if (this.whenEmpty === 'error') return this.json(res, 500, errorBody(500, 'INTERNAL', 'fake: no reply queued'));
@@ -459,6 +499,7 @@ export class FakeApi {
       environmentId,
       waiters: new Set(),
       inputSteps,
+      ...(researchPlan ? { researchPlan } : {}),
     };
     this.interactions.set(id, inter);
     const timeline = this.runTimeline(inter);
@@ -885,4 +926,69 @@ export function toolProblem(tools: unknown): string | undefined {
     for (const key of Object.keys(tool)) if (!['type', 'name', 'url', 'headers', 'allowed_tools'].includes(key)) return `Unknown field tools[${k}].${key} for an mcp_server tool.`;
   }
   return undefined;
+}
+
+const AGENT_TOOLS = ['code_execution', 'function', 'google_search', 'mcp_server', 'url_context'];
+
+/** What the API refuses in a saved agent (§11.1, §3.2, §3.4): one entry per field. */
+export function agentProblems(body: Json, existing: Json[]): Array<{ field: string; description: string }> {
+  const out: Array<{ field: string; description: string }> = [];
+  const id = body.id;
+  if (typeof id !== 'string' || !id) out.push({ field: 'id', description: 'An id is required.' });
+  else if (!/^[a-z][a-z0-9-]{0,62}$/.test(id)) out.push({ field: 'id', description: 'Use 1 to 63 lowercase letters, digits and hyphens, starting with a letter.' });
+  const base = body.base_agent;
+  if (typeof base !== 'string' || !existing.some((a) => a.id === base && a.base_agent === undefined))
+    out.push({ field: 'base_agent', description: `Unknown base agent ${JSON.stringify(base ?? null)}.` });
+  for (const f of ['system_instruction', 'description'] as const) {
+    if (body[f] !== undefined && typeof body[f] !== 'string') out.push({ field: f, description: 'Must be a string.' });
+  }
+  if (typeof body.system_instruction === 'string' && body.system_instruction.length > 32000) out.push({ field: 'system_instruction', description: 'At most 32000 characters.' });
+  if (body.tools !== undefined) {
+    if (!Array.isArray(body.tools)) out.push({ field: 'tools', description: 'Must be a list.' });
+    else
+      (body.tools as Json[]).forEach((t, k) => {
+        if (!t || !AGENT_TOOLS.includes(t.type as string))
+          out.push({ field: `tools[${k}].type`, description: `Not allowed on a saved agent: ${JSON.stringify(t?.type ?? null)}.` });
+        else if (t.type === 'mcp_server' && (typeof t.url !== 'string' || !/^https:\/\//.test(t.url)))
+          out.push({ field: `tools[${k}].url`, description: 'An MCP server needs an https URL.' });
+      });
+  }
+  const env = body.base_environment;
+  if (env !== undefined && typeof env !== 'string') {
+    const e = env as Json;
+    if (!e || typeof e !== 'object' || e.type !== 'remote') out.push({ field: 'base_environment.type', description: 'Must be "remote".' });
+    else {
+      if (e.env !== undefined) {
+        if (!e.env || typeof e.env !== 'object') out.push({ field: 'base_environment.env', description: 'Must be a map of names to values.' });
+        else
+          for (const [k, v] of Object.entries(e.env as Json)) {
+            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) out.push({ field: `base_environment.env.${k}`, description: 'Not a valid variable name.' });
+            else if (typeof v !== 'string' && !(v && typeof v === 'object' && (typeof (v as Json).value === 'string' || typeof (v as Json).credential === 'string')))
+              out.push({ field: `base_environment.env.${k}`, description: 'A string, {value} or {credential}.' });
+          }
+      }
+      const net = e.network;
+      if (net !== undefined && net !== 'disabled') {
+        const list = (net as Json | undefined)?.allowlist;
+        if (!net || typeof net !== 'object' || (list !== undefined && list !== 'disabled' && !Array.isArray(list)))
+          out.push({ field: 'base_environment.network', description: 'Either "disabled" or {allowlist}.' });
+        else if (Array.isArray(list))
+          (list as Json[]).forEach((a, k) => {
+            if (!a || typeof a.domain !== 'string' || !/^(\*|(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+)$/i.test(a.domain))
+              out.push({ field: `base_environment.network.allowlist[${k}].domain`, description: `Not a domain: ${JSON.stringify(a?.domain ?? null)}.` });
+          });
+      }
+      if (e.sources !== undefined && !Array.isArray(e.sources)) out.push({ field: 'base_environment.sources', description: 'Must be a list.' });
+      else
+        ((e.sources as Json[] | undefined) ?? []).forEach((src, k) => {
+          if (!src || !['gcs', 'inline', 'repository', 'skill_registry'].includes(src.type as string))
+            out.push({ field: `base_environment.sources[${k}].type`, description: 'One of gcs, inline, repository, skill_registry.' });
+          else if (src.type !== 'inline' && (typeof src.source !== 'string' || !src.source))
+            out.push({ field: `base_environment.sources[${k}].source`, description: 'A source path is required.' });
+        });
+    }
+  }
+  const cfg = body.agent_config as Json | undefined;
+  if (cfg !== undefined && (!cfg || cfg.type !== 'antigravity')) out.push({ field: 'agent_config.type', description: 'Saved agents accept only the antigravity agent_config.' });
+  return out;
 }

@@ -68,6 +68,8 @@ export interface TurnRecord {
   plan?: boolean;
   /** Sent with `background: true`: it runs on the server whether or not this window follows it. */
   background?: boolean;
+  /** A Deep Research turn: the agent's plan (collaborative planning) or the research itself. */
+  research?: 'plan' | 'run';
 }
 
 export interface ConversationMeta {
@@ -88,7 +90,7 @@ export interface ConversationData {
 
 export type JournalRecord =
   | { r: 'meta'; v: 1; id: string; created: number; mode: ConversationMode; model: string; title: string }
-  | { r: 'turn'; t: string; at: number; input: Content[]; model: string; previous?: string; plan?: true; background?: true }
+  | { r: 'turn'; t: string; at: number; input: Content[]; model: string; previous?: string; plan?: true; background?: true; research?: 'plan' | 'run' }
   | { r: 'ev'; t: string; e: InteractionEvent[] }
   | { r: 'begin'; t: string; k: 'continuation' | 'followup' }
   | { r: 'local'; t: string; step: Step }
@@ -158,6 +160,7 @@ export function replayJournal(text: string): ConversationData | undefined {
           previous: rec.previous,
           ...(rec.plan ? { plan: true } : {}),
           ...(rec.background ? { background: true } : {}),
+          ...(rec.research === 'plan' || rec.research === 'run' ? { research: rec.research } : {}),
         };
         data.turns.push(turn);
         byId.set(rec.t, turn);

@@ -116,6 +116,7 @@ export function turnView(t: TurnRecord): TurnView {
     instructions: t.instructions,
     ...(t.plan ? { plan: true } : {}),
     ...(t.background ? { background: true } : {}),
+    ...(t.research ? { research: t.research } : {}),
     // A pending approval is shown again when the view is rebuilt while the turn runs (the panel
     // was hidden and shown, the webview reloaded): it must not vanish and leave the turn waiting.
     tools: t.tools?.map(({ approval, ...rest }) => (approval && rest.status === 'waiting' && t.state === 'streaming' ? { ...rest, approval } : rest)),

@@ -22,6 +22,7 @@ import {
   type TurnRecord,
 } from './journal';
 import { l10n } from '../../shared/l10n';
+import { researchTurnSettings, type ResearchOptions, type ResearchPhase } from '../research';
 
 export interface ChatSettings {
   model: string;
@@ -86,6 +87,10 @@ export interface SessionDeps {
   turnSettings?: (s: ChatSettings, declarations: FunctionTool[], serverTools?: Tool[]) => TurnSettings;
   /** A message to send with the running turn's next function results (the queue's "steer now"). */
   takeSteer?: () => string | undefined;
+  /** Which Deep Research agent a research turn goes to, and how. */
+  research?: () => ResearchOptions;
+  /** Cancel a background interaction on the server (Stop on a background turn). */
+  cancelRemote?: (interactionId: string) => Promise<unknown>;
 }
 
 const CHAINABLE = new Set(['completed', 'incomplete', 'budget_exceeded']);
@@ -215,7 +220,7 @@ export class ChatSession {
   }
 
   /** Send a user message. Resolves when the turn has ended (successfully or not). */
-  async send(input: Content[], opts: { localHistory?: boolean; plan?: boolean; background?: boolean } = {}): Promise<TurnRecord | undefined> {
+  async send(input: Content[], opts: { localHistory?: boolean; plan?: boolean; background?: boolean; research?: ResearchPhase } = {}): Promise<TurnRecord | undefined> {
     if (this.running) return undefined;
     const { data, journal } = this.ensureConversation(input);
     const s = this.settings();
@@ -234,6 +239,8 @@ export class ChatSession {
       ...(opts.plan ? { plan: true } : {}),
       // The server keeps running it only if it stores it: a stateless conversation cannot.
       ...(opts.background && mode === 'stateful' ? { background: true } : {}),
+      // Deep Research always runs in the background, in a stored conversation (the caller checks).
+      ...(opts.research && mode === 'stateful' ? { research: opts.research, background: true } : {}),
     };
     if (data.turns.length === 0 && data.meta.title === 'New chat') {
       data.meta.title = titleFrom(input);
@@ -251,6 +258,7 @@ export class ChatSession {
       previous,
       ...(turn.plan ? { plan: true as const } : {}),
       ...(turn.background ? { background: true as const } : {}),
+      ...(turn.research ? { research: turn.research } : {}),
     });
     this.deps.view.turnStarted(turn);
     const ctx: TurnContext = mode === 'stateless' || opts.localHistory ? { history: this.localHistory(earlier) } : { previousInteractionId: previous };
@@ -323,13 +331,14 @@ export class ChatSession {
     };
     let tools: TurnTools;
     try {
-      tools = await this.deps.tools(turn.id, report, { readOnly: turn.plan === true });
+      // The Deep Research agent runs its own tools on the server: none of ours go with it.
+      tools = turn.research ? { declarations: [], runner: undefined } : await this.deps.tools(turn.id, report, { readOnly: turn.plan === true });
     } catch (err) {
       // Tools that cannot be set up (an MCP server that fails): the turn goes on without them.
       this.deps.view.notice(turn.id, l10n.t('The tools of this turn could not be prepared ({0}); it runs without them.', (err as Error)?.message ?? String(err)), 'info');
       tools = { declarations: [], runner: undefined };
     }
-    if (this.deps.instructions) {
+    if (this.deps.instructions && !turn.research) {
       try {
         const ins = await this.deps.instructions(s.systemInstruction);
         s = { ...s, systemInstruction: ins.systemInstruction };
@@ -349,6 +358,7 @@ export class ChatSession {
     if (turn.plan) s = { ...s, systemInstruction: [s.systemInstruction, PLAN_INSTRUCTION].filter(Boolean).join('\n\n') };
     let settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
     if (turn.background) settings = { ...settings, background: true };
+    if (turn.research) settings = researchTurnSettings(turn.research, this.deps.research?.() ?? { agent: 'deep-research-preview-04-2026', visualization: 'auto' });
     const engine = this.deps.engine(tools.runner);
     const observer = {
       events: (batch: InteractionEvent[]) => journal.append({ r: 'ev', t: turn.id, e: batch }),
@@ -407,6 +417,20 @@ export class ChatSession {
         // resumable (no end record), and is followed again once the server answers.
         this.interrupt(turn, journal, outcome);
         return;
+      }
+      if (settings.background && outcome.status === 'stopped' && !this.suspending && outcome.accumulator.interactionId && this.deps.cancelRemote) {
+        // Stop on a background run stops it on the server too (it would go on, and cost, otherwise).
+        const id = outcome.accumulator.interactionId;
+        let text: string;
+        try {
+          await this.deps.cancelRemote(id);
+          text = l10n.t('Cancelled on the server.');
+        } catch (err) {
+          text = l10n.t('The run could not be cancelled on the server ({0}); it may go on there.', (err as Error)?.message ?? String(err));
+        }
+        turn.notices.push(text);
+        journal.append({ r: 'note', t: turn.id, text });
+        this.deps.view.notice(turn.id, text, 'info');
       }
       const undo = tools.finish?.();
       if (undo) {
@@ -533,7 +557,7 @@ export class ChatSession {
     const last = this.dropLast();
     if (!last) return undefined;
     this.deps.view.conversationLoaded(this.data!);
-    return this.send(last.input, { plan: last.plan, background: last.background });
+    return this.send(last.input, { plan: last.plan, background: last.background, research: last.research });
   }
 
   /**
@@ -548,7 +572,7 @@ export class ChatSession {
     const kept = last.input[0]?.type === 'text' ? last.input.slice(1) : last.input;
     const same = (a: Content, b: Content) => JSON.stringify(a) === JSON.stringify(b);
     const input: Content[] = [{ type: 'text', text }, ...extra.filter((e) => !kept.some((k) => same(k, e))), ...kept];
-    return this.send(input, { plan: last.plan, background: last.background });
+    return this.send(input, { plan: last.plan, background: last.background, research: last.research });
   }
 }
 

@@ -130,6 +130,8 @@ export class RunPanel implements vscode.Disposable {
       send: (m) => this.followUp(m.text),
       setPlan: decline(NOT_IN_RUNS),
       planAction: decline(NOT_IN_RUNS),
+      setResearch: decline(NOT_IN_RUNS),
+      researchAction: decline(NOT_IN_RUNS),
       // A run works on its environment's files: mentions are not completed here.
       mentionQuery: (m) => this.host.post({ type: 'mentionCandidates', seq: m.seq, items: [] }),
       stop: () => this.deps.cancel(this.runId),

@@ -17,7 +17,9 @@ import type { Content } from '../../core/protocol/types';
 import type { ApprovalRequest, PanelState, QueueAction, QueuedView, SettingsView } from '../../shared/protocol';
 import type { ApprovalDecision } from '../../shared/vocab';
 import type { ApiClientProvider } from '../api';
-import { defaultChatSettings, models } from '../config';
+import { defaultChatSettings, models, setting } from '../config';
+import { hasReport, RESEARCH_START_TEXT, reportFileName, researchReportMarkdown, type ResearchPhase } from '../../core/research';
+import type { TurnRecord } from '../../core/conversation/journal';
 import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
 import { ContentActions } from '../webview/content';
@@ -34,6 +36,7 @@ const ACTIVE_KEY = 'gemini.activeConversation';
 const DRAFT_KEY = 'gemini.draft';
 const COMPOSER_KEY = 'gemini.composer';
 const QUEUE_KEY = 'gemini.queue';
+const RESEARCH_KEY = 'gemini.researchMode';
 /** Messages that can wait in the queue at once. */
 const MAX_QUEUED = 20;
 
@@ -95,6 +98,8 @@ export class ChatController implements vscode.Disposable {
   tools: ToolsProvider | undefined;
   /** Plan first is on in the composer (for this window's chat; off again on Start or by the toggle). */
   private planMode = false;
+  /** Deep Research is on in the composer: messages go to the Deep Research agent in the background. */
+  private researchMode = false;
   /** Run a remote task from the chat input (set by the agents feature). */
   runRemote: ((text: string) => Promise<void>) | undefined;
 
@@ -104,6 +109,7 @@ export class ChatController implements vscode.Disposable {
     private readonly keys: ApiKeyStore,
     log: Log,
   ) {
+    this.researchMode = context.workspaceState.get<boolean>(RESEARCH_KEY) === true;
     this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'));
     this.history = new HistoryIndex(this.store.dir, ripgrepPath);
     this.view = new ChatView({
@@ -139,6 +145,7 @@ export class ChatController implements vscode.Disposable {
               'info',
             );
         }
+        if (turn.research) this.researchEnded(turn);
         // The walkthrough's "first question" step.
         void vscode.commands.executeCommand('setContext', 'gemini.hasChatted', true);
       },
@@ -160,6 +167,8 @@ export class ChatController implements vscode.Disposable {
       newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
       instructions: (base) => this.instructions.forTurn(base),
       takeSteer: () => this.takeSteer(),
+      research: () => ({ agent: setting('researchAgent'), visualization: setting('researchVisualization') === 'off' ? 'off' : 'auto' }),
+      cancelRemote: (id) => this.api.get().cancel(id),
     });
     // The picks of the last chat in this workspace carry over to a new one (per window: never the user settings).
     const saved = context.workspaceState.get<ComposerChoices>(COMPOSER_KEY);
@@ -200,6 +209,7 @@ export class ChatController implements vscode.Disposable {
       setGeneration: (m) => this.choose({ generation: m.generation }),
       setPlan: (m) => {
         this.planMode = m.value;
+        if (m.value) this.setResearchMode(false);
         void this.view.host.refreshState();
       },
       planAction: async (m) => {
@@ -212,6 +222,22 @@ export class ChatController implements vscode.Disposable {
         this.planMode = false;
         void this.view.host.refreshState();
         await this.send(PLAN_START_TEXT);
+      },
+      setResearch: (m) => {
+        this.setResearchMode(m.value);
+        if (m.value) this.planMode = false;
+        void this.view.host.refreshState();
+      },
+      researchAction: async (m) => {
+        const turn = this.session.data?.turns.find((t) => t.id === m.turnId);
+        if (m.action === 'save') return void (turn?.research ? await this.saveReport(turn) : undefined);
+        const last = this.session.data?.turns.at(-1);
+        if (this.session.busy || last?.research !== 'plan' || last.id !== m.turnId || last.state !== 'completed') {
+          this.view.host.toast(l10n.t('Only the last research plan can be started, once it has arrived.'), 'info');
+          return;
+        }
+        // The same chain goes on with collaborative planning off: the agent carries the plan out.
+        await this.send(RESEARCH_START_TEXT, [], { research: 'run' });
       },
       setMode: (m) => {
         if (this.session.data?.turns.length) {
@@ -278,6 +304,7 @@ export class ChatController implements vscode.Disposable {
       busy: this.session.busy,
       settings: settingsView(this.session),
       plan: this.planMode,
+      research: this.researchMode,
     };
   }
 
@@ -286,7 +313,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
-  async send(text: string, extra: Content[] = [], opts: { background?: boolean } = {}): Promise<void> {
+  async send(text: string, extra: Content[] = [], opts: { background?: boolean; research?: ResearchPhase } = {}): Promise<void> {
     this.restoreActive();
     const host = this.view.host;
     if (this.session.busy) {
@@ -297,6 +324,16 @@ export class ChatController implements vscode.Disposable {
         if (text.trim()) host.post({ type: 'draft', text });
       }
       return;
+    }
+    let research = opts.research;
+    if (!research && this.researchMode) {
+      if ((this.session.data?.meta.mode ?? this.session.settings().mode) === 'stateless') {
+        host.toast(l10n.t('Deep Research runs on the server and needs a stored conversation. Start a New Chat in the stored mode to use it; your message is kept.'), 'error');
+        host.post({ type: 'draft', text });
+        return;
+      }
+      // With collaborative planning a message asks for a plan (or edits the one there is); "Start research" runs it.
+      research = setting('researchPlanning') ? 'plan' : 'run';
     }
     if (!(await this.keys.has())) {
       host.authRequired(l10n.t('No Gemini API key is set. Add one to start chatting; your message is kept.'));
@@ -330,7 +367,7 @@ export class ChatController implements vscode.Disposable {
     input.push(...extra, ...mentioned, ...attached);
     if (!input.length) return;
     this.attachments.clear();
-    const done = this.session.send(input, { plan: this.planMode, background: opts.background });
+    const done = this.session.send(input, research ? { research } : { plan: this.planMode, background: opts.background });
     this.rememberActive();
     await done;
     this.rememberActive();
@@ -465,6 +502,110 @@ export class ChatController implements vscode.Disposable {
       if (turn) this.presenter.turnEnded(turn);
     }
     this.view.host.toast(text, keep ? 'error' : 'info');
+  }
+
+  // ---------------------------------------------------------------- Deep Research
+
+  /** "Gemini: Start Deep Research…": a new chat in Deep Research mode with the question (and the attached files). */
+  async startResearch(question?: unknown): Promise<void> {
+    const text =
+      typeof question === 'string' && question.trim()
+        ? question
+        : await vscode.window.showInputBox({
+            title: l10n.t('Deep Research'),
+            prompt: l10n.t('What should Deep Research find out? It runs in the background and saves a cited report; files attached in the chat go with it.'),
+            placeHolder: l10n.t('e.g. How do current WebAssembly runtimes compare on startup time?'),
+            ignoreFocusOut: true,
+            validateInput: (v) => (v.trim() ? undefined : l10n.t('Type a question.')),
+          });
+    if (!text?.trim()) return;
+    await this.view.reveal(false);
+    if (this.session.busy) {
+      this.view.host.toast(l10n.t('Gemini is still answering. Stop it first or wait.'), 'info');
+      this.view.host.post({ type: 'draft', text });
+      return;
+    }
+    this.newChat();
+    if (this.session.settings().mode === 'stateless') this.choose({ mode: 'stateful' });
+    this.setResearchMode(true);
+    this.planMode = false;
+    await this.view.host.refreshState();
+    await this.send(text);
+  }
+
+  /** Deep Research mode stays on for this window's chat (across reloads) until it is turned off. */
+  private setResearchMode(on: boolean): void {
+    this.researchMode = on;
+    void this.context.workspaceState.update(RESEARCH_KEY, on || undefined);
+  }
+
+  /** The question a research turn answers: the first message of its run of research turns. */
+  private researchQuestion(turn: TurnRecord): string {
+    const turns = this.session.data?.turns ?? [];
+    // A research turn continues the one before it only after a plan (an edit of it, or its start).
+    let k = turns.indexOf(turn);
+    while (k > 0 && turns[k - 1]!.research === 'plan') k--;
+    const first = turns[k] ?? turn;
+    return (
+      first.input
+        .filter((c) => c.type === 'text')
+        .map((c) => (c as { text: string }).text)
+        .join(' ')
+        .trim() ||
+      this.session.data?.meta.title ||
+      'research'
+    );
+  }
+
+  private researchEnded(turn: TurnRecord): void {
+    const name = `“${this.researchQuestion(turn).replace(/\s+/g, ' ').slice(0, 60)}”`;
+    const open = l10n.t('Open');
+    const save = l10n.t('Save report…');
+    if (turn.research === 'plan' && turn.state === 'completed') {
+      void vscode.window.showInformationMessage(l10n.t('Gemini: the Deep Research plan for {0} is ready: confirm it or say what to change.', name), open).then((c) => {
+        if (c === open) void this.view.reveal(false);
+      });
+    } else if (turn.research === 'run' && turn.state === 'completed' && hasReport(turn.steps)) {
+      void vscode.window.showInformationMessage(l10n.t('Gemini: Deep Research on {0} is done.', name), save, open).then((c) => {
+        if (c === save) void this.saveReport(turn);
+        if (c === open) void this.view.reveal(false);
+      });
+    } else if (turn.research === 'run' && (turn.state === 'failed' || turn.state === 'error' || turn.state === 'incomplete'))
+      void vscode.window.showErrorMessage(l10n.t('Gemini: Deep Research on {0} did not finish: {1}', name, turn.error?.message ?? turn.state), open).then((c) => {
+        if (c === open) void this.view.reveal(false);
+      });
+  }
+
+  /** Save a research turn's report as Markdown (a save dialog in the workspace; sources as links). */
+  async saveReport(turn: TurnRecord): Promise<vscode.Uri | undefined> {
+    if (!hasReport(turn.steps)) {
+      this.view.host.toast(l10n.t('This research turn has no report to save yet.'), 'info');
+      return undefined;
+    }
+    const question = this.researchQuestion(turn);
+    const at = new Date(turn.created);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = reportFileName(question, at);
+    // Into the workspace's research/ folder when it has one, else its root.
+    const dir =
+      folder &&
+      (await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, 'research')).then(
+        (st) => st.type === vscode.FileType.Directory,
+        () => false,
+      ))
+        ? vscode.Uri.joinPath(folder, 'research')
+        : folder;
+    const defaultUri = dir ? vscode.Uri.joinPath(dir, name) : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri, filters: { Markdown: ['md'] }, title: l10n.t('Save the Deep Research report') });
+    if (!target) return undefined;
+    try {
+      await vscode.workspace.fs.writeFile(target, Buffer.from(researchReportMarkdown(question, turn.steps, at), 'utf8'));
+    } catch (err) {
+      this.view.host.toast(l10n.t('The report could not be saved: {0}', (err as Error).message), 'error');
+      return undefined;
+    }
+    await vscode.window.showTextDocument(target, { preview: false });
+    return target;
   }
 
   exportChat(format?: 'markdown' | 'json'): Promise<vscode.Uri | undefined> {

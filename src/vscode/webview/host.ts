@@ -243,6 +243,7 @@ export class WebviewHost implements vscode.Disposable {
         </span>
       </span>
       <button type="button" id="toggle-plan" class="icon-btn toggle" title="${T('Plan first: the next message gets only read-only tools and is asked for a plan, which you start or revise')}" aria-label="${T('Plan first')}" aria-pressed="false"><i class="codicon codicon-checklist" aria-hidden="true"></i></button>
+      <button type="button" id="toggle-research" class="icon-btn toggle" title="${T('Deep Research: the next message goes to the Deep Research agent, which runs in the background, shows its progress and writes a cited report')}" aria-label="${T('Deep Research')}" aria-pressed="false"><i class="codicon codicon-telescope" aria-hidden="true"></i></button>
       <button type="button" id="toggle-stateless" class="icon-btn toggle" title="${T('Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message')}" aria-label="${T('Stateless conversation')}" aria-pressed="false"><i class="codicon codicon-lock" aria-hidden="true"></i></button>
       <span class="spacer"></span>
       <button type="button" id="tools" class="icon-btn" title="${T('Choose tools (MCP servers, extensions, remote MCP servers)')}" aria-label="${T('Choose tools')}"><i class="codicon codicon-tools" aria-hidden="true"></i><span id="tools-count" hidden></span></button>
