@@ -332,6 +332,9 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   await p.saveAs(target);
   const deadline = Date.now() + 10_000;
   while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
+  // The saved report opens in an editor, which takes the focus: typing before it has opened would send Enter there.
+  await p.page.locator('.tabs-container .tab', { hasText: 'tpu-report.md' }).first().waitFor({ timeout: 15_000 });
+  await p.page.waitForTimeout(300);
   const md = readFileSync(target, 'utf8');
   assert.match(md, /> \*\*Question:\*\* How did TPUs evolve\?/);
   assert.match(md, /the study’s sample\.\[\[3\]\]\(https:\/\/example\.net\/critique\)/, 'offsets are UTF-8 bytes');

@@ -246,7 +246,18 @@ export class WorkbenchPage {
       await this.page.locator('.quick-input-list .monaco-list-row', { hasText: opts.pickRow }).first().waitFor({ timeout: 15_000 });
     }
     await this.page.waitForTimeout(100);
+    const label = await input.getAttribute('aria-label').catch(() => null);
     await input.press('Enter');
+    // The next box reuses this widget: wait until this one has been accepted (the widget closed, or
+    // shows another prompt or value), or the next answer could be typed into this box.
+    const until = Date.now() + 5_000;
+    while (Date.now() < until) {
+      const visible = await input.isVisible().catch(() => false);
+      if (!visible) break;
+      const [value, now] = await Promise.all([input.inputValue().catch(() => ''), input.getAttribute('aria-label').catch(() => null)]);
+      if (value !== text || now !== label) break;
+      await this.page.waitForTimeout(50);
+    }
   }
 
   /**
