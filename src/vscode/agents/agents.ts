@@ -228,7 +228,8 @@ export class RemoteAgents implements vscode.Disposable {
     }
     const pick = await vscode.window.showQuickPick(
       runs.map((r) => ({ label: r.task.slice(0, 80), description: l10n.t('{0} · {1}', r.status, r.agent), run: r })),
-      { placeHolder },
+      // A run's notification or its tab taking the focus must not close the pick under the user.
+      { placeHolder, ignoreFocusOut: true },
     );
     return pick?.run;
   }
