@@ -199,8 +199,10 @@ test('@gemini in the Chat view streams the answer; a second message chains to th
       { steps: [text('Still here, continuing.')], textChunk: 5 },
     ] as Json[],
   });
-  const answer = await askChatView('@gemini hello there', 'Hello from @gemini in the Chat view.');
-  assert.match(answer, /Continue in the Gemini panel/);
+  await askChatView('@gemini hello there', 'Hello from @gemini in the Chat view.');
+  // The button comes with the end of the response, a moment after its last words are on screen.
+  const firstResponse = p.page.locator('.interactive-item-container.interactive-response', { hasText: 'Hello from @gemini in the Chat view.' }).last();
+  await firstResponse.locator('.monaco-button', { hasText: 'Continue in the Gemini panel' }).first().waitFor({ timeout: 15_000 });
   const first = wb.fake.creates()[0]!.body as Record<string, unknown>;
   assert.equal(first.store, undefined, 'stateful by default (the same setting as the panel)');
   assert.equal(first.previous_interaction_id, undefined);
