@@ -38,7 +38,8 @@ export function researchRequestProblem(body: Json): string | undefined {
   return undefined;
 }
 
-function userText(input: unknown): string {
+/** The user's text in an `input`: its text parts, also inside `user_input` steps, joined. */
+export function userText(input: unknown): string {
   if (typeof input === 'string') return input;
   const texts: string[] = [];
   const walk = (v: unknown) => {
@@ -50,7 +51,7 @@ function userText(input: unknown): string {
     }
   };
   walk(input);
-  return texts.join(' ').trim();
+  return texts.join(' ');
 }
 
 function attachments(input: unknown): string[] {
@@ -61,7 +62,7 @@ function attachments(input: unknown): string[] {
 /** What one research interaction does. `plan`: the plan this conversation has so far, if any. */
 export function researchReply(body: Json, plan: { topic: string; text: string } | undefined, o: ResearchOptions): { reply: Reply; plan?: { topic: string; text: string } } {
   const cfg = (body.agent_config ?? {}) as Json;
-  const said = userText(body.input);
+  const said = userText(body.input).trim();
   const topic = plan?.topic ?? (said || 'the question');
   const thoughts = cfg.thinking_summaries !== 'none';
   const files = attachments(body.input);

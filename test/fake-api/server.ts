@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { finalStatus, frameData, generateEvents, sseBytes, stepForJson, usageFor, type GeneratedEvent } from './events';
 import type { Faults, Json, Reply, Scenario, Variant } from './scenario';
-import { isDeepResearch, researchReply, researchRequestProblem } from './research';
+import { isDeepResearch, researchReply, researchRequestProblem, userText } from './research';
 
 export interface RecordedRequest {
   method: string;
@@ -384,21 +384,7 @@ export class FakeApi {
 
   private echoReply(body: Json): Reply {
     const input = body.input;
-    let prompt = '';
-    if (typeof input === 'string') prompt = input;
-    else if (Array.isArray(input)) {
-      const texts: string[] = [];
-      const walk = (v: unknown) => {
-        if (Array.isArray(v)) v.forEach(walk);
-        else if (v && typeof v === 'object') {
-          const o = v as Json;
-          if (o.type === 'text' && typeof o.text === 'string') texts.push(o.text);
-          else if (o.type === 'user_input') walk(o.content);
-        }
-      };
-      walk(input.slice(-1));
-      prompt = texts.join(' ');
-    }
+    const prompt = typeof input === 'string' ? input : Array.isArray(input) ? userText(input.slice(-1)) : '';
     return {
       steps: [
         { type: 'thought', signature: 'echo-sig', summary: [{ type: 'text', text: 'Echoing the prompt.' }] },
