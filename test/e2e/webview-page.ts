@@ -6,6 +6,8 @@
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chatBody } from '../../src/shared/chatPage';
+import { escapeHtml } from '../../src/shared/html';
 
 export const PANEL_STATE = {
   hasKey: true,
@@ -17,14 +19,7 @@ export const PANEL_STATE = {
 const HTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="gemini-highlighter" content="/highlight.js">
 <link rel="stylesheet" href="/codicon.css"><link rel="stylesheet" href="/chat.css"></head>
 <body class="vscode-dark" style="height:800px">
-<div id="app"><div class="topbar"><button id="new-chat"></button><button id="history"></button></div>
-<div id="banner" hidden></div><div id="run-header" hidden></div><div id="key-screen" hidden><p id="key-message"></p><button id="set-key"></button></div>
-<div id="log" role="log"></div><div id="empty"></div><div id="toast" hidden></div>
-<form id="composer"><div id="queue" hidden></div><div id="attachments" hidden></div><div id="edit-hint" hidden><button id="cancel-edit"></button></div>
-<div id="mention-menu" hidden></div><textarea id="input"></textarea><div id="mention-chips" hidden></div><div class="toolbar"><span id="attach-wrap"><button id="attach"></button><span id="attach-menu" hidden></span></span>
-<select id="model"></select><select id="thinking"><option value="default">d</option></select>
-<button id="toggle-googleSearch"></button><button id="toggle-urlContext"></button><button id="toggle-codeExecution"></button>
-<span id="gen-wrap"><button id="model-settings"></button><span id="gen-popover" hidden><input id="gen-temperature"><input id="gen-max"><input id="gen-stop"><input id="gen-seed"><select id="gen-tool-choice"><option value="default">d</option></select><span id="gen-error"></span><button id="gen-apply"></button><button id="gen-reset"></button></span></span><button id="toggle-plan"></button><button id="toggle-stateless"></button><button id="tools"><span id="tools-count" hidden></span></button><button id="run-remote"></button><button id="send-background"></button><button id="stop" hidden></button><button id="send"></button></div></form></div>
+${chatBody(escapeHtml, (l) => escapeHtml(`Thinking: ${l}`))}
 <script>window.__posted=[];window.acquireVsCodeApi=()=>({postMessage:(m)=>window.__posted.push(m),getState:()=>undefined,setState:()=>{}});</script>
 <script src="/chat.js"></script></body></html>`;
 
