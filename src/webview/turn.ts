@@ -96,8 +96,31 @@ interface StepView {
   flush(final: boolean): boolean;
 }
 
-/** Most characters of a running command's output kept in the panel (the full capped output is in the result and the terminal). */
+/**
+ * Most characters and lines of a running command's output kept in the panel (the full capped
+ * output is in the result and the terminal). Lines count as much as characters: following the
+ * end measures the log, and a `pre` of 30,000 short lines (`yes`) takes a third of a second to
+ * lay out, every frame.
+ */
 const OUTPUT_SHOWN = 64 * 1024;
+const OUTPUT_LINES = 500;
+
+/** The end of `text` within `chars` characters and `lines` lines. */
+function tailOf(text: string, chars: number, lines: number): string {
+  let start = Math.max(0, text.length - chars);
+  let at = text.length;
+  for (let n = 0; n < lines; n++) {
+    at = text.lastIndexOf('\n', at - 1);
+    if (at < start) return text.slice(start);
+  }
+  return text.slice(at + 1);
+}
+
+function countLines(t: string): number {
+  let n = 0;
+  for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) n++;
+  return n;
+}
 
 class ModelOutputView implements StepView {
   el = h('div', 'step model-output');
@@ -300,21 +323,25 @@ class FunctionCallView implements StepView {
     if (a.result !== undefined) this.setResult(a.result, a.status === 'failed' || a.status === 'rejected');
     this.renderApproval(a);
   }
-  /** Characters of output received (the panel shows the last OUTPUT_SHOWN of them: layout stays cheap while a command floods). */
+  /** Characters of output received (the panel shows the last OUTPUT_SHOWN / OUTPUT_LINES of them: layout stays cheap while a command floods). */
   private outputLength = 0;
   private outputShown = 0;
+  private outputShownLines = 0;
   appendOutput(t: string): void {
     this.output.hidden = false;
     this.outputLength += t.length;
     this.outputShown += t.length;
-    this.output.append(revealAnswerText(t));
-    if (this.outputShown > OUTPUT_SHOWN) this.showOutput(this.output.textContent!);
+    this.outputShownLines += countLines(t);
+    if (this.outputShown > OUTPUT_SHOWN || this.outputShownLines > OUTPUT_LINES) this.showOutput(this.output.textContent! + t, false);
+    else this.output.append(revealAnswerText(t));
   }
-  private showOutput(all: string): void {
-    const keep = all.length > OUTPUT_SHOWN ? l10n.t('… (earlier output not shown here)\n{0}', all.slice(-Math.floor(OUTPUT_SHOWN * 0.75))) : all;
+  private showOutput(all: string, whole = true): void {
+    const over = all.length > OUTPUT_SHOWN || countLines(all) > OUTPUT_LINES;
+    const keep = over ? l10n.t('… (earlier output not shown here)\n{0}', tailOf(all, Math.floor(OUTPUT_SHOWN * 0.75), Math.floor(OUTPUT_LINES * 0.75))) : all;
     this.output.textContent = revealAnswerText(keep);
     this.outputShown = keep.length;
-    this.outputLength = Math.max(this.outputLength, all.length);
+    this.outputShownLines = countLines(keep);
+    if (whole) this.outputLength = Math.max(this.outputLength, all.length);
   }
   setResult(text: string, isError: boolean): void {
     this.result.hidden = false;

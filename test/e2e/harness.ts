@@ -662,7 +662,7 @@ export interface HostLatency {
  * A small extension installed beside ours, in the same extension host: every 25 ms it runs a
  * command of its own and records how long it took to answer (a command waits for the host's
  * event loop, so this is what any other extension in the window feels). `read()` gets what it
- * recorded so far (written to a file every 200 ms).
+ * recorded so far (written to a file every 200 ms, atomically).
  */
 export function hostLatencyProbe(): { dir: string; read(): HostLatency } {
   const dir = mkdtempSync(join(tmpdir(), 'gemini-probe-ext-'));
@@ -690,7 +690,17 @@ exports.activate = (ctx) => {
     if (ms > 20) state.slow.push([t0, ms]);
   };
   const a = setInterval(() => void run(), 25);
-  const b = setInterval(() => fs.writeFile(${JSON.stringify(out)}, JSON.stringify(state), () => {}), 200);
+  // Written whole, then renamed over the last copy: a reader never sees a half-written file.
+  // (One write at a time.)
+  let writing = false;
+  const b = setInterval(() => {
+    if (writing) return;
+    writing = true;
+    fs.writeFile(${JSON.stringify(out + '.tmp')}, JSON.stringify(state), (e) => {
+      if (e) { writing = false; return; }
+      fs.rename(${JSON.stringify(out + '.tmp')}, ${JSON.stringify(out)}, () => { writing = false; });
+    });
+  }, 200);
   ctx.subscriptions.push({ dispose: () => { clearInterval(a); clearInterval(b); } });
 };
 `,

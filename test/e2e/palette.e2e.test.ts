@@ -132,8 +132,11 @@ test('every contributed command runs from the palette without an error notificat
     }
     // A command that answers with a message: wait for it, so that it does not arrive during the next one.
     if (s.notification) await p.waitForNotification(s.notification, 20_000).catch((err: Error) => failures.push(`${title}: ${err.message.split('\n')[0]}`));
-    await p.page.waitForTimeout(s.after === 'wait' ? 2500 : 800);
-    if (s.replies && wb.fake.pending() > 0) failures.push(`${title}: did not call the API`);
+    // A command that calls the API: wait until it has taken every reply it was given.
+    const deadline = Date.now() + 30_000;
+    while (s.replies && wb.fake.pending() > 0 && Date.now() < deadline) await p.page.waitForTimeout(100);
+    if (s.replies && wb.fake.pending() > 0) failures.push(`${title}: did not call the API within 30 s`);
+    await p.page.waitForTimeout(s.after === 'wait' ? 1500 : 800);
     const now = await errorCount();
     if (now > errors) failures.push(`${title}: error notification: ${lastErrors.join(' | ')}`);
     errors = now;
