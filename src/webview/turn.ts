@@ -107,7 +107,7 @@ const OUTPUT_LINES = 500;
 
 /** The end of `text` within `chars` characters and `lines` lines. */
 function tailOf(text: string, chars: number, lines: number): string {
-  let start = Math.max(0, text.length - chars);
+  const start = Math.max(0, text.length - chars);
   let at = text.length;
   for (let n = 0; n < lines; n++) {
     at = text.lastIndexOf('\n', at - 1);
