@@ -318,6 +318,13 @@ export class InteractionsClient {
   getAgent(id: string, opts: CallOptions = {}): Promise<Agent> {
     return this.transport.json({ method: 'GET', path: `agents/${encodeURIComponent(id)}`, what: l10n.t('get the agent'), ...opts });
   }
+  /** Save a custom agent (the body is the resource; the API has no update, so an edit is delete + create). */
+  createAgent(agent: Agent, opts: CallOptions = {}): Promise<Agent> {
+    return this.transport.json({ method: 'POST', path: 'agents', body: agent, what: l10n.t('save the agent'), ...opts });
+  }
+  deleteAgent(id: string, opts: CallOptions = {}): Promise<unknown> {
+    return this.transport.json({ method: 'DELETE', path: `agents/${encodeURIComponent(id)}`, what: l10n.t('delete the agent'), ...opts });
+  }
 
   // ------------------------------------------------------------------ environments
 

@@ -27,6 +27,13 @@ export interface ApiErrorInit {
   detail?: string;
   retryable?: boolean;
   cause?: unknown;
+  fieldViolations?: FieldViolation[];
+}
+
+/** One field the server refused (a `google.rpc.BadRequest` field violation): its path in the request body, and why. */
+export interface FieldViolation {
+  field: string;
+  description: string;
 }
 
 const secrets = new Set<string>();
@@ -53,6 +60,8 @@ export class ApiError extends Error {
   readonly code: string | undefined;
   /** Whether trying the same thing again may succeed (the UI offers Retry either way). */
   readonly retryable: boolean;
+  /** The fields a 400 refused, when the server said which (`google.rpc.BadRequest`). */
+  readonly fieldViolations: FieldViolation[];
 
   constructor(kind: ApiErrorKind, message: string, init: ApiErrorInit = {}) {
     super(redactSecrets(message));
@@ -62,6 +71,7 @@ export class ApiError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.code = init.code;
     this.retryable = init.retryable ?? (kind === 'rate_limited' || kind === 'server' || kind === 'network' || kind === 'timeout');
+    this.fieldViolations = (init.fieldViolations ?? []).map((v) => ({ field: v.field, description: redactSecrets(v.description) }));
     if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
   }
 
@@ -133,7 +143,16 @@ export class ApiError extends Error {
     if (status >= 500) {
       return new ApiError('server', l10n.t('The Gemini API had a server error ({0}) while trying to {1}. Try again.{2}', status, what, detail), init);
     }
-    return new ApiError('bad_request', l10n.t('The Gemini API refused to {0} ({1}).{2}', what, status, detail), { ...init, retryable: false });
+    const badRequest = (Array.isArray(env?.details) ? (env!.details as Array<Record<string, unknown>>) : []).find(
+      (d) => typeof d?.['@type'] === 'string' && (d['@type'] as string).endsWith('google.rpc.BadRequest'),
+    );
+    // Proto JSON names it fieldViolations; some servers write the proto field name.
+    const list = badRequest?.fieldViolations ?? badRequest?.field_violations;
+    const fieldViolations = (Array.isArray(list) ? (list as Array<Record<string, unknown>>) : [])
+      .filter((v) => typeof v?.field === 'string')
+      .map((v) => ({ field: String(v.field).slice(0, 300), description: typeof v.description === 'string' ? v.description.slice(0, 500) : '' }))
+      .slice(0, 50);
+    return new ApiError('bad_request', l10n.t('The Gemini API refused to {0} ({1}).{2}', what, status, detail), { ...init, retryable: false, fieldViolations });
   }
 
   /** A transport failure, classified: proxy, TLS, DNS, refused, reset (never "Stopped"). */
