@@ -7,6 +7,7 @@ import { GeminiChatProvider, LM_VENDOR } from './vscode/lm/provider';
 import { GeminiParticipant } from './vscode/lm/participant';
 import { GeminiActions } from './vscode/actions';
 import { RemoteAgents } from './vscode/agents/agents';
+import { CustomAgents } from './vscode/agents/customAgents';
 import { ApiClientProvider } from './vscode/api';
 import { ChatController } from './vscode/chat/controller';
 import { chatCommands, register } from './vscode/commands';
@@ -34,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
   tools.external = external;
   const actions = new GeminiActions(context, chat, api, log);
   const agents = new RemoteAgents(context, api, keys, log);
+  const customAgents = new CustomAgents(context, api, keys, log);
+  agents.secretEnv = (agent) => customAgents.secretEnv(agent);
   chat.runRemote = async (text) => {
     await agents.launch(text);
   };
@@ -64,8 +67,14 @@ export function activate(context: vscode.ExtensionContext): void {
     external,
     external.onDidChange(() => void chat.view.host.refreshState()),
   );
-  context.subscriptions.push(log, keys, api, chat, tools, actions, agents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
-  register(context, [...chatCommands({ chat, tools, keys, api, log, history }), ...actions.commands(), ...agents.commands(), ...external.commands()]);
+  context.subscriptions.push(log, keys, api, chat, tools, actions, agents, customAgents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
+  register(context, [
+    ...chatCommands({ chat, tools, keys, api, log, history }),
+    ...actions.commands(),
+    ...agents.commands(),
+    ...customAgents.commands((agent) => agents.launch(undefined, agent)),
+    ...external.commands(),
+  ]);
   context.subscriptions.push(
     // The walkthrough's first step completes when a key is there (read only when it changes).
     keys.onDidChange(() => void keys.has().then((has) => vscode.commands.executeCommand('setContext', 'gemini.hasKey', has))),

@@ -111,8 +111,13 @@ export class RemoteAgents implements vscode.Disposable {
 
   // ---------------------------------------------------------------- launch
 
-  async launch(taskArg?: unknown): Promise<RunRecord | undefined> {
-    const choice = await askLaunch(taskArg, this.keys, this.api);
+  /** Where a saved agent's secret values come from (the Custom Agents view; none when unset). */
+  secretEnv: (agent: string) => Promise<Record<string, string>> = () => Promise.resolve({});
+  /** Secret variables of runs started in this window, sent in their `environment.env` (memory only). */
+  private readonly launchEnv = new Map<string, Record<string, string>>();
+
+  async launch(taskArg?: unknown, agent?: string): Promise<RunRecord | undefined> {
+    const choice = await askLaunch(taskArg, this.keys, this.api, { agent });
     if (!choice) return undefined;
     return this.start(choice.task, choice.agent, choice.folder, choice.budget, choice.network, choice.includeSecrets);
   }
@@ -166,6 +171,8 @@ export class RemoteAgents implements vscode.Disposable {
       void vscode.window.showErrorMessage(l10n.t('Gemini: {0}', result.message));
       return result.run;
     }
+    const secrets = await this.secretEnv(agent).catch(() => ({}));
+    if (Object.keys(secrets).length) this.launchEnv.set(id, secrets);
     const panel = this.panelFor(id);
     panel.revealPanel();
     // The runs view starts collapsed (the chat takes the sidebar); it opens once it has a run.
@@ -181,6 +188,12 @@ export class RemoteAgents implements vscode.Disposable {
   private panelFor(id: string, restored?: vscode.WebviewPanel): RunPanel {
     let p = this.panels.get(id);
     if (!p) {
+      // A run reopened after a reload: its agent's secret values are read again for its follow-ups.
+      const agent = this.store.get(id)?.agent;
+      if (agent && !this.launchEnv.has(id))
+        void this.secretEnv(agent)
+          .then((env) => Object.keys(env).length && !this.launchEnv.has(id) && this.launchEnv.set(id, env))
+          .catch(() => undefined);
       p = new RunPanel(
         id,
         {
@@ -193,6 +206,7 @@ export class RemoteAgents implements vscode.Disposable {
           keys: this.keys,
           log: this.log,
           cancel: (r) => this.cancel(r),
+          launchEnv: (runId) => this.launchEnv.get(runId),
           review: async (r) => void (await this.review(r)),
         },
         () => this.panels.delete(id),

@@ -17,7 +17,7 @@ export interface LaunchChoice {
 }
 
 /** Ask what to run, on which agent, with which files, and how; undefined when the user stops. */
-export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiClientProvider): Promise<LaunchChoice | undefined> {
+export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiClientProvider, preset: { agent?: string } = {}): Promise<LaunchChoice | undefined> {
   if (!vscode.workspace.isTrusted) {
     // Restricted Mode: the snapshot would run git in an untrusted folder and upload its files.
     void vscode.window.showWarningMessage(
@@ -26,7 +26,7 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
     return undefined;
   }
   if (!(await keys.has())) {
-    void vscode.window.showWarningMessage('Gemini: set your API key first.', 'Set API Key').then((a) => a && vscode.commands.executeCommand('gemini.setApiKey'));
+    void vscode.window.showWarningMessage(l10n.t('Gemini: set your API key first.'), l10n.t('Set API Key')).then((a) => a && vscode.commands.executeCommand('gemini.setApiKey'));
     return undefined;
   }
   const task =
@@ -34,24 +34,15 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
       ? taskArg.trim()
       : (
           await vscode.window.showInputBox({
-            title: l10n.t('Run Task on Remote Agent (1/4): the task'),
+            title: l10n.t('Run Task on Remote Agent (1/5): the task'),
             prompt: l10n.t('What should the agent do? It works on a copy of your workspace in a cloud sandbox.'),
             ignoreFocusOut: true,
           })
         )?.trim();
   if (!task) return undefined;
-  // Agent: the configured default and the custom agents from the agents API.
-  const defaultAgent = setting('agent');
-  const custom = await api
-    .get()
-    .listAgents({ pageSize: 50 })
-    .then((l) => (l.agents ?? []).map((a) => ({ id: String(a.id ?? ''), description: a.description as string | undefined })).filter((a) => a.id && a.id !== defaultAgent))
-    .catch(() => [] as Array<{ id: string; description?: string }>);
-  const agentPick = await vscode.window.showQuickPick(
-    [{ label: defaultAgent, description: 'default (setting gemini.agents.agent)' }, ...custom.map((a) => ({ label: a.id, description: a.description ?? 'custom agent' }))],
-    { title: l10n.t('Run Task on Remote Agent (2/4): agent'), placeHolder: l10n.t('Which agent runs the task?'), ignoreFocusOut: true },
-  );
-  if (!agentPick) return undefined;
+  // Agent: the one asked for (Custom Agents view), or a pick of the configured default and the saved agents.
+  const agent = preset.agent ?? (await pickAgent(api));
+  if (!agent) return undefined;
   // What to send.
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   const sendPick = await vscode.window.showQuickPick(
@@ -63,7 +54,7 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
       })),
       { label: l10n.t('$(circle-slash) No files'), description: l10n.t('the agent starts from an empty environment'), folder: undefined },
     ],
-    { title: l10n.t('Run Task on Remote Agent (3/4): what to send'), placeHolder: l10n.t('Your branch and index are never touched.'), ignoreFocusOut: true },
+    { title: l10n.t('Run Task on Remote Agent (3/5): what to send'), placeHolder: l10n.t('Your branch and index are never touched.'), ignoreFocusOut: true },
   );
   if (!sendPick) return undefined;
   let includeSecrets = false;
@@ -84,7 +75,7 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
       },
     ],
     {
-      title: l10n.t('Run Task on Remote Agent (5/5): start {0}?', agentPick.label),
+      title: l10n.t('Run Task on Remote Agent (5/5): start {0}?', agent),
       placeHolder: l10n.t('One run can consume a large number of tokens (often hundreds of thousands, sometimes millions). Pick how to start, or Escape to cancel.'),
       ignoreFocusOut: true,
     },
@@ -101,7 +92,26 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
     if (!v) return undefined;
     budget = Number(v);
   }
-  return { task, agent: agentPick.label, folder: sendPick.folder, budget, network: opts.network, includeSecrets };
+  return { task, agent, folder: sendPick.folder, budget, network: opts.network, includeSecrets };
+}
+
+/** The configured default agent and the saved agents of the API project. */
+async function pickAgent(api: ApiClientProvider): Promise<string | undefined> {
+  const defaultAgent = setting('agent');
+  const custom = await api
+    .get()
+    .listAgents({ pageSize: 50 })
+    .then((l) => (l.agents ?? []).map((a) => ({ id: String(a.id ?? ''), description: a.description as string | undefined })).filter((a) => a.id && a.id !== defaultAgent))
+    .catch(() => [] as Array<{ id: string; description?: string }>);
+  const agentPick = await vscode.window.showQuickPick(
+    [
+      { label: defaultAgent, description: l10n.t('default (setting gemini.agents.agent)') },
+      ...custom.map((a) => ({ label: a.id, description: a.description ?? l10n.t('custom agent') })),
+    ],
+    { title: l10n.t('Run Task on Remote Agent (2/5): agent'), placeHolder: l10n.t('Which agent runs the task?'), ignoreFocusOut: true },
+  );
+  if (!agentPick) return undefined;
+  return agentPick.label;
 }
 
 /**

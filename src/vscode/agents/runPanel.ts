@@ -34,6 +34,8 @@ export interface RunPanelDeps {
   log: Log;
   cancel(runId: string): Promise<void>;
   review(runId: string): Promise<void>;
+  /** The secret variables for the run's environment (a saved agent's, held in memory for this window). */
+  launchEnv?(runId: string): Record<string, string> | undefined;
 }
 
 const NOT_IN_RUNS = l10n.t('That is a chat control; a remote run is steered by follow-up messages.');
@@ -93,10 +95,14 @@ export class RunPanel implements vscode.Disposable {
       newId: () => randomUUID().replace(/-/g, '').slice(0, 20),
       turnSettings: () => {
         const r = deps.store.get(runId)!;
+        const env = deps.launchEnv?.(runId);
         return {
           agent: r.agent,
           agentConfig: r.budget ? { type: 'antigravity', max_total_tokens: String(r.budget) } : undefined,
-          environment: r.environmentId,
+          // A saved agent's secret variables go with the run's environment, never with the agent: on
+          // the snapshot's environment, or (a run without files) with the first turn, whose
+          // environment the follow-ups continue.
+          environment: env && r.environmentId ? { type: 'remote', environment_id: r.environmentId, env } : env && !r.interactionId ? { type: 'remote', env } : r.environmentId,
           background: true,
           mode: 'stateful',
           tools: [],
