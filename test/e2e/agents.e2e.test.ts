@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, extensionHostLog, hostLatencyProbe, sendChat, useWorkbench } from './harness';
+import { type Workbench, WorkbenchPage, extensionHostLog, hostLatencyProbe, modalDialog, sendChat, useWorkbench } from './harness';
 import type { Browser } from 'playwright-core';
 import type { Reply } from '../fake-api/scenario';
 
@@ -352,4 +352,160 @@ test('two windows on one workspace: one streams or polls a run, the other follow
   assert.equal(reads.filter((r) => r.query.stream === 'true').length, 0, 'nobody re-streamed it');
   assert.ok(reads.length <= 1, `no window polled it while the first one streamed (${reads.length} status reads)`);
   await second.context.close();
+});
+
+// ------------------------------------------------------------------ custom agents
+
+async function agentRows(): Promise<string[]> {
+  return p.page
+    .locator('.monaco-list-row[aria-label^="Custom agent"], .monaco-list-row[aria-label^="Built-in agent"]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+}
+
+async function waitForAgentRows(ok: (rows: string[]) => boolean, what: string): Promise<string[]> {
+  const deadline = Date.now() + 20_000;
+  let rows: string[] = [];
+  while (Date.now() < deadline) {
+    rows = await agentRows();
+    if (ok(rows)) return rows;
+    await p.page.waitForTimeout(200);
+  }
+  throw new Error(`${what}; rows: ${rows.join(' | ')} (screenshot: ${await p.snap('custom-agents')})`);
+}
+
+/** Replace the whole text of the active editor, as typing would, and save it. */
+async function replaceAndSave(text: string): Promise<void> {
+  await p.page.locator('.editor-instance .view-lines').first().click();
+  await p.page.keyboard.press('Control+A');
+  await p.page.keyboard.insertText(text);
+  // The editor may have closed a bracket or quote as the first characters came in: that is after the cursor.
+  await p.page.keyboard.press('Control+Shift+End');
+  await p.page.keyboard.press('Delete');
+  await p.page.keyboard.press('Control+S');
+}
+
+async function problemRows(): Promise<string[]> {
+  return p.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+}
+
+test('custom agents: created in the view’s editor (refused fields marked, then saved with a secret), edited, offered at launch with its secret in the run’s environment, deleted', async () => {
+  await p.page.bringToFront();
+  await p.command('View: Close All Editors');
+  wb.fake.reset();
+  const before = wb.fake.agents.length;
+  await p.command('Gemini: Focus on Custom Agents View');
+  await waitForAgentRows(
+    (r) => r.some((x) => x.startsWith('Custom agent team-reviewer')) && r.some((x) => x.startsWith('Built-in agent antigravity')),
+    'the view lists the saved agents',
+  );
+
+  // A new agent's document opens; two fields the server refuses.
+  await p.command('Gemini: New Custom Agent…');
+  await p.page.locator('.tab.active', { hasText: 'new-agent-1.gemini-agent.json' }).waitFor({ timeout: 20_000 });
+  assert.match(await p.editorText(), /"base_agent": "antigravity-preview-05-2026"/, 'it extends the built-in agent');
+  const agent = {
+    id: 'doc-writer',
+    description: 'Writes the docs',
+    base_agent: 'antigravity-preview-05-2026',
+    system_instruction: 'Write clear, short docs.',
+    tools: [{ type: 'code_execution' }, { type: 'file_search' }],
+    base_environment: { type: 'remote', env: { MODE: 'ci', API_TOKEN: { secret: true } }, network: { allowlist: [{ domain: 'not a domain' }] } },
+  };
+  await replaceAndSave(JSON.stringify(agent));
+  await p.waitForNotification(/The agent was not saved \(2 problem\(s\), marked in the editor\): tools\[1\]\.type: Not allowed on a saved agent/).catch((err: Error) => {
+    throw new Error(`${err.message}\nrequests: ${wb.fake.requests.map((r) => `${r.method} ${r.path}`).join(', ')}\n${extensionHostLog(wb).slice(-3000)}`);
+  });
+  assert.ok(!wb.fake.agents.some((a) => a.id === 'doc-writer'), 'nothing saved');
+  await p.command('View: Focus Problems (Errors, Warnings, Infos)');
+  let rows: string[] = [];
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await p.page.waitForTimeout(200)) {
+    rows = await problemRows();
+    if (rows.filter((r) => /Gemini API/.test(r)).length >= 2) break;
+  }
+  assert.ok(
+    rows.some((r) => /Not allowed on a saved agent: "file_search"[\s\S]*Gemini API/.test(r)),
+    rows.join(' | '),
+  );
+  assert.ok(
+    rows.some((r) => /Not a domain: "not a domain"[\s\S]*Gemini API/.test(r)),
+    rows.join(' | '),
+  );
+
+  // Fixed: saved, with the secret asked for and kept out of the agent.
+  agent.tools = [{ type: 'code_execution' }, { type: 'google_search' }];
+  agent.base_environment.network.allowlist = [{ domain: '*.example.com' }];
+  await p.page.locator('.tab.active', { hasText: 'new-agent-1.gemini-agent.json' }).click();
+  await replaceAndSave(JSON.stringify(agent));
+  const box = p.page.locator('.quick-input-widget', { hasText: 'Secret API_TOKEN of the agent “doc-writer” (1/1)' });
+  await box.waitFor({ timeout: 15_000 });
+  assert.equal(await p.page.locator('.quick-input-widget input').getAttribute('type'), 'password');
+  await p.answerQuickInput('tok-4711-do-not-leak');
+  await p.waitForNotification(/created the agent “doc-writer”/);
+  const saved = wb.fake.agents.filter((a) => a.id === 'doc-writer');
+  assert.equal(saved.length, 1);
+  assert.deepEqual(saved[0], {
+    id: 'doc-writer',
+    description: 'Writes the docs',
+    base_agent: 'antigravity-preview-05-2026',
+    system_instruction: 'Write clear, short docs.',
+    tools: [{ type: 'code_execution' }, { type: 'google_search' }],
+    base_environment: { type: 'remote', env: { MODE: 'ci' }, network: { allowlist: [{ domain: '*.example.com' }] } },
+  });
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await p.page.waitForTimeout(200)) {
+    rows = await problemRows();
+    if (!rows.some((r) => /Gemini API/.test(r))) break;
+  }
+  assert.ok(!rows.some((r) => /Gemini API/.test(r)), `the marks are gone: ${rows.join(' | ')}`);
+
+  // In the view; opened from it, the document shows the secret as a marker, never its value.
+  await p.command('View: Close All Editors');
+  await p.command('Gemini: Focus on Custom Agents View');
+  await waitForAgentRows((r) => r.includes('Custom agent doc-writer, Writes the docs'), 'the new agent is listed');
+  await p.page.locator('.monaco-list-row[aria-label="Custom agent doc-writer, Writes the docs"]').click();
+  await p.page.locator('.tab.active', { hasText: 'doc-writer.gemini-agent.json' }).waitFor({ timeout: 20_000 });
+  let doc = '';
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline && !doc.includes('API_TOKEN'); await p.page.waitForTimeout(200)) doc = await p.editorText();
+  assert.match(doc, /"API_TOKEN": \{\s*"secret": true\s*\}/);
+  assert.doesNotMatch(doc, /tok-4711/);
+
+  // Edited: replaced on the server (no update endpoint), the secret kept without asking again.
+  agent.description = 'Writes and checks the docs';
+  await replaceAndSave(JSON.stringify(agent, null, 2));
+  await p.waitForNotification(/saved the agent “doc-writer” \(replaced on the server\)/);
+  assert.deepEqual(
+    wb.fake.agents.filter((a) => a.id === 'doc-writer').map((a) => a.description),
+    ['Writes and checks the docs'],
+  );
+  await waitForAgentRows((r) => r.includes('Custom agent doc-writer, Writes and checks the docs'), 'the view shows the edit');
+  await p.command('View: Close All Editors');
+
+  // Offered at launch; the run names it, and its secret goes in the run's environment only.
+  wb.fake.setScenario({ replies: [{ steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Docs written.' }] }], delayMs: 50 }] });
+  await p.command('Gemini: Run Task on Remote Agent');
+  await p.answerQuickInput('Write the docs with the custom agent');
+  await p.answerQuickInput('doc-writer', { pickRow: 'doc-writer' });
+  await p.answerQuickInput('', { pickRow: 'Snapshot of' });
+  await p.answerQuickInput('', { pickRow: 'Send ' });
+  await p.answerQuickInput('', { pickRow: 'Start the run' });
+  await waitForRow(/Write the docs with the custom agent, completed/, 60_000);
+  const create = wb.fake.creates().at(-1)!.body as { agent: string; environment: { type: string; environment_id: string; env: Record<string, string> } };
+  assert.equal(create.agent, 'doc-writer');
+  assert.equal(create.environment.type, 'remote');
+  assert.ok(wb.fake.environments.has(create.environment.environment_id), 'the snapshot’s environment');
+  assert.deepEqual(create.environment.env, { API_TOKEN: 'tok-4711-do-not-leak' });
+  assert.ok(!JSON.stringify(wb.fake.agents).includes('tok-4711'), 'the secret is not on any agent');
+  assert.ok(!extensionHostLog(wb).includes('tok-4711'), 'nor in the log');
+  await p.command('View: Close All Editors');
+
+  // Deleted on request, after a modal confirmation.
+  await p.command('Gemini: Delete Custom Agent…');
+  await p.answerQuickInput('doc-writer', { pickRow: 'doc-writer' });
+  const dialog = await modalDialog(p);
+  assert.match(dialog.text, /Delete the agent “doc-writer” from your Gemini API project\?/);
+  await dialog.click('Delete');
+  await p.waitForNotification(/deleted the agent “doc-writer”/);
+  assert.ok(!wb.fake.agents.some((a) => a.id === 'doc-writer'));
+  assert.equal(wb.fake.agents.length, before);
+  await p.command('Gemini: Focus on Custom Agents View');
+  await waitForAgentRows((r) => !r.some((x) => x.includes('doc-writer')) && r.some((x) => x.startsWith('Custom agent team-reviewer')), 'the deleted agent left the view');
 });

@@ -98,6 +98,13 @@ const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[];
   'gemini.runs.review': {},
   'gemini.runs.followUp': {},
   'gemini.runs.refresh': {},
+  // Opens a new agent's document (the fake has one built-in agent, so no base is asked for).
+  'gemini.agents.create': {},
+  // Each asks which saved agent (the fake has one custom agent, team-reviewer).
+  'gemini.agents.edit': { after: 'escape' },
+  'gemini.agents.delete': { after: 'escape' },
+  'gemini.agents.runTask': { after: 'escape' },
+  'gemini.agents.setSecrets': { after: 'escape' },
   // The picker (VS Code's built-in Mermaid extension contributes a tool, so it is never empty here).
   'gemini.chooseTools': { after: 'escape' },
   'gemini.addRemoteMcpServer': { after: 'escape' },
