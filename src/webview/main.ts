@@ -182,8 +182,12 @@ function isAtBottom(): boolean {
 }
 /** Whether the log follows new content: kept by scroll events (not measured every frame, which forces a layout). */
 let stick = true;
-/** Where our own last scroll left the log: its scroll event says nothing about the user (content may have grown since). */
-let ownScrollTop = -1;
+/**
+ * Our own last scroll has not had its scroll event yet: that event says nothing about the user. (A
+ * flag rather than comparing positions: reading the position in the scroll event forced a layout
+ * every frame while an answer streamed.)
+ */
+let ownScroll = false;
 /**
  * Until when a scroll is the user's doing (a wheel, touch, key or scrollbar drag just happened in
  * the log). Any other scroll (the browser's scroll anchoring, content realised at its true size)
@@ -198,22 +202,43 @@ window.addEventListener('pointerup', () => ((pointerDown = false), userIntent())
 log.addEventListener(
   'scroll',
   () => {
-    if (Math.abs(log.scrollTop - ownScrollTop) < 2) return;
+    const own = ownScroll;
+    ownScroll = false;
     if (pointerDown || performance.now() < userScrollUntil) stick = isAtBottom();
-    else if (stick) scrollToBottom();
+    else if (stick && !own) scrollNow();
   },
   { passive: true },
 );
-/** The log's box and every turn in it: when either changes size while following, the end stays in view. */
+/**
+ * The log's box and every turn in it: when either changes size while following, the end stays in
+ * view. This is where following happens as content grows: a ResizeObserver runs after layout, so
+ * reading the scroll height costs nothing here (in a frame callback, right after the DOM changed,
+ * it forced a second layout every frame: most of the main-thread time of a streamed answer).
+ */
 const sizeObserver = new ResizeObserver(() => {
-  if (stick) scrollToBottom();
+  if (stick) scrollNow();
 });
 sizeObserver.observe(log);
-/** Show the end of the log and follow new content from now on (a send, a new turn, a loaded conversation). */
+let bottomQueued = false;
+/**
+ * Show the end of the log and follow new content from now on (a send, a new turn, a loaded
+ * conversation). The scroll itself waits for the start of the next frame, when layout is clean.
+ */
 function scrollToBottom(): void {
   stick = true;
+  if (bottomQueued) return;
+  bottomQueued = true;
+  requestAnimationFrame(() => {
+    bottomQueued = false;
+    if (stick) scrollNow();
+  });
+}
+function scrollNow(): void {
+  stick = true;
+  const before = log.scrollTop;
   log.scrollTop = log.scrollHeight;
-  ownScrollTop = log.scrollTop;
+  // No scroll event comes when nothing moved.
+  if (log.scrollTop !== before) ownScroll = true;
 }
 
 // ------------------------------------------------------------------ state
@@ -453,8 +478,7 @@ function processQueue(): void {
   const batch = queue.splice(0);
   for (const msg of batch) handle(msg, touched);
   for (const t of touched) t.flush();
-  // Following the end unless the user scrolled away (a new turn in this batch follows again).
-  if (stick) scrollToBottom();
+  // Following the end (unless the user scrolled away) happens in the size observer, after this frame's layout.
   if (pendingTurns.size) schedule();
 }
 
