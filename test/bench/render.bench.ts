@@ -144,7 +144,14 @@ void (async () => {
       task1 = await metric('TaskDuration');
       if (trace || frameWork) {
         const buf = await browser.stopTracing();
-        const events = (JSON.parse(buf.toString()) as { traceEvents: Array<{ name: string; ph: string; dur?: number; ts: number; id2?: { local?: string } }> }).traceEvents;
+        const all = (
+          JSON.parse(buf.toString()) as {
+            traceEvents: Array<{ name: string; ph: string; dur?: number; ts: number; tid?: number; pid?: number; args?: { name?: string }; id2?: { local?: string } }>;
+          }
+        ).traceEvents;
+        // The page's main thread only (the trace has the worker's and the compositor's events too).
+        const main = all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
+        const events = all.filter((e) => e.ph !== 'X' || main.includes(`${e.pid}:${e.tid}`));
         // The work of each frame (animation-frame callbacks, style, layout, paint): AnimationFrame::Render begin/end pairs.
         const open = new Map<string, number>();
         const work: number[] = [];
@@ -203,6 +210,27 @@ void (async () => {
             }
           }
         });
+        const self = new Map<string, number>();
+        prof.samples!.forEach((id, i) => {
+          const cf = byId.get(id)!.callFrame;
+          const k = `${cf.functionName || '(anonymous)'} ${cf.url.split('/').pop()}:${cf.lineNumber}`;
+          self.set(k, (self.get(k) ?? 0) + (prof.timeDeltas![i] ?? 0));
+        });
+        const callers = new Map<string, number>();
+        prof.samples!.forEach((id, i) => {
+          if (byId.get(id)!.callFrame.functionName !== 'scrollNow') return;
+          const up = byId.get(parent.get(id)!)!.callFrame;
+          const k = `${up.functionName || '(anon)'}:${up.lineNumber}`;
+          callers.set(k, (callers.get(k) ?? 0) + (prof.timeDeltas![i] ?? 0));
+        });
+        console.log(`   scrollNow callers: ${[...callers].map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`).join(', ')}`);
+        console.log(
+          `   top self time: ${[...self]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 14)
+            .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`)
+            .join(', ')}`,
+        );
         for (const name of [
           'processQueue',
           'handle',
@@ -256,6 +284,42 @@ void (async () => {
     }, deltas);
     const baseline = (await bmetric()) - b0;
     console.log(`   of which receiving the messages (the same worker, an empty page): ${baseline.toFixed(0)} ms → webview: ${(task1 - task0 - baseline).toFixed(0)} ms`);
+    // A floor: the same paced stream appended as plain text, once per frame, to a scrolling box that follows the end.
+    const c0 = await bmetric();
+    await base.evaluate(async (ds) => {
+      document.body.style.margin = '0';
+      const box = document.createElement('div');
+      box.style.cssText = 'height:900px;overflow:auto;white-space:pre-wrap;font:13px sans-serif';
+      document.body.appendChild(box);
+      let text = '';
+      let queued = false;
+      let node = document.createElement('p');
+      box.appendChild(node);
+      new ResizeObserver(() => (box.scrollTop = box.scrollHeight)).observe(node);
+      window.addEventListener('message', (e: MessageEvent) => {
+        for (const c of (e.data as { changes?: Array<{ t?: string; content?: { text: string } }> }).changes ?? []) text += c.t ?? c.content?.text ?? '';
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => {
+          queued = false;
+          // A new paragraph at each blank line (the layout grows the way a rendered answer does).
+          const parts = text.split('\n\n');
+          text = parts.pop()!;
+          for (const p of parts) {
+            node.textContent += p;
+            node = document.createElement('p');
+            box.appendChild(node);
+          }
+          node.textContent += text;
+          text = '';
+        });
+      });
+      await (window as unknown as { __host(ds: string[], perMessage: number, pauseMs: number): Promise<void> }).__host(ds, 10, 2);
+    }, deltas);
+    const floor = (await bmetric()) - c0;
+    console.log(
+      `   a floor, the same stream as plain paragraphs in a scrolling box on an empty page: ${floor.toFixed(0)} ms (${(floor - baseline).toFixed(0)} ms after receiving)`,
+    );
 
     // ---------------------------------------------------------------- 2. 1,000 turns
     const page2 = await browser.newPage({ viewport: { width: 420, height: 900 } });
