@@ -265,10 +265,13 @@ void (async () => {
       console.log(`   DOM: ${result.nodes} elements, ${(result.html / 1024).toFixed(0)} KB of HTML (a plain markdown-it render of the same text: ${plainKB} KB)`);
       await page.close();
     };
-    await stream('a', 10, 0);
-    await stream('a', 10, 0, true);
-    await stream('b', 10, 2);
-    await stream('b', 10, 2, true);
+    const only = process.env.BENCH_ONLY;
+    if (only !== 'scroll') {
+      await stream('a', 10, 0);
+      await stream('a', 10, 0, true);
+      await stream('b', 10, 2);
+      await stream('b', 10, 2, true);
+    }
 
     // Baseline: the same synthetic host (1,000 posted messages) on a page without the webview.
     const base = await browser.newPage({ viewport: { width: 420, height: 900 } });
@@ -324,6 +327,13 @@ void (async () => {
     // ---------------------------------------------------------------- 2. 1,000 turns
     const page2 = await browser.newPage({ viewport: { width: 420, height: 900 } });
     await page2.goto(url);
+    let cdp2: import('playwright-core').CDPSession | undefined;
+    if (profile) {
+      cdp2 = await page2.context().newCDPSession(page2);
+      await cdp2.send('Profiler.enable');
+      await cdp2.send('Profiler.start');
+    }
+    if (trace) await browser.startTracing(page2, { categories: ['devtools.timeline'] });
     const turns = Array.from({ length: 1000 }, (_, k) => ({
       id: `t${k}`,
       input: [{ type: 'text', text: `Question ${k}: how does part ${k} work?` }],
@@ -364,10 +374,82 @@ void (async () => {
       },
       { s: state, ts: turns },
     );
+    if (trace) {
+      const all = (
+        JSON.parse((await browser.stopTracing()).toString()) as {
+          traceEvents: Array<{ name: string; ph: string; dur?: number; tid?: number; pid?: number; args?: { name?: string } }>;
+        }
+      ).traceEvents;
+      const main = all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
+      const by = new Map<string, number>();
+      for (const e of all) if (e.ph === 'X' && e.dur && main.includes(`${e.pid}:${e.tid}`)) by.set(e.name, (by.get(e.name) ?? 0) + e.dur / 1000);
+      console.log(
+        `   scroll, main thread: ${[...by]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 10)
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(', ')}`,
+      );
+    }
+    if (cdp2) {
+      const { profile: prof } = await cdp2.send('Profiler.stop');
+      const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+      const self = new Map<string, number>();
+      prof.samples!.forEach((id, i) => {
+        const cf = byId.get(id)!.callFrame;
+        const k = `${cf.functionName || '(anonymous)'}:${cf.lineNumber}`;
+        self.set(k, (self.get(k) ?? 0) + (prof.timeDeltas![i] ?? 0));
+      });
+      console.log(
+        `   scroll, top self time: ${[...self]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`)
+          .join(', ')}`,
+      );
+    }
     const f2 = [...open.frames].sort((a, b) => a - b);
     console.log(`2. 1,000-turn conversation: opened in ${open.openMs.toFixed(0)} ms (${open.rendered} of ${open.total} turns rendered at first)`);
     console.log(
-      `   scrolling up 240 steps: median frame ${f2[Math.floor(f2.length / 2)]!.toFixed(1)} ms, p95 ${f2[Math.floor(f2.length * 0.95)]!.toFixed(1)} ms, longest ${f2[f2.length - 1]!.toFixed(1)} ms; ${open.after} turns rendered after scrolling`,
+      `   scrolling up 240 steps (scrollTop set by script, one step per frame): median frame ${f2[Math.floor(f2.length / 2)]!.toFixed(1)} ms, p95 ${f2[Math.floor(f2.length * 0.95)]!.toFixed(1)} ms, longest ${f2[f2.length - 1]!.toFixed(1)} ms; ${open.after} turns rendered after scrolling`,
+    );
+
+    // The same with real wheel input (the browser scrolls; no script reads the position), in a fresh page.
+    const page3 = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    await page3.goto(url);
+    await page3.evaluate(
+      async ({ s, ts }) => {
+        window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: ts }, draft: '', attachments: [] }, '*');
+        await new Promise<void>((r) => {
+          const check = () => (document.body.dataset.ready === 'true' ? r() : requestAnimationFrame(check));
+          check();
+        });
+        await new Promise((r) => setTimeout(r, 500));
+        const w = window as unknown as { __frames: number[]; __run: boolean };
+        w.__frames = [];
+        w.__run = true;
+        let last = performance.now();
+        const tick = (t: number) => {
+          w.__frames.push(t - last);
+          last = t;
+          if (w.__run) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      },
+      { s: state, ts: turns },
+    );
+    const box = (await page3.locator('#log').boundingBox())!;
+    await page3.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const start = await page3.evaluate(() => document.getElementById('log')!.scrollTop);
+    for (let i = 0; i < 240; i++) await page3.mouse.wheel(0, -600);
+    const wheel = await page3.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __run: boolean };
+      w.__run = false;
+      return { frames: w.__frames.slice(1), top: document.getElementById('log')!.scrollTop, after: document.querySelectorAll('.turn:not(.placeholder)').length };
+    });
+    const f3 = [...wheel.frames].sort((a, b) => a - b);
+    console.log(
+      `   scrolling up with 240 wheel events of 600 px (${((start - wheel.top) / 1000).toFixed(0)}k px): ${f3.length} frames, median ${f3[f3.length >> 1]!.toFixed(1)} ms, p95 ${f3[Math.floor(f3.length * 0.95)]!.toFixed(1)} ms, longest ${f3[f3.length - 1]!.toFixed(1)} ms; ${wheel.after} turns rendered after scrolling`,
     );
   } finally {
     await browser.close();
