@@ -86,3 +86,61 @@ test('the panel is usable without a mouse and every control has an accessible na
   await p.page.keyboard.press('Escape');
   await chat.waitForFunction(() => document.getElementById('attach-menu')!.hidden && document.activeElement?.id === 'attach');
 });
+
+test('a long streaming answer keeps its end in view, stays where the user scrolls with the wheel, and follows again at the end', async () => {
+  const paras = Array.from({ length: 120 }, (_, k) => `Paragraph ${k} of a long answer, written one delta at a time so that the chat grows while it is read.`);
+  wb.fake.setScenario({ replies: [{ steps: [text(paras.join('\n\n'))], delayMs: 30, textChunk: 40 }] });
+  const p = await WorkbenchPage.open(browser, wb);
+  const chat = await p.openChat();
+  await sendChat(chat, 'A long answer, please');
+  const gap = () =>
+    chat.evaluate(() => {
+      const log = document.getElementById('log')!;
+      return { gap: log.scrollHeight - log.scrollTop - log.clientHeight, top: log.scrollTop, height: log.scrollHeight, client: log.clientHeight };
+    });
+  // Following: once the answer is taller than the view, its end stays in view while it grows.
+  await chat.waitForFunction(
+    () => {
+      const log = document.getElementById('log')!;
+      return log.scrollHeight > log.clientHeight * 1.5;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
+  const following: number[] = [];
+  for (let k = 0; k < 8; k++) {
+    following.push((await gap()).gap);
+    await p.page.waitForTimeout(100);
+  }
+  assert.ok(
+    following.every((g) => g < 40),
+    `the end in view while streaming: ${following.join(',')}`,
+  );
+  // The user scrolls up with the wheel: the view stays there while the answer grows below it.
+  const box = (await chat.locator('#log').boundingBox())!;
+  await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await p.page.mouse.wheel(0, -600);
+  await chat.waitForFunction(
+    () => {
+      const log = document.getElementById('log')!;
+      return log.scrollHeight - log.scrollTop - log.clientHeight > 300;
+    },
+    undefined,
+    { timeout: 5_000 },
+  );
+  await p.page.waitForTimeout(200);
+  const held = await gap();
+  await p.page.waitForTimeout(1_000);
+  const later = await gap();
+  assert.equal(await chat.evaluate(() => !!document.querySelector('.turn[aria-busy]')), true, 'still streaming while the user reads above');
+  assert.ok(Math.abs(later.top - held.top) < 2, `stays where the user scrolled: ${held.top} → ${later.top}`);
+  assert.ok(later.height > held.height, 'the answer grew below the view');
+  // Back at the end with the wheel: following again until the answer ends.
+  await p.page.mouse.wheel(0, 100_000);
+  assert.equal(await chat.evaluate(() => !!document.querySelector('.turn[aria-busy]')), true, 'more of the answer arrives after the user is back at the end');
+  await chat.waitForFunction(() => !document.querySelector('.turn[aria-busy]'), undefined, { timeout: 30_000 });
+  await p.page.waitForTimeout(300);
+  const end = await gap();
+  assert.ok(end.gap < 40, `at the end when the answer ends: ${JSON.stringify(end)}`);
+  assert.match(await lastAnswerText(chat), /Paragraph 119 of a long answer/);
+});
