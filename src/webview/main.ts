@@ -89,10 +89,16 @@ function autosize(): void {
 // ------------------------------------------------------------------ virtualization
 
 /**
- * Turns far from the viewport are placeholders, rendered when they come within 1,500 px. At most
+ * Turns far from the viewport are placeholders, rendered when their group comes within 1,500 px. At most
  * TURN_RENDER_MS of rendering per frame: the rest waits for the next frame (scrolling stays smooth).
  */
 const TURN_RENDER_MS = 3;
+/**
+ * Turns sit in groups of this many, and the log's children are the groups: a turn that changes
+ * size lays out its group and the log's few dozen groups, not a thousand siblings (that walk was
+ * most of a late frame while scrolling a long conversation). The observers watch groups too.
+ */
+const TURNS_PER_GROUP = 16;
 const toRender: TurnRenderer[] = [];
 let renderScheduled = false;
 function renderSomeTurns(): void {
@@ -110,11 +116,12 @@ function renderSomeTurns(): void {
 }
 const observer = new IntersectionObserver(
   (entries) => {
-    // Nearest to the viewport first: the turns being scrolled towards.
+    // Nearest to the viewport first: the groups being scrolled towards; in a group above the
+    // viewport, its last turns first.
     const near = entries.filter((e) => e.isIntersecting).sort((a, b) => Math.abs(a.boundingClientRect.top) - Math.abs(b.boundingClientRect.top));
     for (const e of near) {
-      const t = byId.get((e.target as HTMLElement).dataset.turn ?? '');
-      if (t && !t.rendered) toRender.push(t);
+      const group = [...e.target.children].map((el) => byId.get((el as HTMLElement).dataset.turn ?? '')).filter((t) => t && !t.rendered) as TurnRenderer[];
+      toRender.push(...(e.boundingClientRect.top < 0 ? group.reverse() : group));
       observer.unobserve(e.target);
     }
     if (toRender.length) renderSomeTurns();
@@ -137,12 +144,21 @@ function addTurn(view: TurnView, render: boolean): TurnRenderer {
   const t = new TurnRenderer(view, post, hooks);
   turns.push(t);
   byId.set(view.id, t);
-  log.appendChild(t.el);
-  sizeObserver.observe(t.el);
+  let group = log.lastElementChild as HTMLElement | null;
+  if (!group || group.childElementCount >= TURNS_PER_GROUP) {
+    group = document.createElement('div');
+    group.className = 'turn-group';
+    log.appendChild(group);
+  }
+  group.appendChild(t.el);
+  // Until a group is first seen, it counts as the sum of its turns' estimated heights.
+  group.dataset.estimate = String(Number(group.dataset.estimate ?? 0) + t.estimateHeight());
+  group.style.containIntrinsicSize = `auto ${group.dataset.estimate}px`;
+  sizeObserver.observe(group);
   if (render) t.render();
   else {
     t.renderPlaceholder();
-    observer.observe(t.el);
+    observer.observe(group);
   }
   return t;
 }

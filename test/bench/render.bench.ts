@@ -69,6 +69,24 @@ function installHost(): void {
     });
 }
 
+type TraceEvent = { name: string; ph: string; dur?: number; ts: number; tid?: number; pid?: number; args?: { name?: string }; id2?: { local?: string } };
+/** The trace's events, with complete events kept only from the page's main thread (not the worker's or the compositor's). */
+function mainThread(buf: Buffer): TraceEvent[] {
+  const all = (JSON.parse(buf.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
+  return all.filter((e) => e.ph !== 'X' || main.includes(`${e.pid}:${e.tid}`));
+}
+/** Total time by event name on the main thread, the top `n`. */
+function topEvents(events: TraceEvent[], n: number): string {
+  const by = new Map<string, number>();
+  for (const e of events) if (e.ph === 'X' && e.dur) by.set(e.name, (by.get(e.name) ?? 0) + e.dur / 1000);
+  return [...by]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ');
+}
+
 void (async () => {
   const { url, close } = await serveWebview();
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
@@ -143,15 +161,7 @@ void (async () => {
       );
       task1 = await metric('TaskDuration');
       if (trace || frameWork) {
-        const buf = await browser.stopTracing();
-        const all = (
-          JSON.parse(buf.toString()) as {
-            traceEvents: Array<{ name: string; ph: string; dur?: number; ts: number; tid?: number; pid?: number; args?: { name?: string }; id2?: { local?: string } }>;
-          }
-        ).traceEvents;
-        // The page's main thread only (the trace has the worker's and the compositor's events too).
-        const main = all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
-        const events = all.filter((e) => e.ph !== 'X' || main.includes(`${e.pid}:${e.tid}`));
+        const events = mainThread(await browser.stopTracing());
         // The work of each frame (animation-frame callbacks, style, layout, paint): AnimationFrame::Render begin/end pairs.
         const open = new Map<string, number>();
         const work: number[] = [];
@@ -375,21 +385,7 @@ void (async () => {
       { s: state, ts: turns },
     );
     if (trace) {
-      const all = (
-        JSON.parse((await browser.stopTracing()).toString()) as {
-          traceEvents: Array<{ name: string; ph: string; dur?: number; tid?: number; pid?: number; args?: { name?: string } }>;
-        }
-      ).traceEvents;
-      const main = all.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
-      const by = new Map<string, number>();
-      for (const e of all) if (e.ph === 'X' && e.dur && main.includes(`${e.pid}:${e.tid}`)) by.set(e.name, (by.get(e.name) ?? 0) + e.dur / 1000);
-      console.log(
-        `   scroll, main thread: ${[...by]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 10)
-          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
-          .join(', ')}`,
-      );
+      console.log(`   scroll, main thread: ${topEvents(mainThread(await browser.stopTracing()), 10)}`);
     }
     if (cdp2) {
       const { profile: prof } = await cdp2.send('Profiler.stop');
@@ -411,7 +407,7 @@ void (async () => {
     const f2 = [...open.frames].sort((a, b) => a - b);
     console.log(`2. 1,000-turn conversation: opened in ${open.openMs.toFixed(0)} ms (${open.rendered} of ${open.total} turns rendered at first)`);
     console.log(
-      `   scrolling up 240 steps (scrollTop set by script, one step per frame): median frame ${f2[Math.floor(f2.length / 2)]!.toFixed(1)} ms, p95 ${f2[Math.floor(f2.length * 0.95)]!.toFixed(1)} ms, longest ${f2[f2.length - 1]!.toFixed(1)} ms; ${open.after} turns rendered after scrolling`,
+      `   scrolling up 240 steps (scrollTop set by script, one step per frame): median frame ${f2[Math.floor(f2.length / 2)]!.toFixed(1)} ms, p95 ${f2[Math.floor(f2.length * 0.95)]!.toFixed(1)} ms, longest ${f2[f2.length - 1]!.toFixed(1)} ms, over 16.7 ms: ${f2.filter((f) => f > 17.5).length}; ${open.after} turns rendered after scrolling`,
     );
 
     // The same with real wheel input (the browser scrolls; no script reads the position), in a fresh page.
@@ -441,7 +437,9 @@ void (async () => {
     const box = (await page3.locator('#log').boundingBox())!;
     await page3.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const start = await page3.evaluate(() => document.getElementById('log')!.scrollTop);
+    if (trace) await browser.startTracing(page3, { categories: ['devtools.timeline'] });
     for (let i = 0; i < 240; i++) await page3.mouse.wheel(0, -600);
+    if (trace) console.log(`   wheel up, main thread: ${topEvents(mainThread(await browser.stopTracing()), 10)}`);
     const wheel = await page3.evaluate(() => {
       const w = window as unknown as { __frames: number[]; __run: boolean };
       w.__run = false;
@@ -449,7 +447,33 @@ void (async () => {
     });
     const f3 = [...wheel.frames].sort((a, b) => a - b);
     console.log(
-      `   scrolling up with 240 wheel events of 600 px (${((start - wheel.top) / 1000).toFixed(0)}k px): ${f3.length} frames, median ${f3[f3.length >> 1]!.toFixed(1)} ms, p95 ${f3[Math.floor(f3.length * 0.95)]!.toFixed(1)} ms, longest ${f3[f3.length - 1]!.toFixed(1)} ms; ${wheel.after} turns rendered after scrolling`,
+      `   scrolling up with 240 wheel events of 600 px (${((start - wheel.top) / 1000).toFixed(0)}k px): ${f3.length} frames, median ${f3[f3.length >> 1]!.toFixed(1)} ms, p95 ${f3[Math.floor(f3.length * 0.95)]!.toFixed(1)} ms, longest ${f3[f3.length - 1]!.toFixed(1)} ms, over 16.7 ms: ${f3.filter((f) => f > 17.5).length}; ${wheel.after} turns rendered after scrolling`,
+    );
+    // Back down the same way: every turn on the way is rendered now, so this is the browser's own
+    // cost of scrolling this DOM (style, layout, paint of what comes into view), with no rendering of ours.
+    await page3.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __run: boolean };
+      w.__frames = [];
+      w.__run = true;
+      let last = performance.now();
+      const tick = (t: number) => {
+        w.__frames.push(t - last);
+        last = t;
+        if (w.__run) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    if (trace) await browser.startTracing(page3, { categories: ['devtools.timeline'] });
+    for (let i = 0; i < 240; i++) await page3.mouse.wheel(0, 600);
+    if (trace) console.log(`   wheel down, main thread: ${topEvents(mainThread(await browser.stopTracing()), 10)}`);
+    const down = await page3.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __run: boolean };
+      w.__run = false;
+      return w.__frames.slice(1);
+    });
+    const f4 = [...down].sort((a, b) => a - b);
+    console.log(
+      `   back down through the rendered turns, the same wheel events: median ${f4[f4.length >> 1]!.toFixed(1)} ms, p95 ${f4[Math.floor(f4.length * 0.95)]!.toFixed(1)} ms, longest ${f4[f4.length - 1]!.toFixed(1)} ms, over 16.7 ms: ${f4.filter((f) => f > 17.5).length} of ${f4.length}`,
     );
   } finally {
     await browser.close();

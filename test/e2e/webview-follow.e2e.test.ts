@@ -2,7 +2,8 @@
  * The chat log follows a streaming answer to its end, in Chromium (the real webview bundle, no
  * workbench), with real wheel input: it stays at the end while text arrives, stays where the
  * user scrolled to, follows again once the user is back at the end, and a scroll the browser
- * makes by itself never stops the following.
+ * makes by itself never stops the following. A long conversation opens with only its last turns
+ * rendered, and renders the others as they are scrolled to.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,4 +107,95 @@ test('the log follows a streaming answer, stops where the user scrolled, and fol
     d.gaps.every((g) => g < 40),
     `a browser-made scroll does not stop the following: ${d.gaps.join(',')}`,
   );
+});
+
+test('a long conversation opens at its end and renders the turns above as the user scrolls to them', async () => {
+  const long = await browser.newPage({ viewport: { width: 420, height: 700 } });
+  try {
+    await long.goto(server.url);
+    const turns = Array.from({ length: 300 }, (_, k) => ({
+      id: `t${k}`,
+      input: [{ type: 'text', text: `Question ${k}` }],
+      steps: [{ type: 'model_output', content: [{ type: 'text', text: `Answer ${k}.\n\n${`Some words about part ${k}. `.repeat(20)}\n\n- one\n- two\n` }] }],
+      state: 'completed',
+      notices: [],
+      model: 'm',
+    }));
+    await long.evaluate(
+      ({ s, ts }) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: ts }, draft: '', attachments: [] }, '*'),
+      { s: PANEL_STATE, ts: turns },
+    );
+    await long.waitForFunction(() => document.body.dataset.ready === 'true');
+    /** The turns in the log's view: their ids, and whether each is rendered. */
+    const inView = () =>
+      long.evaluate(() => {
+        const box = document.getElementById('log')!.getBoundingClientRect();
+        return Array.from(document.querySelectorAll<HTMLElement>('.turn'))
+          .filter((t) => {
+            const r = t.getBoundingClientRect();
+            return r.bottom > box.top && r.top < box.bottom;
+          })
+          .map((t) => ({ id: t.dataset.turn!, rendered: !t.classList.contains('placeholder') && t.textContent!.includes(`Answer ${t.dataset.turn!.slice(1)}.`) }));
+      });
+    const renderedCount = () => long.evaluate(() => document.querySelectorAll('.turn:not(.placeholder)').length);
+
+    // 1. At the end, the last answer in view; most turns not rendered.
+    await long.waitForFunction(() => {
+      const log = document.getElementById('log')!;
+      return log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    });
+    const first = await inView();
+    assert.ok(
+      first.some((t) => t.id === 't299' && t.rendered),
+      `the last turn is in view: ${JSON.stringify(first)}`,
+    );
+    assert.ok((await renderedCount()) < 100, 'a long conversation is not rendered all at once');
+
+    // 2. Scrolling up with the wheel: every turn that comes into view is rendered.
+    const box = (await long.locator('#log').boundingBox())!;
+    await long.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      await long.mouse.wheel(0, -700);
+      await long.waitForFunction(
+        () => {
+          const b = document.getElementById('log')!.getBoundingClientRect();
+          return Array.from(document.querySelectorAll('.turn.placeholder')).every((t) => {
+            const r = t.getBoundingClientRect();
+            return r.bottom <= b.top || r.top >= b.bottom;
+          });
+        },
+        undefined,
+        { timeout: 5000 },
+      );
+      for (const t of await inView()) {
+        assert.ok(t.rendered, `turn ${t.id} is rendered once in view`);
+        seen.add(t.id);
+      }
+    }
+    assert.ok(seen.size > 10, `the wheel went through many turns: ${[...seen].join(',')}`);
+    assert.ok(!seen.has('t0'), 'not yet at the top');
+
+    // 3. A jump to the top (as a scrollbar drag does): the first turns render there, the middle stays unrendered.
+    await long.evaluate(() => (document.getElementById('log')!.scrollTop = 0));
+    await long.waitForFunction(() => document.querySelector('[data-turn="t0"]')!.textContent!.includes('Answer 0.'), undefined, { timeout: 5000 });
+    await long.waitForFunction(
+      () => {
+        const b = document.getElementById('log')!.getBoundingClientRect();
+        const t0 = document.querySelector('[data-turn="t0"]')!.getBoundingClientRect();
+        return t0.top >= b.top - 1 && t0.top < b.bottom;
+      },
+      undefined,
+      { timeout: 5000 },
+    );
+    const top = await inView();
+    assert.equal(top[0]!.id, 't0', `the first turn is at the top: ${JSON.stringify(top)}`);
+    assert.ok(
+      top.every((t) => t.rendered),
+      `rendered at the top: ${JSON.stringify(top)}`,
+    );
+    assert.ok((await renderedCount()) < 200, 'the turns between were never rendered');
+  } finally {
+    await long.close();
+  }
 });
