@@ -87,6 +87,26 @@ function topEvents(events: TraceEvent[], n: number): string {
     .join(', ');
 }
 
+/** In the page: records the interval between animation frames until `stopFrames`. */
+function startFrames(): void {
+  const w = window as unknown as { __frames: number[]; __run: boolean };
+  w.__frames = [];
+  w.__run = true;
+  let last = performance.now();
+  const tick = (t: number) => {
+    w.__frames.push(t - last);
+    last = t;
+    if (w.__run) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+/** In the page: the frame intervals since `startFrames` (the first, partial one left out). */
+function stopFrames(): number[] {
+  const w = window as unknown as { __frames: number[]; __run: boolean };
+  w.__run = false;
+  return w.__frames.slice(1);
+}
+
 void (async () => {
   const { url, close } = await serveWebview();
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
@@ -421,56 +441,31 @@ void (async () => {
           check();
         });
         await new Promise((r) => setTimeout(r, 500));
-        const w = window as unknown as { __frames: number[]; __run: boolean };
-        w.__frames = [];
-        w.__run = true;
-        let last = performance.now();
-        const tick = (t: number) => {
-          w.__frames.push(t - last);
-          last = t;
-          if (w.__run) requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
       },
       { s: state, ts: turns },
     );
+    await page3.evaluate(startFrames);
     const box = (await page3.locator('#log').boundingBox())!;
     await page3.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const start = await page3.evaluate(() => document.getElementById('log')!.scrollTop);
     if (trace) await browser.startTracing(page3, { categories: ['devtools.timeline'] });
     for (let i = 0; i < 240; i++) await page3.mouse.wheel(0, -600);
     if (trace) console.log(`   wheel up, main thread: ${topEvents(mainThread(await browser.stopTracing()), 10)}`);
-    const wheel = await page3.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __run: boolean };
-      w.__run = false;
-      return { frames: w.__frames.slice(1), top: document.getElementById('log')!.scrollTop, after: document.querySelectorAll('.turn:not(.placeholder)').length };
-    });
+    const wheel = {
+      frames: await page3.evaluate(stopFrames),
+      ...(await page3.evaluate(() => ({ top: document.getElementById('log')!.scrollTop, after: document.querySelectorAll('.turn:not(.placeholder)').length }))),
+    };
     const f3 = [...wheel.frames].sort((a, b) => a - b);
     console.log(
       `   scrolling up with 240 wheel events of 600 px (${((start - wheel.top) / 1000).toFixed(0)}k px): ${f3.length} frames, median ${f3[f3.length >> 1]!.toFixed(1)} ms, p95 ${f3[Math.floor(f3.length * 0.95)]!.toFixed(1)} ms, longest ${f3[f3.length - 1]!.toFixed(1)} ms, over 16.7 ms: ${f3.filter((f) => f > 17.5).length}; ${wheel.after} turns rendered after scrolling`,
     );
     // Back down the same way: every turn on the way is rendered now, so this is the browser's own
     // cost of scrolling this DOM (style, layout, paint of what comes into view), with no rendering of ours.
-    await page3.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __run: boolean };
-      w.__frames = [];
-      w.__run = true;
-      let last = performance.now();
-      const tick = (t: number) => {
-        w.__frames.push(t - last);
-        last = t;
-        if (w.__run) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    await page3.evaluate(startFrames);
     if (trace) await browser.startTracing(page3, { categories: ['devtools.timeline'] });
     for (let i = 0; i < 240; i++) await page3.mouse.wheel(0, 600);
     if (trace) console.log(`   wheel down, main thread: ${topEvents(mainThread(await browser.stopTracing()), 10)}`);
-    const down = await page3.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __run: boolean };
-      w.__run = false;
-      return w.__frames.slice(1);
-    });
+    const down = await page3.evaluate(stopFrames);
     const f4 = [...down].sort((a, b) => a - b);
     console.log(
       `   back down through the rendered turns, the same wheel events: median ${f4[f4.length >> 1]!.toFixed(1)} ms, p95 ${f4[Math.floor(f4.length * 0.95)]!.toFixed(1)} ms, longest ${f4[f4.length - 1]!.toFixed(1)} ms, over 16.7 ms: ${f4.filter((f) => f > 17.5).length} of ${f4.length}`,
