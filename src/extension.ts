@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // <user-data>/User/globalStorage/<extension id>: the editor's user data, hidden from sandboxed commands.
   const userData = dirname(dirname(dirname(context.globalStorageUri.fsPath)));
   const hidden = () => [userData, context.globalStorageUri.fsPath, context.logUri.fsPath, ...(context.storageUri ? [context.storageUri.fsPath] : [])];
-  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden);
+  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden, join(context.globalStorageUri.fsPath, 'tx'));
   chat.tools = tools;
   const external = new ExternalTools(context, log);
   tools.external = external;

@@ -4,6 +4,7 @@
  */
 import type { ApprovalRequest, ToolActivity } from '../shared/protocol';
 import type { SandboxPolicy, SandboxStatus } from './tools/sandbox';
+import type { Transaction } from './tools/transaction';
 
 /** A file as the user sees it: the open editor's buffer when there is one. */
 export interface LiveDocument {
@@ -138,20 +139,28 @@ export interface RunOptions {
   limitBytes: number;
   signal: AbortSignal;
   onOutput(text: string): void;
-  /** Run inside the OS sandbox with this policy. */
-  sandbox?: { status: Extract<SandboxStatus, { available: true }>; policy: SandboxPolicy };
+  /** Run inside the OS sandbox with this policy and environment (an allow-list; nothing else is passed). */
+  sandbox?: { status: Extract<SandboxStatus, { available: true }>; policy: SandboxPolicy; env: Record<string, string> };
 }
 
 export interface ProcessPort {
   run(commandLine: string, options: RunOptions): Promise<CommandResult>;
 }
 
+/** One command's sandbox, prepared: what it sees, its environment, and its transaction (copy-on-write views). */
+export interface PreparedSandbox {
+  policy: SandboxPolicy;
+  env: Record<string, string>;
+  /** Absent where writes cannot be a transaction (then every command asks). */
+  transaction?: Transaction;
+}
+
 /** The OS sandbox for commands (see core/tools/sandbox.ts). */
 export interface SandboxPort {
   /** Whether commands can run sandboxed here (probed once), or why not. */
   status(): Promise<SandboxStatus>;
-  /** The policy of one command: workspace writable, secrets hidden, and what the user allowed on top. */
-  policy(roots: string[], extra: { network: boolean; writable: string[] }): Promise<SandboxPolicy>;
+  /** One command's sandbox: the workspace as a copy-on-write view, secrets hidden, and what the user allowed on top. */
+  prepare(roots: string[], extra: { network: boolean; writable: string[] }): Promise<PreparedSandbox>;
 }
 
 /** A terminal the user can open that mirrors command output (optional). */

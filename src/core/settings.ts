@@ -54,6 +54,8 @@ export const SETTINGS = {
   toolsEnabled: spec({ key: 'gemini.tools.enabled', type: 'boolean', default: true }),
   autoApproveEdits: spec({ key: 'gemini.tools.autoApproveEdits', type: 'boolean', default: false, scope: 'application', userOnly: true }),
   sandboxEnabled: spec({ key: 'gemini.tools.sandbox.enabled', type: 'boolean', default: true, scope: 'application', userOnly: true }),
+  sandboxHomePaths: spec<string[]>({ key: 'gemini.tools.sandbox.homePaths', type: 'array', default: [], scope: 'application', userOnly: true }),
+  sandboxEnvironment: spec<string[]>({ key: 'gemini.tools.sandbox.environment', type: 'array', default: [], scope: 'application', userOnly: true }),
   allowCommands: spec<string[]>({ key: 'gemini.tools.commands.allow', type: 'array', default: [], scope: 'application', userOnly: true }),
   askCommands: spec<string[]>({ key: 'gemini.tools.commands.ask', type: 'array', default: DEFAULT_ASK_COMMANDS, scope: 'application', userOnly: true }),
   denyCommands: spec<string[]>({ key: 'gemini.tools.commands.deny', type: 'array', default: DEFAULT_DENY_COMMANDS, scope: 'application', userOnly: true }),

@@ -97,6 +97,12 @@ export interface ApprovalRequest {
   allowAcceptAll: boolean;
   /** Commands: whether it will run inside the OS sandbox. */
   sandboxed?: boolean;
+  /** Commands: whether it gets the network (then services on this machine are reachable too). */
+  network?: boolean;
+  /** Commands: whether its writes in the workspace are held for review (copy-on-write) rather than landing as they happen. */
+  transactional?: boolean;
+  /** Commands: the programs the line runs, in order (so the card can say where the commands are). */
+  commands?: string[];
 }
 
 export interface TurnView {

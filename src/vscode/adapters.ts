@@ -16,6 +16,7 @@ import {
   type TerminalMirror,
 } from '../core/ports';
 import { looksLikeText } from '../core/attachments';
+import { assertNoLink } from '../core/tools/paths';
 import { l10n } from '../shared/l10n';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -60,16 +61,22 @@ export class VsDocuments implements DocumentsPort {
       throw new VersionConflictError(vscode.workspace.asRelativePath(abs));
     }
     const wasDirty = doc.isDirty;
+    await assertNoLink(abs, vscode.workspace.asRelativePath(abs));
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code refused the edit');
     this.lastRead.delete(abs);
     if (wasDirty) return { saved: false };
+    // Checked again at the moment of saving: no link of either kind is written through.
+    await assertNoLink(abs, vscode.workspace.asRelativePath(abs));
     await doc.save();
     return { saved: true };
   }
 
   async create(abs: string, text: string): Promise<void> {
+    // A dangling symbolic link counts as missing to VS Code, which would write through it.
+    await assertNoLink(abs, vscode.workspace.asRelativePath(abs));
+    if (existsSync(abs)) throw new Error('it exists already');
     const edit = new vscode.WorkspaceEdit();
     edit.createFile(vscode.Uri.file(abs), { overwrite: false, contents: new TextEncoder().encode(text) });
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code refused to create the file (it may exist)');

@@ -52,22 +52,28 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   readonly sandbox: CommandSandbox;
   private sandboxNoticeShown = false;
 
-  private readonly undoStore: UndoStore | undefined;
+  private readonly undoStore: UndoStore;
   /** MCP servers, tools of other extensions and remote MCP servers the user picked (set by activation). */
   external: ExternalTools | undefined;
 
-  /** `undoDir`: where snapshots are kept so a turn can be undone after a reload. */
+  /**
+   * `undoDir`: where snapshots are kept so a turn can be undone after a reload. `txBase`: where
+   * sandboxed commands' transactions live (the extension's own storage, hidden from commands).
+   */
   constructor(
     private readonly log: Log,
-    undoDir?: string,
+    undoDir: string,
     /** Folders of the editor and of this extension that sandboxed commands must not see. */
-    hidden: () => string[] = () => [],
+    hidden: () => string[],
+    txBase: string,
   ) {
-    this.undoStore = undoDir ? new UndoStore(undoDir) : undefined;
+    this.undoStore = new UndoStore(undoDir);
     this.sandbox = new CommandSandbox({
       enabled: () => setting('sandboxEnabled'),
       home: homedir(),
       hiddenExtra: hidden,
+      txBase,
+      additions: () => ({ homePaths: setting('sandboxHomePaths'), envNames: setting('sandboxEnvironment') }),
       rgPath: ripgrepPath(),
     });
   }
@@ -103,6 +109,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
         terminal: this.terminal,
         sandbox: this.sandbox,
         settings: toolSettings(),
+        undoBackups: this.undoStore.blobs(turnId),
         activity: report,
         approvals: {
           ask: (_callId, request, signal) =>
@@ -125,8 +132,18 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     );
     // Once per window: say why commands ask when there is no sandbox, and how to get one.
     void this.sandbox.status().then((st) => {
-      if (st.available || this.sandboxNoticeShown || !workspace) return;
+      if ((st.available && st.transactional) || this.sandboxNoticeShown || !workspace) return;
       this.sandboxNoticeShown = true;
+      if (st.available) {
+        this.log.warn(`Commands run in the OS sandbox, but their writes cannot be held for review: ${st.why}.`);
+        ui.notice(
+          l10n.t(
+            'Every command asks before it runs: the sandbox cannot hold a command’s writes for review here ({0}). It needs Linux 5.11 or later with unprivileged user namespaces and util-linux.',
+            st.why ?? '',
+          ),
+        );
+        return;
+      }
       this.log.warn(`Commands run without an OS sandbox: ${st.reason}.`);
       ui.notice(l10n.t('Commands ask before they run: {0}. {1}', st.reason, st.howTo));
     });
@@ -139,7 +156,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
         const snaps = runner.undo.toJSON();
         this.undo.set(turnId, snaps);
         try {
-          this.undoStore?.save(turnId, snaps);
+          this.undoStore.save(turnId, snaps);
         } catch (err) {
           this.log.warn(`Could not save the undo snapshots of turn ${turnId} (undo works until the window reloads): ${(err as Error).message}`);
         }
@@ -166,7 +183,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     let snaps = this.undo.get(turnId);
     if (!snaps) {
       try {
-        snaps = this.undoStore?.load(turnId);
+        snaps = this.undoStore.load(turnId);
       } catch (err) {
         return { text: l10n.t('The saved snapshots of that turn cannot be read: {0}', (err as Error).message) };
       }
@@ -186,7 +203,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       };
     const { restored, failed } = await restoreSnapshots(inside, this.docs);
     this.undo.delete(turnId);
-    this.undoStore?.delete(turnId);
+    this.undoStore.delete(turnId);
     for (const o of outside) failed.push(l10n.t("{0}: not in this window's workspace folders", o));
     this.log.info(`Undo of turn ${turnId}: restored ${restored.length} file(s)${failed.length ? `, failed: ${failed.join('; ')}` : ''}.`);
     if (failed.length) return { text: l10n.t('Restored {0} file(s); could not restore: {1}', restored.length, failed.join('; ')) };

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PathError, PathResolver, secretReason, sensitiveReason } from '../../src/core/tools/paths';
-import { bwrapArgs, seatbeltProfile, sandboxFailureHint } from '../../src/core/tools/sandbox';
+import { bwrapArgs, seatbeltProfile, sandboxFailureHint, type SandboxPolicy } from '../../src/core/tools/sandbox';
 import { call, sandbox } from './tool-fakes';
 
 const SENSITIVE = [
@@ -262,23 +262,32 @@ test('the sandbox argument lists hide and protect what they should', () => {
   writeFileSync(join(root, 'ws/.git/config'), '');
   mkdirSync(join(root, 'home/.ssh'), { recursive: true });
   writeFileSync(join(root, 'ws/.env'), 'x');
-  const policy = {
-    writable: [join(root, 'ws')],
+  const policy: SandboxPolicy = {
+    roots: [join(root, 'ws')],
+    writable: [],
     readOnly: [join(root, 'ws/.git/hooks'), join(root, 'ws/.git/config'), join(root, 'ws/.vscode')],
     hidden: [join(root, 'home/.ssh'), join(root, 'ws/.env'), join(root, 'home/missing'), root],
     network: false,
+    home: join(root, 'home'),
+    visible: [],
+    scratch: [],
+    private: [],
+    sockets: [],
   };
   const args = bwrapArgs(policy, join(root, 'ws'), ['/bin/bash', '-c', 'ls']);
   const s = args.join(' ');
   assert.match(s, /--unshare-net/);
   assert.match(s, /--unshare-pid/);
   assert.match(s, /--die-with-parent/);
+  assert.match(s, /^--unshare-user --cap-drop ALL --disable-userns /, 'a user namespace of its own, every capability dropped, no further user namespaces');
+  assert.match(s, /--tmpfs \/tmp /);
+  assert.match(s, /--tmpfs \/run /);
+  // The workspace comes back after the folders hiding it (it is below /tmp here), without a transaction writable in place.
+  assert.ok(args.lastIndexOf(join(root, 'ws')) > args.indexOf('/tmp'));
   assert.match(s, new RegExp(`--bind ${join(root, 'ws')} ${join(root, 'ws')}`));
   assert.match(s, new RegExp(`--ro-bind ${join(root, 'ws/.git/hooks')} `));
-  assert.match(s, new RegExp(`--tmpfs ${join(root, 'home/.ssh')}`));
   assert.match(s, new RegExp(`--ro-bind /dev/null ${join(root, 'ws/.env')}`));
   assert.doesNotMatch(s, /home\/missing/, 'a path that does not exist is skipped');
-  assert.doesNotMatch(s, new RegExp(`--tmpfs ${root} `), 'an ancestor of the workspace is never hidden');
   assert.deepEqual(args.slice(-4), ['--', '/bin/bash', '-c', 'ls']);
   assert.doesNotMatch(bwrapArgs({ ...policy, network: true }, join(root, 'ws'), ['sh']).join(' '), /--unshare-net/);
   const profile = seatbeltProfile(policy);

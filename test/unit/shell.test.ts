@@ -5,7 +5,7 @@
  * unasked in the sandbox. Inputs were collected from VS Code's terminal auto-approver test suites
  * and from the attacks reported against this extension; the cases and expectations are our own.
  */
-import { test, before } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,9 @@ before(async () => {
     'npm',
     'ssh',
     'scp',
+    'tar',
+    'id',
+    'python3',
   ])
     exe(bin, p);
   exe(join(ws, 'tools'), 'git');
@@ -561,4 +564,81 @@ test('classification is quick once the grammar is loaded', async () => {
   for (let i = 0; i < 200; i++)
     classifier.classifyAnalysis('git log --oneline -n 5 | head -20 && rg -n TODO src', analyzeWith(parser, 'git log --oneline -n 5 | head -20 && rg -n TODO src'));
   assert.ok(performance.now() - t0 < 2000);
+});
+
+describe('user allow entries keep the built-in argument awareness', () => {
+  const entries: CommandPolicyLists = {
+    allow: ['sed', 'find', 'rg', 'date', 'sort', 'tree', 'xargs', 'env', 'tar', 'git fetch', 'git log', 'awk', 'npm run dev', 'python3', 'id', 'uniq', 'sed -n', 'sort -o'],
+    ask: [],
+    deny: [],
+  };
+  const v = (cmd: string, allow = entries) => verdict(cmd, {}, allow);
+  const allowed = [
+    'sed -n 1,5p README.md',
+    "sed 's/a/b/g' README.md",
+    "sed -e 's/a/b/' -e 's/c/d/' README.md",
+    'find . -name "*.ts" -type f',
+    'rg -n TODO src',
+    'date +%F',
+    'sort -r README.md',
+    'sort -o sorted.txt README.md',
+    'tree -L 2',
+    'tar -tf archive.tar',
+    'tar tvf archive.tar',
+    'git log --oneline -n 5',
+    'git fetch origin',
+    "awk '{ print $1 }' README.md",
+    'npm run dev -- --port 3000',
+    'id -u',
+    'env',
+  ];
+  const asked = [
+    "sed -i 's/a/b/' README.md",
+    "sed -ni 's/a/b/p' README.md",
+    "sed --in-place 's/a/b/' README.md",
+    "sed 's/a/b/e' README.md",
+    "sed 's/x/y/w out.txt' README.md",
+    "sed -e 'w out.txt' README.md",
+    "sed -e 's/a/b/' -e '1e id' README.md",
+    'sed -f script.sed README.md',
+    'find . -delete',
+    'find . -name x -exec rm {} ;',
+    'find . -execdir sh -c id ;',
+    'find . -fprint out.txt',
+    'rg --pre cat TODO',
+    'rg --pre=./x TODO',
+    'date -s 2020-01-01',
+    'date --set=2020-01-01',
+    'sort --compress-program=sh README.md',
+    'tree -o out.txt',
+    'xargs rm',
+    'env rm -rf src',
+    'env -S "rm x"',
+    'tar -xf archive.tar',
+    'tar xzf archive.tar.gz',
+    'tar -cf out.tar src',
+    'tar --to-command=sh -xf a.tar',
+    'git fetch --upload-pack=./evil origin',
+    'git log --output=out.txt',
+    "awk 'BEGIN { system(\"id\") }'",
+    "awk '{ print > \"out.txt\" }' README.md",
+    'python3 -c "import os"',
+    'id --exec=x',
+    'uniq README.md out.txt',
+  ];
+  for (const cmd of allowed) test(`runs unasked: ${cmd}`, async () => assert.equal((await v(cmd)).verdict, 'allow', (await v(cmd)).reason));
+  for (const cmd of asked) test(`asks: ${cmd}`, async () => assert.equal((await v(cmd)).verdict, 'ask', cmd));
+  test('an entry that spells the flag allows exactly it', async () => {
+    const spelled: CommandPolicyLists = { allow: ['sed -i', 'find -delete', 'date --set='], ask: [], deny: [] };
+    assert.equal((await v("sed -i 's/a/b/' README.md", spelled)).verdict, 'allow');
+    assert.equal((await v('find . -name x -delete', spelled)).verdict, 'allow');
+    assert.equal((await v('find . -exec rm {} ;', spelled)).verdict, 'ask', '-exec is not -delete');
+    assert.equal((await v("sed -i 's/a/b/e' README.md", spelled)).verdict, 'ask', 'spelling -i does not allow the e flag');
+  });
+  test('the reason names the flag and how to allow it', async () => {
+    const rg = (await v('rg --pre cat TODO')).reason;
+    assert.match(rg, /built-in rule for “rg”.*spells/, rg);
+    const tar = (await v('tar -xf archive.tar')).reason;
+    assert.match(tar, /“-xf” can write files.*spells “-xf”/, tar);
+  });
 });

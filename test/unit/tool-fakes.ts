@@ -181,12 +181,14 @@ export function sandbox(
             enabled: () => true,
             home: opts.home ?? join(root, 'home'),
             hiddenExtra: () => [],
+            txBase: join(root, 'tx'),
             rgPath: findRipgrep(),
             detect: opts.os ? async () => opts.os as SandboxStatus : undefined,
           }),
     approvals,
     activity,
     settings: { ...SETTINGS, ...opts.settings },
+    undoBackups: join(root, 'undo-blobs'),
   };
   return { root, ws, docs, approvals, activity, env, runner: () => new WorkspaceToolRunner(env), file, read: (rel) => readFileSync(join(ws, rel), 'utf8') };
 }

@@ -256,7 +256,7 @@ describe('edit_file', () => {
     );
     const sens = await call(s, 'edit_file', { path: '.vscode/settings.json', edits: [{ search: '{}', replace: '{"x":1}' }] }, runner);
     assert.equal(sens.isError, true, 'accept-all does not cover sensitive files');
-    assert.match(s.approvals.requests[1]!.sensitive!, /VS Code workspace settings/);
+    assert.match(s.approvals.requests[1]!.sensitive!, /editor, IDE or dev-container configuration/);
     assert.equal(s.approvals.requests[1]!.allowAcceptAll, false);
     const auto = sandbox({ 'a.ts': 'a\n', 'package-lock.json': '{}\n' }, { settings: { autoApproveEdits: true } });
     assert.equal((await call(auto, 'edit_file', { path: 'a.ts', edits: [{ search: 'a', replace: 'A' }] })).isError, false);
@@ -422,9 +422,12 @@ describe('the OS sandbox (bubblewrap)', () => {
     writeFileSync(join(s.root, 'outside.txt'), 'outside\n');
     s.approvals.decisions = ['accept'];
     const r = await call(s, 'run_command', {
-      command: `echo pwned > ${join(s.root, 'outside.txt')}; cat ${join(home, '.ssh/id_rsa')}; ls ${join(home, '.ssh')}; cat .env; echo x >> .git/config; echo inside > made.txt; echo done`,
+      command: `echo pwned > ${join(s.root, 'outside.txt')}; echo pwned > /usr/gemini-test-outside; cat ${join(home, '.ssh/id_rsa')}; ls ${join(home, '.ssh')}; cat .env; echo x >> .git/config; echo inside > made.txt; echo done`,
     });
+    // /usr is read-only; the folder holding the test (under /tmp) is the sandbox's own private /tmp.
     assert.match(r.text, /Read-only file system/);
+    assert.equal(existsSync('/usr/gemini-test-outside'), false);
+    assert.match(r.text, /\.git\/config — git internals/, 'the change to .git/config waited for the user (and was rejected)');
     assert.doesNotMatch(r.text, /PRIVATE KEY|hunter2/);
     assert.equal(readFileSync(join(s.root, 'outside.txt'), 'utf8'), 'outside\n');
     assert.equal(readFileSync(join(s.ws, '.git/config'), 'utf8'), '[core]\n');

@@ -10,7 +10,6 @@
  * Node's zlib stream (in the libuv thread pool): the extension host's thread only lists, stats and
  * moves buffers, so a 27k-file workspace never stalls the editor.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { open, readdir, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +18,7 @@ import * as tar from 'tar';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatBytes } from '../attachments';
 import { secretReason } from '../tools/paths';
+import { safeGit } from '../git/safeGit';
 
 export interface SnapshotFile {
   path: string;
@@ -70,40 +70,7 @@ export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/**
- * Configuration a repository could use to run its own code when git only lists files
- * (`core.fsmonitor` runs a hook on `ls-files --others`): overridden on the command line, which
- * wins over every config file.
- */
-export const SAFE_GIT_CONFIG = [
-  '-c',
-  'core.fsmonitor=false',
-  '-c',
-  'core.hooksPath=/dev/null',
-  '-c',
-  'core.untrackedCache=false',
-  '-c',
-  'core.sshCommand=false',
-  '-c',
-  'core.askPass=',
-  '-c',
-  'credential.helper=',
-  '-c',
-  'diff.external=',
-  '-c',
-  'core.pager=cat',
-];
-
-function git(root: string, args: string[]): Promise<string | undefined> {
-  return new Promise((res) => {
-    execFile(
-      'git',
-      [...SAFE_GIT_CONFIG, '-C', root, ...args],
-      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '' } },
-      (err, stdout) => res(err ? undefined : stdout),
-    );
-  });
-}
+const git = safeGit;
 
 async function walk(root: string): Promise<string[]> {
   const out: string[] = [];

@@ -65,6 +65,30 @@ export class TurnApprovals {
   }
 
   /**
+   * What a sandboxed command left behind that waits for the user (execution-relevant files, links,
+   * conflicts, mass deletions): always asks, whatever the auto-approval settings, and shows the diff.
+   */
+  async changes(callId: string, req: { count: number; lines: string; diff: string; landed: number }, signal: AbortSignal): Promise<Gate> {
+    const d = await this.port.ask(
+      callId,
+      {
+        requestId: randomUUID(),
+        kind: 'edit',
+        title: l10n.t('Let the command’s changes to {0} file(s) that other programs run or load land?', req.count),
+        detail: req.lines,
+        diff: req.diff,
+        sensitive: l10n.t(
+          'Git, your editor, its extensions, build tools or agents run or read these, so they always ask. Reject discards them. {0} ordinary file(s) already landed.',
+          req.landed,
+        ),
+        allowAcceptAll: false,
+      },
+      signal,
+    );
+    return d === 'reject' ? { run: false, reason: 'The user rejected these changes; they were discarded.' } : { run: true, reason: 'The user approved these changes.' };
+  }
+
+  /**
    * A command: denied, allowed by the classifier (only inside the sandbox), or asked. Leaving the
    * sandbox (`escalations`) always asks and names what is asked for.
    */
@@ -73,7 +97,7 @@ export class TurnApprovals {
     commandLine: string,
     cwdDisplay: string,
     c: Classification,
-    where: { sandboxed: boolean; escalations: string[]; note?: string },
+    where: { sandboxed: boolean; escalations: string[]; note?: string; network?: boolean; transactional?: boolean },
     signal: AbortSignal,
   ): Promise<Gate> {
     if (c.verdict === 'deny') return { run: false, reason: `${c.reason} The command was not run.` };
@@ -89,7 +113,18 @@ export class TurnApprovals {
       : l10n.t('Run this command WITHOUT the OS sandbox ({0})?', cwdDisplay);
     const d = await this.port.ask(
       callId,
-      { requestId: randomUUID(), kind: 'command', title, detail: commandLine, sensitive: notes.join(' '), allowAcceptAll: false, sandboxed: where.sandboxed },
+      {
+        requestId: randomUUID(),
+        kind: 'command',
+        title,
+        detail: commandLine,
+        sensitive: notes.join(' '),
+        allowAcceptAll: false,
+        sandboxed: where.sandboxed,
+        network: where.network,
+        transactional: where.transactional,
+        commands: c.commands.map((argv) => argv[0] ?? '').filter(Boolean),
+      },
       signal,
     );
     return d === 'reject' ? { run: false, reason: 'The user declined to run this command. It was not run.' } : { run: true, reason: 'You approved this command.' };

@@ -4,8 +4,9 @@
  * real paths, and anything that ends up outside every folder is refused: `../` escapes, absolute
  * paths elsewhere, symlinks pointing out, and Windows path tricks in the string.
  */
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { executionRelevance, foldPath } from './execRelevant';
 
 export interface WorkspaceFolderInfo {
   name: string;
@@ -50,6 +51,21 @@ function rejectTricks(p: string): void {
     // eslint-disable-next-line no-control-regex -- control characters are refused
     if (/[<>"|?*\u0000-\u001f]/.test(seg)) throw new PathError(`“${p}” contains characters that are not allowed in file names; refused.`);
   }
+}
+
+/**
+ * At the moment of writing: what is at `abs` may not be a link of either kind. A symbolic link is
+ * never written through, and a file with more than one name (a hard link, as in a pnpm store)
+ * would change its other names too. The same rule for approved and auto-approved writes.
+ */
+export async function assertNoLink(abs: string, display: string): Promise<void> {
+  const st = await lstat(abs).catch(() => undefined);
+  if (!st) return;
+  if (st.isSymbolicLink()) throw new PathError(`${display} is a symbolic link now; nothing is written through a link, so nothing was written.`);
+  if (st.isFile() && st.nlink > 1)
+    throw new PathError(
+      `${display} has ${st.nlink} hard links (another file shares its content, as in a package store); writing it would change the others too, so nothing was written.`,
+    );
 }
 
 /** Whether `p` is `root` or lies below it. */
@@ -145,6 +161,7 @@ export class PathResolver {
         `${approved.display} changed while the change waited for approval (it now resolves to ${now.display}); nothing was written. Read it again and redo the change.`,
       );
     }
+    await assertNoLink(now.abs, approved.display);
   }
 
   /** Display form of an absolute path inside the workspace (for listing results). */
@@ -170,37 +187,6 @@ export class PathResolver {
 }
 
 /**
- * Files that steer the editor, the build, CI or the agent itself: edits always ask (even with
- * auto-approval or "accept all"), whatever the case of the name. Matched on the workspace-relative
- * path with `/` separators, case-insensitively (case-insensitive file systems exist).
- */
-const SENSITIVE: Array<[RegExp, string]> = [
-  [/(^|\/)\.vscode(\/|$)/, 'VS Code workspace settings (.vscode/)'],
-  [/(^|\/)\.git(\/|$)/, 'the git repository internals (.git/: hooks and config run code)'],
-  [/(^|\/)\.(gitmodules|gitattributes)$/, 'git configuration that can run filters and drivers'],
-  [/(^|\/)\.husky(\/|$)/, 'git hooks (.husky/)'],
-  [/\.code-workspace$/, 'a workspace file (*.code-workspace)'],
-  [
-    /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|cargo\.lock|poetry\.lock|pipfile\.lock|gemfile\.lock|composer\.lock|go\.sum|packages\.lock\.json|flake\.lock|uv\.lock|pdm\.lock|mix\.lock|pubspec\.lock|podfile\.lock|gradle\.lockfile)$/,
-    'a lockfile',
-  ],
-  [
-    /(^|\/)(package\.json|pyproject\.toml|setup\.py|setup\.cfg|requirements[^/]*\.txt|pipfile|manifest\.in|tox\.ini|noxfile\.py|conftest\.py|makefile|gnumakefile|[^/]*\.mk|justfile|taskfile\.ya?ml|rakefile|gemfile|[^/]*\.gemspec|cargo\.toml|build\.rs|go\.mod|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|gradle\.properties|gradlew(\.bat)?|pom\.xml|[^/]*\.(cs|fs|vb)proj|directory\.build\.(props|targets)|[^/]*\.sln|cmakelists\.txt|meson\.build|build\.xml|composer\.json|deno\.jsonc?|bunfig\.toml|\.npmrc|\.yarnrc(\.yml)?|\.pnpmfile\.cjs|dockerfile|docker-compose[^/]*\.ya?ml|compose\.ya?ml|\.envrc|\.tool-versions|\.pre-commit-config\.yaml)$/,
-    'a project manifest or build file that runs code',
-  ],
-  [/(^|\/)\.devcontainer(\/|$)/, 'a dev container configuration (runs code)'],
-  [/(^|\/)\.github(\/|$)/, 'GitHub configuration (workflows run with repository secrets)'],
-  [
-    /(^|\/)(\.gitlab-ci\.yml|\.travis\.yml|azure-pipelines\.ya?ml|bitbucket-pipelines\.yml|jenkinsfile|\.drone\.yml|appveyor\.yml|\.gitlab(\/|$)|\.circleci(\/|$)|\.buildkite(\/|$)|\.woodpecker(\/|$))/,
-    'a CI configuration',
-  ],
-  [
-    /(^|\/)(agents\.md|gemini\.md|claude\.md|agent\.md|copilot-instructions\.md|\.cursorrules|\.clinerules(\/|$)|\.windsurfrules|\.roorules|\.cursor(\/|$)|\.claude(\/|$)|\.gemini(\/|$)|\.continue(\/|$)|\.roo(\/|$)|\.kilocode(\/|$)|\.aider[^/]*|\.mcp\.json|\.github\/(instructions|prompts|chatmodes|agents)(\/|$))/,
-    'an agent instruction or configuration file (it steers the agent)',
-  ],
-];
-
-/**
  * Files whose contents are secrets: reading them asks, sandboxed commands see them empty, and
  * remote-agent snapshots leave them out unless the user includes them.
  */
@@ -214,21 +200,18 @@ const SECRET: Array<[RegExp, string]> = [
   ],
 ];
 
-function normalizeRel(rel: string): string {
-  return rel.replace(/\\/g, '/').toLowerCase();
-}
-
-/** Why a workspace-relative path is sensitive (edits always ask), or undefined. */
+/**
+ * Why a workspace-relative path is sensitive: a secret, or execution-relevant (see
+ * execRelevant.ts). Edits always ask, from a file tool and from a command's change set, even
+ * with auto-approval or "accept all".
+ */
 export function sensitiveReason(rel: string): string | undefined {
-  const p = normalizeRel(rel);
-  for (const [re, why] of SECRET) if (re.test(p)) return why;
-  for (const [re, why] of SENSITIVE) if (re.test(p)) return why;
-  return undefined;
+  return secretReason(rel) ?? executionRelevance(rel);
 }
 
-/** Why a workspace-relative path holds secrets (reads ask too), or undefined. */
+/** Why a workspace-relative path holds secrets (reads ask too), or undefined. Names are folded as in execRelevant.ts. */
 export function secretReason(rel: string): string | undefined {
-  const p = normalizeRel(rel);
+  const p = foldPath(rel);
   for (const [re, why] of SECRET) if (re.test(p)) return why;
   return undefined;
 }

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { formatBytes } from '../attachments';
 import type { CommandResult, ProcessPort, RunOptions } from '../ports';
-import { SANDBOX_SECRET_ENV, sandboxedCommand } from './sandbox';
+import { sandboxedCommand } from './sandbox';
 
 /** Environment variables never passed to commands the model runs, sandboxed or not. */
 const SECRET_ENV = /^(GEMINI_API_KEY|GOOGLE_API_KEY|GOOGLE_GENAI_API_KEY|VSCODE_GIT_ASKPASS_.*|VSCODE_GIT_IPC_HANDLE|VSCODE_IPC_HOOK.*)$/;
@@ -29,11 +29,12 @@ export class ChildProcessRunner implements ProcessPort {
   run(commandLine: string, o: RunOptions): Promise<CommandResult> {
     const started = Date.now();
     return new Promise<CommandResult>((resolve) => {
+      // In the sandbox: the allow-listed environment only. Outside it (the user approved that): ours minus the key and the editor's back channels.
       const env: Record<string, string> = {};
-      const strip = o.sandbox ? (k: string) => SECRET_ENV.test(k) || SANDBOX_SECRET_ENV.test(k) : (k: string) => SECRET_ENV.test(k);
-      for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !strip(k)) env[k] = v;
+      if (o.sandbox) Object.assign(env, o.sandbox.env);
+      else for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SECRET_ENV.test(k)) env[k] = v;
       Object.assign(env, { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1', CI: env.CI ?? '1' });
-      if (o.sandbox && process.platform === 'linux') Object.assign(env, { TMPDIR: '/tmp', XDG_CACHE_HOME: '/tmp/.cache', npm_config_cache: '/tmp/.npm' });
+      if (o.sandbox && process.platform === 'linux') Object.assign(env, { TMPDIR: '/tmp' });
       const shellArgs = process.platform === 'win32' ? ['/d', '/s', '/c', commandLine] : ['-c', commandLine];
       const { file, args } = o.sandbox ? sandboxedCommand(o.sandbox.status, o.sandbox.policy, o.cwd, [this.shell, ...shellArgs]) : { file: this.shell, args: shellArgs };
       let child: ReturnType<typeof spawn>;
@@ -103,13 +104,15 @@ export class ChildProcessRunner implements ProcessPort {
         }
       };
       const stop = () => {
-        if (o.sandbox) {
+        if (o.sandbox && !o.sandbox.policy.overlays) {
           // bwrap dies at once; its sandbox (and every process in its PID namespace) goes with it.
           killTree('SIGKILL');
           return;
         }
+        // With a transaction, the first stage kills bwrap (and its PID namespace) on SIGTERM and
+        // then reads which folders the command replaced, with the overlays still mounted.
         killTree('SIGTERM');
-        setTimeout(() => killTree('SIGKILL'), 2000).unref();
+        setTimeout(() => killTree('SIGKILL'), o.sandbox ? 5000 : 2000).unref();
       };
       const timer = setTimeout(() => {
         timedOut = true;

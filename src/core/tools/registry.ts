@@ -54,6 +54,8 @@ export interface ToolEnvironment extends WorkspacePorts {
   approvals: ApprovalPort;
   activity: ActivityPort;
   settings: ToolSettings;
+  /** Where this turn keeps what a command's changes replace (for "Undo changes of this turn"). */
+  undoBackups?: string;
 }
 
 function firstLine(s: string): string {
@@ -63,7 +65,7 @@ function firstLine(s: string): string {
 
 /** One turn's tool runner (approvals "for this turn" and undo live here). */
 export class WorkspaceToolRunner implements ToolRunner {
-  readonly undo = new UndoRecorder();
+  readonly undo: UndoRecorder;
   private readonly approvals: TurnApprovals;
   private readonly byName: Map<string, ToolDefinition<never>>;
 
@@ -72,6 +74,7 @@ export class WorkspaceToolRunner implements ToolRunner {
     readonly tools: Array<ToolDefinition<never>> = ALL_TOOLS,
   ) {
     this.byName = new Map(tools.map((t) => [t.name, t]));
+    this.undo = new UndoRecorder(env.undoBackups);
     // Every approval request also shows as the call's "waiting" state in the chat.
     const port: ApprovalPort = {
       ask: async (callId, request, signal) => {
@@ -118,7 +121,7 @@ export class WorkspaceToolRunner implements ToolRunner {
     if (signal.aborted) return fail('Stopped before it ran.');
     this.activity({ callId: call.id, status: 'running' });
     let rejected = false;
-    const { approvals: _a, activity: _b, settings: _c, ...ports } = this.env;
+    const { approvals: _a, activity: _b, settings: _c, undoBackups: _d, ...ports } = this.env;
     const toolCtx: ToolContext = {
       ...ports,
       callId: call.id,
@@ -127,6 +130,7 @@ export class WorkspaceToolRunner implements ToolRunner {
         write: (...a: Parameters<TurnApprovals['write']>) => this.approvals.write(...a).then((g) => ((rejected = !g.run), g)),
         command: (...a: Parameters<TurnApprovals['command']>) => this.approvals.command(...a).then((g) => ((rejected = !g.run), g)),
         external: (...a: Parameters<TurnApprovals['external']>) => this.approvals.external(...a).then((g) => ((rejected = !g.run), g)),
+        changes: (...a: Parameters<TurnApprovals['changes']>) => this.approvals.changes(...a),
       } as TurnApprovals,
       undo: this.undo,
       settings: this.env.settings,

@@ -7,6 +7,7 @@
  */
 import { existsSync, realpathSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join, normalize, relative, resolve } from 'node:path';
+import { checkEntry, entryMatches } from './allowEntries';
 import { BUILTIN_RULES, matchRule, type CommandRule } from './commandRules';
 import { secretReason, within } from './paths';
 import { analyzeWith, bashParser, revealHidden, type CommandLineAnalysis, type SimpleCommand } from './shellParse';
@@ -14,7 +15,11 @@ import { analyzeWith, bashParser, revealHidden, type CommandLineAnalysis, type S
 export type Verdict = 'allow' | 'ask' | 'deny';
 
 export interface CommandPolicyLists {
-  /** Extra command prefixes that run without asking (in the sandbox), e.g. "npm run dev". */
+  /**
+   * Extra programs (and sub-commands) that run without asking in the sandbox, e.g. "npm run dev",
+   * with the flags that keep them read-only or build-only; a writing or executing flag asks unless
+   * the entry spells it ("sed -i"). See allowEntries.ts.
+   */
   allow: string[];
   /** Command prefixes that always ask (they win over allow rules). */
   ask: string[];
@@ -228,16 +233,18 @@ export class CommandClassifier {
       if (all.length) return { ask: `It reads ${all.slice(0, 2).join('; ')}.` };
       return { rule: rule.prefix.join(' ') };
     }
-    const userRule = this.lists.allow.find((r) => prefixMatches(argv, r));
-    if (userRule) {
-      for (const a of argv.slice(words(userRule).length)) {
-        const v = a.startsWith('-') ? (a.includes('=') ? a.slice(a.indexOf('=') + 1) : undefined) : a;
-        const why = v !== undefined ? check(v) : undefined;
-        if (why) problems.push(why);
+    // The user's entries, with the built-in rules' argument awareness (allowEntries.ts).
+    const entries = this.lists.allow.filter((r) => entryMatches(argv, r));
+    let entryAsk: string | undefined;
+    for (const entry of entries) {
+      const r = checkEntry(argv, entry, this.rules, check);
+      if (!r.ask) {
+        if (problems.length) return { ask: `It reads ${problems.slice(0, 2).join('; ')}.` };
+        return { rule: entry };
       }
-      if (problems.length) return { ask: `It reads ${problems.slice(0, 2).join('; ')}.` };
-      return { rule: userRule };
+      entryAsk ??= r.ask;
     }
+    if (entryAsk) return { ask: entryAsk };
     return { ask: `“${shown.length > 80 ? shown.slice(0, 77) + '…' : shown}” is not a read-only or build command with arguments the policy knows.` };
   }
 }

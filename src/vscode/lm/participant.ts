@@ -18,6 +18,7 @@ import { citationsFor } from '../../core/conversation/present';
 import type { Annotation, Content, Step } from '../../core/protocol/types';
 import { explainPrompt } from '../../core/review';
 import { revealAnswerText, revealHidden } from '../../shared/hidden';
+import { commandView, commandViewText } from '../../shared/commandView';
 import type { ApprovalRequest } from '../../shared/protocol';
 import type { ApprovalDecision } from '../../shared/vocab';
 import type { ApiClientProvider } from '../api';
@@ -298,7 +299,14 @@ async function askModal(r: ApprovalRequest, signal: AbortSignal): Promise<Approv
   const show = (t: string) => revealHidden(revealAnswerText(t), { spaces: r.kind === 'command' });
   const lines = r.diff ? r.diff.split('\n') : [];
   const diff = lines.length ? `\n\n${show(lines.slice(0, 40).join('\n'))}${lines.length > 40 ? `\n… ${l10n.t('({0} more lines)', lines.length - 40)}` : ''}` : '';
-  const detail = `${show(r.detail)}${r.sensitive ? `\n\n${l10n.t('Sensitive: {0}', r.sensitive)}` : ''}${r.kind === 'command' ? `\n\n${r.sandboxed ? l10n.t('Runs in the OS sandbox.') : l10n.t('Runs without the OS sandbox.')}` : ''}${diff}`;
+  // Commands and tool arguments: every character, long runs counted, look-alike letters named.
+  const view = r.kind === 'command' || r.kind === 'tool' ? commandView(r.detail) : undefined;
+  const shown = view ? `${l10n.t('{0} line(s), {1} character(s)', view.lines, view.chars)}\n${commandViewText(view)}` : show(r.detail);
+  const where =
+    r.kind !== 'command'
+      ? ''
+      : `\n\n${r.sandboxed ? l10n.t('Runs in the OS sandbox.') : l10n.t('Runs without the OS sandbox.')}${r.sandboxed && r.network ? ` ${l10n.t('With the network: the internet and services on this machine (local databases, dev servers) are reachable.')}` : ''}`;
+  const detail = `${shown}${r.sensitive ? `\n\n${l10n.t('Sensitive: {0}', r.sensitive)}` : ''}${where}${diff}`;
   const allow = r.kind === 'command' ? l10n.t('Run') : r.kind === 'read' || r.kind === 'tool' ? l10n.t('Allow') : l10n.t('Apply');
   const full = l10n.t('Show the Whole Diff');
   for (;;) {
