@@ -525,6 +525,19 @@ describe('file tools never write through a link', opts, () => {
   });
 });
 
+test('credentials in URLs are masked in what the tools return: a file read, a command’s output', async () => {
+  const s = sandbox({ 'remotes.txt': '[remote "origin"]\n\turl = https://bot:ghp_SECRETSECRET@github.com/x/y.git\n' });
+  const r = await call(s, 'read_file', { path: 'remotes.txt' });
+  assert.match(r.text, /https:\/\/bot:••••@github\.com/);
+  assert.doesNotMatch(r.text, /SECRETSECRET/);
+  if (bwrapHere) {
+    s.approvals.decisions = ['accept'];
+    const c = await call(s, 'run_command', { command: 'echo "cloning https://x-access-token:ghs_TOKENTOKEN@github.com/a/b"' });
+    assert.doesNotMatch(c.text, /TOKENTOKEN/);
+    assert.doesNotMatch(s.activity.outputs.join(''), /TOKENTOKEN/, 'nor in the chat');
+  }
+});
+
 test('credentials in URLs are masked before the model sees them', () => {
   assert.equal(maskUrlCredentials('remote: https://user:ghp_secret@github.com/x.git'), 'remote: https://user:••••@github.com/x.git');
   assert.equal(maskUrlCredentials('https://ghp_abcdefghijklmnopqrstuv@github.com'), 'https://••••@github.com');

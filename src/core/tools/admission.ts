@@ -66,15 +66,18 @@ export function changeReason(c: TxChange): string | undefined {
 }
 
 /** A new folder shaped like a bare git repository (HEAD, config and objects or refs): git would use it. */
-function bareRepositories(changes: TxChange[]): Set<string> {
+async function bareRepositories(changes: TxChange[]): Promise<Set<string>> {
   const kids = new Map<string, Set<string>>();
+  let k = 0;
   for (const c of changes) {
+    if (++k % 5000 === 0) await new Promise((r) => setImmediate(r));
     if (c.op === 'delete') continue;
     const slash = c.rel.lastIndexOf('/');
+    const name = c.rel.slice(slash + 1);
+    if (name.length > 7 || !/^(head|config|objects|refs)$/i.test(name)) continue;
     const parent = `${c.layer}:${slash < 0 ? '' : c.rel.slice(0, slash)}`;
-    const name = c.rel.slice(slash + 1).toLowerCase();
     if (!kids.has(parent)) kids.set(parent, new Set());
-    kids.get(parent)!.add(name);
+    kids.get(parent)!.add(name.toLowerCase());
   }
   const out = new Set<string>();
   for (const [dir, names] of kids) if (names.has('head') && names.has('config') && (names.has('objects') || names.has('refs'))) out.add(dir);
@@ -83,11 +86,8 @@ function bareRepositories(changes: TxChange[]): Set<string> {
 
 export async function decide(changes: TxChange[], o: DecideOptions = {}): Promise<Decision> {
   const d: Decision = { ordinary: [], pending: [], dropped: [] };
-  const bare = bareRepositories(changes);
-  const inBare = (c: TxChange) => [...bare].some((b) => {
-    const [layer, rel] = [Number(b.slice(0, b.indexOf(':'))), b.slice(b.indexOf(':') + 1)];
-    return c.layer === layer && (rel === '' || c.rel === rel || c.rel.startsWith(`${rel}/`));
-  });
+  const bare = [...(await bareRepositories(changes))].map((b) => ({ layer: Number(b.slice(0, b.indexOf(':'))), rel: b.slice(b.indexOf(':') + 1) }));
+  const inBare = (c: TxChange) => bare.some((b) => c.layer === b.layer && (b.rel === '' || c.rel === b.rel || c.rel.startsWith(`${b.rel}/`)));
   // Mass deletions of tracked files, per folder.
   const massDelete = new Set<number>();
   const tracked = o.tracked ?? gitTracked;
@@ -108,7 +108,10 @@ export async function decide(changes: TxChange[], o: DecideOptions = {}): Promis
       massCount.set(layer, n);
     }
   }
+  let k = 0;
   for (const c of changes) {
+    // A large change set is classified in slices: the extension host keeps answering meanwhile.
+    if (++k % 1000 === 0) await new Promise((r) => setImmediate(r));
     if (c.op === 'special') {
       d.dropped.push({ change: c, reason: 'a special file (FIFO, socket or device): never landed' });
       continue;
@@ -119,6 +122,7 @@ export async function decide(changes: TxChange[], o: DecideOptions = {}): Promis
     if (reason) d.pending.push({ change: c, reason });
     else d.ordinary.push(c);
   }
+  d.pending.sort((a, b) => a.change.layer - b.change.layer || (a.change.rel < b.change.rel ? -1 : a.change.rel > b.change.rel ? 1 : 0));
   // A folder that waits keeps what is inside it waiting too.
   const waitingDirs = d.pending.filter((p) => p.change.op === 'mkdir').map((p) => p.change);
   if (waitingDirs.length) {

@@ -45,7 +45,7 @@ export interface CommandSandboxOptions {
 }
 
 /** Inside a workspace folder: what stays read-only when writes cannot be a transaction. */
-export const PROTECTED_IN_WORKSPACE = ['.git', '.vscode', '.husky', '.devcontainer', '.github', '.envrc', 'AGENTS.md', 'GEMINI.md'];
+export const PROTECTED_IN_WORKSPACE = ['.git/hooks', '.git/config', '.git/info', '.vscode', '.husky', '.devcontainer', '.github'];
 
 /** Folders never searched for secret files: git's own store only (dependencies are searched: a .env can hide in node_modules). */
 const SKIP_DIRS = new Set(['.git']);

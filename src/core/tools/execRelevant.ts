@@ -14,9 +14,21 @@
 /** Code points HFS+ ignores in names (git's is_hfs_dotgit list), plus other default-ignorables. */
 const IGNORABLE = /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{1bca0}-\u{1bca3}\u{e0000}-\u{e0fff}]/gu;
 
+/** Segments recur (node_modules, src, index.js): folding each once is most of the cost. */
+const folded = new Map<string, string>();
+
 /** One path segment folded as case-insensitive, normalising file systems compare it. */
 export function foldName(segment: string): string {
   if (segment === '.' || segment === '..') return segment;
+  const hit = folded.get(segment);
+  if (hit !== undefined) return hit;
+  const out = foldUncached(segment);
+  if (folded.size > 100_000) folded.clear();
+  folded.set(segment, out);
+  return out;
+}
+
+function foldUncached(segment: string): string {
   let s = segment.replace(IGNORABLE, '').normalize('NFKC');
   // Upper then lower: folds Kelvin sign, long s, dotless forms the way case-insensitive lookups do.
   s = s.toUpperCase().toLowerCase().normalize('NFKC');
@@ -114,8 +126,15 @@ const SHORT_NAME = /(^|\/)[^/.~]{1,6}~\d{1,6}(\.[^/]{0,3})?(\/|$)/;
  * `/` (so a folder named `build` is not Bazel's BUILD file, while `.git/` is still git's).
  */
 export function executionRelevance(rel: string): string | undefined {
-  const p = foldPath(rel);
-  if (!p) return undefined;
+  return executionRelevanceFolded(foldPath(rel));
+}
+
+/** Any rule at all, in one pass (most paths match none). */
+const ANY = new RegExp([...RULES.map(([re]) => re.source), SHORT_NAME.source].join('|'));
+
+/** The same for a path already folded with foldPath. */
+export function executionRelevanceFolded(p: string): string | undefined {
+  if (!p || !ANY.test(p)) return undefined;
   for (const [re, why] of RULES) if (re.test(p)) return why;
   if (SHORT_NAME.test(p)) return 'a short (8.3) name that may stand for a protected name on Windows';
   return undefined;

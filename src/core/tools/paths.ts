@@ -6,7 +6,7 @@
  */
 import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import { executionRelevance, foldPath } from './execRelevant';
+import { executionRelevanceFolded, foldPath } from './execRelevant';
 
 export interface WorkspaceFolderInfo {
   name: string;
@@ -206,12 +206,19 @@ const SECRET: Array<[RegExp, string]> = [
  * with auto-approval or "accept all".
  */
 export function sensitiveReason(rel: string): string | undefined {
-  return secretReason(rel) ?? executionRelevance(rel);
+  const p = foldPath(rel);
+  return secretFolded(p) ?? executionRelevanceFolded(p);
 }
 
 /** Why a workspace-relative path holds secrets (reads ask too), or undefined. Names are folded as in execRelevant.ts. */
 export function secretReason(rel: string): string | undefined {
-  const p = foldPath(rel);
+  return secretFolded(foldPath(rel));
+}
+
+const ANY_SECRET = new RegExp(SECRET.map(([re]) => re.source).join('|'));
+
+function secretFolded(p: string): string | undefined {
+  if (!ANY_SECRET.test(p)) return undefined;
   for (const [re, why] of SECRET) if (re.test(p)) return why;
   return undefined;
 }

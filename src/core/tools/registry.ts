@@ -24,6 +24,7 @@ import { runCommand } from './defs/run_command';
 import { searchText } from './defs/search_text';
 import { workspaceSymbols } from './defs/workspace_symbols';
 import { PathError } from './paths';
+import { maskUrlCredentials } from './redactUrls';
 import { ToolError, declaration, validateArgs, type ToolContext, type ToolDefinition, type ToolSettings, type WorkspacePorts } from './types';
 import { UndoRecorder } from './undo';
 
@@ -140,8 +141,10 @@ export class WorkspaceToolRunner implements ToolRunner {
     };
     try {
       const r = await tool.run(call.arguments as never, toolCtx);
-      this.activity({ callId: call.id, status: r.isError ? 'failed' : 'done', result: r.summary ?? firstLine(r.text), durationMs: Date.now() - started });
-      return { result: r.content ?? [{ type: 'text', text: r.text }], isError: r.isError === true };
+      this.activity({ callId: call.id, status: r.isError ? 'failed' : 'done', result: maskUrlCredentials(r.summary ?? firstLine(r.text)), durationMs: Date.now() - started });
+      // Credentials written into URLs (a remote in .git/config, a clone command's output) never reach the model.
+      const content = r.content?.map((c) => (c.type === 'text' && typeof c.text === 'string' ? { ...c, text: maskUrlCredentials(c.text) } : c));
+      return { result: content ?? [{ type: 'text', text: maskUrlCredentials(r.text) }], isError: r.isError === true };
     } catch (err) {
       if (err instanceof ToolError || err instanceof PathError) return fail(err.message, rejected ? 'rejected' : 'failed');
       return fail(`${call.name} failed unexpectedly: ${(err as Error).message ?? String(err)}`);

@@ -7,8 +7,9 @@
  * write policy admits (admission.ts decides which), checked at the moment of writing: never
  * through a link, never outside the folder, moved rather than copied where it can be.
  */
+import { spawn } from 'node:child_process';
 import { constants, existsSync, type Stats } from 'node:fs';
-import { chmod, copyFile, cp, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { layerPaths, type OverlayLayer } from './sandbox';
 import { within } from './paths';
@@ -63,7 +64,7 @@ export interface LandResult {
 const OPAQUE_SCAN = `
 const fs = require('fs'), path = require('path');
 const tx = process.argv[1];
-const layers = JSON.parse(fs.readFileSync(path.join(tx, 'layers.json'), 'utf8'));
+const { layers, started } = JSON.parse(fs.readFileSync(path.join(tx, 'layers.json'), 'utf8'));
 const out = [];
 layers.forEach((l, k) => {
   const walk = (rel, depth) => {
@@ -80,6 +81,11 @@ layers.forEach((l, k) => {
       let kids = [];
       try { kids = fs.readdirSync(path.join(l.root, r)); } catch {}
       for (const c of kids) {
+        // Only what existed before the command started: a file that appeared in the real folder since
+        // (the user, or a landing while it ran) may not show through the overlay, and must never be taken as removed.
+        let st;
+        try { st = fs.lstatSync(path.join(l.root, r, c)); } catch { continue; }
+        if (st.ctimeMs >= started || st.mtimeMs >= started) continue;
         try { fs.lstatSync(path.join(l.merged, r, c)); continue; } catch {}
         let up;
         try { up = fs.lstatSync(path.join(l.upper, r, c)); } catch {}
@@ -111,12 +117,31 @@ async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
 
 const isWhiteout = (st: Stats) => st.isCharacterDevice() && st.rdev === 0;
 
-/** Run `fn` over `items` with at most `n` at a time. */
+/**
+ * Run `fn` over `items` with at most `n` at a time. Work that finishes without waiting for I/O
+ * only yields microtasks, so every few hundred items the event loop is let turn (no long stall).
+ */
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let turned = performance.now();
+  // One shared pause: after 8 ms of work all workers wait for the same next turn of the loop (each
+  // waiting on its own would let the workers run one after another within one turn).
+  let gate: Promise<void> | undefined;
+  const pause = () =>
+    (gate ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        gate = undefined;
+        turned = performance.now();
+        resolve();
+      }),
+    ));
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
+      for (;;) {
+        if (performance.now() - turned > 8) await pause();
+        if (next >= items.length) return;
+        await fn(items[next++]!);
+      }
     }),
   );
 }
@@ -140,6 +165,41 @@ async function listFiles(dir: string, base: string, max: number): Promise<{ file
   return { files, count };
 }
 
+interface UpperEntry {
+  rel: string;
+  depth: number;
+  /** find's %y: f, d, l, c, b, p, s. */
+  type: string;
+  links: number;
+  mode: number;
+  size: number;
+  target: string;
+}
+
+/**
+ * Everything below an upper folder, listed by `find` in one pass (a C walk: no stat call per entry
+ * from the extension host). Names may hold any byte but NUL, so the fields are NUL-separated.
+ */
+async function listTree(dir: string): Promise<UpperEntry[]> {
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('find', [dir, '-mindepth', '1', '-printf', '%y\\0%n\\0%m\\0%s\\0%P\\0%l\\0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`find exited ${code} listing the command's changes`))));
+  });
+  const fields = Buffer.concat(chunks).toString('utf8').split('\0');
+  const out: UpperEntry[] = [];
+  for (let i = 0; i + 5 < fields.length; i += 6) {
+    const rel = fields[i + 4]!;
+    let depth = 0;
+    for (let j = rel.indexOf('/'); j >= 0; j = rel.indexOf('/', j + 1)) depth++;
+    out.push({ type: fields[i]!, links: Number(fields[i + 1]), mode: parseInt(fields[i + 2]!, 8), size: Number(fields[i + 3]), rel, depth, target: fields[i + 5]! });
+    if (i % 12_000 === 0) await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
 /** Files equal byte for byte (only called when the sizes match). */
 async function sameContent(a: string, b: string): Promise<boolean> {
   const [fa, fb] = await Promise.all([open(a, 'r'), open(b, 'r')]);
@@ -156,6 +216,9 @@ async function sameContent(a: string, b: string): Promise<boolean> {
     await Promise.all([fa.close(), fb.close()]);
   }
 }
+
+/** A running command whose upper folder holds more entries than this lands nothing until it ends. */
+const INTERIM_MAX_ENTRIES = 2000;
 
 export class Transaction {
   /** Files landed while the command ran (`layer:rel`). */
@@ -193,8 +256,9 @@ export class Transaction {
       }
       layers.push({ root, lower: p.lower, mask: masked.length ? p.mask : undefined, upper: p.upper, work: p.work, merged: p.merged });
     }
-    await writeFile(join(dir, 'layers.json'), JSON.stringify(layers.map((l) => ({ root: l.root, upper: l.upper, merged: l.merged }))));
-    return new Transaction(dir, layers, Date.now());
+    const started = Date.now();
+    await writeFile(join(dir, 'layers.json'), JSON.stringify({ started, layers: layers.map((l) => ({ root: l.root, upper: l.upper, merged: l.merged })) }));
+    return new Transaction(dir, layers, started);
   }
 
   /** Folders for the package caches' overlays (their writes are discarded with the transaction). */
@@ -221,68 +285,65 @@ export class Transaction {
     const opaque = await this.opaque();
     const out: TxChange[] = [];
     for (const [k, layer] of this.layers.entries()) {
-      const dirs: Array<{ rel: string; fresh: boolean }> = [{ rel: '', fresh: false }];
-      while (dirs.length) {
-        const batch = dirs.splice(0, 64);
-        await pool(batch, 16, async ({ rel, fresh }) => {
-          const names = await readdir(join(layer.upper, rel)).catch(() => [] as string[]);
-          await pool(names, 32, async (name) => {
-            const r = rel ? `${rel}/${name}` : name;
-            const source = join(layer.upper, r);
-            const abs = join(layer.root, r);
-            const st = await lstatOrUndefined(source);
-            if (!st) return;
-            const real = fresh ? undefined : await lstatOrUndefined(abs);
-            const before = typeOf(real);
-            const base = { layer: k, root: layer.root, rel: r, abs, before };
-            const goneOf = async () => (before === 'dir' ? await listFiles(abs, layer.root, 20_000) : before === 'none' ? { files: [], count: 0 } : { files: [r], count: 1 });
-            if (isWhiteout(st)) {
-              if (before !== 'none') {
-                const g = await goneOf();
-                out.push({ ...base, op: 'delete', gone: g.files, goneCount: g.count });
-              }
-              return;
-            }
-            if (st.isDirectory()) {
-              const replaces = before === 'dir' ? opaque.has(`${k}:${r}`) : before !== 'none';
-              if (before === 'dir' && !replaces) {
-                dirs.push({ rel: r, fresh: false });
-                return;
-              }
-              if (replaces) {
-                const g = await goneOf();
-                out.push({ ...base, op: 'delete', gone: g.files, goneCount: g.count });
-              }
-              out.push({ ...base, before: 'none', op: 'mkdir', source, mode: st.mode & 0o7777, fresh: true });
-              dirs.push({ rel: r, fresh: true });
-              return;
-            }
-            if (before === 'dir') {
+      // Parents before children: a folder's state (new, or merged with the real one) decides how its content is read.
+      const byDepth: UpperEntry[][] = [];
+      for (const e of await listTree(layer.upper)) (byDepth[e.depth] ??= []).push(e);
+      const fresh = new Set<string>();
+      for (const wave of byDepth) {
+        if (!wave) continue;
+        await pool(wave, 32, async (e) => {
+          const r = e.rel;
+          const slash = r.lastIndexOf('/');
+          const parentFresh = slash > 0 && fresh.has(r.slice(0, slash));
+          const source = join(layer.upper, r);
+          const abs = join(layer.root, r);
+          const real = parentFresh ? undefined : await lstatOrUndefined(abs);
+          const before = typeOf(real);
+          const base = { layer: k, root: layer.root, rel: r, abs, before };
+          const goneOf = async () => (before === 'dir' ? await listFiles(abs, layer.root, 20_000) : before === 'none' ? { files: [], count: 0 } : { files: [r], count: 1 });
+          if (e.type === 'c' && (await lstatOrUndefined(source).then((st) => !!st && isWhiteout(st)))) {
+            if (before !== 'none') {
               const g = await goneOf();
               out.push({ ...base, op: 'delete', gone: g.files, goneCount: g.count });
             }
-            const landedBefore = before === 'dir' ? 'none' : before;
-            if (st.isSymbolicLink()) {
-              out.push({ ...base, before: landedBefore, op: 'symlink', source, target: await readlink(source) });
-              return;
+            return;
+          }
+          if (e.type === 'd') {
+            const replaces = before === 'dir' ? opaque.has(`${k}:${r}`) : before !== 'none';
+            if (before === 'dir' && !replaces) return;
+            if (replaces) {
+              const g = await goneOf();
+              out.push({ ...base, op: 'delete', gone: g.files, goneCount: g.count });
             }
-            if (!st.isFile()) {
-              out.push({ ...base, before: landedBefore, op: 'special', source });
-              return;
-            }
-            const change: TxChange = { ...base, before: landedBefore, op: 'write', source, links: st.nlink, size: st.size, mode: st.mode & 0o7777 };
-            if (real?.isFile()) {
-              // A copy-up without a change (touch, a no-op chmod, a read through a write handle) lands nothing.
-              if (st.nlink === 1 && real.size === st.size && (real.mode & 0o7777) === change.mode && st.size <= 8 << 20 && (await sameContent(source, abs))) return;
-              // The real file changed after the command started, and not by our own landing while it ran.
-              if (real.mtimeMs > this.started + 1 && !this.interimLanded.has(`${k}:${r}`)) change.conflict = true;
-            }
-            out.push(change);
-          });
+            fresh.add(r);
+            out.push({ ...base, before: 'none', op: 'mkdir', source, mode: e.mode, fresh: true });
+            return;
+          }
+          if (before === 'dir') {
+            const g = await goneOf();
+            out.push({ ...base, op: 'delete', gone: g.files, goneCount: g.count });
+          }
+          const landedBefore = before === 'dir' ? 'none' : before;
+          if (e.type === 'l') {
+            out.push({ ...base, before: landedBefore, op: 'symlink', source, target: e.target });
+            return;
+          }
+          if (e.type !== 'f') {
+            out.push({ ...base, before: landedBefore, op: 'special', source });
+            return;
+          }
+          const change: TxChange = { ...base, before: landedBefore, op: 'write', source, links: e.links, size: e.size, mode: e.mode };
+          if (real?.isFile()) {
+            // A copy-up without a change (touch, a no-op chmod, a read through a write handle) lands nothing.
+            if (e.links === 1 && real.size === e.size && (real.mode & 0o7777) === e.mode && e.size <= 8 << 20 && (await sameContent(source, abs))) return;
+            // The real file changed after the command started, and not by our own landing while it ran.
+            if (real.mtimeMs > this.started + 1 && !this.interimLanded.has(`${k}:${r}`)) change.conflict = true;
+          }
+          out.push(change);
         });
       }
     }
-    return out.sort((a, b) => (a.layer - b.layer) || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : order(a) - order(b)));
+    return out;
   }
 
   /**
@@ -296,11 +357,21 @@ export class Transaction {
     const landed: TxChange[] = [];
     const failed: Array<{ change: TxChange; why: string }> = [];
     const verified = new Set<string>();
-    const movedWhole: string[] = [];
-    const under = (c: TxChange, dirRel: string) => c.rel.startsWith(`${dirRel}/`);
-    const sorted = [...changes].sort((a, b) => order(a) - order(b) || a.layer - b.layer || (a.rel < b.rel ? -1 : 1));
-    for (const c of sorted) {
-      if (movedWhole.some((m) => c.abs.startsWith(`${m}${sep}`))) {
+    // A new folder can move in whole when everything below it lands now as a plain file or folder.
+    const notWhole = new Set<string>();
+    await sliced(all, (x) => {
+      if (admitted.has(x) && (x.op === 'write' || x.op === 'mkdir') && (x.links ?? 1) <= 1) return;
+      for (let i = x.rel.lastIndexOf('/'); i > 0; i = x.rel.lastIndexOf('/', i - 1)) notWhole.add(`${x.layer}:${x.rel.slice(0, i)}`);
+    });
+    const movedWhole = new Set<string>();
+    const insideMoved = (c: TxChange) => {
+      for (let i = c.rel.lastIndexOf('/'); i > 0; i = c.rel.lastIndexOf('/', i - 1)) if (movedWhole.has(`${c.layer}:${c.rel.slice(0, i)}`)) return true;
+      return false;
+    };
+    let done = 0;
+    for (const c of await landingOrder(changes)) {
+      if (++done % 2000 === 0) await new Promise((r) => setImmediate(r));
+      if (insideMoved(c)) {
         landed.push(c);
         continue;
       }
@@ -314,12 +385,11 @@ export class Transaction {
           if (cur && !cur.isDirectory()) {
             if (!(await undo?.preserve(c.abs, display))) await rm(c.abs, { recursive: true, force: true });
           } else if (!cur) await undo?.preserve(c.abs, display);
-          const content = all.filter((x) => x.layer === c.layer && under(x, c.rel));
-          const whole = c.fresh && !(await lstatOrUndefined(c.abs)) && content.every((x) => admitted.has(x) && (x.op === 'write' || x.op === 'mkdir') && (x.links ?? 1) <= 1);
+          const whole = c.fresh && !notWhole.has(`${c.layer}:${c.rel}`) && !(await lstatOrUndefined(c.abs));
           if (whole && c.source) {
             try {
               await rename(c.source, c.abs);
-              movedWhole.push(c.abs);
+              movedWhole.add(`${c.layer}:${c.rel}`);
               landed.push(c);
               continue;
             } catch (err) {
@@ -377,44 +447,51 @@ export class Transaction {
    * the final landing moves the same files again. Returns how many landed.
    */
   async interim(admit: (c: TxChange) => boolean, undo: UndoSink | undefined, seen: Map<string, string>): Promise<number> {
-    let n = 0;
+    // Walk first: a command writing thousands of files (an install, a build) is not a watcher, and its files wait for the end.
+    const files: Array<{ k: number; layer: OverlayLayer; r: string }> = [];
+    let entries = 0;
     for (const [k, layer] of this.layers.entries()) {
       const stack = [''];
       while (stack.length) {
         const rel = stack.pop()!;
-        for (const e of await readdir(join(layer.upper, rel), { withFileTypes: true }).catch(() => [])) {
+        const list = await readdir(join(layer.upper, rel), { withFileTypes: true }).catch(() => []);
+        entries += list.length;
+        if (entries > INTERIM_MAX_ENTRIES) return -1;
+        for (const e of list) {
           const r = rel ? `${rel}/${e.name}` : e.name;
-          if (e.isDirectory()) {
-            stack.push(r);
-            continue;
-          }
-          if (!e.isFile()) continue;
-          const source = join(layer.upper, r);
-          const st = await lstatOrUndefined(source);
-          if (!st || st.nlink > 1) continue;
-          const stamp = `${st.size}:${st.mtimeMs}`;
-          const key = `${k}:${r}`;
-          if (seen.get(key) === stamp) continue;
-          const abs = join(layer.root, r);
-          const real = await lstatOrUndefined(abs);
-          const c: TxChange = { layer: k, root: layer.root, rel: r, abs, op: 'write', source, before: typeOf(real), links: 1, size: st.size, mode: st.mode & 0o7777 };
-          if (real && !real.isFile()) continue;
-          if (real && real.mtimeMs > this.started + 1 && !seen.has(key)) continue;
-          if (!admit(c)) continue;
-          try {
-            await this.checkParents(c, new Set(), true);
-            await undo?.preserve(abs, r);
-            const tmp = `${abs}.gemini-${process.pid}-${Date.now().toString(36)}`;
-            await copyFile(source, tmp, constants.COPYFILE_EXCL);
-            await chmod(tmp, c.mode!);
-            await rename(tmp, abs);
-            seen.set(key, stamp);
-            this.interimLanded.add(key);
-            n++;
-          } catch {
-            /* the final landing reports it */
-          }
+          if (e.isDirectory()) stack.push(r);
+          else if (e.isFile()) files.push({ k, layer, r });
         }
+      }
+    }
+    let n = 0;
+    for (const { k, layer, r } of files) {
+      const source = join(layer.upper, r);
+      const st = await lstatOrUndefined(source);
+      // Only files that have settled (not written in the last second) and have one name.
+      if (!st || st.nlink > 1 || Date.now() - st.mtimeMs < 1000) continue;
+      const stamp = `${st.size}:${st.mtimeMs}`;
+      const key = `${k}:${r}`;
+      if (seen.get(key) === stamp) continue;
+      const abs = join(layer.root, r);
+      const real = await lstatOrUndefined(abs);
+      const c: TxChange = { layer: k, root: layer.root, rel: r, abs, op: 'write', source, before: typeOf(real), links: 1, size: st.size, mode: st.mode & 0o7777 };
+      if (real && !real.isFile()) continue;
+      // Somebody else changed it since the command started: the final admission asks.
+      if (real && real.mtimeMs > this.started + 1 && !seen.has(key)) continue;
+      if (!admit(c)) continue;
+      try {
+        await this.checkParents(c, new Set(), true);
+        await undo?.preserve(abs, r);
+        const tmp = `${abs}.gemini-${process.pid}-${Date.now().toString(36)}`;
+        await copyFile(source, tmp, constants.COPYFILE_EXCL);
+        await chmod(tmp, c.mode!);
+        await rename(tmp, abs);
+        seen.set(key, stamp);
+        this.interimLanded.add(key);
+        n++;
+      } catch {
+        /* the final landing reports it */
       }
     }
     return n;
@@ -452,9 +529,34 @@ export class Transaction {
   }
 }
 
-/** Deletions first, then folders, then files and links. */
-function order(c: TxChange): number {
-  return c.op === 'delete' ? 0 : c.op === 'mkdir' ? 1 : 2;
+/**
+ * Deletions first, then folders (shallower first, so a folder exists before what goes in it), then
+ * files and links. Bucketed, not sorted: linear in the size of the change set.
+ */
+export async function landingOrder(changes: TxChange[]): Promise<TxChange[]> {
+  const deletes: TxChange[] = [];
+  const dirs: TxChange[][] = [];
+  const rest: TxChange[] = [];
+  await sliced(changes, (c) => {
+    if (c.op === 'delete') deletes.push(c);
+    else if (c.op === 'mkdir') {
+      let depth = 0;
+      for (let i = c.rel.indexOf('/'); i >= 0; i = c.rel.indexOf('/', i + 1)) depth++;
+      (dirs[depth] ??= []).push(c);
+    } else rest.push(c);
+  });
+  const out = deletes;
+  for (const d of dirs) if (d) for (const c of d) out.push(c);
+  for (const c of rest) out.push(c);
+  return out;
+}
+
+/** Run `fn` over `items`, letting the event loop turn every few thousand (a large change set never holds the host). */
+export async function sliced<T>(items: readonly T[], fn: (t: T) => void, every = 2000): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if (i && i % every === 0) await new Promise((r) => setImmediate(r));
+    fn(items[i]!);
+  }
 }
 
 /** Copy a tree (used when moving across file systems). */

@@ -94,6 +94,10 @@ export const runCommand: ToolDefinition<Args> = {
         if (inflight || !tx) return;
         inflight = tx
           .interim((ch) => !changeReason(ch), ctx.undo, seen)
+          .then((n) => {
+            // A command that writes thousands of files is not a watcher: its files land when it ends.
+            if (n < 0) clearInterval(interim);
+          })
           .catch(() => 0)
           .finally(() => (inflight = undefined));
       };
