@@ -991,9 +991,7 @@ function sandboxLines(req: NonNullable<ToolActivity['approval']>): HTMLElement[]
     h(
       'div',
       req.network ? 'approval-sandbox warn' : 'approval-sandbox',
-      req.network
-        ? l10n.t('With the network: the internet and services on this machine (local databases, dev servers) are reachable.')
-        : l10n.t('No network.'),
+      req.network ? l10n.t('With the network: the internet and services on this machine (local databases, dev servers) are reachable.') : l10n.t('No network.'),
     ),
     h(
       'div',
@@ -1040,7 +1038,10 @@ function commandBlock(text: string, commands: string[] | undefined): HTMLElement
     if (!pre.isConnected || pre.scrollHeight <= pre.clientHeight + 2) return;
     const shownChars = Math.round((pre.textContent ?? '').length * (pre.clientHeight / pre.scrollHeight));
     more.hidden = false;
-    more.textContent = l10n.t('The command continues below (about {0} more characters): scroll to read all of it before you answer.', Math.max(1, (pre.textContent ?? '').length - shownChars));
+    more.textContent = l10n.t(
+      'The command continues below (about {0} more characters): scroll to read all of it before you answer.',
+      Math.max(1, (pre.textContent ?? '').length - shownChars),
+    );
   });
   return out;
 }

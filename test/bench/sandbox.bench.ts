@@ -22,7 +22,14 @@ async function runIn(transactional: boolean, command: string, files: Record<stri
   const real = await detectSandbox('linux', join(s.root, 'tx'));
   if (!real.available) throw new Error(real.reason);
   const status: SandboxStatus = transactional ? real : { ...real, transactional: false, why: 'measured without the transaction' };
-  s.env.sandbox = new CommandSandbox({ enabled: () => true, home: join(s.root, 'home'), hiddenExtra: () => [], txBase: join(s.root, 'tx'), rgPath: findRipgrep(), detect: async () => status });
+  s.env.sandbox = new CommandSandbox({
+    enabled: () => true,
+    home: join(s.root, 'home'),
+    hiddenExtra: () => [],
+    txBase: join(s.root, 'tx'),
+    rgPath: findRipgrep(),
+    detect: async () => status,
+  });
   s.approvals.decisions = ['accept', 'accept'];
   let text = '';
   const sample = await measureHere(async () => {

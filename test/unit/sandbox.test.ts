@@ -124,7 +124,17 @@ describe('execution-relevant paths: one function, names folded as file systems f
     '.mvn/wrapper/maven-wrapper.properties',
     'gradle/wrapper/gradle-wrapper.properties',
   ];
-  const ordinary = ['src/index.ts', 'README.md', 'docs/guide.md', 'dist/bundle.js', 'node_modules/left-pad/index.js', 'build/output.o', 'target/debug/app', '.gitignore', 'tests/test_app.py'];
+  const ordinary = [
+    'src/index.ts',
+    'README.md',
+    'docs/guide.md',
+    'dist/bundle.js',
+    'node_modules/left-pad/index.js',
+    'build/output.o',
+    'target/debug/app',
+    '.gitignore',
+    'tests/test_app.py',
+  ];
   for (const p of relevant) test(`relevant: ${p}`, () => assert.ok(executionRelevance(p), p));
   for (const p of ordinary) test(`ordinary: ${p}`, () => assert.equal(executionRelevance(p), undefined, p));
   test('a folder named like a build file is not one (build/ holds output; BUILD is Bazel’s file)', () => {
@@ -373,7 +383,11 @@ describe('the sandbox: what a command can see', opts, () => {
     chmodSync(join(home, '.nvm/versions/node/bin/tool'), 0o755);
     s.approvals.decisions = ['accept'];
     const r = await call(s, 'run_command', {
-      command: `for f in ${Object.keys(secrets).map((p) => `"${join(home, p)}"`).join(' ')}; do cat "$f" 2>/dev/null && echo "READ $f"; done; ls -A ${home}; echo "HOME=$HOME"; ${join(home, '.nvm/versions/node/bin/tool')}; touch ${join(home, '.nvm/x')} 2>&1 | head -1`,
+      command: `for f in ${Object.keys(secrets)
+        .map((p) => `"${join(home, p)}"`)
+        .join(
+          ' ',
+        )}; do cat "$f" 2>/dev/null && echo "READ $f"; done; ls -A ${home}; echo "HOME=$HOME"; ${join(home, '.nvm/versions/node/bin/tool')}; touch ${join(home, '.nvm/x')} 2>&1 | head -1`,
     });
     assert.doesNotMatch(r.text, /READ /, r.text);
     for (const v of Object.values(secrets)) if (v.length > 8) assert.ok(!r.text.includes(v), `not read: ${v}`);
@@ -448,7 +462,9 @@ describe('the sandbox: what a command can see', opts, () => {
     for (let k = 0; k < 3000; k++) files[`fixtures/certs/k${k}.pem`] = `PEM_SECRET_${k}`;
     const s = gitRepo(files);
     s.approvals.decisions = ['accept'];
-    const r = await call(s, 'run_command', { command: 'cat node_modules/pkg/.env a/b/c/d/e/.env.production packages/x/id_ed25519 creds/service-account-prod.json fixtures/certs/k1.pem fixtures/certs/k2999.pem; echo END' });
+    const r = await call(s, 'run_command', {
+      command: 'cat node_modules/pkg/.env a/b/c/d/e/.env.production packages/x/id_ed25519 creds/service-account-prod.json fixtures/certs/k1.pem fixtures/certs/k2999.pem; echo END',
+    });
     assert.match(r.text, /END/, `the command ran: ${r.text}`);
     assert.doesNotMatch(r.text, /_SECRET/);
     assert.match(r.text, /Workspace changes: none/, 'hiding a file is not changing it');
@@ -514,7 +530,17 @@ describe('file tools never write through a link', opts, () => {
 
   test('execution-relevant files ask from the file tools too, existing or new, with edits auto-approved', async () => {
     const s = sandbox({ 'package.json': '{}\n' }, { settings: { autoApproveEdits: true } });
-    for (const p of ['.git/hooks/pre-commit', '.devcontainer.json', '.venv/bin/python', 'node_modules/.bin/x', 'lefthook.yml', '.idea/x.xml', 'flake.nix', '.github/skills/a/SKILL.md', '.GIT/config']) {
+    for (const p of [
+      '.git/hooks/pre-commit',
+      '.devcontainer.json',
+      '.venv/bin/python',
+      'node_modules/.bin/x',
+      'lefthook.yml',
+      '.idea/x.xml',
+      'flake.nix',
+      '.github/skills/a/SKILL.md',
+      '.GIT/config',
+    ]) {
       s.approvals.decisions = ['reject'];
       const r = await call(s, 'create_file', { path: p, content: 'x\n' });
       assert.equal(r.isError, true, `${p}: ${r.text}`);

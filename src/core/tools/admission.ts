@@ -166,7 +166,8 @@ export async function changesDiff(changes: TxChange[], maxLines = 1500, signal?:
       } else piece = `--- a/${c.rel}\n+++ b/${c.rel}\n(binary or unreadable, ${c.size ?? 0} bytes)`;
     } else if (c.op === 'write') piece = `--- a/${c.rel}\n+++ b/${c.rel}\n(${c.size} bytes: too large to show)`;
     else if (c.op === 'symlink') piece = `+++ b/${c.rel}\n(symbolic link to ${c.target})`;
-    else if (c.op === 'delete') piece = `--- a/${c.rel}\n(deleted${(c.goneCount ?? 0) > 1 ? `: ${c.goneCount} files, ${(c.gone ?? []).slice(0, 10).join(', ')}${(c.goneCount ?? 0) > 10 ? ', …' : ''}` : ''})`;
+    else if (c.op === 'delete')
+      piece = `--- a/${c.rel}\n(deleted${(c.goneCount ?? 0) > 1 ? `: ${c.goneCount} files, ${(c.gone ?? []).slice(0, 10).join(', ')}${(c.goneCount ?? 0) > 10 ? ', …' : ''}` : ''})`;
     else piece = `+++ b/${c.rel}/\n(new folder)`;
     const cut = piece.split('\n').slice(0, Math.max(5, maxLines - lines));
     lines += cut.length;
@@ -187,6 +188,8 @@ export function countsOf(changes: TxChange[]): string {
     else if (c.before === 'none') added++;
     else changed++;
   }
-  const parts = [added && `${added} new`, changed && `${changed} changed`, deleted && `${deleted} deleted`, folders && `${folders} new folder${folders > 1 ? 's' : ''}`].filter(Boolean);
+  const parts = [added && `${added} new`, changed && `${changed} changed`, deleted && `${deleted} deleted`, folders && `${folders} new folder${folders > 1 ? 's' : ''}`].filter(
+    Boolean,
+  );
   return parts.join(', ') || 'nothing';
 }

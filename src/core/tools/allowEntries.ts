@@ -17,7 +17,42 @@ import type { ArgCheck, CommandRule } from './commandRules';
 import { matchRule } from './commandRules';
 
 /** Programs that run the command they are given: an entry for them would allow anything. */
-const RUNS_OTHERS = new Set(['xargs', 'timeout', 'nice', 'nohup', 'time', 'stdbuf', 'watch', 'ionice', 'setsid', 'chrt', 'taskset', 'flock', 'strace', 'ltrace', 'unbuffer', 'parallel', 'sh', 'bash', 'zsh', 'dash', 'fish', 'ksh', 'csh', 'tcsh', 'exec', 'eval', 'command', 'builtin', 'su', 'sudo', 'doas', 'script', 'expect', 'busybox']);
+const RUNS_OTHERS = new Set([
+  'xargs',
+  'timeout',
+  'nice',
+  'nohup',
+  'time',
+  'stdbuf',
+  'watch',
+  'ionice',
+  'setsid',
+  'chrt',
+  'taskset',
+  'flock',
+  'strace',
+  'ltrace',
+  'unbuffer',
+  'parallel',
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'fish',
+  'ksh',
+  'csh',
+  'tcsh',
+  'exec',
+  'eval',
+  'command',
+  'builtin',
+  'su',
+  'sudo',
+  'doas',
+  'script',
+  'expect',
+  'busybox',
+]);
 
 /** sed: a script that runs (e), writes (w, W) or reads commands from a file. */
 function sedScriptDanger(script: string): string | undefined {
@@ -35,7 +70,8 @@ function sedScriptDanger(script: string): string | undefined {
 
 /** awk: a program that runs commands, writes files or loads extensions. */
 function awkProgramDanger(program: string): string | undefined {
-  if (/\bsystem\s*\(|\|\s*getline|\|\s*&|"\s*\|\s*|\|\s*"|print[f]?\b[^;}]*[>|]|@load|\bclose\s*\(|\bfflush\s*\(/.test(program)) return 'an awk program that runs commands or writes files';
+  if (/\bsystem\s*\(|\|\s*getline|\|\s*&|"\s*\|\s*|\|\s*"|print[f]?\b[^;}]*[>|]|@load|\bclose\s*\(|\bfflush\s*\(/.test(program))
+    return 'an awk program that runs commands or writes files';
   return undefined;
 }
 
@@ -50,7 +86,32 @@ interface Knowledge {
 
 const INTERPRETER: Knowledge = { flags: ['-e', '-c', '-p', '-r', '-E', '--eval', '--print', '--require', '--import', '--loader', '--experimental-loader', '-m', '--command'] };
 const GIT: Knowledge = {
-  flags: ['--upload-pack', '--receive-pack', '--exec', '-u', '--config', '--template', '--exec-path', '--output', '-o', '--output-directory', '--ext-diff', '--textconv', '--open-files-in-pager', '-O', '-x', '--extcmd', '--tool', '-t', '--command', '--run', '--editor', '--pager', '--hook', '--no-verify*'],
+  flags: [
+    '--upload-pack',
+    '--receive-pack',
+    '--exec',
+    '-u',
+    '--config',
+    '--template',
+    '--exec-path',
+    '--output',
+    '-o',
+    '--output-directory',
+    '--ext-diff',
+    '--textconv',
+    '--open-files-in-pager',
+    '-O',
+    '-x',
+    '--extcmd',
+    '--tool',
+    '-t',
+    '--command',
+    '--run',
+    '--editor',
+    '--pager',
+    '--hook',
+    '--no-verify*',
+  ],
 };
 
 const KNOWN: Record<string, Knowledge> = {
@@ -72,20 +133,90 @@ const KNOWN: Record<string, Knowledge> = {
   tee: { positional: (args) => (args.length ? 'file arguments, which tee writes' : undefined) },
   column: { letters: 'c' },
   tar: {
-    flags: ['--extract', '--get', '--create', '--append', '--update', '--delete', '--to-command*', '--use-compress-program*', '-I', '--checkpoint-action*', '--info-script*', '-F', '--new-volume-script*', '--rsh-command*', '-C', '--directory*'],
+    flags: [
+      '--extract',
+      '--get',
+      '--create',
+      '--append',
+      '--update',
+      '--delete',
+      '--to-command*',
+      '--use-compress-program*',
+      '-I',
+      '--checkpoint-action*',
+      '--info-script*',
+      '-F',
+      '--new-volume-script*',
+      '--rsh-command*',
+      '-C',
+      '--directory*',
+    ],
     // The old style: the first argument is a cluster of option letters without a dash (`tar xzf a.tgz`).
-    positional: (args) => (args[0] && /^[AcdrtuxvfzjJpZkmwhBiOSGgKlMW]+$/.test(args[0]) && /[xcruA]/.test(args[0]) ? `“${args[0]}”, which extracts or writes an archive` : undefined),
+    positional: (args) =>
+      args[0] && /^[AcdrtuxvfzjJpZkmwhBiOSGgKlMW]+$/.test(args[0]) && /[xcruA]/.test(args[0]) ? `“${args[0]}”, which extracts or writes an archive` : undefined,
     letters: 'xcruA',
   },
-  curl: { flags: ['-o', '-O', '--output*', '--remote-name*', '-T', '--upload-file*', '-K', '--config*', '--libcurl*', '-D', '--dump-header*', '-c', '--cookie-jar*', '--trace*', '--stderr*', '-d', '--data*', '-F', '--form*', '--json*', '--create-dirs', '--output-dir*'] },
-  wget: { flags: ['-O', '--output-document*', '-o', '--output-file*', '-a', '--append-output*', '-P', '--directory-prefix*', '--post-file*', '--body-file*', '-e', '--execute*', '-i', '--input-file*', '--use-askpass*'] },
+  curl: {
+    flags: [
+      '-o',
+      '-O',
+      '--output*',
+      '--remote-name*',
+      '-T',
+      '--upload-file*',
+      '-K',
+      '--config*',
+      '--libcurl*',
+      '-D',
+      '--dump-header*',
+      '-c',
+      '--cookie-jar*',
+      '--trace*',
+      '--stderr*',
+      '-d',
+      '--data*',
+      '-F',
+      '--form*',
+      '--json*',
+      '--create-dirs',
+      '--output-dir*',
+    ],
+  },
+  wget: {
+    flags: [
+      '-O',
+      '--output-document*',
+      '-o',
+      '--output-file*',
+      '-a',
+      '--append-output*',
+      '-P',
+      '--directory-prefix*',
+      '--post-file*',
+      '--body-file*',
+      '-e',
+      '--execute*',
+      '-i',
+      '--input-file*',
+      '--use-askpass*',
+    ],
+  },
   rsync: { flags: ['-e', '--rsh*', '--rsync-path*', '--remove-source-files', '--delete*'] },
   git: GIT,
-  npm: { flags: ['-g', '--global', '--prefix*', '--script-shell*', '--node-options*', '--userconfig*', '--globalconfig*', '--call*', '-c'], positional: (a) => (['exec', 'x', 'explore', 'edit'].includes(a[0] ?? '') ? `npm ${a[0]} runs a program of its own` : undefined) },
+  npm: {
+    flags: ['-g', '--global', '--prefix*', '--script-shell*', '--node-options*', '--userconfig*', '--globalconfig*', '--call*', '-c'],
+    positional: (a) => (['exec', 'x', 'explore', 'edit'].includes(a[0] ?? '') ? `npm ${a[0]} runs a program of its own` : undefined),
+  },
   npx: { flags: ['-c', '--call*', '-p', '--package*'] },
-  pnpm: { flags: ['-g', '--global', '--prefix*', '-c', '--shell-mode'], positional: (a) => (['dlx', 'exec', 'x'].includes(a[0] ?? '') ? `pnpm ${a[0]} runs a program of its own` : undefined) },
+  pnpm: {
+    flags: ['-g', '--global', '--prefix*', '-c', '--shell-mode'],
+    positional: (a) => (['dlx', 'exec', 'x'].includes(a[0] ?? '') ? `pnpm ${a[0]} runs a program of its own` : undefined),
+  },
   yarn: { flags: ['--global', '-g'], positional: (a) => (['dlx', 'exec', 'global'].includes(a[0] ?? '') ? `yarn ${a[0]} runs a program of its own` : undefined) },
-  make: { flags: ['-f', '--file*', '--makefile*', '-C', '--directory*', '--eval*', '-E', '-I', '--include-dir*'], positional: (a) => (a.some((x) => /^[A-Za-z_][A-Za-z0-9_]*\s*[:+?!]?=/.test(x) && /\$[({]shell\b|\$\(\s*shell/.test(x)) ? 'a variable that runs a shell command' : undefined) },
+  make: {
+    flags: ['-f', '--file*', '--makefile*', '-C', '--directory*', '--eval*', '-E', '-I', '--include-dir*'],
+    positional: (a) => (a.some((x) => /^[A-Za-z_][A-Za-z0-9_]*\s*[:+?!]?=/.test(x) && /\$[({]shell\b|\$\(\s*shell/.test(x)) ? 'a variable that runs a shell command' : undefined),
+  },
   node: INTERPRETER,
   python: INTERPRETER,
   python3: INTERPRETER,

@@ -12,7 +12,10 @@
  */
 
 /** Code points HFS+ ignores in names (git's is_hfs_dotgit list), plus other default-ignorables. */
-const IGNORABLE = /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{1bca0}-\u{1bca3}\u{e0000}-\u{e0fff}]/gu;
+/* eslint-disable no-misleading-character-class -- combining and joining characters are what is removed */
+const IGNORABLE =
+  /[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{1bca0}-\u{1bca3}\u{e0000}-\u{e0fff}]/gu;
+/* eslint-enable no-misleading-character-class */
 
 /** Segments recur (node_modules, src, index.js): folding each once is most of the cost. */
 const folded = new Map<string, string>();
@@ -68,24 +71,33 @@ const RULES: Rule[] = [
   [/(^|\/)(_darcs|_fossil_|\.fslckout)(\/|$)/, GIT],
   [/(^|\/)\.(gitmodules|gitattributes|gitconfig|lfsconfig|hgrc)$/, GIT],
   [/(^|\/)\.(husky|githooks|git-hooks|hooks|lefthook|simple-git-hooks|yorkie)(\/|$)/, HOOKS],
-  [/(^|\/)(\.?lefthook(-local)?\.(ya?ml|json|toml)|\.pre-commit-(config|hooks)\.ya?ml|\.overcommit\.ya?ml|\.?simple-git-hooks\.(c?js|mjs|json)|\.lintstagedrc[^/]*|lint-staged\.config\.[^/]+|\.commitlintrc[^/]*|commitlint\.config\.[^/]+|\.czrc|\.huskyrc[^/]*)$/, HOOKS],
+  [
+    /(^|\/)(\.?lefthook(-local)?\.(ya?ml|json|toml)|\.pre-commit-(config|hooks)\.ya?ml|\.overcommit\.ya?ml|\.?simple-git-hooks\.(c?js|mjs|json)|\.lintstagedrc[^/]*|lint-staged\.config\.[^/]+|\.commitlintrc[^/]*|commitlint\.config\.[^/]+|\.czrc|\.huskyrc[^/]*)$/,
+    HOOKS,
+  ],
   // editors, IDEs, dev containers and cloud workspaces
   [/(^|\/)\.(vscode|idea|fleet|zed|theia|nova|vs|settings|devcontainer|gitpod|idx|codesandbox|coder|replit-nix|cursor-server)(\/|$)/, EDITOR],
-  [/(^|\/)([^/]*\.code-workspace|[^/]*\.sublime-project|\.devcontainer\.json|\.gitpod\.ya?ml|\.gitpod\.dockerfile|devfile\.ya?ml|\.replit|replit\.nix|\.stackblitzrc|\.editorconfig|\.project|\.classpath|[^/]*\.sln|[^/]*\.suo)$/, EDITOR],
+  [
+    /(^|\/)([^/]*\.code-workspace|[^/]*\.sublime-project|\.devcontainer\.json|\.gitpod\.ya?ml|\.gitpod\.dockerfile|devfile\.ya?ml|\.replit|replit\.nix|\.stackblitzrc|\.editorconfig|\.project|\.classpath|[^/]*\.sln|[^/]*\.suo)$/,
+    EDITOR,
+  ],
   // CI and hosted automation
   [/(^|\/)\.(github|gitlab|gitea|forgejo|circleci|buildkite|woodpecker|semaphore|teamcity|tekton|azure-pipelines|jenkins|drone)(\/|$)/, CI],
-  [/(^|\/)(\.gitlab-ci\.ya?ml|\.travis\.ya?ml|azure-pipelines[^/]*\.ya?ml|bitbucket-pipelines\.ya?ml|jenkinsfile|\.drone\.ya?ml|\.?appveyor\.ya?ml|\.woodpecker\.ya?ml|cloudbuild\.(ya?ml|json)|\.cirrus\.ya?ml|codemagic\.ya?ml|wercker\.ya?ml|netlify\.toml|vercel\.json|renovate\.json5?|\.renovaterc[^/]*)$/, CI],
-  // agents: instructions, skills, rules, MCP configuration
   [
-    /(^|\/)\.(cursor|claude|gemini|agents?|continue|roo|kilocode|kiro|windsurf|codex|junie|amazonq|augment|opencode|clinerules|aider[^/]*)(\/|$)/,
-    AGENT,
+    /(^|\/)(\.gitlab-ci\.ya?ml|\.travis\.ya?ml|azure-pipelines[^/]*\.ya?ml|bitbucket-pipelines\.ya?ml|jenkinsfile|\.drone\.ya?ml|\.?appveyor\.ya?ml|\.woodpecker\.ya?ml|cloudbuild\.(ya?ml|json)|\.cirrus\.ya?ml|codemagic\.ya?ml|wercker\.ya?ml|netlify\.toml|vercel\.json|renovate\.json5?|\.renovaterc[^/]*)$/,
+    CI,
   ],
+  // agents: instructions, skills, rules, MCP configuration
+  [/(^|\/)\.(cursor|claude|gemini|agents?|continue|roo|kilocode|kiro|windsurf|codex|junie|amazonq|augment|opencode|clinerules|aider[^/]*)(\/|$)/, AGENT],
   [
     /(^|\/)(agents?\.md|gemini\.md|claude(\.local)?\.md|copilot-instructions\.md|skill\.md|[^/]*\.(instructions|prompt|chatmode|agent)\.md|\.cursorrules|\.windsurfrules|\.roorules[^/]*|\.goosehints|\.continuerc\.json|opencode\.jsonc?|\.mcp\.json|mcp\.json|gemini-extension\.json|\.geminiignore|\.cursorignore|\.aiexclude|\.aider[^/]*)$/,
     AGENT,
   ],
   // environment loaders and version managers
-  [/(^|\/)(\.env(?!\.(example|sample|template|dist|defaults)$)[^/]*|\.envrc|\.tool-versions|\.nvmrc|\.node-version|\.python-version|\.ruby-version|\.ruby-gemset|\.java-version|\.go-version|\.terraform-version|\.sdkmanrc|\.?mise(\.local)?\.toml|\.rtx\.toml|rust-toolchain(\.toml)?|devbox\.(json|lock)|flake\.(nix|lock)|shell\.nix|default\.nix|vagrantfile|\.condarc|environment\.ya?ml|pixi\.(toml|lock)|\.(bash|zsh)(rc|env|_profile|_login|_logout)|\.profile|\.inputrc|\.npmrc|\.yarnrc(\.ya?ml)?|\.pypirc|pip\.(conf|ini))$/, ENV],
+  [
+    /(^|\/)(\.env(?!\.(example|sample|template|dist|defaults)$)[^/]*|\.envrc|\.tool-versions|\.nvmrc|\.node-version|\.python-version|\.ruby-version|\.ruby-gemset|\.java-version|\.go-version|\.terraform-version|\.sdkmanrc|\.?mise(\.local)?\.toml|\.rtx\.toml|rust-toolchain(\.toml)?|devbox\.(json|lock)|flake\.(nix|lock)|shell\.nix|default\.nix|vagrantfile|\.condarc|environment\.ya?ml|pixi\.(toml|lock)|\.(bash|zsh)(rc|env|_profile|_login|_logout)|\.profile|\.inputrc|\.npmrc|\.yarnrc(\.ya?ml)?|\.pypirc|pip\.(conf|ini))$/,
+    ENV,
+  ],
   [/(^|\/)\.(direnv|mise|devbox|vagrant|pixi|envs?)(\/|$)/, ENV],
   // package manifests, build files, lockfiles
   [

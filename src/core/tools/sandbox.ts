@@ -375,7 +375,24 @@ export async function detectSandbox(platform: NodeJS.Platform = process.platform
     }
     const caps = await run(
       bwrap,
-      ['--unshare-user', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-net', '--die-with-parent', '--', 'cat', '/proc/self/status'],
+      [
+        '--unshare-user',
+        '--cap-drop',
+        'ALL',
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--proc',
+        '/proc',
+        '--unshare-pid',
+        '--unshare-net',
+        '--die-with-parent',
+        '--',
+        'cat',
+        '/proc/self/status',
+      ],
       10_000,
     );
     if (caps.code !== 0) {
@@ -423,14 +440,14 @@ async function probeOverlay(bwrap: string, unshare: string, txBase: string): Pro
     for (const d of ['upper', 'work', 'merged']) mkdirSync(join(dir, d));
     const layer: OverlayLayer = { root, lower: root, upper: join(dir, 'upper'), work: join(dir, 'work'), merged: join(dir, 'merged') };
     const policy: SandboxPolicy = { roots: [root], writable: [], readOnly: [], hidden: [], network: false, visible: [], scratch: [], overlays: [layer], private: [], sockets: [] };
-    const cmd = stagedCommand(
-      { available: true, kind: 'bubblewrap', program: bwrap, transactional: true, unshare },
-      policy,
-      root,
-      ['/bin/sh', '-c', 'rm -r sub && mkdir sub && echo y > sub/g && echo z > new && grep CapEff /proc/self/status'],
-    );
+    const cmd = stagedCommand({ available: true, kind: 'bubblewrap', program: bwrap, transactional: true, unshare }, policy, root, [
+      '/bin/sh',
+      '-c',
+      'rm -r sub && mkdir sub && echo y > sub/g && echo z > new && grep CapEff /proc/self/status',
+    ]);
     const r = await run(cmd.file, cmd.args, 15_000);
-    if (r.code !== 0) return `an overlay cannot be mounted in a user namespace here (${r.stderr.trim().split('\n').slice(-1)[0] || `exit ${r.code}`}; it needs Linux 5.11 or later)`;
+    if (r.code !== 0)
+      return `an overlay cannot be mounted in a user namespace here (${r.stderr.trim().split('\n').slice(-1)[0] || `exit ${r.code}`}; it needs Linux 5.11 or later)`;
     if (!/^CapEff:\s*0+$/m.test(r.stdout)) return 'the command kept capabilities inside the overlay';
     if (!existsSync(join(root, 'sub', 'f')) || existsSync(join(root, 'new'))) return 'writes through the overlay reached the real folder';
     if (!existsSync(join(layer.upper, 'new')) || !existsSync(join(layer.upper, 'sub', 'g'))) return 'writes through the overlay did not reach the upper folder';
@@ -460,7 +477,18 @@ function isDir(p: string): boolean {
 
 /** The bubblewrap argument list for a policy (`command` is the shell and its arguments). */
 export function bwrapArgs(policy: SandboxPolicy, cwd: string, command: string[]): string[] {
-  const args = ['--unshare-user', '--cap-drop', 'ALL', '--disable-userns', '--die-with-parent', '--new-session', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+  const args = [
+    '--unshare-user',
+    '--cap-drop',
+    'ALL',
+    '--disable-userns',
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+  ];
   if (policy.uid !== undefined) args.push('--uid', String(policy.uid));
   if (policy.gid !== undefined) args.push('--gid', String(policy.gid));
   if (!policy.network) args.push('--unshare-net');

@@ -57,7 +57,8 @@ export const runCommand: ToolDefinition<Args> = {
       if (abs === '/' || abs.split('/').filter(Boolean).length < 2) throw new ToolError(`"${w}" is too broad to make writable.`);
       writable.push(abs);
     }
-    if (sandboxed && writable.length) escalations.push(`write access to ${writable.map((w) => `“${w}”`).join(', ')}, outside the workspace, directly (not reviewed before it lands)`);
+    if (sandboxed && writable.length)
+      escalations.push(`write access to ${writable.map((w) => `“${w}”`).join(', ')}, outside the workspace, directly (not reviewed before it lands)`);
     if (status.available && wantsOut) escalations.push('running without the OS sandbox (no protection for your files, secrets or network)');
     const noSandboxNote = status.available
       ? sandboxed && !transactional
@@ -173,7 +174,16 @@ async function admit(tx: Transaction, ctx: ToolContext): Promise<string> {
     const list = d.pending.map((p) => changeLine(p.change, p.reason)).join('\n');
     const gate = await ctx.approvals.changes(
       ctx.callId,
-      { count: d.pending.length, lines: list, diff: await changesDiff(d.pending.map((p) => p.change), 1500, ctx.signal), landed: first.landed.length },
+      {
+        count: d.pending.length,
+        lines: list,
+        diff: await changesDiff(
+          d.pending.map((p) => p.change),
+          1500,
+          ctx.signal,
+        ),
+        landed: first.landed.length,
+      },
       ctx.signal,
     );
     if (gate.run) {
