@@ -237,8 +237,9 @@ export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'send'; text: string; background?: boolean }
   | { type: 'stop' }
-  | { type: 'retry' }
-  | { type: 'editLast'; text: string }
+  /** `turnId`: the turn whose Retry was clicked (another window may have added turns since). */
+  | { type: 'retry'; turnId?: string }
+  | { type: 'editLast'; text: string; turnId?: string }
   | { type: 'newChat' }
   | { type: 'setModel'; model: string }
   | { type: 'setThinking'; level: ThinkingChoice }
@@ -289,9 +290,14 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
   const m = raw;
   switch (m.type) {
+    case 'retry':
+      if (m.turnId === undefined) return { type: 'retry' };
+      return str(m, 'turnId', 100) ? { type: 'retry', turnId: m.turnId as string } : undefined;
+    case 'editLast':
+      if (!str(m, 'text', MAX_TEXT) || (m.turnId !== undefined && !str(m, 'turnId', 100))) return undefined;
+      return m.turnId === undefined ? { type: 'editLast', text: m.text as string } : { type: 'editLast', text: m.text as string, turnId: m.turnId as string };
     case 'ready':
     case 'stop':
-    case 'retry':
     case 'newChat':
     case 'setKey':
     case 'showHistory':
@@ -307,7 +313,6 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       if (!str(m, 'text', MAX_TEXT) || (m.background !== undefined && typeof m.background !== 'boolean')) return undefined;
       return m.background === true ? { type: 'send', text: m.text as string, background: true } : { type: 'send', text: m.text as string };
     case 'queue':
-    case 'editLast':
     case 'draft':
     case 'runRemote':
       return str(m, 'text', MAX_TEXT) ? ({ type: m.type, text: m.text } as WebviewMessage) : undefined;

@@ -56,6 +56,8 @@ let turns: TurnRenderer[] = [];
 let loadingConversation = false;
 const byId = new Map<string, TurnRenderer>();
 let editing = false;
+/** The turn being edited (another window may add turns meanwhile: the edit replaces this one). */
+let editingTurn: string | undefined;
 let attachments: AttachmentView[] = [];
 
 // ------------------------------------------------------------------ draft
@@ -600,7 +602,7 @@ function send(background = false): void {
     return;
   }
   if (editing) {
-    post({ type: 'editLast', text });
+    post(editingTurn ? { type: 'editLast', text, turnId: editingTurn } : { type: 'editLast', text });
     stopEdit();
   } else post(background ? { type: 'send', text, background: true } : { type: 'send', text });
   input.value = '';
@@ -613,6 +615,7 @@ function send(background = false): void {
 function startEdit(t: TurnRenderer): void {
   if (state?.busy) return;
   editing = true;
+  editingTurn = t.view.id;
   editHint.hidden = false;
   // The typed text only: what went with it (attachments, mentions' context) goes again as it was.
   const first = t.view.input[0];

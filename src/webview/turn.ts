@@ -883,7 +883,7 @@ export class TurnRenderer {
         }
         const retry = h('button', 'secondary-btn retry-btn', l10n.t('Retry'));
         retry.setAttribute('aria-label', l10n.t('Retry the last message'));
-        retry.addEventListener('click', () => this.post({ type: 'retry' }));
+        retry.addEventListener('click', () => this.post({ type: 'retry', turnId: v.id }));
         box.appendChild(retry);
       }
       f.appendChild(box);

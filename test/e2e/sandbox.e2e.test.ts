@@ -54,6 +54,8 @@ before(async () => {
     "const fs = require('fs'), os = require('os'), path = require('path');",
     'const r = {};',
     `try { fs.writeFileSync(${JSON.stringify(join(outsideDir, 'outside.txt'))}, 'pwned'); r.write = 'WROTE'; } catch (e) { r.write = e.code; }`,
+    // A system folder: read-only inside, whoever runs the editor.
+    "try { fs.writeFileSync('/usr/local/gemini-e2e-probe', 'pwned'); r.system = 'WROTE'; } catch (e) { r.system = e.code; }",
     "try { r.ssh = fs.readFileSync(path.join(os.homedir(), '.ssh/id_rsa'), 'utf8'); } catch (e) { r.ssh = e.code; }",
     `fetch('${counter.url}/from-sandbox').then((x) => { r.net = 'REACHED ' + x.status; }, (e) => { r.net = 'NONET ' + ((e.cause && e.cause.code) || e.message); }).finally(() => console.log('PROBE ' + JSON.stringify(r)));`,
   ].join('\n');
@@ -94,9 +96,12 @@ test('an auto-approved build command runs in the sandbox: no write outside the w
   const r = await waitForFunctionResult(wb, p.page, 'fc_probe', 60_000);
   const out = functionResultText(r);
   assert.match(out, /ran in the sandbox/, out);
-  const probe = JSON.parse(/PROBE (\{.*\})/.exec(out)?.[1] ?? '{}') as { write?: string; ssh?: string; net?: string };
-  // Read-only outside the workspace; under HOME the folder does not even exist (a private, empty HOME).
-  assert.match(probe.write ?? '', /^(EROFS|ENOENT)$/, `the write outside failed: ${out}`);
+  const probe = JSON.parse(/PROBE (\{.*\})/.exec(out)?.[1] ?? '{}') as { write?: string; system?: string; ssh?: string; net?: string };
+  // Read-only outside the workspace. A folder under HOME is the sandbox's own private, empty home
+  // (npm makes its log folders there): a write there may succeed, and vanishes with the sandbox.
+  assert.equal(probe.system, 'EROFS', `the write to a system folder failed: ${out}`);
+  assert.match(probe.write ?? '', /^(EROFS|ENOENT|WROTE)$/, out);
+  assert.equal(existsSync('/usr/local/gemini-e2e-probe'), false);
   assert.match(probe.ssh ?? '', /^(ENOENT|EACCES)$/, 'the real ~/.ssh is not visible');
   assert.match(probe.net ?? '', /^NONET/, 'no network');
   assert.doesNotMatch(out, /secret-key-material/);

@@ -190,7 +190,7 @@ test('the project’s AGENTS.md and the GEMINI.md nearest the open file go into 
   // The model's edit of an instruction file asks, with the reason; rejected, the file is unchanged.
   const card = chat.locator('.tool-call', { hasText: 'edit_file' }).last();
   await card.locator('.tool-approval').waitFor({ timeout: 20_000 });
-  assert.match(await card.locator('.tool-approval').innerText(), /agent instruction or configuration file[\s\S]*always asks/);
+  assert.match(await card.locator('.tool-approval').innerText(), /agent instruction, skill or configuration file[\s\S]*always asks/);
   await card.locator('button', { hasText: /^Reject$/ }).click();
   await sampleUntil(
     chat,

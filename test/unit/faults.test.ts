@@ -13,7 +13,7 @@ import { InteractionsClient } from '../../src/core/client/client';
 import { ApiError } from '../../src/core/client/errors';
 import { createDispatcher } from '../../src/core/client/proxy';
 import type { TransportOptions } from '../../src/core/client/http';
-import { RunLeases } from '../../src/core/agents/lease';
+import { Leases } from '../../src/core/lease';
 import { RunStore, RunWatcher, type RunRecord } from '../../src/core/agents/runs';
 import { collect } from './helpers';
 
@@ -463,14 +463,14 @@ describe('background polling', () => {
       storeA,
       () => c,
       clock.timers,
-      new RunLeases(join(dir, 'leases'), 'window-a', 90_000, clock.now),
+      new Leases(join(dir, 'leases'), 'window-a', 90_000, clock.now),
       () => 0.5,
     );
     const b = new RunWatcher(
       storeB,
       () => c,
       clock.timers,
-      new RunLeases(join(dir, 'leases'), 'window-b', 90_000, clock.now),
+      new Leases(join(dir, 'leases'), 'window-b', 90_000, clock.now),
       () => 0.5,
     );
     a.resumeAll();
@@ -481,5 +481,164 @@ describe('background polling', () => {
     assert.equal(a.owns('r2') !== b.owns('r2'), true, 'exactly one owner');
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('every error shape the API sends is read for what it is', () => {
+  const quota = (msg: string, details: unknown[] = []) => ({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: msg, details } });
+
+  test('quota envelopes: an object, inside an array, or named only in the message, are quotas (not retried)', async () => {
+    const bodies: unknown[] = [
+      quota('Quota exceeded', [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel' }] }]),
+      [quota('Quota exceeded', [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel' }] }])],
+      quota('You exceeded your current quota, please check your plan and billing details.'),
+      [quota("Quota exceeded for quota metric 'Generate Content API requests per day' and limit 'requests per day'.")],
+    ];
+    for (const body of bodies) {
+      const f = await fault((_q, res) => res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+      const err = await client(f)
+        .create({ model: 'm', input: 'x' })
+        .catch((e: unknown) => e);
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.kind, 'quota', `${JSON.stringify(body).slice(0, 80)} → ${err.message}`);
+      assert.equal(f.hits.length, 1, 'not retried');
+    }
+    // A per-minute limit with a wait stays a rate limit (retried).
+    const per = await fault((_q, res) =>
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' }).end(JSON.stringify(quota('Resource has been exhausted (e.g. check quota).'))),
+    );
+    await client(per, { retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetries: 2 } })
+      .create({ model: 'm', input: 'x' })
+      .catch(() => undefined);
+    assert.equal(per.hits.length, 3, 'retried');
+  });
+
+  test('Retry-After: a date in the past backs off as usual (never a burst); one two hours away is shown with its time', async () => {
+    const past = new Date(Date.now() - 60_000).toUTCString();
+    const times: number[] = [];
+    const f = await fault((_q, res) => {
+      times.push(Date.now());
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': past }).end('{"error":{"code":503,"message":"busy"}}');
+    });
+    await client(f, { retry: { baseDelayMs: 40, maxDelayMs: 80, maxRetries: 3 } })
+      .create({ model: 'm', input: 'x' })
+      .catch(() => undefined);
+    assert.equal(times.length, 4);
+    assert.ok(times.at(-1)! - times[0]! >= 60, `4 requests over ${times.at(-1)! - times[0]!} ms (backoff, not a burst)`);
+    const later = new Date(Date.now() + 2 * 3600_000).toUTCString();
+    const g = await fault((_q, res) => res.writeHead(429, { 'content-type': 'application/json', 'retry-after': later }).end('{"error":{"code":429,"message":"slow down"}}'));
+    const err = (await client(g)
+      .create({ model: 'm', input: 'x' })
+      .catch((e: unknown) => e)) as ApiError;
+    assert.match(err.message, /Try again in (1 h 59 min|2 h 0 min), at /);
+    assert.equal(g.hits.length, 1, 'a wait past the cap is shown, not waited out');
+  });
+
+  test('authentication failures in-band and as a 403 for a suspended key are authentication errors (the key screen)', async () => {
+    const inband = await fault((_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(
+        sse({ event_type: 'interaction.created', interaction: { id: 'v1_x', status: 'in_progress' } }) +
+          sse({ event_type: 'error', error: { code: 'UNAUTHENTICATED', message: 'API key expired.' } }),
+      );
+    });
+    const { TurnEngine } = await import('../../src/core/conversation/engine');
+    const out = await new TurnEngine(client(inband), undefined).runTurn(
+      [{ type: 'text', text: 'hi' }],
+      { model: 'm', mode: 'stateful', tools: [], maxSteps: 3 },
+      {},
+      {},
+      new AbortController().signal,
+    );
+    assert.equal(out.error?.kind, 'auth', out.error?.message);
+    for (const body of [
+      { error: { code: 403, status: 'PERMISSION_DENIED', message: 'Permission denied: Consumer api_key:xyz has been suspended.', details: [{ reason: 'CONSUMER_SUSPENDED' }] } },
+      { error: { code: 403, status: 'PERMISSION_DENIED', message: 'API key expired. Please renew the API key.' } },
+    ]) {
+      const f = await fault((_q, res) => res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+      const err = (await client(f)
+        .create({ model: 'm', input: 'x' })
+        .catch((e: unknown) => e)) as ApiError;
+      assert.equal(err.kind, 'auth', err.message);
+      assert.match(err.message, /Set API Key/);
+    }
+    // A plain 403 (the API not enabled) stays a permission error.
+    const plain = await fault((_q, res) =>
+      res.writeHead(403, { 'content-type': 'application/json' }).end('{"error":{"code":403,"message":"Generative Language API has not been used in project 1"}}'),
+    );
+    assert.equal(
+      (
+        (await client(plain)
+          .create({ model: 'm', input: 'x' })
+          .catch((e: unknown) => e)) as ApiError
+      ).kind,
+      'permission',
+    );
+  });
+
+  test('SSE: an unknown event name with data that is no interaction event is passed over; lone CR line endings deliver each event at once', async () => {
+    const { SseEventDecoder } = await import('../../src/core/client/sse');
+    const d = new SseEventDecoder();
+    const enc = (s: string) => new TextEncoder().encode(s);
+    assert.deepEqual(d.push(enc('event: keepalive\ndata: {}\n\n')), []);
+    assert.equal(d.failure, undefined, 'a keep-alive under another name is no error');
+    const got = d.push(enc('event: message\ndata: {"event_type":"step.stop","index":0}\n\n'));
+    assert.equal(got.length, 1);
+    // Lone CR: the event is complete at its second CR, in the same chunk.
+    const cr = new SseEventDecoder();
+    assert.equal(cr.push(enc('data: {"event_type":"step.stop","index":0}\r\r')).length, 1, 'delivered without waiting for the next byte');
+    // CRLF split across chunks is still one line ending.
+    const split = new SseEventDecoder();
+    assert.equal(split.push(enc('data: {"event_type":"step.stop","index":0}\r')).length, 0);
+    assert.equal(split.push(enc('\n\r\n')).length, 1);
+    assert.equal(split.push(enc('data: {"event_type":"step.stop","index":1}\r\n\r\n')).length, 1);
+  });
+
+  test('a compressed body is decoded (gzip, deflate, br) or, if unreadable, named', async () => {
+    const zlib = await import('node:zlib');
+    const json = JSON.stringify({ id: 'v1_gz', status: 'completed', steps: [] });
+    for (const [enc, body] of [
+      ['gzip', zlib.gzipSync(json)],
+      ['deflate', zlib.deflateSync(json)],
+      ['br', zlib.brotliCompressSync(json)],
+    ] as const) {
+      let accepted = '';
+      const f = await fault((q, res) => {
+        accepted = String(q.headers['accept-encoding']);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': enc }).end(body);
+      });
+      const inter = await client(f).get('v1_gz');
+      assert.equal(inter.id, 'v1_gz', enc);
+      assert.equal(accepted, 'identity', 'we ask for it uncompressed');
+    }
+    const stream = await fault((_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+      res.end(
+        zlib.gzipSync(
+          sse({ event_type: 'interaction.created', interaction: { id: 'v1_s', status: 'in_progress' } }) +
+            sse({ event_type: 'interaction.completed', interaction: { id: 'v1_s', status: 'completed' } }),
+        ),
+      );
+    });
+    const events = await collect(client(stream).stream({ model: 'm', input: 'x' }));
+    assert.equal(events.length, 2);
+    const zstd = await fault((_q, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' }).end('xx'));
+    const err = (await client(zstd)
+      .get('v1_x')
+      .catch((e: unknown) => e)) as ApiError;
+    assert.match(err.message, /compressed as “zstd”/);
+  });
+
+  test('a padded key the server echoes back is redacted in the error', async () => {
+    const padded = '  AIzaPaddedKey0123456789\n';
+    const f = await fault((q, res) =>
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 400, message: `Bad key ${q.headers['x-goog-api-key']} and AIzaPaddedKey0123456789` } })),
+    );
+    const c = new InteractionsClient({ baseUrl: f.url, apiVersion: 'v1beta', getApiKey: () => padded });
+    const err = (await c.create({ model: 'm', input: 'x' }).catch((e: unknown) => e)) as ApiError;
+    assert.doesNotMatch(err.message, /AIzaPaddedKey/);
+    assert.equal(f.hits[0]!.key, 'AIzaPaddedKey0123456789', 'sent trimmed');
   });
 });

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { InteractionsClient } from '../client/client';
 import { ApiError } from '../client/errors';
 import { isTerminalStatus } from '../protocol/types';
-import type { RunLeases } from './lease';
+import type { Leases } from '../lease';
 import { l10n } from '../../shared/l10n';
 
 export type RunStatus =
@@ -175,7 +175,7 @@ export class RunWatcher {
     private readonly client: () => InteractionsClient,
     private readonly timersImpl: WatchTimers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
     /** One window polls a run; without leases (tests) this window polls every run. */
-    private readonly leases?: RunLeases,
+    private readonly leases?: Leases,
     private readonly random: () => number = Math.random,
     /** After every successful poll: the server answers again (an interrupted stream can resume). */
     private readonly onPolled?: (runId: string) => void,

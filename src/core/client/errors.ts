@@ -40,7 +40,9 @@ const secrets = new Set<string>();
 
 /** Register a secret (the API key) so that it is scrubbed from every error and log text. */
 export function registerSecret(secret: string | undefined): void {
-  if (secret && secret.length >= 4) secrets.add(secret);
+  if (!secret) return;
+  // A key pasted with spaces or a newline around it is sent and echoed trimmed: scrub every form.
+  for (const form of [secret, secret.trim(), secret.replace(/\s+/g, '')]) if (form.length >= 4) secrets.add(form);
 }
 
 export function redactSecrets(text: string): string {
@@ -94,17 +96,26 @@ export class ApiError extends Error {
 
   /** Build an error from an HTTP error response (status + parsed body). */
   static fromResponse(status: number, body: unknown, retryAfterMs: number | undefined, what: string): ApiError {
-    const env = (body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined) as { message?: unknown; status?: unknown; details?: unknown } | undefined;
+    // The Google error envelope, also when it comes inside a JSON array (`[{"error": {…}}]`).
+    const outer = Array.isArray(body) ? body.find((b) => b && typeof b === 'object' && 'error' in b) : body;
+    const env = (outer && typeof outer === 'object' ? (outer as { error?: unknown }).error : undefined) as { message?: unknown; status?: unknown; details?: unknown } | undefined;
     const serverMsg = typeof env?.message === 'string' ? env.message : typeof body === 'string' ? body.slice(0, 300) : '';
     const statusText = typeof env?.status === 'string' ? env.status : undefined;
     const reasons = Array.isArray(env?.details) ? (env!.details as Array<{ reason?: unknown }>).map((d) => d?.reason).filter((r): r is string => typeof r === 'string') : [];
     const detail = serverMsg ? l10n.t(' The server said: “{0}”', serverMsg.trim()) : '';
     const init = { status, code: statusText, retryAfterMs };
-    if (status === 401 || reasons.includes('API_KEY_INVALID') || /api key not valid/i.test(serverMsg)) {
+    if (status === 401 || reasons.includes('API_KEY_INVALID') || /api key not valid/i.test(serverMsg) || statusText === 'UNAUTHENTICATED') {
       return new ApiError('auth', l10n.t('The Gemini API rejected the API key ({0}). Run “Gemini: Set API Key” to enter a valid key.{1}', status, detail), {
         ...init,
         retryable: false,
       });
+    }
+    if (status === 403 && keyUnusable(reasons, serverMsg)) {
+      return new ApiError(
+        'auth',
+        l10n.t('The Gemini API no longer accepts this API key (403: it is suspended, expired, blocked or deleted). Run “Gemini: Set API Key” to enter another key.{0}', detail),
+        { ...init, retryable: false },
+      );
     }
     if (status === 403) {
       return new ApiError('permission', l10n.t("The API key is not allowed to {0} (403). Check that the key's project has the Gemini API enabled.{1}", what, detail), {
@@ -122,10 +133,13 @@ export class ApiError extends Error {
       const wait = retryAfterMs ?? delay;
       const quotaFailure = details.find((d) => typeof d?.['@type'] === 'string' && (d['@type'] as string).endsWith('google.rpc.QuotaFailure'));
       const violations = JSON.stringify(quotaFailure?.violations ?? '');
-      const daily = /per ?day|perday|daily/i.test(violations);
-      const quotaWords = /quota/i.test(serverMsg) && /(exceeded your current quota|billing|plan|exhausted)/i.test(serverMsg);
-      if ((quotaFailure && (daily || wait === undefined)) || (!quotaFailure && quotaWords && wait === undefined)) {
-        const reset = wait !== undefined ? l10n.t(' It resets in {0}.', formatDuration(wait)) : daily ? l10n.t(' Daily quotas reset at midnight Pacific time.') : '';
+      const daily = /per ?day|perday|daily|per_day/i.test(violations) || /per ?day|perday|daily/i.test(serverMsg);
+      // A quota named only in the message ("You exceeded your current quota", "Quota exceeded for
+      // quota metric … per day") is a quota too, not a rate limit to retry.
+      const quotaWords = /quota/i.test(serverMsg) && /(exceeded your current quota|billing|plan|free[ -]tier|exhausted|quota exceeded|exceeded (the )?quota)/i.test(serverMsg);
+      const planWords = /(exceeded your current quota|billing|plan|free[ -]tier)/i.test(serverMsg);
+      if ((quotaFailure && (daily || wait === undefined)) || (quotaWords && (daily || planWords || wait === undefined))) {
+        const reset = wait !== undefined ? l10n.t(' It resets in {0}.', formatWait(wait)) : daily ? l10n.t(' Daily quotas reset at midnight Pacific time.') : '';
         return new ApiError(
           'quota',
           l10n.t(
@@ -137,7 +151,7 @@ export class ApiError extends Error {
           { ...init, retryAfterMs: wait, retryable: false },
         );
       }
-      const waitText = wait !== undefined ? l10n.t(' Try again in {0}.', formatDuration(wait)) : l10n.t(' Wait a moment and try again.');
+      const waitText = wait !== undefined ? l10n.t(' Try again in {0}.', formatWait(wait)) : l10n.t(' Wait a moment and try again.');
       return new ApiError('rate_limited', l10n.t('Rate limited by the Gemini API (429).{0}{1}', waitText, detail), { ...init, retryAfterMs: wait });
     }
     if (status >= 500) {
@@ -228,6 +242,75 @@ function hostOf(origin: string): string {
   } catch {
     return origin;
   }
+}
+
+/** A 403 that says the key itself is unusable (suspended, expired, blocked, deleted): the user needs another key. */
+function keyUnusable(reasons: string[], message: string): boolean {
+  if (
+    reasons.some((r) =>
+      /^(API_KEY_(INVALID|EXPIRED|SERVICE_BLOCKED|HTTP_REFERRER_BLOCKED|IP_ADDRESS_BLOCKED|ANDROID_APP_BLOCKED|IOS_APP_BLOCKED)|CONSUMER_SUSPENDED|CONSUMER_INVALID|PROJECT_DENIED|KEY_DELETED)$/.test(
+        r,
+      ),
+    )
+  )
+    return true;
+  return /(api key|consumer|project).{0,80}(suspended|expired|has been deleted|was deleted|blocked|revoked|disabled)|(suspended|expired|revoked).{0,40}(api key|key)/i.test(
+    message,
+  );
+}
+
+/**
+ * An error the interaction reported in its stream (an `error` event, or the interaction's own
+ * `errors`), read for what it is: authentication failures lead to the key screen like a 401 does,
+ * quotas and rate limits say so; anything else is the interaction failing.
+ */
+export function inBandError(errors: Array<{ code?: string; message?: string; status?: string }>, fallback: string): ApiError {
+  const first = errors[0];
+  const message =
+    errors
+      .map((e) => e.message)
+      .filter(Boolean)
+      .join('; ') || fallback;
+  const code = String(first?.status ?? first?.code ?? '');
+  const all = errors.map((e) => `${e.code ?? ''} ${e.status ?? ''}`).join(' ');
+  if (/\b(401|16|UNAUTHENTICATED|API_KEY_INVALID)\b/.test(all) || /api key not valid/i.test(message)) {
+    return new ApiError(
+      'auth',
+      l10n.t(
+        'The Gemini API rejected the API key ({0}). Run “Gemini: Set API Key” to enter a valid key.{1}',
+        code || 'UNAUTHENTICATED',
+        l10n.t(' The server said: “{0}”', message),
+      ),
+      {
+        code: code || 'UNAUTHENTICATED',
+        retryable: false,
+      },
+    );
+  }
+  if (/\b(403|7|PERMISSION_DENIED)\b/.test(all) && keyUnusable([], message)) {
+    return new ApiError(
+      'auth',
+      l10n.t(
+        'The Gemini API no longer accepts this API key (403: it is suspended, expired, blocked or deleted). Run “Gemini: Set API Key” to enter another key.{0}',
+        l10n.t(' The server said: “{0}”', message),
+      ),
+      {
+        code: code || 'PERMISSION_DENIED',
+        retryable: false,
+      },
+    );
+  }
+  return new ApiError('interaction_failed', message, { code: first?.code, retryable: true });
+}
+
+/** A wait as words, and the clock time it ends at when that is more than a few minutes away ("2 h 0 min, at 14:32"). */
+export function formatWait(ms: number, now = Date.now()): string {
+  const words = formatDuration(ms);
+  if (ms < 5 * 60_000) return words;
+  const at = new Date(now + ms);
+  const clock = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const sameDay = new Date(now).toDateString() === at.toDateString();
+  return l10n.t('{0}, at {1}', words, sameDay ? clock : `${at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${clock}`);
 }
 
 /** Node/undici error codes of certificate failures. */

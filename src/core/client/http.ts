@@ -3,6 +3,7 @@
  * with jitter, honouring Retry-After / retry-after-ms), typed errors, idle-stream timeout and
  * a request log that never sees the key.
  */
+import * as zlib from 'node:zlib';
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { formatBytes } from '../attachments';
 import { ApiError, formatDuration, registerSecret } from './errors';
@@ -129,7 +130,9 @@ export function parseRetryAfter(headers: Record<string, string | string[] | unde
   if (ra === undefined || ra.trim() === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(ra.trim())) return Math.max(0, Number(ra) * 1000);
   const date = Date.parse(ra);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (Number.isNaN(date)) return undefined;
+  // A date already past (a server clock behind ours) says nothing: the usual backoff decides.
+  return date - now > 0 ? date - now : undefined;
 }
 
 /**
@@ -216,6 +219,60 @@ export class ResponseBody {
     this.queued = 0;
     this.end(reason);
   }
+}
+
+/**
+ * The body as sent, decoded when the server compressed it (gzip, deflate, br) though we asked for
+ * it uncompressed. An encoding we cannot read ends the body with an error that names it.
+ */
+export function decodedBody(raw: ResponseBody, encodingHeader: string | string[] | undefined): ResponseBody {
+  const encoding = String(Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? ''))
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e && e !== 'identity');
+  if (!encoding.length) return raw;
+  if (encoding.length > 1 || !['gzip', 'x-gzip', 'deflate', 'br'].includes(encoding[0]!)) {
+    const out = new ResponseBody((reason) => raw.destroy(reason));
+    raw.destroy(new Error('unreadable encoding'));
+    out.end(ApiError.protocol(l10n.t('The API sent its answer compressed as “{0}”, which this extension cannot read.', encoding.join(', '))));
+    return out;
+  }
+  const e = encoding[0]!;
+  const z = e === 'br' ? zlib.createBrotliDecompress() : e === 'deflate' ? zlib.createInflate() : zlib.createGunzip();
+  let waiting: (() => void) | undefined;
+  let paused = false;
+  const out = new ResponseBody(
+    (reason) => {
+      z.destroy();
+      raw.destroy(reason);
+    },
+    {
+      pause: () => (paused = true),
+      resume: () => {
+        paused = false;
+        const w = waiting;
+        waiting = undefined;
+        w?.();
+      },
+    },
+  );
+  z.on('data', (c: Buffer) => out.push(c));
+  z.on('end', () => out.end());
+  z.on('error', (err) => out.end(ApiError.protocol(l10n.t('The API sent a {0}-compressed answer that could not be decoded: {1}', e, err.message))));
+  void (async () => {
+    try {
+      for (let c = await raw.next(); c; c = await raw.next()) {
+        if (paused) await new Promise<void>((r) => (waiting = r));
+        if (!z.write(c)) await new Promise<void>((r) => z.once('drain', () => r()));
+      }
+      z.end();
+    } catch (err) {
+      // The connection failed: what was decoded so far stays, then the error.
+      z.destroy();
+      out.end(err as Error);
+    }
+  })();
+  return out;
 }
 
 interface RawResponse {
@@ -340,8 +397,9 @@ export class Transport {
     const url = this.url(spec.path, spec.query);
     const logPath = url.startsWith(this.baseUrl) ? url.slice(this.baseUrl.length) : new URL(url).pathname;
     const headers: Record<string, string> = {
-      'x-goog-api-key': key,
+      'x-goog-api-key': key.trim(),
       accept: spec.accept ?? 'application/json',
+      'accept-encoding': 'identity',
       'user-agent': this.opts.userAgent ?? 'gemini-interactions-vscode',
       ...spec.headers,
     };
@@ -394,6 +452,8 @@ export class Transport {
       clearTimeout(headersTimer);
       const ttfbMs = this.now() - started;
       const contentType = String(res.headers['content-type'] ?? '').toLowerCase();
+      // We ask for an uncompressed body; a server that compresses anyway is decoded (or named).
+      res = { ...res, body: decodedBody(res.body, res.headers['content-encoding']) };
       if (res.statusCode >= 200 && res.statusCode < 300) {
         return { status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt };
       }

@@ -21,6 +21,10 @@ export class SseEventDecoder {
   /** The last event id seen (JSON `event_id`, else the SSE `id:` field). */
   lastEventId: string | undefined;
   eventCount = 0;
+  /** Events whose data is not an interaction event (keep-alives under another SSE name): passed over. */
+  skipped = 0;
+  /** The last chunk ended in a CR that was passed on as a line end: a LF starting the next one is its other half. */
+  private pendingCr = false;
   /** Bytes fed since the last complete event (what the parser holds, give or take one chunk). */
   private sinceEvent = 0;
   private sawEvent = false;
@@ -51,6 +55,17 @@ export class SseEventDecoder {
           );
           return;
         }
+        // As the SDK does: dispatch on the data's type, whatever the SSE event name says. Data
+        // that is no interaction event (`event: keepalive` with `data: {}`) is passed over.
+        if (
+          !json ||
+          typeof json !== 'object' ||
+          Array.isArray(json) ||
+          (typeof (json as { event_type?: unknown }).event_type !== 'string' && typeof (json as { type?: unknown }).type !== 'string')
+        ) {
+          this.skipped++;
+          return;
+        }
         let ev: InteractionEvent;
         try {
           ev = decodeEvent(json);
@@ -72,7 +87,7 @@ export class SseEventDecoder {
     if (this.failure) return [];
     this.sinceEvent += chunk.length;
     this.sawEvent = false;
-    this.parser.feed(this.text.decode(chunk, { stream: true }));
+    this.parser.feed(this.lineEnds(this.text.decode(chunk, { stream: true })));
     if (this.sawEvent) this.sinceEvent = 0;
     if (this.sinceEvent > this.maxEventBytes && !this.failure) {
       this.failure = new ApiError(
@@ -82,6 +97,19 @@ export class SseEventDecoder {
       );
     }
     return this.take();
+  }
+
+  /**
+   * Every line ending as LF, at once: a chunk that ends in a CR is not held back waiting to learn
+   * whether a LF follows (a server that ends lines with a lone CR would otherwise show each event
+   * one chunk late); a LF that then starts the next chunk is the second half of that CRLF.
+   */
+  private lineEnds(text: string): string {
+    if (!text) return text;
+    let t = text;
+    if (this.pendingCr && t.startsWith('\n')) t = t.slice(1);
+    this.pendingCr = t.endsWith('\r');
+    return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
   }
 
   /** Bytes of an event that never completed (reported in the log at the end of a body). */
@@ -94,7 +122,7 @@ export class SseEventDecoder {
     // A final bare CR may be the first half of a CRLF: one more line feed settles it. An
     // unterminated event (no blank line after it) is still discarded.
     this.sawEvent = false;
-    this.parser.feed(this.text.decode() + '\n');
+    this.parser.feed(this.lineEnds(this.text.decode()) + '\n');
     if (this.sawEvent) this.sinceEvent = 0;
     return this.take();
   }

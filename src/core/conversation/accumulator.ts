@@ -115,9 +115,9 @@ export class TurnAccumulator {
         return [{ kind: 'status', status: this.status, interactionId: id, usage: this.usage }];
       }
       case 'error': {
-        const err = (e.error ?? {}) as { code?: string; message?: string };
+        const err = (e.error ?? {}) as { code?: string; message?: string; status?: string };
         const message = err.message || 'The API reported an error.';
-        this.errors.push({ code: err.code, message });
+        this.errors.push({ code: err.code, message, ...(typeof err.status === 'string' ? { status: err.status } : {}) });
         return [{ kind: 'error', message, code: err.code }];
       }
       case 'client.stream_restart': {

@@ -6,7 +6,7 @@
  * continuation token until done, merged into one turn.
  */
 import type { InteractionsClient, StreamOptions } from '../client/client';
-import { ApiError } from '../client/errors';
+import { ApiError, inBandError } from '../client/errors';
 import type { RetryNotice } from '../client/http';
 import type {
   Content,
@@ -216,12 +216,9 @@ export class TurnEngine {
       }
       const status = acc.status ?? 'completed';
       if (acc.errors.length && (status === 'failed' || status === 'in_progress' || acc.status === undefined)) {
-        const msg =
-          acc.errors
-            .map((e) => e.message)
-            .filter(Boolean)
-            .join('; ') || l10n.t('The interaction failed.');
-        return finish('failed', new ApiError('interaction_failed', msg, { code: acc.errors[0]?.code, retryable: true }));
+        // Read for what it is: an in-band UNAUTHENTICATED leads to the key screen like a 401.
+        const err = inBandError(acc.errors, l10n.t('The interaction failed.'));
+        return finish(err.kind === 'auth' ? 'error' : 'failed', err);
       }
       if (status === 'requires_continuation') {
         const token = acc.continuationToken;
@@ -287,12 +284,8 @@ export class TurnEngine {
       }
       if (status === 'completed' || status === 'incomplete' || status === 'budget_exceeded') chainFrom = acc.interactionId ?? chainFrom;
       if (status === 'failed') {
-        const msg =
-          acc.errors
-            .map((e) => e.message)
-            .filter(Boolean)
-            .join('; ') || l10n.t('The interaction failed.');
-        return finish('failed', new ApiError('interaction_failed', msg, { retryable: true }));
+        const err = inBandError(acc.errors, l10n.t('The interaction failed.'));
+        return finish(err.kind === 'auth' ? 'error' : 'failed', err);
       }
       return finish(status);
     }

@@ -97,7 +97,7 @@ export class HistoryIndex {
 
   private async rebuild(id: string, mtime: number, size: number): Promise<void> {
     const text = await readFile(join(this.dir, `${id}.jsonl`), 'utf8').catch(() => undefined);
-    const data = text === undefined ? undefined : replayJournal(text);
+    const data = text === undefined ? undefined : replayJournal(text, id);
     if (!data) return;
     // Searchable text: the title, prompts and answers, one paragraph per line.
     const parts: string[] = [data.meta.title];

@@ -20,6 +20,8 @@ import {
   type Journal,
   type JournalRecord,
   type TurnRecord,
+  StorageError,
+  storageProblemText,
 } from './journal';
 import { l10n } from '../../shared/l10n';
 import { researchTurnSettings, type ResearchOptions, type ResearchPhase } from '../research';
@@ -53,6 +55,10 @@ export interface SessionView {
   busy(busy: boolean): void;
   /** The API rejected the key (or none is set): show the key screen, keep the draft. */
   authRequired(message: string): void;
+  /** The conversation cannot be saved now (why), or can again (undefined). */
+  storage?(problem: string | undefined): void;
+  /** Another window sends to this conversation and this one follows it, or took it over from this one; undefined: this window may send. */
+  otherWindow?(state: 'sending' | 'took-over' | undefined): void;
 }
 
 /** What a turn's tools report back: the session journals it and shows it. */
@@ -91,7 +97,22 @@ export interface SessionDeps {
   research?: () => ResearchOptions;
   /** Cancel a background interaction on the server (Stop on a background turn). */
   cancelRemote?: (interactionId: string) => Promise<unknown>;
+  /** Only one window sends to a conversation at a time (absent: this window alone). */
+  lease?: ConversationLease;
+  /** Whether to send what cannot be saved now (a full or read-only disk); absent: it is sent and kept in memory. */
+  confirmUnsaved?: (why: string) => Promise<boolean>;
 }
+
+/** The lease behind "one window sends to a conversation at a time" (core/lease.ts). */
+export interface ConversationLease {
+  acquire(id: string): boolean;
+  take(id: string): boolean;
+  release(id: string): void;
+  holder(id: string): string | undefined;
+}
+
+/** How often a window that sends renews its lease on the conversation. */
+const LEASE_RENEW_MS = 4000;
 
 const CHAINABLE = new Set(['completed', 'incomplete', 'budget_exceeded']);
 
@@ -114,6 +135,15 @@ export class ChatSession {
   private suspending = false;
   /** The composer's choices before the conversation exists (a new chat). */
   private pendingComposer: ComposerChoices = {};
+  /** Another window took the conversation over while a turn ran here: the turn is left resumable for it. */
+  private yielded = false;
+  /** The conversation file as this window last read or wrote it (size and time): another window's writes change it. */
+  private seen: string | undefined;
+  /** Told when the journal cannot be written, and when it can again. */
+  private readonly health = {
+    problem: (err: Error) => this.deps.view.storage?.(storageProblemText(err)),
+    recovered: () => this.deps.view.storage?.(undefined),
+  };
 
   constructor(private readonly deps: SessionDeps) {
     this.now = deps.now ?? Date.now;
@@ -133,7 +163,9 @@ export class ChatSession {
     const { mode: _mode, ...keep } = this.composer();
     this.pendingComposer = keep;
     this.data = undefined;
+    this.journal?.dispose();
     this.journal = undefined;
+    this.seen = undefined;
   }
 
   /** The composer's choices for this conversation (model, thinking, toggles, mode before it starts). */
@@ -170,22 +202,81 @@ export class ChatSession {
   /** Open a stored conversation. Returns false when it does not exist. */
   open(id: string): boolean {
     this.stop();
+    const stamp = this.deps.store.stamp(id);
     const data = this.deps.store.load(id);
     if (!data) return false;
     this.data = data;
-    this.journal = this.deps.store.journal(id);
+    if (this.journal?.path !== this.deps.store.journal(id).path) {
+      this.journal?.dispose();
+      this.journal = this.deps.store.journal(id, this.health);
+    }
+    this.seen = stamp;
     this.deps.view.conversationLoaded(data);
     return true;
   }
 
-  private ensureConversation(first: Content[]): { data: ConversationData; journal: Journal } {
+  /**
+   * Another window wrote to this conversation since this one last looked: read it again (shown
+   * as it is on disk). Returns whether it changed. Never while a turn runs here.
+   */
+  sync(): boolean {
+    const id = this.data?.meta.id;
+    if (!id || this.running) return false;
+    const stamp = this.deps.store.stamp(id);
+    if (stamp === undefined || stamp === this.seen) return false;
+    const data = this.deps.store.load(id);
+    this.seen = stamp;
+    if (!data) return false;
+    // What this window holds but could not write yet (a full disk) stays as it is.
+    if (this.journal?.unsaved) return false;
+    this.data = data;
+    this.deps.view.conversationLoaded(data);
+    return true;
+  }
+
+  /** Who sends to this conversation now, when it is another window (this window follows it). */
+  otherSender(): string | undefined {
+    const id = this.data?.meta.id;
+    const holder = id ? this.deps.lease?.holder(id) : undefined;
+    return holder && !this.running ? holder : undefined;
+  }
+
+  /**
+   * Only one window sends to a conversation at a time: take its lease (free, lapsed or ours), then
+   * read what other windows wrote, so the next message chains from the newest turn on disk.
+   * False (and the view told) when another window is sending.
+   */
+  private claim(): boolean {
+    const id = this.data?.meta.id;
+    if (!id || !this.deps.lease) return true;
+    if (!this.deps.lease.acquire(id)) {
+      this.deps.view.otherWindow?.('sending');
+      return false;
+    }
+    this.deps.view.otherWindow?.(undefined);
+    this.sync();
+    return true;
+  }
+
+  /** The user takes the conversation over from the window that sends to it (that window leaves its answer for this one to resume). */
+  takeOver(): boolean {
+    const id = this.data?.meta.id;
+    if (!id || !this.deps.lease || this.running) return false;
+    if (!this.deps.lease.take(id)) return false;
+    this.deps.view.otherWindow?.(undefined);
+    this.sync();
+    return true;
+  }
+
+  private ensureConversation(first: Content[], keepUnsaved: boolean): { data: ConversationData; journal: Journal } {
     if (!this.data || !this.journal) {
       const s = this.settings();
       const id = this.deps.newId();
       const created = this.now();
       const title = titleFrom(first);
       const { mode: _mode, ...choices } = this.pendingComposer;
-      this.journal = this.deps.store.create({ id, mode: s.mode, model: s.model, title, created });
+      this.journal = this.deps.store.create({ id, mode: s.mode, model: s.model, title, created }, this.health, keepUnsaved);
+      if (this.journal.problem) this.health.problem(this.journal.problem);
       this.data = { meta: { id, title, created, updated: created, mode: s.mode, model: s.model, turns: 0 }, turns: [] };
       if (Object.keys(choices).length) {
         this.data.meta.composer = choices;
@@ -220,9 +311,24 @@ export class ChatSession {
   }
 
   /** Send a user message. Resolves when the turn has ended (successfully or not). */
-  async send(input: Content[], opts: { localHistory?: boolean; plan?: boolean; background?: boolean; research?: ResearchPhase } = {}): Promise<TurnRecord | undefined> {
+  async send(
+    input: Content[],
+    opts: { localHistory?: boolean; plan?: boolean; background?: boolean; research?: ResearchPhase; saveChecked?: boolean } = {},
+  ): Promise<TurnRecord | undefined> {
     if (this.running) return undefined;
-    const { data, journal } = this.ensureConversation(input);
+    const problem = this.storageProblem();
+    if (!opts.saveChecked && !(await this.okToSend(problem))) return undefined;
+    if (this.running || !this.claim()) return undefined;
+    let conv: { data: ConversationData; journal: Journal };
+    try {
+      conv = this.ensureConversation(input, !!problem);
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      // The disk filled between the check and the write: ask, then keep it in memory.
+      if (this.deps.confirmUnsaved && !(await this.deps.confirmUnsaved(err.message))) return undefined;
+      conv = this.ensureConversation(input, true);
+    }
+    const { data, journal } = conv;
     const s = this.settings();
     const mode = data.meta.mode;
     const previous = mode === 'stateful' && !opts.localHistory ? this.chainFrom(data.turns) : undefined;
@@ -261,18 +367,38 @@ export class ChatSession {
       ...(turn.research ? { research: turn.research } : {}),
     });
     this.deps.view.turnStarted(turn);
+    if (this.pendingNotice) {
+      turn.notices.push(this.pendingNotice);
+      journal.append({ r: 'note', t: turn.id, text: this.pendingNotice });
+      this.deps.view.notice(turn.id, this.pendingNotice, 'info');
+      this.pendingNotice = undefined;
+    }
     const ctx: TurnContext = mode === 'stateless' || opts.localHistory ? { history: this.localHistory(earlier) } : { previousInteractionId: previous };
     await this.run(turn, journal, ctx, { ...s, mode });
     return turn;
   }
 
+  /** Why nothing can be saved now (a full or read-only disk), or undefined. */
+  private storageProblem(): Error | undefined {
+    return this.data ? this.journal?.problem : this.deps.store.writable();
+  }
+
+  /** Nothing can be saved now: the user decides whether to send anyway (kept in memory until it can be written). */
+  private async okToSend(problem = this.storageProblem()): Promise<boolean> {
+    return !problem || !this.deps.confirmUnsaved || (await this.deps.confirmUnsaved(storageProblemText(problem)));
+  }
+
   /** Resume a turn whose stream was interrupted (window reload): stream-get from the last event. */
   async resume(turnId: string): Promise<void> {
     if (this.running || !this.data || !this.journal) return;
+    // Another window may be streaming it right now: only the lease holder resumes (and reads what that window wrote first).
+    if (!this.claim()) return;
     const data = this.data;
-    const k = data.turns.findIndex((t) => t.id === turnId);
-    const turn = data.turns[k];
-    if (!turn || turn.state !== 'interrupted' || !turn.resume || data.meta.mode === 'stateless') return;
+    const turn = data.turns.find((t) => t.id === turnId);
+    if (!turn || turn.state !== 'interrupted' || !turn.resume || data.meta.mode === 'stateless') {
+      if (data.meta.id && this.deps.lease) this.deps.lease.release(data.meta.id);
+      return;
+    }
     // Rebuild the accumulator exactly as the stream left it (index map included).
     const acc = new TurnAccumulator();
     const text = this.deps.store.readText(data.meta.id);
@@ -299,6 +425,20 @@ export class ChatSession {
     let finishRun!: () => void;
     this.running = { turnId: turn.id, abort, done: new Promise<void>((r) => (finishRun = r)) };
     this.deps.view.busy(true);
+    // Keep the conversation's lease while the turn runs; taken over by another window, this one lets the answer go to it.
+    const convId = this.data?.meta.id;
+    const lease = this.deps.lease;
+    if (convId && lease) lease.acquire(convId);
+    const renew =
+      convId && lease
+        ? setInterval(() => {
+            if (lease.acquire(convId)) return;
+            this.yielded = true;
+            abort.abort();
+            this.deps.view.otherWindow?.('took-over');
+          }, LEASE_RENEW_MS)
+        : undefined;
+    renew?.unref?.();
     // Tool activity is part of the turn: journaled (so a reload shows it), then shown.
     const outputs = new Map<string, string>();
     const report: ToolReporter = {
@@ -442,7 +582,16 @@ export class ChatSession {
       const e = err instanceof ApiError ? err : new ApiError('protocol', (err as Error)?.message ?? String(err));
       this.end(turn, journal, { status: 'error', interactionId: undefined, chainFrom: undefined, steps: turn.steps, error: e, accumulator: new TurnAccumulator() });
     } finally {
+      if (renew) clearInterval(renew);
+      if (convId && lease && !this.yielded) lease.release(convId);
+      if (this.yielded) {
+        // The other window resumes the answer from what this one journaled.
+        this.yielded = false;
+        turn.state = 'interrupted';
+        this.deps.view.turnEnded(turn);
+      }
       this.running = undefined;
+      this.seen = convId ? this.deps.store.stamp(convId) : undefined;
       this.deps.view.busy(false);
       finishRun();
     }
@@ -470,9 +619,9 @@ export class ChatSession {
   }
 
   private end(turn: TurnRecord, journal: Journal, outcome: TurnOutcome): void {
-    // Shutting down (window reload): no end record, so the journal shows the turn interrupted
-    // and the next extension host resumes it from the last event.
-    if (this.suspending) return;
+    // Shutting down (window reload), or another window took over: no end record, so the journal
+    // shows the turn interrupted and the next holder resumes it from the last event.
+    if (this.suspending || this.yielded) return;
     const acc = outcome.accumulator;
     turn.steps = outcome.steps;
     turn.usage = acc.usage;
@@ -529,16 +678,26 @@ export class ChatSession {
     return turn;
   }
 
-  /** Remove the last turn (journaled) and return it. */
-  private dropLast(): TurnRecord | undefined {
+  /**
+   * Replace the turn the user saw last (Retry, Edit): it is superseded by its id, so turns another
+   * window added meanwhile stay. When there are such turns, the new message goes after them, and
+   * the user is told (the conversation on the server never forks behind their back).
+   */
+  private dropLast(turnId?: string): TurnRecord | undefined {
     if (!this.data || !this.journal || this.running) return undefined;
-    const last = this.data.turns[this.data.turns.length - 1];
-    if (!last) return undefined;
-    this.data.turns.pop();
+    const seen = turnId ? this.data.turns.find((t) => t.id === turnId) : this.data.turns[this.data.turns.length - 1];
+    if (!seen || !this.claim()) return undefined;
+    const k = this.data.turns.findIndex((t) => t.id === seen.id);
+    if (k < 0) return undefined;
+    const later = this.data.turns.length - 1 - k;
+    this.data.turns.splice(k, 1);
     this.data.meta.turns = this.data.turns.length;
-    this.journal.append({ r: 'truncate', from: last.id });
-    return last;
+    this.journal.append({ r: 'supersede', turns: [seen.id] });
+    if (later > 0) this.pendingNotice = l10n.t('Another window added {0} turn(s) to this conversation after the message you sent again; it goes after them.', later);
+    return seen;
   }
+  /** A notice for the next turn this window starts. */
+  private pendingNotice: string | undefined;
 
   /**
    * The user chose to continue a conversation whose server copy is gone: the last message goes
@@ -547,17 +706,18 @@ export class ChatSession {
   async resendWithLocalHistory(turnId: string): Promise<TurnRecord | undefined> {
     const last = this.data?.turns[this.data.turns.length - 1];
     if (!last || last.id !== turnId || last.error?.code !== PREVIOUS_GONE) return undefined;
-    this.dropLast();
+    if (!(await this.okToSend()) || !this.dropLast()) return undefined;
     this.deps.view.conversationLoaded(this.data!);
-    return this.send(last.input, { localHistory: true });
+    return this.send(last.input, { localHistory: true, saveChecked: true });
   }
 
   /** Send the last turn's message again (after an error or a stop). */
-  async retry(): Promise<TurnRecord | undefined> {
-    const last = this.dropLast();
+  async retry(turnId?: string): Promise<TurnRecord | undefined> {
+    if (!(await this.okToSend())) return undefined;
+    const last = this.dropLast(turnId);
     if (!last) return undefined;
     this.deps.view.conversationLoaded(this.data!);
-    return this.send(last.input, { plan: last.plan, background: last.background, research: last.research });
+    return this.send(last.input, { plan: last.plan, background: last.background, research: last.research, saveChecked: true });
   }
 
   /**
@@ -565,14 +725,15 @@ export class ChatSession {
    * of its mentions) goes again as it was; `extra` (the context of mentions added in the edit) is
    * added where it is new.
    */
-  async editLast(text: string, extra: Content[] = []): Promise<TurnRecord | undefined> {
-    const last = this.dropLast();
+  async editLast(text: string, extra: Content[] = [], turnId?: string): Promise<TurnRecord | undefined> {
+    if (!(await this.okToSend())) return undefined;
+    const last = this.dropLast(turnId);
     if (!last) return undefined;
     this.deps.view.conversationLoaded(this.data!);
     const kept = last.input[0]?.type === 'text' ? last.input.slice(1) : last.input;
     const same = (a: Content, b: Content) => JSON.stringify(a) === JSON.stringify(b);
     const input: Content[] = [{ type: 'text', text }, ...extra.filter((e) => !kept.some((k) => same(k, e))), ...kept];
-    return this.send(input, { plan: last.plan, background: last.background, research: last.research });
+    return this.send(input, { plan: last.plan, background: last.background, research: last.research, saveChecked: true });
   }
 }
 

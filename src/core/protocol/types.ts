@@ -483,6 +483,8 @@ export type CreateInteractionRequest = CreateModelInteraction | CreateAgentInter
 export interface InteractionError {
   code?: string;
   message?: string;
+  /** The google.rpc status name, when the error carries one (`UNAUTHENTICATED`). */
+  status?: string;
 }
 
 export interface Interaction {

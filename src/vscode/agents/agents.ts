@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { collectChanges } from '../../core/agents/collect';
 import { launchPrompt, prepareRun } from '../../core/agents/launch';
 import type { ResultChange } from '../../core/agents/results';
-import { RunLeases } from '../../core/agents/lease';
+import { Leases } from '../../core/lease';
 import { FINISHED, RunStore, RunWatcher, toRunStatus, type RunRecord } from '../../core/agents/runs';
 import { buildSnapshot } from '../../core/agents/snapshot';
 import { ApiError } from '../../core/client/errors';
@@ -29,7 +29,7 @@ import { l10n } from '../../shared/l10n';
 export class RemoteAgents implements vscode.Disposable {
   readonly store: RunStore;
   readonly watcher: RunWatcher;
-  private readonly leases: RunLeases;
+  private readonly leases: Leases;
   private readonly tree: RunsTree;
   private treeView: vscode.TreeView<RunRecord> | undefined;
   private readonly panels = new Map<string, RunPanel>();
@@ -49,7 +49,7 @@ export class RemoteAgents implements vscode.Disposable {
     this.store = new RunStore(join(this.dir, 'runs.json'));
     this.conversations = new ConversationStore(join(this.dir, 'conversations'));
     // One window works each run (streams or polls it); the others follow what it writes.
-    this.leases = new RunLeases(join(this.dir, 'leases'), randomUUID(), 90_000);
+    this.leases = new Leases(join(this.dir, 'leases'), randomUUID(), 90_000);
     this.watcher = new RunWatcher(
       this.store,
       () => this.api.get(),

@@ -11,6 +11,7 @@ import { TurnEngine } from '../../core/conversation/engine';
 import { HistoryIndex } from '../../core/conversation/history';
 import { ripgrepPath } from '../adapters';
 import { ConversationStore, type ComposerChoices } from '../../core/conversation/journal';
+import { Leases } from '../../core/lease';
 import { conversationView } from '../../core/conversation/present';
 import { ChatSession, PLAN_START_TEXT, type ToolReporter, type TurnTools } from '../../core/conversation/session';
 import type { Content } from '../../core/protocol/types';
@@ -110,7 +111,12 @@ export class ChatController implements vscode.Disposable {
     log: Log,
   ) {
     this.researchMode = context.workspaceState.get<boolean>(RESEARCH_KEY) === true;
-    this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'));
+    this.log = log;
+    this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'), (id, damage) =>
+      log.warn(`Conversation ${id}: ${damage.lines} damaged record(s) could not be read. ${damage.notes.join(' ')}`),
+    );
+    // One window sends to a conversation at a time; the others follow it and can take over.
+    this.leases = new Leases(join(context.globalStorageUri.fsPath, 'conversations', 'leases'), randomUUID(), 15_000);
     this.history = new HistoryIndex(this.store.dir, ripgrepPath);
     this.view = new ChatView({
       extensionUri: context.extensionUri,
@@ -131,7 +137,11 @@ export class ChatController implements vscode.Disposable {
       toast: (t, k) => host.toast(t, k),
     });
     this.presenter = new SessionPresenter(host, {
-      turnStarted: () => this.changed.fire(),
+      turnStarted: () => {
+        // The conversation exists from its first turn on: it is this window's active one.
+        this.rememberActive();
+        this.changed.fire();
+      },
       turnEnded: (turn) => {
         this.changed.fire();
         // The next queued message goes once this turn is over (after the session is idle), only
@@ -149,6 +159,8 @@ export class ChatController implements vscode.Disposable {
         // The walkthrough's "first question" step.
         void vscode.commands.executeCommand('setContext', 'gemini.hasChatted', true);
       },
+      storage: (problem) => this.storageChanged(problem),
+      otherWindow: (state) => this.otherWindowChanged(state),
     });
     this.session = new ChatSession({
       engine: (runner) => new TurnEngine(this.api.get(), runner),
@@ -169,6 +181,8 @@ export class ChatController implements vscode.Disposable {
       takeSteer: () => this.takeSteer(),
       research: () => ({ agent: setting('researchAgent'), visualization: setting('researchVisualization') === 'off' ? 'off' : 'auto' }),
       cancelRemote: (id) => this.api.get().cancel(id),
+      lease: this.leases,
+      confirmUnsaved: (why) => this.confirmUnsaved(why),
     });
     // The picks of the last chat in this workspace carry over to a new one (per window: never the user settings).
     const saved = context.workspaceState.get<ComposerChoices>(COMPOSER_KEY);
@@ -181,7 +195,95 @@ export class ChatController implements vscode.Disposable {
         if (e.affectsConfiguration('gemini')) void host.refreshState();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void host.refreshState()),
+      // Follow what another window writes to this conversation (and pick up an answer it left).
+      { dispose: () => clearInterval(follow) },
     );
+    const follow = setInterval(() => this.followTick(), 1000);
+  }
+
+  private readonly log: Log;
+  private readonly leases: Leases;
+  private otherWindowState: 'sending' | 'took-over' | undefined;
+  private storageProblem: string | undefined;
+
+  /** Another window wrote to the conversation: show it; an answer it left (closed, crashed, handed over) continues here. */
+  private followTick(): void {
+    if (!this.session.data || this.session.busy) return;
+    const changed = this.session.sync();
+    const other = this.session.otherSender();
+    if (!other && this.otherWindowState === 'sending') this.otherWindowChanged(undefined);
+    if (changed || !other) this.resumeIfInterrupted();
+    // Messages queued while the other window answered go now, after its answer (chained from it).
+    if (!other && !this.session.busy && this.queued().length) void this.sendQueued();
+  }
+
+  /**
+   * Retry or Edit while another window answers in this conversation: it waits for that answer
+   * (nothing is removed meanwhile), then replaces the turn the user chose, after what the other
+   * window added.
+   */
+  private async afterOtherWindow<T>(act: () => Promise<T>): Promise<T | undefined> {
+    if (this.session.otherSender()) {
+      this.view.host.toast(l10n.t('Another window is answering in this conversation; this goes when its answer has ended.'), 'info');
+      const until = Date.now() + 10 * 60_000;
+      while (this.session.otherSender() && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+      if (this.session.otherSender()) {
+        this.view.host.toast(l10n.t('The other window is still answering; try again when it has finished, or take the conversation over.'), 'error');
+        return undefined;
+      }
+    }
+    return act();
+  }
+
+  private otherWindowChanged(state: 'sending' | 'took-over' | undefined): void {
+    if (state === this.otherWindowState) return;
+    this.otherWindowState = state;
+    if (!state) return;
+    const take = l10n.t('Take Over');
+    const text =
+      state === 'sending'
+        ? l10n.t(
+            'Another window is answering in this conversation; this window follows it. Take it over to send from here (that window then stops and this one continues its answer).',
+          )
+        : l10n.t('Another window took this conversation over; it continues the answer. This window follows it.');
+    this.log.info(`Conversation ${this.session.conversationId}: ${state === 'sending' ? 'another window sends; following it' : 'taken over by another window'}.`);
+    void vscode.window.showInformationMessage(text, take).then((pick) => {
+      if (pick !== take) return;
+      if (this.session.takeOver()) {
+        this.otherWindowState = undefined;
+        this.resumeIfInterrupted();
+      }
+    });
+  }
+
+  /** The conversation cannot be written (a full or read-only disk), or can again. */
+  private storageChanged(problem: string | undefined): void {
+    const was = this.storageProblem;
+    this.storageProblem = problem;
+    if (problem) {
+      if (was) return;
+      this.log.warn(`The conversation is not being saved: ${problem}. It is kept in this window and written when that is possible again.`);
+      this.view.host.toast(l10n.t('Not being saved: {0}. The answer goes on here and is written to disk when there is room again.', problem), 'error');
+    } else if (was) {
+      this.log.info('The conversation is saved again.');
+      this.view.host.toast(l10n.t('Saved again: everything held in this window is written to disk.'), 'info');
+    }
+  }
+
+  /** Nothing can be saved now: send anyway (kept in this window until it can be written), or keep the message in the box. */
+  private async confirmUnsaved(why: string): Promise<boolean> {
+    const send = l10n.t('Send Without Saving');
+    const pick = await vscode.window.showWarningMessage(
+      l10n.t('This conversation cannot be saved: {0}.', why),
+      {
+        modal: true,
+        detail: l10n.t(
+          'Send anyway and it is kept in this window only, and written to disk when that is possible again (it is lost if the window closes first). Or cancel: your message stays in the box.',
+        ),
+      },
+      send,
+    );
+    return pick === send;
   }
 
   /** Every message the chat webview can send, each handled here. */
@@ -189,7 +291,7 @@ export class ChatController implements vscode.Disposable {
     return {
       send: (m) => this.send(m.text, [], { background: m.background }),
       stop: () => this.session.stop(),
-      retry: () => this.session.retry(),
+      retry: (m) => this.afterOtherWindow(() => this.session.retry(m.turnId)),
       resume: (m) => this.session.resume(m.turnId),
       resendLocal: (m) => this.session.resendWithLocalHistory(m.turnId),
       editLast: async (m) => {
@@ -201,7 +303,7 @@ export class ChatController implements vscode.Disposable {
           this.view.host.post({ type: 'draft', text: m.text });
           return undefined;
         }
-        return this.session.editLast(m.text, extra);
+        return this.afterOtherWindow(() => this.session.editLast(m.text, extra, m.turnId));
       },
       newChat: () => this.newChat(),
       setModel: (m) => this.choose({ model: m.model }),
@@ -316,8 +418,9 @@ export class ChatController implements vscode.Disposable {
   async send(text: string, extra: Content[] = [], opts: { background?: boolean; research?: ResearchPhase } = {}): Promise<void> {
     this.restoreActive();
     const host = this.view.host;
-    if (this.session.busy) {
-      // Written while an answer streams: it waits its turn (nothing is lost, nothing is sent twice).
+    if (this.session.busy || this.session.otherSender()) {
+      // Written while an answer streams (here or in another window on this conversation): it waits
+      // its turn (nothing is lost, nothing is sent twice, nothing forks).
       if (text.trim() && !extra.length) this.enqueue(text);
       else {
         host.toast(l10n.t('Gemini is still answering. Stop it first or wait.'), 'info');
@@ -400,7 +503,9 @@ export class ChatController implements vscode.Disposable {
     }
     this.saveQueue([...items, { id: randomUUID().slice(0, 8), text }]);
     // Nothing is running any more (the turn ended meanwhile): send it now.
-    if (!this.session.busy) void this.sendQueued();
+    if (!this.session.busy && !this.session.otherSender()) void this.sendQueued();
+    else if (this.session.otherSender())
+      this.view.host.toast(l10n.t('Another window is answering in this conversation; your message waits in the queue until it has finished.'), 'info');
   }
 
   private queueAction(id: string, action: QueueAction): void {
@@ -444,7 +549,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Send the first queued message, if the chat is idle. */
   private async sendQueued(): Promise<void> {
-    if (this.session.busy) return;
+    if (this.session.busy || this.session.otherSender()) return;
     const items = this.queued();
     // A message meant to steer the turn that ended first goes first.
     const [next] = items.splice(
@@ -614,6 +719,8 @@ export class ChatController implements vscode.Disposable {
 
   dispose(): void {
     this.session.suspend();
+    // A reload or a closed window hands its conversations over at once (a crash: when the lease lapses).
+    this.leases.releaseAll();
     this.changed.dispose();
     this.disposables.forEach((d) => d.dispose());
     this.mentions.dispose();

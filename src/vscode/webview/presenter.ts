@@ -18,7 +18,7 @@ export class SessionPresenter implements SessionView {
   constructor(
     private readonly host: WebviewHost,
     /** Also told about turn starts and ends (the history view, a run's status). */
-    private readonly listener: Partial<Pick<SessionView, 'turnStarted' | 'turnEnded' | 'turnChanges' | 'turnResumed'>> = {},
+    private readonly listener: Partial<Pick<SessionView, 'turnStarted' | 'turnEnded' | 'turnChanges' | 'turnResumed' | 'storage' | 'otherWindow'>> = {},
   ) {}
 
   conversationLoaded(data: ConversationData): void {
@@ -93,6 +93,14 @@ export class SessionPresenter implements SessionView {
 
   authRequired(message: string): void {
     this.host.authRequired(message);
+  }
+
+  storage(problem: string | undefined): void {
+    this.listener.storage?.(problem);
+  }
+
+  otherWindow(state: 'sending' | 'took-over' | undefined): void {
+    this.listener.otherWindow?.(state);
   }
 }
 
