@@ -126,7 +126,9 @@ describe('two windows on one conversation', () => {
     assert.equal(last.state, 'interrupted');
     await b.session.resume(last.id);
     assert.equal(b.session.data!.turns.at(-1)!.state, 'completed');
-    assert.match(JSON.stringify(b.session.data!.turns.at(-1)!.steps), /word59/);
+    // The whole answer, in order: what A journaled before it let go, then the rest from the server.
+    const shown = (b.session.data!.turns.at(-1)!.steps.find((st) => st.type === 'model_output') as { content: Array<{ text: string }> }).content[0]!.text;
+    assert.equal(shown, Array.from({ length: 60 }, (_, k) => `word${k}`).join(' '));
     assert.equal(fake.requests.filter((r) => r.method === 'POST').length, creates, 'resumed, not created again');
   });
 });

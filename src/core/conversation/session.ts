@@ -25,6 +25,7 @@ import {
 } from './journal';
 import { l10n } from '../../shared/l10n';
 import { researchTurnSettings, type ResearchOptions, type ResearchPhase } from '../research';
+import { parseLine } from './frame';
 
 export interface ChatSettings {
   model: string;
@@ -741,16 +742,16 @@ export class ChatSession {
 export function replayTurnEvents(journalText: string, turnId: string, acc: TurnAccumulator): void {
   const prefix = `{"r":"ev","t":"${turnId}"`;
   for (const line of journalText.split('\n')) {
+    // Each record verified as the replay does (frame.ts): a damaged one is passed over.
     if (line.startsWith(prefix)) {
-      try {
-        for (const e of (JSON.parse(line) as { e: InteractionEvent[] }).e) acc.apply(e);
-      } catch {
-        /* torn line */
-      }
+      const rec = parseLine<{ e: InteractionEvent[] }>(line);
+      if (rec && Array.isArray(rec.e)) for (const e of rec.e) acc.apply(e);
     } else if (line.startsWith(`{"r":"begin","t":"${turnId}"`)) {
-      acc.beginInteraction((JSON.parse(line) as { k: 'continuation' | 'followup' }).k);
+      const rec = parseLine<{ k: 'continuation' | 'followup' }>(line);
+      if (rec) acc.beginInteraction(rec.k);
     } else if (line.startsWith(`{"r":"local","t":"${turnId}"`)) {
-      acc.addLocalStep((JSON.parse(line) as { step: Step }).step);
+      const rec = parseLine<{ step: Step }>(line);
+      if (rec) acc.addLocalStep(rec.step);
     }
   }
 }
