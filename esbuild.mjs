@@ -19,11 +19,11 @@ const common = {
 
 const extension = {
   ...common,
-  entryPoints: { extension: 'src/extension.ts' },
+  entryPoints: { extension: 'src/extension.ts', mediaFacts: 'src/core/mediaFacts.ts' },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',
-  target: 'node20',
+  target: 'node22',
   external: ['vscode'],
   mainFields: ['module', 'main'],
 };

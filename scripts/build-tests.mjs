@@ -26,7 +26,7 @@ await esbuild.build({
   packages: 'external',
   platform: 'node',
   format: 'cjs',
-  target: 'node20',
+  target: 'node22',
   sourcemap: 'inline',
   logLevel: 'warning',
 });
@@ -39,7 +39,7 @@ await esbuild.build({
   external: ['vscode'],
   platform: 'node',
   format: 'cjs',
-  target: 'node20',
+  target: 'node22',
   sourcemap: 'inline',
   logLevel: 'warning',
 });

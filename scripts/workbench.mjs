@@ -117,6 +117,7 @@ export const EXTENSION_FILES = [
   'CHANGELOG.md',
   'LICENSE',
   'dist/extension.js',
+  'dist/mediaFacts.js',
   'dist/tree-sitter.wasm',
   'dist/tree-sitter-bash.wasm',
   'dist/webview',

@@ -82,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gemini.start`, false),
     ),
     chat.onDidChangeConversations(() => history.refresh()),
+    // vscode://geminilabs.gemini-interactions/chat?prompt=…: a draft in a new chat, never sent by itself.
+    vscode.window.registerUriHandler({ handleUri: (uri) => chat.openFromLink(uri) }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gemini.useEnvironmentKey')) keys.refresh();
     }),

@@ -3,6 +3,7 @@
  * `mime_type`, with sizes checked before anything is sent.
  */
 import type { Content } from './protocol/types';
+import type { MediaOptions } from '../shared/protocol';
 import { l10n } from '../shared/l10n';
 
 export interface Attachment {
@@ -12,6 +13,10 @@ export interface Attachment {
   size: number;
   kind: AttachmentKind;
   content: Content;
+  /** Processing options set from the chip (already applied to `content`). */
+  options?: MediaOptions;
+  /** What is known of the file (its pages or sheets), for checking the options. */
+  facts?: { pages?: number; sheets?: number };
 }
 
 export type AttachmentKind = 'file' | 'selection' | 'image' | 'document' | 'audio' | 'video' | 'url';

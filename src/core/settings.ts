@@ -28,7 +28,17 @@ function spec<T>(s: SettingSpec<T>): SettingSpec<T> {
   return s;
 }
 
-export const DEFAULT_MODELS = [DEFAULT_MODEL, 'gemini-3.5-flash-lite', 'gemini-3.1-pro-preview', 'gemini-3-flash-preview', 'gemini-2.5-pro', 'gemini-2.5-flash'];
+export const DEFAULT_MODELS = [
+  DEFAULT_MODEL,
+  'gemini-3.5-flash-lite',
+  'gemini-3.8-flash',
+  'gemini-4-neon',
+  'gemini-4-hydrogen',
+  'gemini-3.1-pro-preview',
+  'gemini-3-flash-preview',
+  'gemini-2.5-pro',
+  'gemini-2.5-flash',
+];
 export const DEFAULT_ASK_COMMANDS = ['git push', 'git reset', 'git clean', 'git checkout', 'git restore', 'git rebase', 'npm publish', 'rm'];
 export const DEFAULT_DENY_COMMANDS = ['sudo', 'su', 'doas', 'pkexec', 'mkfs', 'dd', 'shutdown', 'reboot', 'halt', 'poweroff', 'format', 'diskpart'];
 
@@ -60,6 +70,9 @@ export const SETTINGS = {
   askCommands: spec<string[]>({ key: 'gemini.tools.commands.ask', type: 'array', default: DEFAULT_ASK_COMMANDS, scope: 'application', userOnly: true }),
   denyCommands: spec<string[]>({ key: 'gemini.tools.commands.deny', type: 'array', default: DEFAULT_DENY_COMMANDS, scope: 'application', userOnly: true }),
   instructionsEnabled: spec({ key: 'gemini.instructions.enabled', type: 'boolean', default: true, scope: 'application', userOnly: true }),
+  skillsEnabled: spec({ key: 'gemini.skills.enabled', type: 'boolean', default: true, scope: 'application', userOnly: true }),
+  toolSearch: spec<string>({ key: 'gemini.tools.toolSearch', type: 'string', default: 'server', enum: ['server', 'client', 'off'] }),
+  toolSearchThreshold: spec({ key: 'gemini.tools.toolSearchThreshold', type: 'integer', default: 40, minimum: 0, maximum: 1000 }),
   externalToolsAllow: spec<string[]>({ key: 'gemini.tools.external.allow', type: 'array', default: [], scope: 'application', userOnly: true }),
   externalToolTimeoutSeconds: spec({ key: 'gemini.tools.external.timeoutSeconds', type: 'integer', default: 60, minimum: 1, maximum: 3600 }),
   externalToolMaxResultKB: spec({ key: 'gemini.tools.external.maxResultKB', type: 'integer', default: 100, minimum: 1, maximum: 10240 }),

@@ -27,8 +27,10 @@ export function chatBody(T: (text: string) => string, thinkingLabel: (level: str
   <form id="composer" aria-label="${T('Message Gemini')}" onsubmit="return false">
     <div id="queue" hidden></div>
     <div id="attachments" hidden></div>
+    <div id="attach-options" role="group" hidden></div>
     <div id="edit-hint" hidden>${T('Editing the last message.')} <button type="button" id="cancel-edit" class="text-btn">${T('Cancel')}</button></div>
     <div id="mention-menu" hidden></div>
+    <div id="link-notice" role="status" hidden></div>
     <textarea id="input" rows="2" aria-label="${T('Message')}" placeholder="${T('Ask Gemini… (Enter to send, Shift+Enter for a new line)')}"></textarea>
     <div id="mention-chips" class="chips" hidden></div>
     <div class="toolbar">

@@ -120,6 +120,8 @@ export interface TurnView {
   undo?: { available: boolean; files: number };
   /** The project instruction files this turn sent (AGENTS.md, GEMINI.md, …). */
   instructions?: string[];
+  /** The Agent Skills the model loaded (display paths of their SKILL.md). */
+  skills?: string[];
   /** A plan-first turn: read-only tools, a plan asked for (its end offers Start and Revise). */
   plan?: boolean;
   /** Sent in the background (`background: true`): it runs on the server and fills in here. */
@@ -141,6 +143,40 @@ export interface AttachmentView {
   mimeType: string;
   size: number;
   kind: 'file' | 'selection' | 'image' | 'document' | 'audio' | 'video' | 'url';
+  /** Which processing options the attachment takes (§6.1), if any. */
+  media?: MediaFamily;
+  /** The options set from its chip. */
+  options?: MediaOptions;
+  /** What they say, shortly ("pp. 3–5 · page_text"). */
+  optionsSummary?: string;
+  /** What is known of the file: its pages (PDF, PowerPoint) or sheets (Excel). */
+  pages?: number;
+  sheets?: number;
+}
+
+export type MediaFamily = 'paginated' | 'spreadsheet' | 'audio' | 'video';
+export const MEDIA_RESOLUTIONS = ['low', 'medium', 'high', 'ultra_high'] as const;
+export const PAGE_LAYERS = ['page_image', 'page_text'] as const;
+export const SHEET_LAYERS = ['visual', 'data', 'formulas'] as const;
+export const VIDEO_LAYERS = ['frames', 'audio', 'transcript'] as const;
+
+/** Processing options of a media attachment, as the user set them (checked by the host). */
+export interface MediaOptions {
+  /** Paginated documents: "3-5", "3", "3-". */
+  pages?: string;
+  pageLayers?: string[];
+  /** Spreadsheets: 1-indexed sheet, A1 cells, layers. */
+  sheet?: number;
+  cells?: string;
+  sheetLayers?: string[];
+  /** Documents: the token resolution. */
+  resolution?: string;
+  /** Audio and video: a span ("10.5s", "1:30"). */
+  start?: string;
+  end?: string;
+  /** Video: frame sampling and layers. */
+  fps?: number;
+  videoLayers?: string[];
 }
 
 export interface SettingsView {
@@ -222,10 +258,15 @@ export type HostMessage =
   | { type: 'tool'; turnId: string; activity: ToolActivity }
   | { type: 'toolOutput'; turnId: string; callId: string; text: string }
   | { type: 'instructions'; turnId: string; files: string[] }
+  | { type: 'skills'; turnId: string; skills: string[] }
+  /** A draft from a chat link: the text, where it came from, and the draft it replaced (to restore). */
+  | { type: 'linkDraft'; text: string; notice: string; previous?: string }
   | { type: 'queue'; items: QueuedView[] }
   | { type: 'mentionCandidates'; seq: number; items: MentionCandidate[] }
   | { type: 'draft'; text: string; append?: boolean }
   | { type: 'attachments'; attachments: AttachmentView[] }
+  /** The options set from a chip were applied (no error) or refused (the reason; the form keeps them). */
+  | { type: 'attachmentOptionsResult'; id: string; error?: string }
   | { type: 'focus' }
   | { type: 'toast'; text: string; kind: 'info' | 'error' };
 
@@ -255,6 +296,7 @@ export type WebviewMessage =
   | { type: 'attachData'; name: string; mimeType: string; data: string }
   | { type: 'removeAttachment'; id: string }
   | { type: 'previewAttachment'; id: string }
+  | { type: 'attachmentOptions'; id: string; options: MediaOptions }
   | { type: 'setKey' }
   | { type: 'codeAction'; action: 'copy' | 'insert' | 'newFile'; code: string; language: string }
   | { type: 'openLink'; url: string }
@@ -265,6 +307,7 @@ export type WebviewMessage =
   | { type: 'showHistory' }
   | { type: 'chooseTools' }
   | { type: 'openInstruction'; turnId: string; file: string }
+  | { type: 'openSkill'; turnId: string; skill: string }
   | { type: 'queue'; text: string }
   | { type: 'mentionQuery'; kind: 'file' | 'symbol'; query: string; seq: number }
   | { type: 'queueAction'; id: string; action: QueueAction }
@@ -284,6 +327,26 @@ const int = (o: Obj, k: string): boolean => typeof o[k] === 'number' && Number.i
 const MAX_TEXT = 2_000_000;
 /** Attachments posted from the webview (base64): 20 MB of data at most. */
 export const MAX_ATTACHMENT_B64 = 28_000_000;
+
+/** The shape of media options (their meaning is checked by the host, with a message the user reads). */
+export function cleanMediaOptions(raw: unknown): MediaOptions | undefined {
+  if (!isObj(raw)) return undefined;
+  const out: MediaOptions = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined || v === null) continue;
+    if (k === 'pages' || k === 'cells' || k === 'resolution' || k === 'start' || k === 'end') {
+      if (typeof v !== 'string' || v.length > 100) return undefined;
+      if (v.trim()) out[k] = v;
+    } else if (k === 'sheet' || k === 'fps') {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+      out[k] = v;
+    } else if (k === 'pageLayers' || k === 'sheetLayers' || k === 'videoLayers') {
+      if (!Array.isArray(v) || v.length > 10 || !v.every((x) => typeof x === 'string' && x.length <= 40)) return undefined;
+      out[k] = v as string[];
+    } else return undefined;
+  }
+  return out;
+}
 
 /** Validate a message from the webview. Returns undefined for anything malformed. */
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
@@ -346,6 +409,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return str(m, 'id', 100) ? { type: 'removeAttachment', id: m.id as string } : undefined;
     case 'previewAttachment':
       return str(m, 'id', 100) ? { type: 'previewAttachment', id: m.id as string } : undefined;
+    case 'attachmentOptions': {
+      const options = cleanMediaOptions(m.options);
+      return str(m, 'id', 100) && options ? { type: 'attachmentOptions', id: m.id as string, options } : undefined;
+    }
     case 'codeAction':
       return oneOf(m, 'action', ['copy', 'insert', 'newFile'] as const) && str(m, 'code', MAX_TEXT) && str(m, 'language', 100)
         ? { type: 'codeAction', action: m.action as 'copy' | 'insert' | 'newFile', code: m.code as string, language: m.language as string }
@@ -364,6 +431,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return oneOf(m, 'action', ['cancel', 'review'] as const) ? { type: 'runAction', action: m.action as 'cancel' | 'review' } : undefined;
     case 'openInstruction':
       return str(m, 'turnId', 100) && str(m, 'file', 2000) ? { type: 'openInstruction', turnId: m.turnId as string, file: m.file as string } : undefined;
+    case 'openSkill':
+      return str(m, 'turnId', 100) && str(m, 'skill', 2000) ? { type: 'openSkill', turnId: m.turnId as string, skill: m.skill as string } : undefined;
     case 'undoTurn':
     case 'resume':
     case 'resendLocal':
@@ -454,12 +523,18 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
       return Array.isArray(m.items) && m.items.every((i) => isObj(i) && typeof i.id === 'string' && typeof i.text === 'string') ? (m as HostMessage) : undefined;
     case 'instructions':
       return typeof m.turnId === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f === 'string') ? (m as HostMessage) : undefined;
+    case 'linkDraft':
+      return typeof m.text === 'string' && typeof m.notice === 'string' && (m.previous === undefined || typeof m.previous === 'string') ? (m as HostMessage) : undefined;
+    case 'skills':
+      return typeof m.turnId === 'string' && Array.isArray(m.skills) && m.skills.every((f) => typeof f === 'string') ? (m as HostMessage) : undefined;
     case 'toolOutput':
       return typeof m.turnId === 'string' && typeof m.callId === 'string' && typeof m.text === 'string' ? (m as HostMessage) : undefined;
     case 'draft':
       return typeof m.text === 'string' ? (m as HostMessage) : undefined;
     case 'attachments':
       return Array.isArray(m.attachments) ? (m as HostMessage) : undefined;
+    case 'attachmentOptionsResult':
+      return typeof m.id === 'string' && (m.error === undefined || typeof m.error === 'string') ? (m as HostMessage) : undefined;
     case 'focus':
       return { type: 'focus' };
     case 'toast':

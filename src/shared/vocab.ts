@@ -4,7 +4,7 @@
  */
 
 /** `generation_config.thinking_level`, plus `default` (let the model decide: the field is omitted). */
-export const THINKING_LEVELS = ['default', 'minimal', 'low', 'medium', 'high'] as const;
+export const THINKING_LEVELS = ['default', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
 export type ThinkingChoice = (typeof THINKING_LEVELS)[number];
 
 /** Stateful: chained on the server with `previous_interaction_id`. Stateless: `store: false`, history resent. */

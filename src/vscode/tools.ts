@@ -8,9 +8,13 @@ import type { ApprovalDecision } from '../core/ports';
 import { CommandSandbox } from '../core/tools/commandSandbox';
 import { PathResolver } from '../core/tools/paths';
 import { ChildProcessRunner } from '../core/tools/process';
-import { ALL_TOOLS, WorkspaceToolRunner, toolDeclarations } from '../core/tools/registry';
+import { ALL_TOOLS, WorkspaceToolRunner, clientToolSearch, toolDeclarations } from '../core/tools/registry';
+import { loadSkillTool } from '../core/tools/defs/load_skill';
+import { skillsInstruction } from '../core/skills';
+import { AgentSkills } from './skills';
+import { planToolRetrieval, type ToolSearchMode } from '../core/tools/toolRetrieval';
 import { RipgrepSearch } from '../core/tools/ripgrep';
-import type { ToolSettings } from '../core/tools/types';
+import type { ToolDefinition, ToolSettings } from '../core/tools/types';
 import { UndoStore, restoreSnapshots, type Snapshot } from '../core/tools/undo';
 import type { ToolReporter, TurnTools } from '../core/conversation/session';
 import type { ToolsProvider, ToolsUi } from './chat/controller';
@@ -51,6 +55,11 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   private search: RipgrepSearch | undefined;
   readonly sandbox: CommandSandbox;
   private sandboxNoticeShown = false;
+  private readonly skills = new AgentSkills();
+
+  openSkill(display: string): Promise<boolean> {
+    return this.skills.open(display);
+  }
 
   private readonly undoStore: UndoStore;
   /** MCP servers, tools of other extensions and remote MCP servers the user picked (set by activation). */
@@ -95,7 +104,14 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
         ? await this.external.forTurn(new Set(ALL_TOOLS.map((t) => t.name)), (t) => ui.notice(t), toolInvocationToken)
         : { tools: [], serverTools: [], notes: [] };
     for (const n of external.notes) ui.notice(n);
-    const tools = [...(workspace ? ALL_TOOLS.filter((t) => !ui.readOnly || t.kind === 'read') : []), ...external.tools];
+    // Agent Skills: their names and descriptions go with the turn, their bodies load on use.
+    const found = workspace ? this.skills.discover() : { skills: [], newProblems: [] };
+    for (const p of found.newProblems) {
+      this.log.warn(`Skill ${p.display} is not offered: ${p.message}`);
+      ui.notice(l10n.t('The skill {0} is not offered: {1}', p.display, p.message));
+    }
+    const skillTool = found.skills.length ? [loadSkillTool(found.skills, (s) => report.skill?.(s.display)) as unknown as ToolDefinition<never>] : [];
+    const tools = [...(workspace ? ALL_TOOLS.filter((t) => !ui.readOnly || t.kind === 'read') : []), ...skillTool, ...external.tools];
     if (!tools.length) return { declarations: [], runner: undefined, serverTools: external.serverTools };
     this.search ??= new RipgrepSearch(ripgrepPath(), excludeGlobs);
     const runner = new WorkspaceToolRunner(
@@ -147,9 +163,19 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       this.log.warn(`Commands run without an OS sandbox: ${st.reason}.`);
       ui.notice(l10n.t('Commands ask before they run: {0}. {1}', st.reason, st.howTo));
     });
+    // Tool Retrieval: many tools picked, the others' definitions are deferred and searched for.
+    const ours = runner.tools.filter((t) => t.kind !== 'external');
+    const others = runner.tools.filter((t) => t.kind === 'external');
+    const plan = planToolRetrieval(toolDeclarations(ours), toolDeclarations(others), external.serverTools, {
+      mode: setting('toolSearch') as ToolSearchMode,
+      threshold: setting('toolSearchThreshold'),
+    });
+    runner.deferred = plan.deferred;
+    if (plan.active && setting('toolSearch') === 'client') runner.addTool(clientToolSearch(plan.deferred));
     return {
-      declarations: toolDeclarations(runner.tools),
-      serverTools: external.serverTools,
+      declarations: plan.declarations,
+      serverTools: plan.serverTools,
+      instruction: skillsInstruction(found.skills),
       runner,
       finish: () => {
         if (!runner.undo.files) return undefined;

@@ -19,6 +19,8 @@ import {
 import { TurnRenderer, h } from './turn';
 import { renderDocument, setHighlighter } from './markdown';
 import { setupMentions } from './mentions';
+import { AttachmentOptionsForm } from './attachmentOptions';
+import { LinkNotice } from './linkNotice';
 import { cleanGeneration, GENERATION_LIMITS, isOneOf, THINKING_LEVELS, TOGGLES, type GenerationChoices } from '../shared/vocab';
 import { l10n } from '../shared/l10n';
 
@@ -46,6 +48,14 @@ const stopBtn = $('stop') as HTMLButtonElement;
 const modelSel = $('model') as HTMLSelectElement;
 const thinkingSel = $('thinking') as HTMLSelectElement;
 const attachList = $('attachments');
+const attachOptions = new AttachmentOptionsForm($('attach-options'), post);
+const linkNotice = new LinkNotice($('link-notice'), (text) => {
+  input.value = text;
+  autosize();
+  saveDraft();
+  post({ type: 'draft', text });
+  input.focus();
+});
 const editHint = $('edit-hint');
 const toast = $('toast');
 const empty = $('empty');
@@ -431,7 +441,9 @@ function renderAttachments(): void {
     const i = h('i', `codicon codicon-${ATTACHMENT_ICON[a.kind] ?? 'file'}`);
     i.setAttribute('aria-hidden', 'true');
     chip.append(i, document.createTextNode(` ${a.name} (${a.kind === 'url' ? a.mimeType || l10n.t('by link') : formatSize(a.size)})`));
-    chip.setAttribute('aria-label', (ATTACHMENT_NAME[a.kind] ?? ATTACHMENT_NAME.file).replace('{0}', a.name));
+    if (a.optionsSummary) chip.append(h('span', 'chip-options', ` · ${a.optionsSummary}`));
+    chip.setAttribute('aria-label', (ATTACHMENT_NAME[a.kind] ?? ATTACHMENT_NAME.file).replace('{0}', a.name) + (a.optionsSummary ? ` (${a.optionsSummary})` : ''));
+    if (a.media) chip.appendChild(attachOptions.button(a));
     if (a.kind === 'image' || a.kind === 'audio' || a.kind === 'video' || a.kind === 'document') {
       const v = h('button', 'icon-btn preview-btn');
       v.setAttribute('aria-label', l10n.t('Preview {0}', a.name));
@@ -553,6 +565,9 @@ function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
     case 'instructions':
       byId.get(msg.turnId)?.setInstructions(msg.files);
       break;
+    case 'skills':
+      byId.get(msg.turnId)?.setSkills(msg.skills);
+      break;
     case 'queue':
       renderQueue(msg.items);
       break;
@@ -569,6 +584,19 @@ function handle(msg: HostMessage, touched: Set<TurnRenderer>): void {
     case 'attachments':
       attachments = msg.attachments;
       renderAttachments();
+      attachOptions.update(attachments);
+      break;
+    case 'linkDraft':
+      input.value = msg.text;
+      autosize();
+      saveDraft();
+      mentions.refresh();
+      post({ type: 'draft', text: msg.text });
+      linkNotice.show(msg.notice, msg.previous);
+      input.focus();
+      break;
+    case 'attachmentOptionsResult':
+      attachOptions.result(msg.id, msg.error);
       break;
     case 'focus':
       input.focus();
@@ -605,6 +633,7 @@ function send(background = false): void {
     post(editingTurn ? { type: 'editLast', text, turnId: editingTurn } : { type: 'editLast', text });
     stopEdit();
   } else post(background ? { type: 'send', text, background: true } : { type: 'send', text });
+  linkNotice.hide();
   input.value = '';
   saveDraft();
   autosize();

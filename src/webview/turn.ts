@@ -484,6 +484,31 @@ class GenericView implements StepView {
         this.el.appendChild(d);
         break;
       }
+      case 'tool_search_call': {
+        // Tool Retrieval: the model loads tools whose definitions were deferred.
+        this.el.className = 'step tool-search';
+        const names = arr<string>(obj(s.arguments).function_names).map(String);
+        const title = h('div', 'step-title');
+        title.append(icon('search'), h('span', undefined, names.length ? l10n.t(' Looking for tools: {0}', names.join(', ')) : l10n.t(' Looking for tools')));
+        this.el.appendChild(title);
+        break;
+      }
+      case 'tool_search_result': {
+        this.el.className = 'step tool-search-result';
+        const found = arr(s.result).map(obj);
+        const names = found.map((f) => str(f.name)).filter(Boolean);
+        const d = h('details', 'tool-result');
+        d.append(h('summary', undefined, names.length ? l10n.t('Tools loaded: {0}', names.join(', ')) : l10n.t('No tools loaded')));
+        const ul = h('ul');
+        for (const f of found) {
+          const li = h('li');
+          li.append(h('code', undefined, str(f.name) || '?'), document.createTextNode(` ${revealAnswerText(str(f.description) || str(f.short_description))}`));
+          ul.appendChild(li);
+        }
+        d.appendChild(ul);
+        this.el.appendChild(d);
+        break;
+      }
       case 'function_result': {
         this.el.className = 'step tool-call orphan-result';
         this.el.append(icon('output'), h('span', undefined, l10n.t(' Result of {0}', str(s.name) || str(s.call_id))));
@@ -647,6 +672,21 @@ export class TurnRenderer {
       });
       this.userEl.appendChild(line);
     }
+    if (this.view.skills?.length) {
+      const line = h('div', 'instructions-used skills-used');
+      line.append(icon('mortar-board'), document.createTextNode(l10n.t(' Skills used: ')));
+      this.view.skills.forEach((display, k) => {
+        if (k) line.appendChild(document.createTextNode(' · '));
+        // The skill's folder name is its name (the format requires it); the path is in the label.
+        const name = display.split('/').slice(-2, -1)[0] || display;
+        const b = h('button', 'text-btn instruction-link skill-link', name);
+        b.title = display;
+        b.setAttribute('aria-label', l10n.t('Open the skill {0} ({1})', name, display));
+        b.addEventListener('click', () => this.post({ type: 'openSkill', turnId: this.view.id, skill: display }));
+        line.appendChild(b);
+      });
+      this.userEl.appendChild(line);
+    }
     if (this.hooks.isLast(this) && !this.hooks.busy()) {
       const edit = h('button', 'icon-btn edit-btn');
       edit.title = l10n.t('Edit and resend');
@@ -658,6 +698,12 @@ export class TurnRenderer {
   }
 
   refreshUser(): void {
+    if (this.rendered) this.renderUser();
+  }
+
+  /** "Skills used: …" with a link to each SKILL.md (the host opens only skills the turn loaded). */
+  setSkills(skills: string[]): void {
+    this.view.skills = skills;
     if (this.rendered) this.renderUser();
   }
 

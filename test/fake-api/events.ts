@@ -113,6 +113,12 @@ function streamStep(step: Json, v: Variant, reply: Reply): { start: Json; deltas
       const { type: _t, id, ...rest } = step;
       return { start: { type, id, ...status }, deltas: [{ type, ...clone(rest) }] };
     }
+    case 'tool_search_call': {
+      // §3.4.2's probable stream: the start has the id and empty arguments, the delta the names and signature.
+      const { type: _t, id, ...rest } = step;
+      return { start: { type, id, arguments: {}, ...status }, deltas: [{ type, ...clone(rest) }] };
+    }
+    case 'tool_search_result':
     case 'google_search_result':
     case 'url_context_result':
     case 'code_execution_result':

@@ -127,6 +127,8 @@ export interface Reply {
   whenInputIncludes?: string;
   /** Simulated agent work in the environment folder. */
   agent?: { ops?: AgentFileOp[]; durationMs?: number };
+  /** Tool Retrieval with client execution: answer the search as reading (b), a `tool_search_call` (default: reading (a), a call to the search function). */
+  toolSearch?: 'b';
 }
 
 export interface Scenario {

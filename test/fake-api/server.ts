@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { finalStatus, frameData, generateEvents, sseBytes, stepForJson, usageFor, type GeneratedEvent } from './events';
+import { estimatedInputTokens, toolSearchProblem, withToolSearch, type ToolSearchState } from './toolSearch';
 import type { Faults, Json, Reply, Scenario, Variant } from './scenario';
 import { isDeepResearch, researchReply, researchRequestProblem, userText } from './research';
 
@@ -42,6 +43,8 @@ export interface FakeApiOptions {
   /** Reply when the queue is empty (default: echo the prompt). */
   responder?: (body: Json) => Reply;
   quiet?: boolean;
+  /** Report input tokens from what the request declares (about four characters a token; deferred tools by their short description). */
+  estimateUsage?: boolean;
 }
 
 interface LogEntry {
@@ -69,6 +72,8 @@ interface StoredInteraction {
   environmentId?: string;
   waiters: Set<() => void>;
   inputSteps: Json[];
+  /** Tool Retrieval: what this chain has loaded, and an answer waiting for a client-side search. */
+  toolSearch: ToolSearchState;
   /** Deep Research: the plan this interaction proposed (an edit or a run chained to it continues it). */
   researchPlan?: { topic: string; text: string };
 }
@@ -411,12 +416,17 @@ export class FakeApi {
       const issued = prev?.reply.continuationToken;
       if (prev && issued !== body.continuation_token) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', 'The continuation token does not belong to this interaction.'));
     }
+    const searchProblem = toolSearchProblem(body);
+    if (searchProblem) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', searchProblem));
     let researchPlan: StoredInteraction['researchPlan'];
     if (isDeepResearch(body.agent)) {
       const problem = researchRequestProblem(body);
       if (problem) return this.json(res, 400, errorBody(400, 'INVALID_ARGUMENT', problem));
     }
-    let reply = this.takeReply(body);
+    // Tool Retrieval: an answer that waited for a client-side search goes on (it takes nothing from the queue).
+    const searchState: ToolSearchState = { loaded: new Set(prev?.toolSearch.loaded ?? []), waiting: prev?.toolSearch.waiting };
+    const earlyInput = Array.isArray(body.input) ? (body.input as Json[]).filter((x) => x && typeof x === 'object') : [];
+    let reply: Reply | undefined = searchState.waiting ? withToolSearch({}, body, searchState, earlyInput) : this.takeReply(body);
     if (!reply && isDeepResearch(body.agent)) {
       const r = researchReply(body, prev?.researchPlan, { durationMs: this.researchDurationMs });
       reply = r.reply;
@@ -446,6 +456,11 @@ export class FakeApi {
       );
     }
 
+    if (!searchState.waiting && reply.steps) reply = withToolSearch(reply, body, searchState, earlyInput);
+    if (this.options.estimateUsage && !reply.usage) {
+      const input = estimatedInputTokens(body);
+      reply = { ...reply, usage: { total_input_tokens: input, total_output_tokens: 34, total_tokens: input + 34 } };
+    }
     const variant: Variant = { ...this.scenarioVariant, ...reply.variant };
     const id = `v1_${(++this.counter).toString(36).padStart(6, '0')}${randomBytes(6).toString('hex')}`;
     let environmentId: string | undefined;
@@ -485,6 +500,7 @@ export class FakeApi {
       environmentId,
       waiters: new Set(),
       inputSteps,
+      toolSearch: searchState,
       ...(researchPlan ? { researchPlan } : {}),
     };
     this.interactions.set(id, inter);
@@ -909,7 +925,8 @@ export function toolProblem(tools: unknown): string | undefined {
         if (o.tools !== undefined && (!Array.isArray(o.tools) || !o.tools.every((x) => typeof x === 'string'))) return `tools[${k}].allowed_tools[].tools must be a list of names.`;
       }
     }
-    for (const key of Object.keys(tool)) if (!['type', 'name', 'url', 'headers', 'allowed_tools'].includes(key)) return `Unknown field tools[${k}].${key} for an mcp_server tool.`;
+    for (const key of Object.keys(tool))
+      if (!['type', 'name', 'url', 'headers', 'allowed_tools', 'defer_loading'].includes(key)) return `Unknown field tools[${k}].${key} for an mcp_server tool.`;
   }
   return undefined;
 }

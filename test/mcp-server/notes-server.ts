@@ -8,6 +8,9 @@
  *
  * Every call is appended to `$NOTES_DIR/calls.log` (one JSON line), so a test can prove what
  * ran and what did not.
+ *
+ * With `NOTES_CATALOG=<n>` it is instead a server named `catalog` (or `NOTES_NAME`) with n generated tools shaped
+ * like a real API's (a verb, a noun, four documented parameters): what Tool Retrieval is for.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -21,7 +24,35 @@ mkdirSync(dir, { recursive: true });
 // A 2×2 red PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==';
 
-const tools: Tool[] = [
+const VERBS = ['list', 'create', 'delete', 'update', 'search', 'get', 'close', 'merge'];
+const NOUNS = ['issues', 'pull_requests', 'branches', 'releases', 'labels', 'milestones', 'comments', 'reviews', 'workflows', 'secrets', 'webhooks', 'deployments'];
+/** `n` catalog tools: `list_issues`, `create_issues`, … with a numeric suffix past the combinations. */
+function catalogTools(n: number): Tool[] {
+  return Array.from({ length: n }, (_, k) => {
+    const verb = VERBS[k % VERBS.length]!;
+    const noun = NOUNS[Math.floor(k / VERBS.length) % NOUNS.length]!;
+    const round = Math.floor(k / (VERBS.length * NOUNS.length));
+    return {
+      name: `${verb}_${noun}${round ? `_${round}` : ''}`,
+      description: `${verb[0]!.toUpperCase()}${verb.slice(1)} the ${noun.replace('_', ' ')} of a repository. Use it when the user asks about the repository's ${noun.replace('_', ' ')}; it returns JSON with one object per item, paginated.`,
+      inputSchema: {
+        type: 'object',
+        properties: {
+          owner: { type: 'string', description: 'The account that owns the repository (a user or an organization).' },
+          repo: { type: 'string', description: 'The repository name, without the owner.' },
+          page: { type: 'integer', description: 'The page of results, from 1.' },
+          per_page: { type: 'integer', description: 'Results per page, at most 100.' },
+        },
+        required: ['owner', 'repo'],
+      },
+      annotations: { readOnlyHint: true },
+    };
+  });
+}
+
+const catalog = Number(process.env.NOTES_CATALOG ?? 0);
+
+const notesTools: Tool[] = [
   {
     name: 'lookup_word',
     description: 'Look up the meaning of a word in the project glossary.',
@@ -83,7 +114,8 @@ function log(name: string, args: unknown): void {
   appendFileSync(join(dir, 'calls.log'), JSON.stringify({ name, args, at: Date.now() }) + '\n');
 }
 
-const server = new Server({ name: 'notes', version: '1.0.0' }, { capabilities: { tools: {} } });
+const tools = catalog > 0 ? catalogTools(catalog) : notesTools;
+const server = new Server({ name: catalog > 0 ? (process.env.NOTES_NAME ?? 'catalog') : 'notes', version: '1.0.0' }, { capabilities: { tools: {} } });
 
 server.setRequestHandler(ListToolsRequestSchema, () => Promise.resolve({ tools }));
 
@@ -114,6 +146,7 @@ server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolRes
     case 'odd_schema':
       return { content: [{ type: 'text', text: `ECHO ${JSON.stringify(args)}` }] };
     default:
+      if (catalog > 0 && tools.some((t) => t.name === req.params.name)) return { content: [{ type: 'text', text: `CATALOG ${req.params.name} ${JSON.stringify(args)}: []` }] };
       return { isError: true, content: [{ type: 'text', text: `Unknown tool ${req.params.name}` }] };
   }
 });

@@ -23,6 +23,13 @@ ok<
 >();
 ok<Assignable<W.Tool, Interactions.Tool>>();
 ok<Assignable<W.GenerationConfig, Interactions.GenerationConfig>>();
+ok<Assignable<W.ToolSearchTool, Extract<Interactions.Tool, { type: 'tool_search' }>>>();
+ok<Assignable<W.FunctionTool, Interactions.Function>>();
+ok<Assignable<W.McpServerTool, Extract<Interactions.Tool, { type: 'mcp_server' }>>>();
+ok<Assignable<W.AudioContent, Interactions.AudioContent>>();
+ok<Assignable<W.DocumentContent, Interactions.DocumentContent>>();
+ok<Assignable<W.VideoContent, Interactions.VideoContent>>();
+ok<Assignable<W.ToolSearchResultStep, Interactions.ToolSearchResultStep>>();
 ok<Assignable<W.Content, Interactions.Content>>();
 ok<Assignable<W.TextResponseFormat, Interactions.TextResponseFormat>>();
 ok<Assignable<W.ImageResponseFormat, Interactions.ImageResponseFormat>>();
@@ -53,6 +60,11 @@ ok<Assignable<Interactions.RetrievalCallStep, W.RetrievalCallStep>>();
 ok<Assignable<Interactions.RetrievalResultStep, W.RetrievalResultStep>>();
 ok<Assignable<Interactions.ProcessingCallStep, W.ProcessingCallStep>>();
 ok<Assignable<Interactions.ProcessingResultStep, W.ProcessingResultStep>>();
+ok<Assignable<Interactions.ToolSearchCallStep, W.ToolSearchCallStep>>();
+ok<Assignable<Interactions.ToolSearchResultStep, W.ToolSearchResultStep>>();
+ok<Assignable<Interactions.GenerationConfig, W.GenerationConfig>>();
+ok<Assignable<Interactions.Function, W.FunctionTool>>();
+ok<Assignable<Extract<Interactions.Tool, { type: 'tool_search' }>, W.ToolSearchTool>>();
 ok<Assignable<Interactions.UserInputStep, W.UserInputStep>>();
 ok<Assignable<Interactions.Content, W.Content>>();
 ok<Assignable<Interactions.Annotation, W.Annotation>>();
@@ -76,5 +88,9 @@ ok<Assignable<W.UrlContextResultStep, Interactions.URLContextResultStep>>();
 ok<Assignable<W.CodeExecutionCallStep, Interactions.CodeExecutionCallStep>>();
 ok<Assignable<W.UrlCitation, Interactions.URLCitation>>();
 ok<Assignable<W.Usage, Interactions.Usage>>();
+ok<Assignable<W.ToolSearchCallStep, Interactions.ToolSearchCallStep>>();
+// xhigh and idle are in the SDK's vocabularies as in ours.
+ok<Assignable<'xhigh', NonNullable<Interactions.GenerationConfig['thinking_level']>>>();
+ok<Assignable<'idle', Interactions.Interaction['status']>>();
 
 export {};

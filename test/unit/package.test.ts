@@ -16,7 +16,7 @@ test('the .vsix file list holds only what runs', () => {
     .filter(Boolean)
     .sort();
   const allowed =
-    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|highlight\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+|package\.nls(\.[a-z-]+)?\.json|l10n\/bundle\.l10n(\.[a-z-]+)?\.json)$/;
+    /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/(extension|mediaFacts)\.js|dist\/tree-sitter(-bash)?\.wasm|dist\/webview\/(chat\.js|highlight\.js|chat\.css|codicon\.css|codicon\.ttf)|media\/[\w.-]+|package\.nls(\.[a-z-]+)?\.json|l10n\/bundle\.l10n(\.[a-z-]+)?\.json)$/;
   for (const f of files) assert.match(f, allowed, `unexpected file in the package: ${f}`);
   for (const f of [
     'package.json',
@@ -24,6 +24,7 @@ test('the .vsix file list holds only what runs', () => {
     'CHANGELOG.md',
     'LICENSE',
     'dist/extension.js',
+    'dist/mediaFacts.js',
     'dist/tree-sitter.wasm',
     'dist/tree-sitter-bash.wasm',
     'dist/webview/chat.js',

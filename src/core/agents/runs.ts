@@ -23,9 +23,11 @@ export type RunStatus =
   | 'failed'
   | 'cancelled'
   | 'budget_exceeded'
+  /** 3.6.1: the agent finished its turn and waits for a follow-up [INF]. */
+  | 'idle'
   | 'unknown';
 
-export const FINISHED: ReadonlySet<RunStatus> = new Set(['completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded']);
+export const FINISHED: ReadonlySet<RunStatus> = new Set(['completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded', 'idle']);
 
 export interface RunRecord {
   id: string;
@@ -58,9 +60,10 @@ export interface RunRecord {
 }
 
 export function toRunStatus(status: string | undefined): RunStatus {
-  const known: RunStatus[] = ['queued', 'in_progress', 'requires_action', 'requires_continuation', 'completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded'];
+  const known: RunStatus[] = ['queued', 'in_progress', 'requires_action', 'requires_continuation', 'completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded', 'idle'];
   if (!status) return 'unknown';
   if (status === 'created') return 'queued';
+  if (status === 'canceled') return 'cancelled';
   return (known as string[]).includes(status) ? (status as RunStatus) : 'unknown';
 }
 

@@ -22,6 +22,7 @@ import type {
   Step,
   TextContent,
   ThoughtStep,
+  ToolSearchCallStep,
   Usage,
 } from '../protocol/types';
 
@@ -317,6 +318,12 @@ export class TurnAccumulator {
   }
 
   /** Function calls of the current interaction that have no result yet. */
+  /** Tool searches (client execution) that no result answers yet. */
+  pendingToolSearches(): ToolSearchCallStep[] {
+    const answered = new Set(this.steps.filter((s) => s.type === 'tool_search_result').map((s) => (s as { call_id: string }).call_id));
+    return this.steps.filter((s): s is ToolSearchCallStep => s.type === 'tool_search_call' && !answered.has((s as ToolSearchCallStep).id));
+  }
+
   pendingCalls(): Array<{ index: number; step: FunctionCallStep; argumentError?: string }> {
     const answered = new Set(this.steps.filter((s) => s.type === 'function_result').map((s) => (s as { call_id: string }).call_id));
     const out: Array<{ index: number; step: FunctionCallStep; argumentError?: string }> = [];

@@ -13,6 +13,8 @@ import type {
   CreateInteractionRequest,
   FunctionCallStep,
   FunctionResultStep,
+  FunctionTool,
+  ToolSearchResultStep,
   FunctionResultValue,
   GenerationConfig,
   InteractionEvent,
@@ -39,6 +41,10 @@ export interface ToolOutcome {
 /** Executes the model's function calls (approval, policy and workspace access live behind this). */
 export interface ToolRunner {
   run(calls: ToolCall[], ctx: { signal: AbortSignal }): Promise<ToolOutcome[]>;
+  /** Tool Retrieval with client execution: the deferred definitions with these names (a `tool_search_call` to answer). */
+  searchTools?(names: string[]): FunctionTool[];
+  /** Whether this turn offered a tool by that name (loaded or deferred). */
+  offers?(name: string): boolean;
 }
 
 export interface TurnSettings {
@@ -78,6 +84,8 @@ export interface TurnObserver {
   requestSent?(request: CreateInteractionRequest): void;
   /** A message the user wants to go with the next function results ("steer now"), taken once. */
   steer?(): string | undefined;
+  /** Something the user should know about the turn that is not an error (shown under it). */
+  note?(text: string): void;
 }
 
 export type TurnStatus = 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded' | 'stopped' | 'error' | (string & {});
@@ -104,6 +112,27 @@ export class TurnEngine {
     private readonly client: InteractionsClient,
     private readonly tools: ToolRunner | undefined,
   ) {}
+
+  /**
+   * A server-side tool search that returned a tool this turn never offered: the model may call
+   * it, and the runner refuses that call; the user is told once per search result.
+   */
+  private noteUnofferedTools(steps: Step[], observer: TurnObserver, noted: Set<number>): void {
+    const offers = this.tools?.offers?.bind(this.tools);
+    if (!offers) return;
+    for (const [k, s] of steps.entries()) {
+      if (s.type !== 'tool_search_result' || noted.has(k)) continue;
+      noted.add(k);
+      const result = (s as ToolSearchResultStep).result;
+      const names = (Array.isArray(result) ? result : [])
+        .map((t) => (t && typeof t === 'object' ? (t as { name?: unknown }).name : undefined))
+        .filter((n): n is string => typeof n === 'string' && n !== '');
+      const unknown = [...new Set(names.filter((n) => !offers(n)))];
+      if (unknown.length) {
+        observer.note?.(l10n.t('The tool search returned {0}, which this conversation never offered; a call to it is refused.', unknown.join(', ')));
+      }
+    }
+  }
 
   buildRequest(settings: TurnSettings, input: CreateInteractionRequest['input'], extra: Partial<CreateInteractionRequest>): CreateInteractionRequest {
     const common: Partial<CreateInteractionRequest> = {};
@@ -168,6 +197,7 @@ export class TurnEngine {
     let request: CreateInteractionRequest | undefined = 'request' in first ? first.request : undefined;
     let resume = 'resume' in first ? first.resume : undefined;
     let lastToken: string | undefined;
+    const noted = new Set<number>();
     const emit = (changes: StepChange[]) => {
       if (changes.length) observer.changes?.(changes, acc.steps);
     };
@@ -214,7 +244,10 @@ export class TurnEngine {
         if (apiErr.kind === 'aborted') return finish('stopped', apiErr);
         return finish('error', apiErr);
       }
-      const status = acc.status ?? 'completed';
+      this.noteUnofferedTools(acc.steps, observer, noted);
+      // `idle` is the Live API's successor of `requires_action` (§13 #38): with calls waiting, run them.
+      const waiting = acc.status === 'idle' && (acc.pendingCalls().length > 0 || acc.pendingToolSearches().length > 0);
+      const status = waiting ? 'requires_action' : (acc.status ?? 'completed');
       if (acc.errors.length && (status === 'failed' || status === 'in_progress' || acc.status === undefined)) {
         // Read for what it is: an in-band UNAUTHENTICATED leads to the key screen like a 401.
         const err = inBandError(acc.errors, l10n.t('The interaction failed.'));
@@ -237,8 +270,31 @@ export class TurnEngine {
       }
       if (status === 'requires_action') {
         const pending = acc.pendingCalls();
-        if (!pending.length) {
+        // Tool Retrieval with client execution, reading (b): a tool search waits for its result (§3.4.2).
+        const searches = acc.pendingToolSearches();
+        if (!pending.length && !searches.length) {
           return finish('error', new ApiError('protocol', l10n.t('The model asked for action but sent no function call.'), { retryable: true }));
+        }
+        if (!pending.length) {
+          chainFrom = acc.interactionId ?? chainFrom;
+          const found: ToolSearchResultStep[] = searches.map((s) => ({
+            type: 'tool_search_result',
+            call_id: s.id,
+            result: this.tools?.searchTools?.(s.arguments.function_names ?? []) ?? [],
+            ...(s.signature ? { signature: s.signature } : {}),
+          }));
+          for (const r of found) {
+            observer.local?.(r);
+            emit(acc.addLocalStep(r));
+          }
+          const hopId = acc.interactionId;
+          observer.begin?.('followup');
+          acc.beginInteraction('followup');
+          request =
+            settings.mode === 'stateless' || (ctx.history !== undefined && !hopId)
+              ? this.buildRequest(settings, [...(ctx.history ?? []), userStep, ...acc.steps], {})
+              : this.buildRequest(settings, found, hopId ? { previous_interaction_id: hopId } : {});
+          continue;
         }
         chainFrom = acc.interactionId ?? chainFrom;
         const calls: ToolCall[] = pending.map((p) => ({
@@ -282,7 +338,10 @@ export class TurnEngine {
             : this.buildRequest(settings, sent, hopId ? { previous_interaction_id: hopId } : {});
         continue;
       }
-      if (status === 'completed' || status === 'incomplete' || status === 'budget_exceeded') chainFrom = acc.interactionId ?? chainFrom;
+      if (status === 'completed' || status === 'incomplete' || status === 'budget_exceeded' || status === 'idle') chainFrom = acc.interactionId ?? chainFrom;
+      // `idle` (3.6.1): the interaction finished its turn and waits for more input [INF]: for a chat
+      // turn that is a completed answer (the next message chains from it).
+      if (status === 'idle') return finish('completed');
       if (status === 'failed') {
         const err = inBandError(acc.errors, l10n.t('The interaction failed.'));
         return finish(err.kind === 'auth' ? 'error' : 'failed', err);

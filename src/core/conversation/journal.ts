@@ -66,6 +66,8 @@ export interface TurnRecord {
   tools?: ToolActivity[];
   /** The project instruction files the turn sent (display paths). */
   instructions?: string[];
+  /** The Agent Skills the model loaded in this turn (display paths of their SKILL.md). */
+  skills?: string[];
   /** Plan first: the turn had only read-only tools and was asked for a plan. */
   plan?: boolean;
   /** Sent with `background: true`: it runs on the server whether or not this window follows it. */
@@ -103,6 +105,7 @@ export type JournalRecord =
   | { r: 'tool'; t: string; a: ToolActivity }
   | { r: 'composer'; c: ComposerChoices }
   | { r: 'ins'; t: string; files: string[] }
+  | { r: 'skill'; t: string; skill: string }
   | { r: 'end'; t: string; at: number; state: TurnState; error?: TurnError; chain?: string; steps: Step[]; usage?: Usage; ids: string[] }
   | { r: 'title'; title: string }
   | { r: 'truncate'; from: string }
@@ -272,6 +275,11 @@ export function replayJournal(text: string, id?: string): ConversationData | und
       case 'ins': {
         const t = turnOf(rec.t);
         if (t && Array.isArray(rec.files)) t.instructions = rec.files.filter((f): f is string => typeof f === 'string').slice(0, 50);
+        break;
+      }
+      case 'skill': {
+        const t = turnOf(rec.t);
+        if (t && typeof rec.skill === 'string' && !(t.skills ??= []).includes(rec.skill) && t.skills.length < 50) t.skills.push(rec.skill.slice(0, 500));
         break;
       }
       case 'composer':

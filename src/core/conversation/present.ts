@@ -114,6 +114,7 @@ export function turnView(t: TurnRecord): TurnView {
     model: t.model,
     undo: t.undo,
     instructions: t.instructions,
+    skills: t.skills,
     ...(t.plan ? { plan: true } : {}),
     ...(t.background ? { background: true } : {}),
     ...(t.research ? { research: t.research } : {}),

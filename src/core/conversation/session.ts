@@ -46,6 +46,8 @@ export interface SessionView {
   turnEnded(turn: TurnRecord): void;
   /** The instruction files a turn sent (shown on the turn, each linking to its file). */
   instructions?(turnId: string, files: string[]): void;
+  /** The Agent Skills a turn loaded so far. */
+  skills?(turnId: string, skills: string[]): void;
   /** An interrupted turn streams again (resumed after a reload or an outage). */
   turnResumed?(turn: TurnRecord): void;
   notice(turnId: string, text: string, kind: 'retry' | 'resume' | 'info'): void;
@@ -66,6 +68,8 @@ export interface SessionView {
 export interface ToolReporter {
   update(activity: ToolActivity): void;
   output(callId: string, text: string): void;
+  /** The model loaded an Agent Skill (the display path of its SKILL.md). */
+  skill?(display: string): void;
 }
 
 export interface TurnTools {
@@ -76,6 +80,8 @@ export interface TurnTools {
   finish?(): { available: boolean; files: number } | undefined;
   /** Tools the API runs itself that the user turned on (remote `mcp_server` tools). */
   serverTools?: Tool[];
+  /** What the system instruction says of these tools (the Agent Skills on offer). */
+  instruction?: string;
 }
 
 export interface SessionDeps {
@@ -469,6 +475,17 @@ export class ChatSession {
         else outputs.set(callId, prev.slice(0, JOURNAL_TOOL_OUTPUT_CHARS) + prev.slice(-JOURNAL_TOOL_OUTPUT_CHARS) + text);
         this.deps.view.toolOutput?.(turn.id, callId, text);
       },
+      skill: (display) => {
+        const list = (turn.skills ??= []);
+        if (list.includes(display)) return;
+        list.push(display);
+        try {
+          journal.append({ r: 'skill', t: turn.id, skill: display });
+        } catch {
+          /* disk full: still shown */
+        }
+        this.deps.view.skills?.(turn.id, [...list]);
+      },
     };
     let tools: TurnTools;
     try {
@@ -496,6 +513,7 @@ export class ChatSession {
         );
       }
     }
+    if (tools.instruction) s = { ...s, systemInstruction: [s.systemInstruction, tools.instruction].filter(Boolean).join('\n\n') };
     if (turn.plan) s = { ...s, systemInstruction: [s.systemInstruction, PLAN_INSTRUCTION].filter(Boolean).join('\n\n') };
     let settings = this.deps.turnSettings ? this.deps.turnSettings(s, tools.declarations, tools.serverTools) : this.turnSettings(s, tools.declarations, tools.serverTools);
     if (turn.background) settings = { ...settings, background: true };
@@ -507,6 +525,11 @@ export class ChatSession {
       local: (step: Step) => journal.append({ r: 'local', t: turn.id, step }),
       steer: () => this.deps.takeSteer?.(),
       changes: (changes: StepChange[], steps: Step[]) => this.deps.view.turnChanges(turn.id, changes, steps),
+      note: (text: string) => {
+        turn.notices.push(text);
+        journal.append({ r: 'note', t: turn.id, text });
+        this.deps.view.notice(turn.id, text, 'info');
+      },
       retry: (n: RetryNotice) => {
         const text = l10n.t('Retrying (attempt {0}): {1}.', n.attempt + 0, n.reason);
         turn.notices.push(text);

@@ -95,7 +95,9 @@ export function decodeEvent(raw: unknown): InteractionEvent {
   // Seed lifecycle variants: interaction.in_progress, interaction.requires_action, ...
   if (eventType.startsWith('interaction.') && !LIFECYCLE_KNOWN.has(eventType)) {
     const inter = isObj(raw.interaction) ? raw.interaction : {};
-    const status = typeof inter.status === 'string' ? inter.status : eventType.slice('interaction.'.length);
+    // `interaction.cancelled` (3.6.1, typed for live connections) and its one-l spelling are terminal: cancelled.
+    const named = typeof inter.status === 'string' ? inter.status : eventType.slice('interaction.'.length);
+    const status = named === 'canceled' ? 'cancelled' : named;
     const id = typeof inter.id === 'string' ? inter.id : typeof raw.interaction_id === 'string' ? raw.interaction_id : '';
     const out: Obj = { event_type: 'interaction.status_update', interaction_id: id, status };
     if (typeof raw.event_id === 'string') out.event_id = raw.event_id;
@@ -225,7 +227,11 @@ export function decodeStep(raw: Obj): Step {
     case 'url_context_call':
     case 'code_execution_call':
     case 'retrieval_call':
+    case 'tool_search_call':
       if (!isObj(raw.arguments)) out.arguments = {};
+      break;
+    case 'tool_search_result':
+      if (raw.result !== undefined && !Array.isArray(raw.result)) out.result = [];
       break;
     case 'url_context_result':
       if (!Array.isArray(raw.result)) out.result = [];

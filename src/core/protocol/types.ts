@@ -75,6 +75,21 @@ export interface ImageContent {
   mime_type?: string;
   resolution?: MediaResolution;
 }
+/** How the model processes audio (§6.1): the whole of it, or a span (`"10.5s"` … `"30s"`). */
+export type AudioProcessing = Open<'static'> | { type: 'static'; start_offset?: string; end_offset?: string };
+export type VideoContentLayer = Open<'frames' | 'audio' | 'transcript'>;
+/** How the model processes video (§6.1). */
+export type VideoProcessing = Open<'static' | 'agentic'> | { type: 'static'; start_offset?: string; end_offset?: string; fps?: number; content_layers?: VideoContentLayer[] };
+export type PageContentLayer = Open<'page_image' | 'page_text'>;
+export type SpreadsheetContentLayer = Open<'visual' | 'data' | 'formulas'>;
+/** How the model processes a document (§6.1): pages of a paginated one, a sheet and cells of a spreadsheet. */
+export type DocumentProcessing =
+  | Open<'static'>
+  | {
+      type: 'static';
+      page_options?: { start_page?: number; end_page?: number; content_layers?: PageContentLayer[] };
+      spreadsheet_options?: { sheet_index?: number; visible_cells?: string; content_layers?: SpreadsheetContentLayer[] };
+    };
 export interface AudioContent {
   type: 'audio';
   data?: string;
@@ -82,6 +97,7 @@ export interface AudioContent {
   mime_type?: string;
   sample_rate?: number;
   channels?: number;
+  processing?: AudioProcessing;
 }
 export interface VideoContent {
   type: 'video';
@@ -90,12 +106,15 @@ export interface VideoContent {
   mime_type?: string;
   resolution?: MediaResolution;
   name?: string;
+  processing?: VideoProcessing;
 }
 export interface DocumentContent {
   type: 'document';
   data?: string;
   uri?: string;
   mime_type?: string;
+  resolution?: MediaResolution;
+  processing?: DocumentProcessing;
 }
 export type Content = TextContent | ImageContent | AudioContent | VideoContent | DocumentContent;
 export type MediaContent = ImageContent | AudioContent | VideoContent | DocumentContent;
@@ -128,7 +147,9 @@ export interface FunctionCallStep {
   name: string;
   arguments: Record<string, unknown>;
 }
-export type FunctionResultValue = Content[] | Record<string, unknown> | string;
+/** A function definition inside a result (since 3.6.1: a client-side tool search answers with them, §3.4.2). */
+export type FunctionResultItem = Content | FunctionTool;
+export type FunctionResultValue = FunctionResultItem[] | Record<string, unknown> | string;
 export interface FunctionResultStep {
   type: 'function_result';
   call_id: string;
@@ -254,6 +275,21 @@ export interface ProcessingResultStep {
   signature?: string;
 }
 
+/** Tool Retrieval (§3.4.2): the model loads deferred tools by name. */
+export interface ToolSearchCallStep {
+  type: 'tool_search_call';
+  id: string;
+  arguments: { function_names?: string[] };
+  signature?: string;
+}
+/** The definitions a tool search loaded. */
+export interface ToolSearchResultStep {
+  type: 'tool_search_result';
+  call_id: string;
+  result?: FunctionTool[];
+  signature?: string;
+}
+
 /** A step whose `type` we do not know. Kept verbatim and shown as "unsupported step". */
 export interface UnknownStep {
   type: string;
@@ -281,7 +317,9 @@ export type KnownStep =
   | RetrievalCallStep
   | RetrievalResultStep
   | ProcessingCallStep
-  | ProcessingResultStep;
+  | ProcessingResultStep
+  | ToolSearchCallStep
+  | ToolSearchResultStep;
 export type Step = KnownStep | UnknownStep;
 export type StepType = KnownStep['type'];
 
@@ -307,6 +345,8 @@ export const KNOWN_STEP_TYPES: ReadonlySet<string> = new Set<StepType>([
   'retrieval_result',
   'processing_call',
   'processing_result',
+  'tool_search_call',
+  'tool_search_result',
 ]);
 
 export function isKnownStep(step: Step): step is KnownStep {
@@ -335,11 +375,24 @@ export interface Usage {
 }
 
 export type InteractionStatus = Open<
-  'queued' | 'in_progress' | 'requires_action' | 'requires_continuation' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded'
+  'queued' | 'in_progress' | 'requires_action' | 'requires_continuation' | 'completed' | 'incomplete' | 'failed' | 'cancelled' | 'budget_exceeded' | 'idle'
 >;
 
-/** Statuses after which this HTTP stream/response has nothing more to say. */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['requires_action', 'requires_continuation', 'completed', 'incomplete', 'failed', 'cancelled', 'budget_exceeded']);
+/**
+ * Statuses after which this HTTP stream/response has nothing more to say. `idle` (since 3.6.1):
+ * the interaction finished its turn and waits for more input [INF]: this response is over.
+ */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
+  'requires_action',
+  'requires_continuation',
+  'completed',
+  'incomplete',
+  'failed',
+  'cancelled',
+  'canceled',
+  'budget_exceeded',
+  'idle',
+]);
 export function isTerminalStatus(status: string | undefined): boolean {
   return status !== undefined && TERMINAL_STATUSES.has(status);
 }
@@ -348,6 +401,19 @@ export function isTerminalStatus(status: string | undefined): boolean {
 
 export interface FunctionTool {
   type: 'function';
+  name?: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+  /** Tool Retrieval: declared, but loaded only when a tool search asks for it (§3.4.2). */
+  defer_loading?: boolean;
+  /** What the model sees of a deferred function until it is loaded. */
+  short_description?: string;
+}
+/** Tool Retrieval (§3.4.2): lets the model load deferred tools on demand. */
+export interface ToolSearchTool {
+  type: 'tool_search';
+  execution?: Open<'server' | 'client'>;
+  /** Client execution only: the search function the model calls. */
   name?: string;
   description?: string;
   parameters?: Record<string, unknown>;
@@ -368,6 +434,8 @@ export interface McpServerTool {
   url?: string;
   headers?: Record<string, string>;
   allowed_tools?: Array<{ mode?: ToolChoiceType; tools?: string[] }>;
+  /** Tool Retrieval: this server's tools load only when a tool search asks for them. */
+  defer_loading?: boolean;
 }
 export interface FileSearchTool {
   type: 'file_search';
@@ -381,16 +449,17 @@ export interface GoogleMapsTool {
   latitude?: number;
   longitude?: number;
 }
-export type Tool = FunctionTool | GoogleSearchTool | CodeExecutionTool | UrlContextTool | McpServerTool | FileSearchTool | GoogleMapsTool;
+export type Tool = FunctionTool | GoogleSearchTool | CodeExecutionTool | UrlContextTool | McpServerTool | FileSearchTool | GoogleMapsTool | ToolSearchTool;
 
 export type ToolChoiceType = 'auto' | 'any' | 'none' | 'validated';
-export type ThinkingLevel = 'minimal' | 'low' | 'medium' | 'high';
+export type ThinkingLevel = 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
 
 export interface GenerationConfig {
   max_output_tokens?: number;
-  thinking_level?: ThinkingLevel;
-  thinking_summaries?: 'auto' | 'none';
-  tool_choice?: ToolChoiceType | { allowed_tools?: { mode?: ToolChoiceType; tools?: string[] } };
+  /** Open: a level a newer server knows is passed through (the picker offers ThinkingLevel). */
+  thinking_level?: Open<ThinkingLevel>;
+  thinking_summaries?: Open<'auto' | 'none'>;
+  tool_choice?: Open<ToolChoiceType> | { allowed_tools?: { mode?: Open<ToolChoiceType>; tools?: string[] } };
   stop_sequences?: string[];
   seed?: number;
   temperature?: number;

@@ -5,6 +5,7 @@
 import type { ToolActivity } from '../../shared/protocol';
 import type { ToolCall, ToolOutcome, ToolRunner } from '../conversation/engine';
 import type { FunctionTool } from '../protocol/types';
+import { CLIENT_SEARCH_NAME, searchDeferred } from './toolRetrieval';
 import type { ActivityPort, ApprovalPort } from '../ports';
 import { TurnApprovals } from './approvals';
 import { createFile } from './defs/create_file';
@@ -64,8 +65,43 @@ function firstLine(s: string): string {
   return l.length > 200 ? l.slice(0, 200) + '…' : l;
 }
 
+/**
+ * The search function of client-side Tool Retrieval (reading (a) of §3.4.2): the model calls it
+ * by name, and the definitions it finds go back as `function` items of the result.
+ */
+export function clientToolSearch(deferred: FunctionTool[]): ToolDefinition<{ query?: string; names?: string[] }> {
+  return {
+    name: CLIENT_SEARCH_NAME,
+    kind: 'read',
+    description: 'Find and load tools that are available but not loaded yet.',
+    parameters: {
+      type: 'object',
+      properties: { query: { type: 'string', description: 'Keywords.' }, names: { type: 'array', items: { type: 'string' }, description: 'Exact tool names.' } },
+    },
+    async run(args) {
+      const found = searchDeferred(deferred, args);
+      return {
+        text: found.length ? `Loaded ${found.length} tool(s): ${found.map((f) => f.name).join(', ')}.` : 'No tool matches; try other keywords.',
+        summary: found.length ? `Loaded ${found.map((f) => f.name).join(', ')}` : 'No tool matches',
+        content: found.length ? found : [{ type: 'text', text: 'No tool matches; try other keywords.' }],
+      };
+    },
+  };
+}
+
 /** One turn's tool runner (approvals "for this turn" and undo live here). */
 export class WorkspaceToolRunner implements ToolRunner {
+  /** Deferred tools of this turn (Tool Retrieval): what a tool search may load. */
+  deferred: FunctionTool[] = [];
+
+  searchTools(names: string[]): FunctionTool[] {
+    return searchDeferred(this.deferred, { names });
+  }
+
+  offers(name: string): boolean {
+    return this.byName.has(name) || this.deferred.some((t) => t.name === name);
+  }
+
   readonly undo: UndoRecorder;
   private readonly approvals: TurnApprovals;
   private readonly byName: Map<string, ToolDefinition<never>>;
@@ -90,6 +126,11 @@ export class WorkspaceToolRunner implements ToolRunner {
 
   declarations(): FunctionTool[] {
     return toolDeclarations(this.tools);
+  }
+
+  /** A tool of this turn only (the client-side tool search), runnable but not declared as a function. */
+  addTool(t: ToolDefinition<never>): void {
+    this.byName.set(t.name, t);
   }
 
   private names = new Map<string, string>();

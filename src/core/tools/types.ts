@@ -1,5 +1,5 @@
 /** What a workspace tool is, and what it gets to work with (ports only, no `vscode`). */
-import type { Content, FunctionTool } from '../protocol/types';
+import type { FunctionResultItem, FunctionTool } from '../protocol/types';
 import type { DocumentsPort, GitPort, LanguagePort, ProcessPort, SandboxPort, SearchPort, TerminalMirror } from '../ports';
 import type { PathResolver } from './paths';
 import type { CommandPolicyLists } from './shell';
@@ -54,8 +54,8 @@ export interface ToolResult {
   isError?: boolean;
   /** A short line for the chat (defaults to the first line of `text`). */
   summary?: string;
-  /** What the model receives when it is more than text (images from an MCP tool); `text` is then the chat's view. */
-  content?: Content[];
+  /** What the model receives when it is more than text (images from an MCP tool, tool definitions from a tool search); `text` is then the chat's view. */
+  content?: FunctionResultItem[];
 }
 
 /** A failure the model should see as `is_error: true` with this message. */

@@ -91,7 +91,7 @@ export class RemoteAgents implements vscode.Disposable {
 
   private notify(run: RunRecord): void {
     const s = run.status;
-    if (!['completed', 'failed', 'cancelled', 'requires_action', 'budget_exceeded', 'incomplete'].includes(s)) return;
+    if (!['completed', 'failed', 'cancelled', 'requires_action', 'budget_exceeded', 'incomplete', 'idle'].includes(s)) return;
     this.store.reload();
     if (this.store.get(run.id)?.notified === s) return; // another window already said it
     this.store.update(run.id, { notified: s });
@@ -103,6 +103,8 @@ export class RemoteAgents implements vscode.Disposable {
       if (choice === review) void this.review(run.id);
     };
     if (s === 'completed') void vscode.window.showInformationMessage(`Gemini: the remote agent run ${name} completed.`, open, review).then(act);
+    else if (s === 'idle')
+      void vscode.window.showInformationMessage(`Gemini: the remote agent run ${name} finished its turn and waits for your follow-up.`, open, review).then(act);
     else if (s === 'failed') void vscode.window.showErrorMessage(`Gemini: the remote agent run ${name} failed: ${run.error ?? 'unknown error'}`, open).then(act);
     else if (s === 'cancelled') void vscode.window.showInformationMessage(`Gemini: the remote agent run ${name} was cancelled.`, open).then(act);
     else if (s === 'requires_action') void vscode.window.showWarningMessage(`Gemini: the remote agent run ${name} needs your input.`, open).then(act);

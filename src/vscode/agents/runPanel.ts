@@ -160,6 +160,7 @@ export class RunPanel implements vscode.Disposable {
       attachData: decline(l10n.t('Remote runs work on the environment’s files; attachments are not sent to them.')),
       previewAttachment: decline(l10n.t('Remote runs work on the environment’s files; attachments are not sent to them.')),
       removeAttachment: decline(NOT_IN_RUNS),
+      attachmentOptions: decline(NOT_IN_RUNS),
       approval: decline(l10n.t('Remote runs have no local tools to approve.')),
       undoTurn: decline(l10n.t('Remote runs change the environment, not your files; use Review Changes.')),
       runRemote: decline(NOT_IN_RUNS),
@@ -168,6 +169,7 @@ export class RunPanel implements vscode.Disposable {
       queue: decline(NOT_IN_RUNS),
       queueAction: decline(NOT_IN_RUNS),
       openInstruction: decline(NOT_IN_RUNS),
+      openSkill: decline(NOT_IN_RUNS),
       setMode: decline(NOT_IN_RUNS),
       setGeneration: decline(NOT_IN_RUNS),
     };

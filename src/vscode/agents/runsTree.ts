@@ -15,6 +15,7 @@ const ICONS: Record<RunStatus, [string, string?]> = {
   failed: ['error', 'testing.iconFailed'],
   cancelled: ['circle-slash'],
   budget_exceeded: ['warning', 'notificationsWarningIcon.foreground'],
+  idle: ['comment-discussion', 'testing.iconPassed'],
   unknown: ['question'],
 };
 

@@ -21,7 +21,8 @@ import {
   type UrlMediaKind,
 } from '../../core/attachments';
 import type { Content } from '../../core/protocol/types';
-import type { AttachKind, AttachmentView } from '../../shared/protocol';
+import { MediaOptionsError, applyMediaOptions, mediaFamily, optionsSummary } from '../../core/mediaOptions';
+import type { AttachKind, AttachmentView, MediaOptions } from '../../shared/protocol';
 import { setting } from '../config';
 import type { Log } from '../log';
 import { l10n } from '../../shared/l10n';
@@ -40,7 +41,53 @@ export class ChatAttachments {
 
   views(): AttachmentView[] {
     this.load();
-    return this.list.map(({ content: _c, ...rest }) => rest);
+    return this.list.map(({ content, facts, options, ...rest }) => {
+      const media = mediaFamily(content);
+      return {
+        ...rest,
+        ...(media ? { media } : {}),
+        ...(options ? { options } : {}),
+        ...(media ? { optionsSummary: optionsSummary(content) } : {}),
+        ...(facts?.pages !== undefined ? { pages: facts.pages } : {}),
+        ...(facts?.sheets !== undefined ? { sheets: facts.sheets } : {}),
+      };
+    });
+  }
+
+  /**
+   * Set an attachment's processing options from its chip. Returns the reason they cannot be sent
+   * (the options stay as they were), or undefined once they are applied.
+   */
+  async setOptions(id: string, options: MediaOptions): Promise<string | undefined> {
+    this.load();
+    const a = this.list.find((x) => x.id === id);
+    if (!a) return l10n.t('That attachment is no longer in the message.');
+    await this.learnFacts(a);
+    try {
+      const empty = Object.keys(options).length === 0;
+      a.content = applyMediaOptions(a.content, empty ? undefined : options, a.facts, a.name);
+      a.options = empty ? undefined : options;
+      this.changed();
+      return undefined;
+    } catch (err) {
+      if (err instanceof MediaOptionsError) return err.message;
+      throw err;
+    }
+  }
+
+  /** The pages or sheets of a document sent with the message (read once, kept with it). */
+  private async learnFacts(a: Attachment): Promise<void> {
+    const c = a.content as { type: string; data?: string; mime_type?: string };
+    if (a.facts || c.type !== 'document' || !c.data) return;
+    try {
+      // Its own bundle: pdf-lib and yauzl load only when a document is attached.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { mediaFacts } = require(join(__dirname, 'mediaFacts.js')) as typeof import('../../core/mediaFacts');
+      a.facts = await mediaFacts(Buffer.from(c.data, 'base64'), c.mime_type ?? a.mimeType);
+    } catch (err) {
+      this.log.warn(`Could not read what ${a.name} holds: ${(err as Error).message}`);
+      a.facts = {};
+    }
   }
 
   get count(): number {
@@ -52,7 +99,8 @@ export class ChatAttachments {
   contents(): Content[] {
     this.load();
     checkTotal(this.list, setting('attachmentMaxTotalBytes'));
-    return this.list.map((a) => a.content);
+    // The options are checked again as they go (a saved list may predate a rule).
+    return this.list.map((a) => (a.options ? applyMediaOptions(a.content, a.options, a.facts, a.name) : a.content));
   }
 
   clear(): void {
@@ -97,8 +145,11 @@ export class ChatAttachments {
   addBytes(name: string, bytes: Uint8Array, mimeType?: string, languageId?: string): void {
     this.load();
     try {
-      this.list.push(attachmentFromBytes(this.newId(), name, bytes, { maxBytes: this.maxBytes(), mimeType, languageId }));
+      const a = attachmentFromBytes(this.newId(), name, bytes, { maxBytes: this.maxBytes(), mimeType, languageId });
+      this.list.push(a);
       this.changed();
+      // A document's pages or sheets show on its chip, and bound its options.
+      if (a.kind === 'document') void this.learnFacts(a).then(() => this.list.includes(a) && this.changed());
       // The walkthrough's "Attach context" step.
       void vscode.commands.executeCommand('setContext', 'gemini.hasAttached', true);
     } catch (err) {

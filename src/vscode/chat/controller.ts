@@ -27,6 +27,7 @@ import { ContentActions } from '../webview/content';
 import type { MessageHandlers } from '../webview/host';
 import { SessionPresenter } from '../webview/presenter';
 import { ChatAttachments } from './attachments';
+import { chatLinkNotice, parseChatLink, type ChatLink } from '../../core/chatLink';
 import { ProjectInstructions } from '../instructions';
 import { ChatView } from './chatView';
 import { exportConversation } from './export';
@@ -62,6 +63,8 @@ export interface ToolsProvider {
   pickedExternal?(): number;
   /** The Gemini Commands terminal and the agent's last command there (for #terminal). */
   lastCommand?(): { terminal: vscode.Terminal | undefined; last: LastCommand | undefined };
+  /** Open the SKILL.md of a skill a turn loaded (by its display path). */
+  openSkill?(display: string): Promise<boolean>;
 }
 
 /** The composer's choices as the webview shows them. */
@@ -355,6 +358,10 @@ export class ChatController implements vscode.Disposable {
       attachData: (m) => this.attachments.addBytes(m.name, Buffer.from(m.data, 'base64'), m.mimeType),
       removeAttachment: (m) => this.attachments.remove(m.id),
       previewAttachment: (m) => this.attachments.preview(m.id),
+      attachmentOptions: async (m) => {
+        const error = await this.attachments.setOptions(m.id, m.options);
+        this.view.host.post({ type: 'attachmentOptionsResult', id: m.id, ...(error ? { error } : {}) });
+      },
       setKey: () => vscode.commands.executeCommand('gemini.setApiKey'),
       codeAction: (m) => this.content.codeBlock(m.action, m.code, m.language),
       openLink: (m) => this.content.openLink(m.url),
@@ -372,6 +379,11 @@ export class ChatController implements vscode.Disposable {
       openInstruction: async (m) => {
         const listed = this.session.data?.turns.find((t) => t.id === m.turnId)?.instructions ?? [];
         if (!listed.includes(m.file) || !(await this.instructions.open(m.file))) this.view.host.toast(l10n.t('{0} is not there any more.', m.file), 'info');
+      },
+      // Only a skill the turn itself loaded.
+      openSkill: async (m) => {
+        const listed = this.session.data?.turns.find((t) => t.id === m.turnId)?.skills ?? [];
+        if (!listed.includes(m.skill) || !(await this.tools?.openSkill?.(m.skill))) this.view.host.toast(l10n.t('{0} is not there any more.', m.skill), 'info');
       },
       runAction: () => undefined, // run tabs only; the chat view has no run header
     };
@@ -562,6 +574,36 @@ export class ChatController implements vscode.Disposable {
     if (!next) return;
     this.saveQueue(items);
     await this.send(next.text);
+  }
+
+  /**
+   * A chat link (`vscode://…/chat?prompt=…`): a new conversation with its text as a draft, never
+   * sent by itself, with where it came from. A draft the user had is kept to restore.
+   */
+  async openFromLink(uri: vscode.Uri): Promise<void> {
+    let link: ChatLink;
+    try {
+      link = parseChatLink(uri.path, uri.query);
+    } catch (err) {
+      void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', (err as Error).message));
+      return;
+    }
+    if (this.session.busy) {
+      const open = l10n.t('Open in a New Chat');
+      const pick = await vscode.window.showInformationMessage(l10n.t('Gemini is still answering. Open the text of the link in a new chat?'), open);
+      if (pick !== open) return;
+      if (this.session.busy) {
+        void vscode.window.showWarningMessage(l10n.t('Gemini is still answering; stop it first, then open the link again.'));
+        return;
+      }
+    }
+    const previous = this.context.workspaceState.get<string>(DRAFT_KEY, '');
+    this.newChat();
+    // The draft is saved before the view shows, so a view that opens now starts with it.
+    await this.context.workspaceState.update(DRAFT_KEY, link.prompt);
+    await this.view.reveal(false);
+    const opened = `${uri.scheme}://${uri.authority}${uri.path}`;
+    this.view.host.post({ type: 'linkDraft', text: link.prompt, notice: chatLinkNotice(link, opened), ...(previous.trim() && previous !== link.prompt ? { previous } : {}) });
   }
 
   /** Put text into the composer (commands such as Ask About This File). */

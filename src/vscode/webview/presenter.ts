@@ -79,6 +79,10 @@ export class SessionPresenter implements SessionView {
     this.host.post({ type: 'tool', turnId, activity });
   }
 
+  skills(turnId: string, skills: string[]): void {
+    this.host.post({ type: 'skills', turnId, skills });
+  }
+
   instructions(turnId: string, files: string[]): void {
     this.host.post({ type: 'instructions', turnId, files });
   }
