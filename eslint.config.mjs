@@ -36,7 +36,17 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noExtension] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noExtension] }],
+      // One helper turns anything thrown into text (a thrown string or object has no `.message`).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='message'][object.type='TSAsExpression'][object.typeAnnotation.typeName.name='Error']",
+          message: 'Use errorText(err) from src/shared/errorText.ts.',
+        },
+      ],
+    },
   },
   {
     files: ['src/core/**/*.ts'],
@@ -77,7 +87,7 @@ export default tseslint.config(
           paths: [{ name: 'vscode', message: 'The webview runs in a browser: it imports only src/shared.' }],
           patterns: [
             noExtension,
-            { group: ['**/core/*', '**/core', '**/vscode/*', 'node:*', '../../*', '!../shared/*'], message: 'src/webview imports only src/shared (and browser packages).' },
+            { group: ['**/core/*', '**/core', '**/vscode/*', '**/vscode', '**/test/*', 'node:*'], message: 'src/webview imports only src/shared (and browser packages).' },
           ],
         },
       ],

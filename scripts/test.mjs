@@ -54,6 +54,8 @@ if (mode === 'all' || mode === 'unit') {
   step('typecheck (tests)', node, ['node_modules/typescript/bin/tsc', '-p', 'test', '--noEmit']);
   step('lint (type-aware, architecture boundaries)', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
   step('format (prettier --check)', node, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', '.']);
+  // Unused files, exports, types and dependencies (knip.json): dead code does not accumulate.
+  step('unused code (knip)', node, ['node_modules/knip/bin/knip.js', '--no-progress']);
   // The workbench is prepared first: the unit tests run on its Node 24 (undici 8 needs Node
   // 22.19 or later, as VS Code's own extension host has) and use the ripgrep it ships (the one
   // VS Code uses), and then must not skip those tests.

@@ -3,7 +3,8 @@
 import './vscode/l10nInit';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { GeminiChatProvider, LM_VENDOR } from './vscode/lm/provider';
+import { GeminiChatProvider } from './vscode/lm/provider';
+import { NativeChat } from './vscode/lm/native';
 import { GeminiParticipant } from './vscode/lm/participant';
 import { GeminiActions } from './vscode/actions';
 import { RemoteAgents } from './vscode/agents/agents';
@@ -24,63 +25,48 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   const keys = new ApiKeyStore(context.secrets);
   const api = new ApiClientProvider(keys, log, version);
-  const chat = new ChatController(context, api, keys, log);
   setShellWasmDir(join(context.extensionPath, 'dist'));
   // <user-data>/User/globalStorage/<extension id>: the editor's user data, hidden from sandboxed commands.
   const userData = dirname(dirname(dirname(context.globalStorageUri.fsPath)));
   const hidden = () => [userData, context.globalStorageUri.fsPath, context.logUri.fsPath, ...(context.storageUri ? [context.storageUri.fsPath] : [])];
-  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden, join(context.globalStorageUri.fsPath, 'tx'));
-  chat.tools = tools;
   const external = new ExternalTools(context, log);
-  tools.external = external;
-  const actions = new GeminiActions(context, chat, api, log);
-  const agents = new RemoteAgents(context, api, keys, log);
+  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden, join(context.globalStorageUri.fsPath, 'tx'), external);
   const customAgents = new CustomAgents(context, api, keys, log);
-  agents.secretEnv = (agent) => customAgents.secretEnv(agent);
-  chat.runRemote = async (text) => {
-    await agents.launch(text);
-  };
+  const agents = new RemoteAgents(context, api, keys, log, (agent) => customAgents.secretEnv(agent));
+  const chat = new ChatController(context, api, keys, log, { tools, runRemote: async (text) => void (await agents.launch(text)) });
+  const actions = new GeminiActions(context, chat, api, log);
   const history = new HistoryTree(chat.history, () => chat.session.conversationId);
-  // Gemini in VS Code's own AI surfaces: the model picker / LM API, and @gemini in the Chat view.
-  // Only while VS Code's own AI features are on (the user's "chat.disableAIFeatures"): registering
-  // them in a workbench whose chat is off offers nothing, and VS Code may answer with its chat setup.
-  let native: vscode.Disposable | undefined;
-  const syncNative = () => {
-    const off = vscode.workspace.getConfiguration('chat').get<boolean>('disableAIFeatures', false);
-    if (off) {
-      native?.dispose();
-      native = undefined;
-    } else if (!native) {
-      const lm = new GeminiChatProvider(api, keys, log);
-      const participant = new GeminiParticipant(api, keys, log, chat, tools, chat.store, (task) => agents.launch(task));
-      native = vscode.Disposable.from(lm, participant, vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lm));
-    }
-  };
-  syncNative();
+  const native = new NativeChat(() => ({
+    provider: new GeminiChatProvider(api, keys, log),
+    participant: new GeminiParticipant(api, keys, log, chat, tools, chat.store, (task) => agents.launch(task)),
+  }));
   context.subscriptions.push(
-    { dispose: () => native?.dispose() },
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('chat.disableAIFeatures')) syncNative();
-    }),
-  );
-  context.subscriptions.push(
+    log,
+    keys,
+    api,
     external,
+    chat,
+    tools,
+    actions,
+    agents,
+    customAgents,
+    history,
+    native,
     external.onDidChange(() => void chat.view.host.refreshState()),
+    vscode.window.registerTreeDataProvider('gemini.history', history),
   );
-  context.subscriptions.push(log, keys, api, chat, tools, actions, agents, customAgents, history, vscode.window.registerTreeDataProvider('gemini.history', history));
   register(context, [
     ...chatCommands({ chat, tools, keys, api, log, history }),
     ...actions.commands(),
     ...agents.commands(),
     ...customAgents.commands((agent) => agents.launch(undefined, agent)),
     ...external.commands(),
+    // The walkthrough, from the palette.
+    { id: 'gemini.openWalkthrough', execute: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gemini.start`, false) },
   ]);
   context.subscriptions.push(
     // The walkthrough's first step completes when a key is there (read only when it changes).
     keys.onDidChange(() => void keys.has().then((has) => vscode.commands.executeCommand('setContext', 'gemini.hasKey', has))),
-    vscode.commands.registerCommand('gemini.openWalkthrough', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gemini.start`, false),
-    ),
     chat.onDidChangeConversations(() => history.refresh()),
     // vscode://geminilabs.gemini-interactions/chat?prompt=…: a draft in a new chat, never sent by itself.
     vscode.window.registerUriHandler({ handleUri: (uri) => chat.openFromLink(uri) }),

@@ -10,8 +10,6 @@ import { citationsFor } from './conversation/present';
 
 export type ResearchPhase = 'plan' | 'run';
 
-export const DEFAULT_RESEARCH_AGENT = 'deep-research-preview-04-2026';
-
 /** What "Start research" sends on a plan (the same chain, collaborative planning off). */
 export const RESEARCH_START_TEXT = 'The plan is confirmed: go ahead with the research as planned.';
 

@@ -5,6 +5,7 @@
  */
 import type { TextResponseFormat } from './protocol/types';
 import { validateArgs, type JsonSchema } from './tools/types';
+import { errorText } from '../shared/errorText';
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
 
@@ -65,7 +66,7 @@ export function parseReview(text: string): { summary?: string; findings: ReviewF
     json = JSON.parse(trimmed);
   } catch (err) {
     const truncated = !/[}\]]\s*$/.test(trimmed);
-    throw new ReviewFormatError(`The review was not valid JSON${truncated ? ' (it looks truncated)' : ''}: ${(err as Error).message}.`);
+    throw new ReviewFormatError(`The review was not valid JSON${truncated ? ' (it looks truncated)' : ''}: ${errorText(err)}.`);
   }
   const problem = validateArgs(REVIEW_SCHEMA, json, 'review');
   if (problem) throw new ReviewFormatError(`The review did not match the expected format: ${problem}`);

@@ -11,6 +11,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { l10n } from '../shared/l10n';
+import { errorText } from '../shared/errorText';
 
 /** Where the project's skills live (relative to each workspace root), in the order they win. */
 export const PROJECT_SKILL_DIRS = ['.github/skills', '.claude/skills', '.agents/skills'] as const;
@@ -56,7 +57,7 @@ export function parseSkill(text: string, folderName: string): { name: string; de
   try {
     meta = parseYaml(src.slice(4, end + 1), { uniqueKeys: true, maxAliasCount: 10, prettyErrors: true });
   } catch (err) {
-    const msg = String((err as Error).message ?? err)
+    const msg = String(errorText(err) ?? err)
       .split('\n')[0]!
       .slice(0, 200);
     throw new SkillError(l10n.t('The front matter of SKILL.md is not valid YAML: {0}', msg));

@@ -35,7 +35,7 @@ export function chatBody(T: (text: string) => string, thinkingLabel: (level: str
     <div id="mention-chips" class="chips" hidden></div>
     <div class="toolbar">
       <span id="attach-wrap">
-        <button type="button" id="attach" class="icon-btn" title="${T('Attach')}" aria-label="${T('Attach')}" aria-haspopup="menu"><i class="codicon codicon-attach" aria-hidden="true"></i></button>
+        <button type="button" id="attach" class="labelled-btn" aria-label="${T('Attach')}" aria-haspopup="menu" aria-expanded="false"><i class="codicon codicon-attach" aria-hidden="true"></i><span class="btn-label">${T('Attach')}</span></button>
         <span id="attach-menu" role="menu" hidden>
           <button type="button" role="menuitem" data-kind="activeFile">${T('Active file')}</button>
           <button type="button" role="menuitem" data-kind="selection">${T('Selection')}</button>
@@ -44,35 +44,47 @@ export function chatBody(T: (text: string) => string, thinkingLabel: (level: str
           <button type="button" role="menuitem" data-kind="url">${T('From a URL (image, audio, video, document)…')}</button>
         </span>
       </span>
+      <button type="button" id="tools" class="labelled-btn" title="${T('Choose tools (MCP servers, extensions, remote MCP servers)')}"><i class="codicon codicon-tools" aria-hidden="true"></i><span class="btn-label">${T('Tools')}</span><span id="tools-count" hidden></span></button>
+      <span id="options-wrap">
+        <button type="button" id="options" class="labelled-btn" aria-haspopup="dialog" aria-expanded="false" aria-controls="options-panel"><i class="codicon codicon-settings" aria-hidden="true"></i><span class="btn-label">${T('Options')}</span><span id="options-count" hidden></span></button>
+        <div id="options-panel" role="dialog" aria-label="${T('Options for this conversation')}" hidden>
+          <button type="button" id="toggle-googleSearch" class="toggle" aria-pressed="false"><i class="codicon toggle-mark" aria-hidden="true"></i><span>${T('Google Search')}</span></button>
+          <button type="button" id="toggle-urlContext" class="toggle" aria-pressed="false"><i class="codicon toggle-mark" aria-hidden="true"></i><span>${T('URL context')}</span></button>
+          <button type="button" id="toggle-codeExecution" class="toggle" aria-pressed="false"><i class="codicon toggle-mark" aria-hidden="true"></i><span>${T('Code execution')}</span></button>
+          <button type="button" id="toggle-stateless" class="toggle" aria-pressed="false"><i class="codicon toggle-mark" aria-hidden="true"></i><span>${T('Stateless (nothing kept on the server)')}</span></button>
+          <span id="stateless-note" class="hint"></span>
+          <span id="gen-wrap">
+            <button type="button" id="model-settings" class="text-btn" aria-haspopup="dialog" aria-expanded="false">${T('Model settings…')}</button>
+            <span id="gen-popover" role="dialog" aria-label="${T('Model settings for this conversation')}" hidden>
+              <label>${T('Temperature')} <input id="gen-temperature" type="number" min="0" max="2" step="0.1" placeholder="${T('default')}"></label>
+              <label>${T('Max output tokens')} <input id="gen-max" type="number" min="1" step="1" placeholder="${T('default')}"></label>
+              <label>${T('Stop sequences')} <input id="gen-stop" type="text" placeholder="${T('comma-separated, up to 5')}"></label>
+              <label>${T('Seed')} <input id="gen-seed" type="number" step="1" placeholder="${T('random')}"></label>
+              <label>${T('Function calling')} <select id="gen-tool-choice"><option value="default">${T('Default')}</option><option value="auto">${T('Auto')}</option><option value="any">${T('Any (must call)')}</option><option value="none">${T('None')}</option><option value="validated">${T('Validated')}</option></select></label>
+              <span id="gen-error" role="alert"></span>
+              <span class="gen-actions"><button type="button" id="gen-apply" class="primary-btn">${T('Apply')}</button><button type="button" id="gen-reset" class="secondary-btn">${T('Reset')}</button></span>
+            </span>
+          </span>
+        </div>
+      </span>
+    </div>
+    <div class="toolbar send-row">
       <select id="model" aria-label="${T('Model')}" title="${T('Model')}"></select>
       <select id="thinking" aria-label="${T('Thinking level')}" title="${T('Thinking level')}">
         ${THINKING_LEVELS.map((l) => `<option value="${l}">${thinkingLabel(l)}</option>`).join('\n        ')}
       </select>
-      <button type="button" id="toggle-googleSearch" class="icon-btn toggle" title="${T('Google Search')}" aria-label="${T('Google Search')}" aria-pressed="false"><i class="codicon codicon-search" aria-hidden="true"></i></button>
-      <button type="button" id="toggle-urlContext" class="icon-btn toggle" title="${T('URL context')}" aria-label="${T('URL context')}" aria-pressed="false"><i class="codicon codicon-link" aria-hidden="true"></i></button>
-      <button type="button" id="toggle-codeExecution" class="icon-btn toggle" title="${T('Code execution')}" aria-label="${T('Code execution')}" aria-pressed="false"><i class="codicon codicon-terminal" aria-hidden="true"></i></button>
-      <span id="gen-wrap">
-        <button type="button" id="model-settings" class="icon-btn" title="${T('Model settings (temperature, max output tokens, stop sequences, seed, function calling)')}" aria-label="${T('Model settings')}" aria-haspopup="dialog" aria-expanded="false"><i class="codicon codicon-settings" aria-hidden="true"></i></button>
-        <span id="gen-popover" role="dialog" aria-label="${T('Model settings for this conversation')}" hidden>
-          <label>${T('Temperature')} <input id="gen-temperature" type="number" min="0" max="2" step="0.1" placeholder="${T('default')}"></label>
-          <label>${T('Max output tokens')} <input id="gen-max" type="number" min="1" step="1" placeholder="${T('default')}"></label>
-          <label>${T('Stop sequences')} <input id="gen-stop" type="text" placeholder="${T('comma-separated, up to 5')}"></label>
-          <label>${T('Seed')} <input id="gen-seed" type="number" step="1" placeholder="${T('random')}"></label>
-          <label>${T('Function calling')} <select id="gen-tool-choice"><option value="default">${T('Default')}</option><option value="auto">${T('Auto')}</option><option value="any">${T('Any (must call)')}</option><option value="none">${T('None')}</option><option value="validated">${T('Validated')}</option></select></label>
-          <span id="gen-error" role="alert"></span>
-          <span class="gen-actions"><button type="button" id="gen-apply" class="primary-btn">${T('Apply')}</button><button type="button" id="gen-reset" class="secondary-btn">${T('Reset')}</button></span>
-        </span>
-      </span>
-      <button type="button" id="toggle-plan" class="icon-btn toggle" title="${T('Plan first: the next message gets only read-only tools and is asked for a plan, which you start or revise')}" aria-label="${T('Plan first')}" aria-pressed="false"><i class="codicon codicon-checklist" aria-hidden="true"></i></button>
-      <button type="button" id="toggle-research" class="icon-btn toggle" title="${T('Deep Research: the next message goes to the Deep Research agent, which runs in the background, shows its progress and writes a cited report')}" aria-label="${T('Deep Research')}" aria-pressed="false"><i class="codicon codicon-telescope" aria-hidden="true"></i></button>
-      <button type="button" id="toggle-stateless" class="icon-btn toggle" title="${T('Stateless: nothing is kept on the server (store: false); the conversation so far is sent with each message')}" aria-label="${T('Stateless conversation')}" aria-pressed="false"><i class="codicon codicon-lock" aria-hidden="true"></i></button>
       <span class="spacer"></span>
-      <button type="button" id="tools" class="icon-btn" title="${T('Choose tools (MCP servers, extensions, remote MCP servers)')}" aria-label="${T('Choose tools')}"><i class="codicon codicon-tools" aria-hidden="true"></i><span id="tools-count" hidden></span></button>
-      <button type="button" id="run-remote" class="icon-btn" title="${T('Run remotely on an agent')}" aria-label="${T('Run remotely')}"><i class="codicon codicon-cloud-upload" aria-hidden="true"></i></button>
-      <button type="button" id="send-background" class="icon-btn" title="${T('Send in the background (Alt+Enter): the answer runs on the server and fills in here when it is done, even after you close the window')}" aria-label="${T('Send in the background')}"><i class="codicon codicon-cloud" aria-hidden="true"></i></button>
+      <select id="send-mode" aria-label="${T('How to send')}" title="${T('How to send the next message')}">
+        <option value="chat">${T('Chat')}</option>
+        <option value="plan">${T('Plan first')}</option>
+        <option value="research">${T('Deep Research')}</option>
+        <option value="background">${T('In the background')}</option>
+        <option value="remote">${T('On a remote agent')}</option>
+      </select>
       <button type="button" id="stop" hidden aria-label="${T('Stop')}">${T('Stop')}</button>
       <button type="button" id="send" aria-label="${T('Send')}">${T('Send')}</button>
     </div>
+    <div id="send-mode-hint" class="hint" aria-live="polite"></div>
   </form>
 </main>`;
 }

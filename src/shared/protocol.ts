@@ -348,98 +348,87 @@ export function cleanMediaOptions(raw: unknown): MediaOptions | undefined {
   return out;
 }
 
+type OfW<K extends WebviewMessage['type']> = Extract<WebviewMessage, { type: K }>;
+/**
+ * The validator of every kind of WebviewMessage (a mapped type: a kind without one fails the build;
+ * a test round-trips a sample of each). Each returns the message, or undefined when it is malformed.
+ */
+export const WEBVIEW_VALIDATORS: { [K in WebviewMessage['type']]: (m: Obj) => OfW<K> | undefined } = {
+  retry: (m) => {
+    if (m.turnId === undefined) return { type: 'retry' };
+    return str(m, 'turnId', 100) ? { type: 'retry', turnId: m.turnId as string } : undefined;
+  },
+  editLast: (m) => {
+    if (!str(m, 'text', MAX_TEXT) || (m.turnId !== undefined && !str(m, 'turnId', 100))) return undefined;
+    return m.turnId === undefined ? { type: 'editLast', text: m.text as string } : { type: 'editLast', text: m.text as string, turnId: m.turnId as string };
+  },
+  ready: () => ({ type: 'ready' }),
+  stop: () => ({ type: 'stop' }),
+  newChat: () => ({ type: 'newChat' }),
+  setKey: () => ({ type: 'setKey' }),
+  showHistory: () => ({ type: 'showHistory' }),
+  chooseTools: () => ({ type: 'chooseTools' }),
+  queueAction: (m) => (str(m, 'id', 100) && oneOf(m, 'action', QUEUE_ACTIONS) ? { type: 'queueAction', id: m.id as string, action: m.action as QueueAction } : undefined),
+  mentionQuery: (m) =>
+    oneOf(m, 'kind', ['file', 'symbol'] as const) && typeof m.query === 'string' && m.query.length <= 200 && typeof m.seq === 'number' && Number.isSafeInteger(m.seq)
+      ? { type: 'mentionQuery', kind: m.kind as 'file' | 'symbol', query: m.query, seq: m.seq }
+      : undefined,
+  send: (m) => {
+    if (!str(m, 'text', MAX_TEXT) || (m.background !== undefined && typeof m.background !== 'boolean')) return undefined;
+    return m.background === true ? { type: 'send', text: m.text as string, background: true } : { type: 'send', text: m.text as string };
+  },
+  queue: (m) => (str(m, 'text', MAX_TEXT) ? ({ type: 'queue', text: m.text } as OfW<'queue'>) : undefined),
+  draft: (m) => (str(m, 'text', MAX_TEXT) ? ({ type: 'draft', text: m.text } as OfW<'draft'>) : undefined),
+  runRemote: (m) => (str(m, 'text', MAX_TEXT) ? ({ type: 'runRemote', text: m.text } as OfW<'runRemote'>) : undefined),
+  setModel: (m) => (str(m, 'model', 200) ? { type: 'setModel', model: m.model as string } : undefined),
+  setThinking: (m) => (oneOf(m, 'level', THINKING_LEVELS) ? { type: 'setThinking', level: m.level as ThinkingChoice } : undefined),
+  setGeneration: (m) => {
+    const g = cleanGeneration(m.generation);
+    return g ? { type: 'setGeneration', generation: g } : undefined;
+  },
+  setMode: (m) => (oneOf(m, 'mode', CONVERSATION_MODES) ? { type: 'setMode', mode: m.mode as ConversationMode } : undefined),
+  setPlan: (m) => (bool(m, 'value') ? { type: 'setPlan', value: m.value as boolean } : undefined),
+  planAction: (m) => (str(m, 'turnId', 100) && m.action === 'start' ? { type: 'planAction', turnId: m.turnId as string, action: 'start' } : undefined),
+  setResearch: (m) => (bool(m, 'value') ? { type: 'setResearch', value: m.value as boolean } : undefined),
+  researchAction: (m) =>
+    str(m, 'turnId', 100) && (m.action === 'start' || m.action === 'save') ? { type: 'researchAction', turnId: m.turnId as string, action: m.action } : undefined,
+  setToggle: (m) => (oneOf(m, 'name', TOGGLES) && bool(m, 'value') ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean } : undefined),
+  attach: (m) => (oneOf(m, 'kind', ['activeFile', 'selection', 'workspaceFile', 'picker', 'url'] as const) ? { type: 'attach', kind: m.kind as AttachKind } : undefined),
+  attachData: (m) =>
+    str(m, 'name', 500) && str(m, 'mimeType', 200) && str(m, 'data', MAX_ATTACHMENT_B64) && /^[A-Za-z0-9+/=\s]*$/.test((m.data as string).slice(0, 1000))
+      ? { type: 'attachData', name: m.name as string, mimeType: m.mimeType as string, data: m.data as string }
+      : undefined,
+  removeAttachment: (m) => (str(m, 'id', 100) ? { type: 'removeAttachment', id: m.id as string } : undefined),
+  previewAttachment: (m) => (str(m, 'id', 100) ? { type: 'previewAttachment', id: m.id as string } : undefined),
+  attachmentOptions: (m) => {
+    const options = cleanMediaOptions(m.options);
+    return str(m, 'id', 100) && options ? { type: 'attachmentOptions', id: m.id as string, options } : undefined;
+  },
+  codeAction: (m) =>
+    oneOf(m, 'action', ['copy', 'insert', 'newFile'] as const) && str(m, 'code', MAX_TEXT) && str(m, 'language', 100)
+      ? { type: 'codeAction', action: m.action as 'copy' | 'insert' | 'newFile', code: m.code as string, language: m.language as string }
+      : undefined,
+  openLink: (m) => (str(m, 'url', 8000) ? { type: 'openLink', url: m.url as string } : undefined),
+  image: (m) =>
+    oneOf(m, 'action', ['open', 'save'] as const) && str(m, 'turnId', 100) && int(m, 'step') && int(m, 'content')
+      ? { type: 'image', action: m.action as 'open' | 'save', turnId: m.turnId as string, step: m.step as number, content: m.content as number }
+      : undefined,
+  approval: (m) =>
+    str(m, 'requestId', 100) && oneOf(m, 'decision', APPROVAL_DECISIONS)
+      ? { type: 'approval', requestId: m.requestId as string, decision: m.decision as ApprovalDecision }
+      : undefined,
+  runAction: (m) => (oneOf(m, 'action', ['cancel', 'review'] as const) ? { type: 'runAction', action: m.action as 'cancel' | 'review' } : undefined),
+  openInstruction: (m) => (str(m, 'turnId', 100) && str(m, 'file', 2000) ? { type: 'openInstruction', turnId: m.turnId as string, file: m.file as string } : undefined),
+  openSkill: (m) => (str(m, 'turnId', 100) && str(m, 'skill', 2000) ? { type: 'openSkill', turnId: m.turnId as string, skill: m.skill as string } : undefined),
+  undoTurn: (m) => (str(m, 'turnId', 100) ? ({ type: 'undoTurn', turnId: m.turnId as string } as OfW<'undoTurn'>) : undefined),
+  resume: (m) => (str(m, 'turnId', 100) ? ({ type: 'resume', turnId: m.turnId as string } as OfW<'resume'>) : undefined),
+  resendLocal: (m) => (str(m, 'turnId', 100) ? ({ type: 'resendLocal', turnId: m.turnId as string } as OfW<'resendLocal'>) : undefined),
+};
+
 /** Validate a message from the webview. Returns undefined for anything malformed. */
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
-  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
-  const m = raw;
-  switch (m.type) {
-    case 'retry':
-      if (m.turnId === undefined) return { type: 'retry' };
-      return str(m, 'turnId', 100) ? { type: 'retry', turnId: m.turnId as string } : undefined;
-    case 'editLast':
-      if (!str(m, 'text', MAX_TEXT) || (m.turnId !== undefined && !str(m, 'turnId', 100))) return undefined;
-      return m.turnId === undefined ? { type: 'editLast', text: m.text as string } : { type: 'editLast', text: m.text as string, turnId: m.turnId as string };
-    case 'ready':
-    case 'stop':
-    case 'newChat':
-    case 'setKey':
-    case 'showHistory':
-    case 'chooseTools':
-      return { type: m.type };
-    case 'queueAction':
-      return str(m, 'id', 100) && oneOf(m, 'action', QUEUE_ACTIONS) ? { type: 'queueAction', id: m.id as string, action: m.action as QueueAction } : undefined;
-    case 'mentionQuery':
-      return oneOf(m, 'kind', ['file', 'symbol'] as const) && typeof m.query === 'string' && m.query.length <= 200 && typeof m.seq === 'number' && Number.isSafeInteger(m.seq)
-        ? { type: 'mentionQuery', kind: m.kind as 'file' | 'symbol', query: m.query, seq: m.seq }
-        : undefined;
-    case 'send':
-      if (!str(m, 'text', MAX_TEXT) || (m.background !== undefined && typeof m.background !== 'boolean')) return undefined;
-      return m.background === true ? { type: 'send', text: m.text as string, background: true } : { type: 'send', text: m.text as string };
-    case 'queue':
-    case 'draft':
-    case 'runRemote':
-      return str(m, 'text', MAX_TEXT) ? ({ type: m.type, text: m.text } as WebviewMessage) : undefined;
-    case 'setModel':
-      return str(m, 'model', 200) ? { type: 'setModel', model: m.model as string } : undefined;
-    case 'setThinking':
-      return oneOf(m, 'level', THINKING_LEVELS) ? { type: 'setThinking', level: m.level as ThinkingChoice } : undefined;
-    case 'setGeneration': {
-      const g = cleanGeneration(m.generation);
-      return g ? { type: 'setGeneration', generation: g } : undefined;
-    }
-    case 'setMode':
-      return oneOf(m, 'mode', CONVERSATION_MODES) ? { type: 'setMode', mode: m.mode as ConversationMode } : undefined;
-    case 'setPlan':
-      return bool(m, 'value') ? { type: 'setPlan', value: m.value as boolean } : undefined;
-    case 'planAction':
-      return str(m, 'turnId', 100) && m.action === 'start' ? { type: 'planAction', turnId: m.turnId as string, action: 'start' } : undefined;
-    case 'setResearch':
-      return bool(m, 'value') ? { type: 'setResearch', value: m.value as boolean } : undefined;
-    case 'researchAction':
-      return str(m, 'turnId', 100) && (m.action === 'start' || m.action === 'save') ? { type: 'researchAction', turnId: m.turnId as string, action: m.action } : undefined;
-    case 'setToggle':
-      return oneOf(m, 'name', TOGGLES) && bool(m, 'value') ? { type: 'setToggle', name: m.name as ToggleName, value: m.value as boolean } : undefined;
-    case 'attach':
-      return oneOf(m, 'kind', ['activeFile', 'selection', 'workspaceFile', 'picker', 'url'] as const) ? { type: 'attach', kind: m.kind as AttachKind } : undefined;
-    case 'attachData':
-      return str(m, 'name', 500) && str(m, 'mimeType', 200) && str(m, 'data', MAX_ATTACHMENT_B64) && /^[A-Za-z0-9+/=\s]*$/.test((m.data as string).slice(0, 1000))
-        ? { type: 'attachData', name: m.name as string, mimeType: m.mimeType as string, data: m.data as string }
-        : undefined;
-    case 'removeAttachment':
-      return str(m, 'id', 100) ? { type: 'removeAttachment', id: m.id as string } : undefined;
-    case 'previewAttachment':
-      return str(m, 'id', 100) ? { type: 'previewAttachment', id: m.id as string } : undefined;
-    case 'attachmentOptions': {
-      const options = cleanMediaOptions(m.options);
-      return str(m, 'id', 100) && options ? { type: 'attachmentOptions', id: m.id as string, options } : undefined;
-    }
-    case 'codeAction':
-      return oneOf(m, 'action', ['copy', 'insert', 'newFile'] as const) && str(m, 'code', MAX_TEXT) && str(m, 'language', 100)
-        ? { type: 'codeAction', action: m.action as 'copy' | 'insert' | 'newFile', code: m.code as string, language: m.language as string }
-        : undefined;
-    case 'openLink':
-      return str(m, 'url', 8000) ? { type: 'openLink', url: m.url as string } : undefined;
-    case 'image':
-      return oneOf(m, 'action', ['open', 'save'] as const) && str(m, 'turnId', 100) && int(m, 'step') && int(m, 'content')
-        ? { type: 'image', action: m.action as 'open' | 'save', turnId: m.turnId as string, step: m.step as number, content: m.content as number }
-        : undefined;
-    case 'approval':
-      return str(m, 'requestId', 100) && oneOf(m, 'decision', APPROVAL_DECISIONS)
-        ? { type: 'approval', requestId: m.requestId as string, decision: m.decision as ApprovalDecision }
-        : undefined;
-    case 'runAction':
-      return oneOf(m, 'action', ['cancel', 'review'] as const) ? { type: 'runAction', action: m.action as 'cancel' | 'review' } : undefined;
-    case 'openInstruction':
-      return str(m, 'turnId', 100) && str(m, 'file', 2000) ? { type: 'openInstruction', turnId: m.turnId as string, file: m.file as string } : undefined;
-    case 'openSkill':
-      return str(m, 'turnId', 100) && str(m, 'skill', 2000) ? { type: 'openSkill', turnId: m.turnId as string, skill: m.skill as string } : undefined;
-    case 'undoTurn':
-    case 'resume':
-    case 'resendLocal':
-      return str(m, 'turnId', 100) ? ({ type: m.type, turnId: m.turnId as string } as WebviewMessage) : undefined;
-    default:
-      return undefined;
-  }
+  if (!isObj(raw) || typeof raw.type !== 'string' || !Object.prototype.hasOwnProperty.call(WEBVIEW_VALIDATORS, raw.type)) return undefined;
+  return (WEBVIEW_VALIDATORS as Record<string, (m: Obj) => WebviewMessage | undefined>)[raw.type]!(raw);
 }
 
 function isUiChange(c: unknown): c is UiChange {
@@ -483,65 +472,51 @@ function isPanelState(s: unknown): s is PanelState {
   );
 }
 
+type OfH<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;
+/**
+ * The validator of every kind of HostMessage (a mapped type: a kind without one fails the build;
+ * a test round-trips a sample of each). Each returns the message, or undefined when it is malformed.
+ */
+export const HOST_VALIDATORS: { [K in HostMessage['type']]: (m: Obj) => OfH<K> | undefined } = {
+  init: (m) => (isPanelState(m.state) && isConversation(m.conversation) && typeof m.draft === 'string' && Array.isArray(m.attachments) ? (m as OfH<'init'>) : undefined),
+  state: (m) => (isPanelState(m.state) ? (m as OfH<'state'>) : undefined),
+  conversation: (m) => (isConversation(m.conversation) ? (m as OfH<'conversation'>) : undefined),
+  turnStart: (m) => (isTurnView(m.turn) ? (m as OfH<'turnStart'>) : undefined),
+  turnChanges: (m) => (typeof m.turnId === 'string' && Array.isArray(m.changes) && m.changes.every(isUiChange) ? (m as OfH<'turnChanges'>) : undefined),
+  turnEnd: (m) => (typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as OfH<'turnEnd'>) : undefined),
+  notice: (m) => (typeof m.turnId === 'string' && typeof m.text === 'string' ? (m as OfH<'notice'>) : undefined),
+  turnState: (m) => (typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as OfH<'turnState'>) : undefined),
+  tool: (m) => (typeof m.turnId === 'string' && isObj(m.activity) && typeof (m.activity as Obj).callId === 'string' ? (m as OfH<'tool'>) : undefined),
+  mentionCandidates: (m) =>
+    typeof m.seq === 'number' &&
+    Array.isArray(m.items) &&
+    m.items.every(
+      (i) =>
+        isObj(i) &&
+        (i.kind === 'file' || i.kind === 'symbol') &&
+        typeof i.value === 'string' &&
+        typeof i.label === 'string' &&
+        (i.detail === undefined || typeof i.detail === 'string'),
+    )
+      ? (m as OfH<'mentionCandidates'>)
+      : undefined,
+  queue: (m) => (Array.isArray(m.items) && m.items.every((i) => isObj(i) && typeof i.id === 'string' && typeof i.text === 'string') ? (m as OfH<'queue'>) : undefined),
+  instructions: (m) => (typeof m.turnId === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f === 'string') ? (m as OfH<'instructions'>) : undefined),
+  linkDraft: (m) =>
+    typeof m.text === 'string' && typeof m.notice === 'string' && (m.previous === undefined || typeof m.previous === 'string') ? (m as OfH<'linkDraft'>) : undefined,
+  skills: (m) => (typeof m.turnId === 'string' && Array.isArray(m.skills) && m.skills.every((f) => typeof f === 'string') ? (m as OfH<'skills'>) : undefined),
+  toolOutput: (m) => (typeof m.turnId === 'string' && typeof m.callId === 'string' && typeof m.text === 'string' ? (m as OfH<'toolOutput'>) : undefined),
+  draft: (m) => (typeof m.text === 'string' ? (m as OfH<'draft'>) : undefined),
+  attachments: (m) => (Array.isArray(m.attachments) ? (m as OfH<'attachments'>) : undefined),
+  attachmentOptionsResult: (m) => (typeof m.id === 'string' && (m.error === undefined || typeof m.error === 'string') ? (m as OfH<'attachmentOptionsResult'>) : undefined),
+  focus: () => ({ type: 'focus' }),
+  toast: (m) => (typeof m.text === 'string' ? (m as OfH<'toast'>) : undefined),
+};
+
 /** Validate a message from the host (the webview trusts nothing it did not check). */
 export function parseHostMessage(raw: unknown): HostMessage | undefined {
-  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
-  const m = raw;
-  switch (m.type) {
-    case 'init':
-      return isPanelState(m.state) && isConversation(m.conversation) && typeof m.draft === 'string' && Array.isArray(m.attachments) ? (m as HostMessage) : undefined;
-    case 'state':
-      return isPanelState(m.state) ? (m as HostMessage) : undefined;
-    case 'conversation':
-      return isConversation(m.conversation) ? (m as HostMessage) : undefined;
-    case 'turnStart':
-      return isTurnView(m.turn) ? (m as HostMessage) : undefined;
-    case 'turnChanges':
-      return typeof m.turnId === 'string' && Array.isArray(m.changes) && m.changes.every(isUiChange) ? (m as HostMessage) : undefined;
-    case 'turnEnd':
-      return typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as HostMessage) : undefined;
-    case 'notice':
-      return typeof m.turnId === 'string' && typeof m.text === 'string' ? (m as HostMessage) : undefined;
-    case 'turnState':
-      return typeof m.turnId === 'string' && typeof m.state === 'string' ? (m as HostMessage) : undefined;
-    case 'tool':
-      return typeof m.turnId === 'string' && isObj(m.activity) && typeof (m.activity as Obj).callId === 'string' ? (m as HostMessage) : undefined;
-    case 'mentionCandidates':
-      return typeof m.seq === 'number' &&
-        Array.isArray(m.items) &&
-        m.items.every(
-          (i) =>
-            isObj(i) &&
-            (i.kind === 'file' || i.kind === 'symbol') &&
-            typeof i.value === 'string' &&
-            typeof i.label === 'string' &&
-            (i.detail === undefined || typeof i.detail === 'string'),
-        )
-        ? (m as HostMessage)
-        : undefined;
-    case 'queue':
-      return Array.isArray(m.items) && m.items.every((i) => isObj(i) && typeof i.id === 'string' && typeof i.text === 'string') ? (m as HostMessage) : undefined;
-    case 'instructions':
-      return typeof m.turnId === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f === 'string') ? (m as HostMessage) : undefined;
-    case 'linkDraft':
-      return typeof m.text === 'string' && typeof m.notice === 'string' && (m.previous === undefined || typeof m.previous === 'string') ? (m as HostMessage) : undefined;
-    case 'skills':
-      return typeof m.turnId === 'string' && Array.isArray(m.skills) && m.skills.every((f) => typeof f === 'string') ? (m as HostMessage) : undefined;
-    case 'toolOutput':
-      return typeof m.turnId === 'string' && typeof m.callId === 'string' && typeof m.text === 'string' ? (m as HostMessage) : undefined;
-    case 'draft':
-      return typeof m.text === 'string' ? (m as HostMessage) : undefined;
-    case 'attachments':
-      return Array.isArray(m.attachments) ? (m as HostMessage) : undefined;
-    case 'attachmentOptionsResult':
-      return typeof m.id === 'string' && (m.error === undefined || typeof m.error === 'string') ? (m as HostMessage) : undefined;
-    case 'focus':
-      return { type: 'focus' };
-    case 'toast':
-      return typeof m.text === 'string' ? (m as HostMessage) : undefined;
-    default:
-      return undefined;
-  }
+  if (!isObj(raw) || typeof raw.type !== 'string' || !Object.prototype.hasOwnProperty.call(HOST_VALIDATORS, raw.type)) return undefined;
+  return (HOST_VALIDATORS as Record<string, (m: Obj) => HostMessage | undefined>)[raw.type]!(raw);
 }
 
 /** Link schemes the host opens (after the webview asks). */

@@ -31,6 +31,7 @@ import { gitApi } from './adapters';
 import type { Command } from './commands';
 import type { Log } from './log';
 import { l10n } from '../shared/l10n';
+import { errorText } from '../shared/errorText';
 
 const IMAGE_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '5:4', '4:5', '21:9'] as const;
 const IMAGE_SIZES = ['512', '1K', '2K', '4K'] as const;
@@ -260,14 +261,14 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
       const problem = validateArgs(FIX_SCHEMA, parsed, 'fix');
       if (problem) throw new Error(problem);
     } catch (err) {
-      void vscode.window.showErrorMessage(l10n.t('Gemini: the proposed fix was not in the expected format ({0}). Nothing was changed.', (err as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('Gemini: the proposed fix was not in the expected format ({0}). Nothing was changed.', errorText(err)));
       return;
     }
     let next: string;
     try {
       next = applyEdits(doc.getText(), parsed.edits, vscode.workspace.asRelativePath(doc.uri));
     } catch (err) {
-      void vscode.window.showErrorMessage(l10n.t('Gemini: the proposed fix does not apply: {0}', (err as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('Gemini: the proposed fix does not apply: {0}', errorText(err)));
       return;
     }
     const proposal = vscode.Uri.parse(`gemini-proposal:${doc.uri.path}?${Date.now()}`);

@@ -10,6 +10,7 @@ import type { ApiKeyStore } from './keys';
 import type { Log } from './log';
 import type { WorkspaceTools } from './tools';
 import { l10n } from '../shared/l10n';
+import { errorText } from '../shared/errorText';
 
 export interface Command {
   id: string;
@@ -124,7 +125,7 @@ export function chatCommands(d: CommandDeps): Command[] {
             await d.api.get().delete(id);
           } catch (err) {
             if (err instanceof ApiError && err.kind === 'not_found') continue; // already gone
-            failures.push((err as Error).message);
+            failures.push(errorText(err));
           }
         }
         d.log.info(`Deleted conversation ${m.id} and ${remote.length - failures.length} of ${remote.length} server interaction(s).`);

@@ -18,6 +18,7 @@ import { setting } from './config';
 import type { Command } from './commands';
 import type { Log } from './log';
 import { l10n } from '../shared/l10n';
+import { errorText } from '../shared/errorText';
 
 const PICKED_KEY = 'gemini.tools.picked';
 const SERVERS_KEY = 'gemini.remoteMcpServers';
@@ -117,7 +118,7 @@ export class ExternalTools implements vscode.Disposable {
       const started = vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true }).then(
         () => true,
         (err: unknown) => {
-          this.log.warn(`Starting the MCP servers failed: ${(err as Error)?.message ?? String(err)}`);
+          this.log.warn(`Starting the MCP servers failed: ${errorText(err)}`);
           return false;
         },
       );

@@ -23,6 +23,7 @@ import { CommandTerminal, VsDocuments, VsGit, VsLanguage, excludeGlobs, ripgrepP
 import type { ExternalTools } from './externalTools';
 import type { Log } from './log';
 import { l10n } from '../shared/l10n';
+import { errorText } from '../shared/errorText';
 
 /** Settings that decide what runs without asking: read from user settings only, never a workspace. */
 export function toolSettings(): ToolSettings {
@@ -62,8 +63,8 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   }
 
   private readonly undoStore: UndoStore;
-  /** MCP servers, tools of other extensions and remote MCP servers the user picked (set by activation). */
-  external: ExternalTools | undefined;
+  /** MCP servers, tools of other extensions and remote MCP servers the user picked. */
+  private readonly external: ExternalTools | undefined;
 
   /**
    * `undoDir`: where snapshots are kept so a turn can be undone after a reload. `txBase`: where
@@ -75,7 +76,9 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     /** Folders of the editor and of this extension that sandboxed commands must not see. */
     hidden: () => string[],
     txBase: string,
+    external?: ExternalTools,
   ) {
+    this.external = external;
     this.undoStore = new UndoStore(undoDir);
     this.sandbox = new CommandSandbox({
       enabled: () => setting('sandboxEnabled'),
@@ -184,7 +187,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
         try {
           this.undoStore.save(turnId, snaps);
         } catch (err) {
-          this.log.warn(`Could not save the undo snapshots of turn ${turnId} (undo works until the window reloads): ${(err as Error).message}`);
+          this.log.warn(`Could not save the undo snapshots of turn ${turnId} (undo works until the window reloads): ${errorText(err)}`);
         }
         return { available: true, files: runner.undo.files };
       },
@@ -211,7 +214,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       try {
         snaps = this.undoStore.load(turnId);
       } catch (err) {
-        return { text: l10n.t('The saved snapshots of that turn cannot be read: {0}', (err as Error).message) };
+        return { text: l10n.t('The saved snapshots of that turn cannot be read: {0}', errorText(err)) };
       }
     }
     if (!snaps) return { text: l10n.t('There is nothing to undo for that turn: it was already undone, or its snapshots were pruned (the newest 50 turns with changes are kept).') };

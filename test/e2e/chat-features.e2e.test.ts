@@ -44,6 +44,11 @@ async function waitDone(): Promise<string> {
   return footer;
 }
 
+/** The Options panel (server tools, stateless, model settings), opened if it is closed. */
+async function options(): Promise<void> {
+  if (await chat.locator('#options-panel').isHidden()) await chat.locator('#options').click();
+}
+
 describe('rendering every step type', () => {
   test('thought collapsed, opens on click; search, code, url context, citations, image, unsupported step, usage', async () => {
     await ask(everyStepReply());
@@ -255,6 +260,7 @@ describe('long answers, faults and control', () => {
     await waitDone();
     await chat.locator('#model').selectOption('gemini-3.1-pro-preview');
     await chat.locator('#thinking').selectOption('high');
+    await options();
     await chat.locator('#toggle-googleSearch').click();
     await chat.locator('#toggle-codeExecution').click();
     await ask(textReply('two'), 'second');
@@ -277,6 +283,7 @@ describe('long answers, faults and control', () => {
     // click on a toggle leaves it off.
     await chat.locator('#model').selectOption('gemini-3.5-flash');
     await chat.locator('#thinking').selectOption('default');
+    await options();
     await chat.locator('#toggle-googleSearch').click();
     await chat.locator('#toggle-codeExecution').click();
     await chat.locator('#toggle-urlContext').dblclick();
@@ -384,8 +391,8 @@ describe('steering a running turn', () => {
 
 describe('plan first', () => {
   test('plan first offers only read-only tools and asks for a plan; "Start" continues the same conversation with every tool', async () => {
-    await chat.locator('#toggle-plan').click();
-    await chat.waitForFunction(() => document.getElementById('toggle-plan')?.getAttribute('aria-pressed') === 'true');
+    await chat.locator('#send-mode').selectOption('plan');
+    await chat.waitForFunction(() => document.body.classList.contains('plan-mode'));
     await ask(textReply('1. Rename `answer` in src/app.ts.\n2. Run the tests.'), 'Rename answer to result');
     await waitDone();
     const names = (body: unknown) => ((body as { tools?: Array<{ type: string; name?: string }> }).tools ?? []).filter((t) => t.type === 'function').map((t) => t.name);
@@ -405,7 +412,8 @@ describe('plan first', () => {
     assert.deepEqual(started.input, [{ type: 'text', text: 'Go ahead: carry out the plan above.' }]);
     for (const w of ['edit_file', 'run_command', 'read_file']) assert.ok(names(started).includes(w), `${w} is offered once started`);
     assert.doesNotMatch(started.system_instruction ?? '', /Plan mode/);
-    assert.equal(await chat.locator('#toggle-plan').getAttribute('aria-pressed'), 'false');
+    await chat.waitForFunction(() => !document.body.classList.contains('plan-mode'));
+    assert.equal(await chat.locator('#send-mode').inputValue(), 'chat');
     assert.equal(await chat.locator('.plan-start').count(), 0, 'only a finished plan that is the last turn offers Start');
   });
 });
@@ -491,6 +499,7 @@ describe('audio and video attachments', () => {
 
 describe('model settings and stateless mode', () => {
   test('the model settings and the stateless toggle go into the request; a bad value is refused with a message; the mode is fixed once the chat has started', async () => {
+    await options();
     await chat.locator('#model-settings').click();
     await chat.locator('#gen-temperature').fill('5');
     await chat.locator('#gen-apply').click();
@@ -508,7 +517,7 @@ describe('model settings and stateless mode', () => {
     await chat.waitForFunction(() => document.getElementById('toggle-stateless')?.getAttribute('aria-pressed') === 'true');
     await ask(textReply('First answer.'), 'first question');
     await waitDone();
-    await chat.waitForFunction(() => (document.getElementById('toggle-stateless') as HTMLButtonElement).disabled, undefined, { timeout: 5000 });
+    await chat.waitForFunction(() => document.getElementById('toggle-stateless')?.getAttribute('aria-disabled') === 'true', undefined, { timeout: 5000 });
     await ask(textReply('Second answer.'), 'second question');
     await waitDone();
     const [a, b] = wb.fake.creates().map((r) => r.body as { generation_config: Record<string, unknown>; store?: boolean; previous_interaction_id?: string; input: unknown });
@@ -523,6 +532,7 @@ describe('model settings and stateless mode', () => {
     }
     assert.match(JSON.stringify(b!.input), /first question[\s\S]*First answer\.[\s\S]*second question/, 'the history is sent again');
     // Reset: the API's defaults again.
+    await options();
     await chat.locator('#model-settings').click();
     await chat.locator('#gen-reset').click();
     await chat.waitForFunction(() => document.getElementById('model-settings')?.getAttribute('aria-label') === 'Model settings');

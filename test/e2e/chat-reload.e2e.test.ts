@@ -210,6 +210,8 @@ test('when the server copy is gone, resending the local history is offered (neve
 
 test('deleting a conversation from the history view removes it here and its interactions on the server', async () => {
   // The conversation from the tests above that chained on the server ("Tell me a long story" …).
+  // The answer before has ended (its end refreshes the history view under the pointer).
+  await chat.waitForFunction(() => !document.querySelector('.turn[aria-busy]') && !(document.getElementById('send') as HTMLButtonElement).hidden, undefined, { timeout: 20_000 });
   await p.command('Gemini: Focus on Chat History View');
   const row = p.page.locator('.pane-body .monaco-list-row', { hasText: 'Tell me a long story' }).first();
   await row.waitFor({ timeout: 10_000 });
@@ -220,7 +222,9 @@ test('deleting a conversation from the history view removes it here and its inte
   await row.hover();
   await row.locator('.action-label[aria-label="Delete Conversation"]').click();
   const dialog = p.page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ timeout: 10_000 });
+  await dialog.waitFor({ timeout: 10_000 }).catch(async (err: Error) => {
+    throw new Error(`${err.message.split('\n')[0]} (screenshot: ${await p.snap('history-delete')})`);
+  });
   assert.match(await dialog.innerText(), /Delete the conversation “Tell me a long story”\? Its \d+ interactions? stored by the Gemini API will be deleted too\./);
   await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
   await row.waitFor({ state: 'detached', timeout: 10_000 });
@@ -253,7 +257,8 @@ test('a message sent in the background runs on the server (background: true), su
   const story = Array.from({ length: 40 }, (_, k) => `Background sentence ${k + 1}.`).join(' ');
   wb.fake.setScenario({ replies: [{ ...textReply(story), delayMs: 40, textChunk: 10 }] });
   await chat.locator('#input').fill('Write it while I am away');
-  await chat.locator('#send-background').click();
+  await chat.locator('#send-mode').selectOption('background');
+  await chat.locator('#send').click();
   await sampleUntil(
     chat,
     () => lastAnswerText(chat),
@@ -286,7 +291,7 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   const last = () => chat.locator('.turn').last();
   await chat.locator('.research-start').waitFor({ timeout: 20_000 });
   assert.match(await last().innerText(), /Deep Research: a research plan asked for[\s\S]*Research plan for “How did TPUs evolve\?”/);
-  assert.equal(await chat.locator('#toggle-research').getAttribute('aria-pressed'), 'true');
+  assert.equal(await chat.locator('#send-mode').inputValue(), 'research');
   const body = (k: number) => wb.fake.creates()[k]!.body as Json;
   assert.equal(wb.fake.creates().length, 1);
   assert.equal(body(0).agent, 'deep-research-preview-04-2026');
@@ -320,7 +325,7 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   assert.equal(await chat.locator('.turn:last-child .research-save').count(), 0, 'no report to save while it runs');
   await reloadAndOpenChat();
   await chat.locator('.turn:last-child .research-save').waitFor({ timeout: 30_000 });
-  assert.equal(await chat.locator('#toggle-research').getAttribute('aria-pressed'), 'true', 'the mode survives the reload');
+  assert.equal(await chat.locator('#send-mode').inputValue(), 'research', 'the mode survives the reload');
   assert.equal(await chat.locator('.research-start').count(), 0, 'an earlier plan offers no Start once it was started');
   assert.match(await lastAnswerText(chat), /Research report: How did TPUs evolve\?[\s\S]*follows the confirmed plan/);
   assert.equal(wb.fake.creates().length, 3, 'followed again after the reload, never created twice');
@@ -371,6 +376,6 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   );
   assert.equal([...wb.fake.interactions.values()].at(-1)!.status, 'cancelled');
   assert.ok(wb.fake.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/${[...wb.fake.interactions.values()].at(-1)!.id}/cancel`)));
-  await chat.locator('#toggle-research').click();
-  await chat.waitForFunction(() => document.getElementById('toggle-research')!.getAttribute('aria-pressed') === 'false');
+  await chat.locator('#send-mode').selectOption('chat');
+  await chat.waitForFunction(() => !document.body.classList.contains('research-mode'));
 });

@@ -473,6 +473,8 @@ export function useWorkbench(opts: LaunchOptions, setup: { chat?: boolean }, rea
     ready(ctx);
   });
   after(async () => {
+    // GEMINI_E2E_LOGS=1: the extension hosts' logs of this file's workbench, for a failure's story.
+    if (process.env.GEMINI_E2E_LOGS && ctx.wb) console.log(extensionHostLog(ctx.wb));
     await ctx.browser?.close();
     await ctx.wb?.stop();
   });

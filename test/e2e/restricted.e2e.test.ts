@@ -73,7 +73,8 @@ test('in Restricted Mode “Run Task on Remote Agent” is refused, and the fold
   // The chat's run-remote button takes the same path.
   const chat = await p.openChat();
   await chat.locator('#input').fill('do it remotely');
-  await chat.locator('#run-remote').click();
+  await chat.locator('#send-mode').selectOption('remote');
+  await chat.locator('#send').click();
   await p.waitForNotification(/remote agent tasks are off in Restricted Mode/);
   assert.equal(existsSync(marker), false);
   assert.doesNotMatch(JSON.stringify(wb.fake.requests.map((x) => x.body)), /do-not-upload/);

@@ -3,6 +3,8 @@
  * in a seed variant (§13), and serializes events to SSE bytes.
  */
 import type { Json, Reply, Variant } from './scenario';
+// The one import from src/: the registry of step kinds, names from the reference and no code.
+import { isStepKind, type StepKind } from '../../src/shared/stepKinds';
 
 export interface GeneratedEvent {
   /** The JSON payload (already in the variant's shape). */
@@ -60,78 +62,94 @@ export function stepForJson(step: Json, v: Variant): Json {
   return s;
 }
 
+type Streamed = { start: Json; deltas: Json[] };
+type Streamer = (step: Json, v: Variant, reply: Reply, status: Json) => Streamed;
+
+/** Steps the API runs itself: `step.start` carries the id, one delta of the same name the rest (§7). */
+const serverCall: Streamer = (step, _v, _r, status) => {
+  const { type, id, ...rest } = step;
+  return { start: { type, id, ...status }, deltas: [{ type, ...clone(rest) }] };
+};
+/** Their results: `step.start` carries the call id, one delta the rest. */
+const serverResult: Streamer = (step, _v, _r, status) => {
+  const { type, call_id, ...rest } = step;
+  return { start: { type, call_id, ...status }, deltas: [{ type, ...clone(rest) }] };
+};
+/** Steps without deltas arrive whole in `step.start`. */
+const whole: Streamer = (step, _v, _r, status) => ({ start: { ...clone(step), ...status }, deltas: [] });
+
+/**
+ * How each kind of step streams (the registry's kinds, src/shared/stepKinds.ts: a new kind there
+ * fails this table until the fake can stream it).
+ */
+const STREAMERS: Record<StepKind, Streamer> = {
+  user_input: whole,
+  thought: (step, v, reply, status) => {
+    const textChunk = reply.textChunk ?? 8;
+    const deltas: Json[] = [];
+    for (const c of (step.summary as Json[] | undefined) ?? []) {
+      if (c.type === 'text') {
+        for (const part of chunkString(c.text as string, textChunk)) {
+          deltas.push(v.thoughtDelta === 'thought' ? { type: 'thought', text: part } : { type: 'thought_summary', content: { type: 'text', text: part } });
+        }
+      } else deltas.push({ type: 'thought_summary', content: clone(c) });
+    }
+    if (step.signature !== undefined) deltas.push({ type: 'thought_signature', signature: step.signature });
+    return { start: { type: 'thought', ...status }, deltas };
+  },
+  model_output: (step, v, reply, status) => {
+    const textChunk = reply.textChunk ?? 8;
+    const deltas: Json[] = [];
+    for (const c of (step.content as Json[] | undefined) ?? []) {
+      if (c.type === 'text') {
+        for (const part of chunkString(c.text as string, textChunk)) deltas.push({ type: 'text', text: part });
+        if (Array.isArray(c.annotations) && c.annotations.length) {
+          deltas.push({ type: 'text_annotation_delta', annotations: (c.annotations as Json[]).map((a) => citation(clone(a), v)) });
+        }
+      } else deltas.push(clone(c));
+    }
+    const start: Json = { type: 'model_output', ...status };
+    if (step.error) start.error = step.error;
+    return { start, deltas };
+  },
+  function_call: (step, v, reply, status) => {
+    const json = JSON.stringify(step.arguments ?? {});
+    const deltas = chunkString(json, reply.argsChunk ?? 12).map((part) =>
+      v.argsDelta === 'arguments' ? { type: 'arguments', partial_arguments: part } : { type: 'arguments_delta', arguments: part },
+    );
+    return { start: { type: 'function_call', id: step.id, name: step.name, ...status }, deltas };
+  },
+  function_result: whole,
+  google_search_call: serverCall,
+  google_search_result: serverResult,
+  url_context_call: serverCall,
+  url_context_result: serverResult,
+  code_execution_call: serverCall,
+  code_execution_result: serverResult,
+  google_maps_call: serverCall,
+  google_maps_result: serverResult,
+  retrieval_call: serverCall,
+  retrieval_result: serverResult,
+  mcp_server_tool_call: serverCall,
+  mcp_server_tool_result: serverResult,
+  file_search_call: whole,
+  file_search_result: whole,
+  processing_call: whole,
+  processing_result: whole,
+  // §3.4.2's probable stream: the start has the id and empty arguments, the delta the names and signature.
+  tool_search_call: (step, _v, _r, status) => {
+    const { type, id, ...rest } = step;
+    return { start: { type, id, arguments: {}, ...status }, deltas: [{ type, ...clone(rest) }] };
+  },
+  tool_search_result: serverResult,
+};
+
 /** The skeleton sent in `step.start` and the deltas that complete it. */
-function streamStep(step: Json, v: Variant, reply: Reply): { start: Json; deltas: Json[] } {
-  const textChunk = reply.textChunk ?? 8;
-  const argsChunk = reply.argsChunk ?? 12;
+function streamStep(step: Json, v: Variant, reply: Reply): Streamed {
   const type = step.type as string;
   const status = v.stepStatus ? { status: type === 'function_call' ? 'waiting' : 'done' } : {};
-  switch (type) {
-    case 'thought': {
-      const deltas: Json[] = [];
-      for (const c of (step.summary as Json[] | undefined) ?? []) {
-        if (c.type === 'text') {
-          for (const part of chunkString(c.text as string, textChunk)) {
-            deltas.push(v.thoughtDelta === 'thought' ? { type: 'thought', text: part } : { type: 'thought_summary', content: { type: 'text', text: part } });
-          }
-        } else deltas.push({ type: 'thought_summary', content: clone(c) });
-      }
-      if (step.signature !== undefined) deltas.push({ type: 'thought_signature', signature: step.signature });
-      return { start: { type: 'thought', ...status }, deltas };
-    }
-    case 'model_output': {
-      const deltas: Json[] = [];
-      for (const c of (step.content as Json[] | undefined) ?? []) {
-        if (c.type === 'text') {
-          for (const part of chunkString(c.text as string, textChunk)) deltas.push({ type: 'text', text: part });
-          if (Array.isArray(c.annotations) && c.annotations.length) {
-            deltas.push({ type: 'text_annotation_delta', annotations: (c.annotations as Json[]).map((a) => citation(clone(a), v)) });
-          }
-        } else deltas.push(clone(c));
-      }
-      const start: Json = { type: 'model_output', ...status };
-      if (step.error) start.error = step.error;
-      return { start, deltas };
-    }
-    case 'function_call': {
-      const json = JSON.stringify(step.arguments ?? {});
-      const deltas = chunkString(json, argsChunk).map((part) =>
-        v.argsDelta === 'arguments' ? { type: 'arguments', partial_arguments: part } : { type: 'arguments_delta', arguments: part },
-      );
-      return { start: { type: 'function_call', id: step.id, name: step.name, ...status }, deltas };
-    }
-    case 'google_search_call':
-    case 'url_context_call':
-    case 'code_execution_call':
-    case 'google_maps_call':
-    case 'retrieval_call': {
-      const { type: _t, id, ...rest } = step;
-      return { start: { type, id, ...status }, deltas: [{ type, ...clone(rest) }] };
-    }
-    case 'mcp_server_tool_call': {
-      // step.start carries the id; the delta of the same type carries name, server_name and arguments (§7).
-      const { type: _t, id, ...rest } = step;
-      return { start: { type, id, ...status }, deltas: [{ type, ...clone(rest) }] };
-    }
-    case 'tool_search_call': {
-      // §3.4.2's probable stream: the start has the id and empty arguments, the delta the names and signature.
-      const { type: _t, id, ...rest } = step;
-      return { start: { type, id, arguments: {}, ...status }, deltas: [{ type, ...clone(rest) }] };
-    }
-    case 'tool_search_result':
-    case 'google_search_result':
-    case 'url_context_result':
-    case 'code_execution_result':
-    case 'google_maps_result':
-    case 'retrieval_result':
-    case 'mcp_server_tool_result': {
-      const { type: _t, call_id, ...rest } = step;
-      return { start: { type, call_id, ...status }, deltas: [{ type, ...clone(rest) }] };
-    }
-    default:
-      // Unknown or delta-less steps arrive whole in step.start.
-      return { start: { ...clone(step), ...status }, deltas: [] };
-  }
+  // A kind the registry does not know (a test of unknown steps) arrives whole.
+  return isStepKind(type) ? STREAMERS[type](step, v, reply, status) : whole(step, v, reply, status);
 }
 
 /** The full event list of one interaction (before variant framing of the discriminator). */

@@ -36,6 +36,10 @@ test('src/webview imports only src/shared', async () => {
   assert.equal((await errors('src/webview/x.ts', "import { decodeEvent } from '../core/protocol/decode';\nexport const d = decodeEvent;\n")).length, 1);
   assert.equal((await errors('src/webview/x.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n")).length, 1);
   assert.equal((await errors('src/webview/x.ts', "import { parseHostMessage } from '../shared/protocol';\nexport const p = parseHostMessage;\n")).length, 0);
+  // From the page's folders too.
+  assert.equal((await errors('src/webview/turn/views/x.ts', "import { STEP_KINDS } from '../../../shared/stepKinds';\nexport const k = STEP_KINDS;\n")).length, 0);
+  assert.equal((await errors('src/webview/turn/views/x.ts', "import { decodeEvent } from '../../../core/protocol/decode';\nexport const d = decodeEvent;\n")).length, 1);
+  assert.equal((await errors('src/webview/composer/x.ts', "import { Log } from '../../vscode/log';\nexport const l = Log;\n")).length, 1);
 });
 
 test('nothing imports src/extension.ts', async () => {

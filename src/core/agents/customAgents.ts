@@ -10,9 +10,6 @@ import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type Par
 import type { FieldViolation } from '../client/errors';
 import type { Agent } from '../protocol/types';
 
-/** The tools a saved agent may carry (§11.1). */
-export const AGENT_TOOL_TYPES = ['code_execution', 'function', 'google_search', 'mcp_server', 'url_context'] as const;
-
 /** A problem to show in the document: where (character offsets) and what. */
 export interface DocProblem {
   offset: number;

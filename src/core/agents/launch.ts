@@ -7,6 +7,7 @@ import type { InteractionsClient } from '../client/client';
 import { REMOTE_ROOT } from './results';
 import type { RunRecord, RunStore } from './runs';
 import { SnapshotTooLargeError, type SnapshotOptions, type WorkspaceSnapshot } from './snapshot';
+import { errorText } from '../../shared/errorText';
 
 export interface LaunchPorts {
   client: Pick<InteractionsClient, 'createEnvironment' | 'uploadFile'>;
@@ -82,7 +83,7 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
     }
     return { ok: true, run: p.store.update(req.id, { status: 'queued' }) ?? run };
   } catch (err) {
-    const message = err instanceof SnapshotTooLargeError ? err.message : `Could not start the run: ${(err as Error).message}`;
+    const message = err instanceof SnapshotTooLargeError ? err.message : `Could not start the run: ${errorText(err)}`;
     return { ok: false, run: p.store.update(req.id, { status: 'failed', error: message }) ?? run, message };
   }
 }

@@ -340,9 +340,3 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(m / 60);
   return `${h} h ${m % 60} min`;
 }
-
-export function isAbortError(err: unknown): boolean {
-  if (err instanceof ApiError) return err.kind === 'aborted';
-  const name = (err as { name?: string })?.name;
-  return name === 'AbortError' || (err as { code?: string })?.code === 'UND_ERR_ABORTED';
-}

@@ -8,6 +8,7 @@ import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { formatBytes } from '../attachments';
 import { ApiError, formatDuration, registerSecret } from './errors';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (the SDK default is 4: five attempts in total). */
@@ -539,7 +540,7 @@ export class Transport {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw ApiError.protocol(l10n.t('The API sent malformed JSON while trying to {0}: {1}', spec.what, (err as Error).message));
+      throw ApiError.protocol(l10n.t('The API sent malformed JSON while trying to {0}: {1}', spec.what, errorText(err)));
     }
   }
 

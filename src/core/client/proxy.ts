@@ -67,6 +67,9 @@ export function createDispatcher(targetUrl: string, options: DispatcherOptions =
       proxy,
       dispatcher: new ProxyAgent({
         uri: proxy,
+        // Always a CONNECT tunnel, also to a plain-http base URL (undici 8 forwards those in the
+        // clear by default): the proxy relays bytes and never sees a request or its key header.
+        proxyTunnel: true,
         ...timeouts,
         requestTls: { rejectUnauthorized: strict },
         proxyTls: { rejectUnauthorized: strict },

@@ -9,6 +9,7 @@ import { DecodeError, decodeEvent } from '../protocol/decode';
 import type { InteractionEvent } from '../protocol/types';
 import { ApiError } from './errors';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 export class SseEventDecoder {
   private readonly parser: EventSourceParser;
@@ -51,7 +52,7 @@ export class SseEventDecoder {
           this.failure = ApiError.protocol(
             l10n.t('The API sent malformed JSON in a "{0}" event', msg.event ?? 'message') +
               (this.lastEventId ? l10n.t(' (after event {0})', this.lastEventId) : '') +
-              l10n.t(': {0}', (err as Error).message),
+              l10n.t(': {0}', errorText(err)),
           );
           return;
         }

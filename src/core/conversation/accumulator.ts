@@ -11,6 +11,7 @@
  *   so a `requires_continuation` answer reads as one;
  * - echoed `user_input` steps (and echoed `function_result` steps we already hold) are skipped.
  */
+import { deltaApplies, isStepKind } from '../../shared/stepKinds';
 import type {
   Annotation,
   Content,
@@ -25,6 +26,7 @@ import type {
   ToolSearchCallStep,
   Usage,
 } from '../protocol/types';
+import { errorText } from '../../shared/errorText';
 
 export type StepChange =
   | { kind: 'step.add'; step: number; value: Step }
@@ -40,11 +42,6 @@ export type StepChange =
   | { kind: 'error'; message: string; code?: string };
 
 type Obj = Record<string, unknown>;
-
-export interface AccumulatorState {
-  steps: Step[];
-  done: boolean[];
-}
 
 export class TurnAccumulator {
   readonly steps: Step[] = [];
@@ -215,6 +212,14 @@ export class TurnAccumulator {
     }
     const step = this.steps[i] as Step & Obj;
     const type = delta.type as string;
+    // The registry says which deltas complete which kind (§7.2); a step of a kind it does not know
+    // takes deltas of its own name. Any other delta is kept, not applied to the wrong step.
+    if (isStepKind(step.type) ? !deltaApplies(step.type, type) : type !== step.type) {
+      const list = this.unknownDeltas.get(i) ?? [];
+      list.push(clone(delta));
+      this.unknownDeltas.set(i, list);
+      return [];
+    }
     switch (type) {
       case 'text': {
         const text = delta.text as string;
@@ -269,16 +274,9 @@ export class TurnAccumulator {
         this.args.set(i, (this.args.get(i) ?? '') + frag);
         return frag ? [{ kind: 'args.append', step: i, text: frag }] : [];
       }
-      default: {
-        if (type === step.type || type === 'function_result') {
-          mergeInto(step, delta);
-          return [{ kind: 'step.update', step: i, value: clone(step) }];
-        }
-        const list = this.unknownDeltas.get(i) ?? [];
-        list.push(clone(delta));
-        this.unknownDeltas.set(i, list);
-        return [];
-      }
+      default:
+        mergeInto(step, delta);
+        return [{ kind: 'step.update', step: i, value: clone(step) }];
     }
   }
 
@@ -308,7 +306,7 @@ export class TurnAccumulator {
           this.argumentErrors.delete(i);
         } catch (err) {
           (step as FunctionCallStep).arguments = {};
-          this.argumentErrors.set(i, `The arguments were not valid JSON (${(err as Error).message}): ${text.slice(0, 200)}`);
+          this.argumentErrors.set(i, `The arguments were not valid JSON (${errorText(err)}): ${text.slice(0, 200)}`);
         }
       }
       if (!(step as FunctionCallStep).arguments) (step as FunctionCallStep).arguments = {};

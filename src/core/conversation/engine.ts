@@ -11,7 +11,6 @@ import type { RetryNotice } from '../client/http';
 import type {
   Content,
   CreateInteractionRequest,
-  FunctionCallStep,
   FunctionResultStep,
   FunctionTool,
   ToolSearchResultStep,
@@ -26,6 +25,7 @@ import type {
 } from '../protocol/types';
 import { TurnAccumulator, type StepChange } from './accumulator';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 export interface ToolCall {
   id: string;
@@ -240,7 +240,7 @@ export class TurnEngine {
       try {
         for await (const ev of source) emit(acc.apply(ev));
       } catch (err) {
-        const apiErr = err instanceof ApiError ? err : new ApiError('protocol', String((err as Error)?.message ?? err));
+        const apiErr = err instanceof ApiError ? err : new ApiError('protocol', String(errorText(err) ?? err));
         if (apiErr.kind === 'aborted') return finish('stopped', apiErr);
         return finish('error', apiErr);
       }
@@ -311,7 +311,7 @@ export class TurnEngine {
             outcomes = await this.tools.run(calls, { signal });
           } catch (err) {
             if (signal.aborted) return finish('stopped', ApiError.aborted());
-            outcomes = calls.map(() => ({ result: `The tool failed: ${(err as Error).message}`, isError: true }));
+            outcomes = calls.map(() => ({ result: `The tool failed: ${errorText(err)}`, isError: true }));
           }
         }
         if (signal.aborted) return finish('stopped', ApiError.aborted());
@@ -349,9 +349,4 @@ export class TurnEngine {
       return finish(status);
     }
   }
-}
-
-/** All function calls in a list of steps (for display and tests). */
-export function functionCalls(steps: Step[]): FunctionCallStep[] {
-  return steps.filter((s): s is FunctionCallStep => s.type === 'function_call');
 }

@@ -1,6 +1,7 @@
 /** Export a conversation as Markdown (readable) or JSON (complete, re-importable steps). */
 import type { Content, Step } from '../protocol/types';
 import type { ConversationData } from './journal';
+import { isStepKind, type StepKind } from '../../shared/stepKinds';
 
 function contentMarkdown(c: Content): string {
   switch (c.type) {
@@ -18,43 +19,64 @@ function fence(text: string, lang = ''): string {
   return `${f}${lang}\n${text}\n${f}`;
 }
 
+type X = Record<string, unknown>;
+const args = (x: X) => (x.arguments ?? {}) as Record<string, unknown>;
+const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]).map(String) : []);
+const nothing = () => '';
+
+/** How each kind of step reads in Markdown (every kind of the registry; the compiler names a new one). */
+const STEP_MARKDOWN: Record<StepKind, (x: X) => string> = {
+  user_input: nothing,
+  model_output: (x) => ((x.content as Content[] | undefined) ?? []).map(contentMarkdown).join('\n\n'),
+  thought: (x) => {
+    const text = ((x.summary as Content[] | undefined) ?? [])
+      .filter((c) => c.type === 'text')
+      .map((c) => (c as { text: string }).text)
+      .join('');
+    return text ? `<details><summary>Thinking</summary>\n\n${text}\n\n</details>` : '';
+  },
+  function_call: (x) => `**Tool call** \`${String(x.name)}\`\n\n${fence(JSON.stringify(x.arguments ?? {}, null, 2), 'json')}`,
+  function_result: (x) => {
+    const r = x.result;
+    const text = typeof r === 'string' ? r : Array.isArray(r) ? (r as Content[]).map(contentMarkdown).join('\n') : JSON.stringify(r, null, 2);
+    return `**Tool result** \`${String(x.name ?? x.call_id)}\`${x.is_error ? ' (error)' : ''}\n\n${fence(text)}`;
+  },
+  google_search_call: (x) => `*Searched: ${list(args(x).queries).join(' · ')}*`,
+  google_search_result: nothing,
+  code_execution_call: (x) => {
+    const a = args(x) as { code?: string; language?: string };
+    return `**Code execution**\n\n${fence(a.code ?? '', a.language ?? 'python')}`;
+  },
+  code_execution_result: (x) => {
+    const r = x.result;
+    return `**Output**\n\n${fence(typeof r === 'string' ? r : JSON.stringify(r, null, 2))}`;
+  },
+  url_context_call: (x) => `*Reading: ${list(args(x).urls).join(', ')}*`,
+  url_context_result: nothing,
+  google_maps_call: (x) => `*Searched Google Maps: ${list(args(x).queries).join(' · ')}*`,
+  google_maps_result: nothing,
+  mcp_server_tool_call: (x) =>
+    `**Remote MCP call** \`${String(x.server_name ?? '')}${x.server_name ? ' · ' : ''}${String(x.name ?? '')}\`\n\n${fence(JSON.stringify(x.arguments ?? {}, null, 2), 'json')}`,
+  mcp_server_tool_result: (x) => {
+    const r = x.result;
+    const text = typeof r === 'string' ? r : Array.isArray(r) ? (r as Content[]).map(contentMarkdown).join('\n') : JSON.stringify(r, null, 2);
+    return `**Remote MCP result**\n\n${fence(text)}`;
+  },
+  file_search_call: () => '*Searched the file stores*',
+  file_search_result: nothing,
+  retrieval_call: (x) => `*Retrieval: ${list(args(x).queries).join(' · ')}*`,
+  retrieval_result: nothing,
+  processing_call: () => '*Processing media*',
+  processing_result: nothing,
+  tool_search_call: (x) => `*Looking for tools: ${list(args(x).function_names).join(', ')}*`,
+  tool_search_result: (x) => {
+    const names = (Array.isArray(x.result) ? (x.result as X[]) : []).map((f) => String(f.name ?? '?'));
+    return names.length ? `*Tools loaded: ${names.join(', ')}*` : '';
+  },
+};
+
 function stepMarkdown(s: Step): string {
-  const x = s as Record<string, unknown>;
-  switch (s.type) {
-    case 'model_output':
-      return ((x.content as Content[] | undefined) ?? []).map(contentMarkdown).join('\n\n');
-    case 'thought': {
-      const text = ((x.summary as Content[] | undefined) ?? [])
-        .filter((c) => c.type === 'text')
-        .map((c) => (c as { text: string }).text)
-        .join('');
-      return text ? `<details><summary>Thinking</summary>\n\n${text}\n\n</details>` : '';
-    }
-    case 'function_call':
-      return `**Tool call** \`${String(x.name)}\`\n\n${fence(JSON.stringify(x.arguments ?? {}, null, 2), 'json')}`;
-    case 'function_result': {
-      const r = x.result;
-      const text = typeof r === 'string' ? r : Array.isArray(r) ? (r as Content[]).map(contentMarkdown).join('\n') : JSON.stringify(r, null, 2);
-      return `**Tool result** \`${String(x.name ?? x.call_id)}\`${x.is_error ? ' (error)' : ''}\n\n${fence(text)}`;
-    }
-    case 'google_search_call':
-      return `*Searched: ${((x.arguments as { queries?: string[] })?.queries ?? []).join(' · ')}*`;
-    case 'code_execution_call': {
-      const a = (x.arguments ?? {}) as { code?: string; language?: string };
-      return `**Code execution**\n\n${fence(a.code ?? '', a.language ?? 'python')}`;
-    }
-    case 'code_execution_result': {
-      const r = x.result;
-      return `**Output**\n\n${fence(typeof r === 'string' ? r : JSON.stringify(r, null, 2))}`;
-    }
-    case 'url_context_call':
-      return `*Reading: ${((x.arguments as { urls?: string[] })?.urls ?? []).join(', ')}*`;
-    case 'google_search_result':
-    case 'url_context_result':
-      return '';
-    default:
-      return `*[${s.type}]*`;
-  }
+  return isStepKind(s.type) ? STEP_MARKDOWN[s.type](s as X) : `*[${s.type}]*`;
 }
 
 function citations(s: Step): string[] {

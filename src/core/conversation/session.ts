@@ -26,6 +26,7 @@ import {
 import { l10n } from '../../shared/l10n';
 import { researchTurnSettings, type ResearchOptions, type ResearchPhase } from '../research';
 import { parseLine } from './frame';
+import { errorText } from '../../shared/errorText';
 
 export interface ChatSettings {
   model: string;
@@ -493,7 +494,7 @@ export class ChatSession {
       tools = turn.research ? { declarations: [], runner: undefined } : await this.deps.tools(turn.id, report, { readOnly: turn.plan === true });
     } catch (err) {
       // Tools that cannot be set up (an MCP server that fails): the turn goes on without them.
-      this.deps.view.notice(turn.id, l10n.t('The tools of this turn could not be prepared ({0}); it runs without them.', (err as Error)?.message ?? String(err)), 'info');
+      this.deps.view.notice(turn.id, l10n.t('The tools of this turn could not be prepared ({0}); it runs without them.', errorText(err)), 'info');
       tools = { declarations: [], runner: undefined };
     }
     if (this.deps.instructions && !turn.research) {
@@ -506,11 +507,7 @@ export class ChatSession {
           this.deps.view.instructions?.(turn.id, ins.used);
         }
       } catch (err) {
-        this.deps.view.notice(
-          turn.id,
-          l10n.t("The project's instruction files could not be read ({0}); the turn goes on without them.", (err as Error)?.message ?? String(err)),
-          'info',
-        );
+        this.deps.view.notice(turn.id, l10n.t("The project's instruction files could not be read ({0}); the turn goes on without them.", errorText(err)), 'info');
       }
     }
     if (tools.instruction) s = { ...s, systemInstruction: [s.systemInstruction, tools.instruction].filter(Boolean).join('\n\n') };
@@ -590,7 +587,7 @@ export class ChatSession {
           await this.deps.cancelRemote(id);
           text = l10n.t('Cancelled on the server.');
         } catch (err) {
-          text = l10n.t('The run could not be cancelled on the server ({0}); it may go on there.', (err as Error)?.message ?? String(err));
+          text = l10n.t('The run could not be cancelled on the server ({0}); it may go on there.', errorText(err));
         }
         turn.notices.push(text);
         journal.append({ r: 'note', t: turn.id, text });
@@ -603,7 +600,7 @@ export class ChatSession {
       }
       this.end(turn, journal, outcome);
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError('protocol', (err as Error)?.message ?? String(err));
+      const e = err instanceof ApiError ? err : new ApiError('protocol', errorText(err));
       this.end(turn, journal, { status: 'error', interactionId: undefined, chainFrom: undefined, steps: turn.steps, error: e, accumulator: new TurnAccumulator() });
     } finally {
       if (renew) clearInterval(renew);

@@ -6,6 +6,7 @@
  * These types describe the *normal form* produced by `decode.ts`. The seed variants of
  * section 13 (e.g. `type` instead of `event_type`) are accepted there and never leak past it.
  */
+import { STEP_KIND_NAMES } from '../../shared/stepKinds';
 
 /** An enum that also accepts values we do not know yet. */
 export type Open<T extends string> = T | (string & {});
@@ -117,7 +118,6 @@ export interface DocumentContent {
   processing?: DocumentProcessing;
 }
 export type Content = TextContent | ImageContent | AudioContent | VideoContent | DocumentContent;
-export type MediaContent = ImageContent | AudioContent | VideoContent | DocumentContent;
 
 // ---------------------------------------------------------------- steps
 
@@ -323,35 +323,8 @@ export type KnownStep =
 export type Step = KnownStep | UnknownStep;
 export type StepType = KnownStep['type'];
 
-export const KNOWN_STEP_TYPES: ReadonlySet<string> = new Set<StepType>([
-  'user_input',
-  'model_output',
-  'thought',
-  'function_call',
-  'function_result',
-  'code_execution_call',
-  'code_execution_result',
-  'google_search_call',
-  'google_search_result',
-  'url_context_call',
-  'url_context_result',
-  'google_maps_call',
-  'google_maps_result',
-  'mcp_server_tool_call',
-  'mcp_server_tool_result',
-  'file_search_call',
-  'file_search_result',
-  'retrieval_call',
-  'retrieval_result',
-  'processing_call',
-  'processing_result',
-  'tool_search_call',
-  'tool_search_result',
-]);
-
-export function isKnownStep(step: Step): step is KnownStep {
-  return KNOWN_STEP_TYPES.has(step.type);
-}
+/** The step kinds of the shared registry (src/shared/stepKinds.ts): the same list as `StepType`, checked below. */
+export const KNOWN_STEP_TYPES: ReadonlySet<string> = new Set<StepType>(STEP_KIND_NAMES);
 
 // ---------------------------------------------------------------- usage / status
 

@@ -36,10 +36,6 @@ export function byteOffsetsToIndices(s: string, offsets: readonly number[]): num
   return out;
 }
 
-export function byteOffsetToIndex(s: string, offset: number): number {
-  return byteOffsetsToIndices(s, [offset])[0]!;
-}
-
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length;) {

@@ -7,6 +7,7 @@
 import type { Content } from '../protocol/types';
 import { toGeminiParameters, functionName } from './schema';
 import { ToolError, type JsonSchema, type ToolContext, type ToolDefinition, type ToolResult } from './types';
+import { errorText } from '../../shared/errorText';
 
 export interface ExternalToolInfo {
   /** The tool's name where it lives (`vscode.lm.tools`). */
@@ -93,7 +94,7 @@ async function runExternal(info: ExternalToolInfo, invoker: ExternalInvoker, opt
     return resultOf(parts, opts);
   } catch (err) {
     if (err instanceof ToolError) throw err;
-    throw new ToolError(`${info.id} failed: ${(err as Error)?.message ?? String(err)}`);
+    throw new ToolError(`${info.id} failed: ${errorText(err)}`);
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);

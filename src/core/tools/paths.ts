@@ -7,6 +7,7 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { executionRelevanceFolded, foldPath } from './execRelevant';
+import { errorText } from '../../shared/errorText';
 
 export interface WorkspaceFolderInfo {
   name: string;
@@ -154,7 +155,7 @@ export class PathResolver {
     try {
       now = await this.resolve(input);
     } catch (err) {
-      throw new PathError(`${approved.display} changed while the change waited for approval: ${(err as Error).message} Nothing was written.`);
+      throw new PathError(`${approved.display} changed while the change waited for approval: ${errorText(err)} Nothing was written.`);
     }
     if (now.abs !== approved.abs) {
       throw new PathError(

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { formatBytes } from '../attachments';
 import type { CommandResult, ProcessPort, RunOptions } from '../ports';
 import { sandboxedCommand } from './sandbox';
+import { errorText } from '../../shared/errorText';
 
 /** Environment variables never passed to commands the model runs, sandboxed or not. */
 const SECRET_ENV = /^(GEMINI_API_KEY|GOOGLE_API_KEY|GOOGLE_GENAI_API_KEY|VSCODE_GIT_ASKPASS_.*|VSCODE_GIT_IPC_HANDLE|VSCODE_IPC_HOOK.*)$/;
@@ -44,7 +45,7 @@ export class ChildProcessRunner implements ProcessPort {
         resolve({
           exitCode: null,
           signal: null,
-          output: `Could not start the command: ${(err as Error).message}`,
+          output: `Could not start the command: ${errorText(err)}`,
           truncated: false,
           timedOut: false,
           killed: false,

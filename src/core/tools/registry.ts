@@ -28,6 +28,7 @@ import { PathError } from './paths';
 import { maskUrlCredentials } from './redactUrls';
 import { ToolError, declaration, validateArgs, type ToolContext, type ToolDefinition, type ToolSettings, type WorkspacePorts } from './types';
 import { UndoRecorder } from './undo';
+import { errorText } from '../../shared/errorText';
 
 export const ALL_TOOLS: Array<ToolDefinition<never>> = [
   readFile,
@@ -188,7 +189,7 @@ export class WorkspaceToolRunner implements ToolRunner {
       return { result: content ?? [{ type: 'text', text: maskUrlCredentials(r.text) }], isError: r.isError === true };
     } catch (err) {
       if (err instanceof ToolError || err instanceof PathError) return fail(err.message, rejected ? 'rejected' : 'failed');
-      return fail(`${call.name} failed unexpectedly: ${(err as Error).message ?? String(err)}`);
+      return fail(`${call.name} failed unexpectedly: ${errorText(err)}`);
     }
   }
 }

@@ -21,6 +21,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { within } from './paths';
+import { errorText } from '../../shared/errorText';
 
 export type SandboxStatus =
   | {
@@ -453,7 +454,7 @@ async function probeOverlay(bwrap: string, unshare: string, txBase: string): Pro
     if (!existsSync(join(layer.upper, 'new')) || !existsSync(join(layer.upper, 'sub', 'g'))) return 'writes through the overlay did not reach the upper folder';
     return undefined;
   } catch (err) {
-    return `the transaction folder cannot be prepared (${(err as Error).message})`;
+    return `the transaction folder cannot be prepared (${errorText(err)})`;
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

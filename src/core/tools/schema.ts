@@ -6,6 +6,7 @@
  * named in `notes` (the tool still works: the server checks its own input). A schema that cannot
  * be made into an object schema is refused with a reason (the tool is then skipped, with a note).
  */
+import { errorText } from '../../shared/errorText';
 
 export type Schema = Record<string, unknown>;
 
@@ -158,7 +159,7 @@ export function toGeminiParameters(schema: unknown): Converted {
   try {
     parameters = c.convert(schema, 0, []);
   } catch (err) {
-    return { ok: false, reason: `its input schema could not be read (${(err as Error).message})` };
+    return { ok: false, reason: `its input schema could not be read (${errorText(err)})` };
   }
   if (parameters.type !== 'object') {
     return {

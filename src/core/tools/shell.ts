@@ -11,6 +11,7 @@ import { checkEntry, entryMatches } from './allowEntries';
 import { BUILTIN_RULES, matchRule, type CommandRule } from './commandRules';
 import { secretReason, within } from './paths';
 import { analyzeWith, bashParser, revealHidden, type CommandLineAnalysis, type SimpleCommand } from './shellParse';
+import { errorText } from '../../shared/errorText';
 
 export type Verdict = 'allow' | 'ask' | 'deny';
 
@@ -256,7 +257,7 @@ export async function classifyCommand(commandLine: string, lists: CommandPolicyL
     parser = await bashParser();
   } catch (err) {
     // Fail closed: without the grammar nothing is understood, so everything asks.
-    return { verdict: 'ask', reason: `The shell grammar could not be loaded (${(err as Error).message.split('\n')[0]}), so every command asks.`, commands: [] };
+    return { verdict: 'ask', reason: `The shell grammar could not be loaded (${errorText(err).split('\n')[0]}), so every command asks.`, commands: [] };
   }
   return new CommandClassifier(lists, ctx).classifyAnalysis(commandLine, analyzeWith(parser, commandLine));
 }

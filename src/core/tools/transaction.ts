@@ -9,10 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { constants, existsSync, type Stats } from 'node:fs';
-import { chmod, copyFile, cp, lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { layerPaths, type OverlayLayer } from './sandbox';
 import { within } from './paths';
+import { errorText } from '../../shared/errorText';
 
 export type EntryType = 'none' | 'file' | 'dir' | 'symlink' | 'other';
 
@@ -413,7 +414,7 @@ export class Transaction {
         } else throw new Error('special files (FIFOs, sockets, devices) are never landed');
         landed.push(c);
       } catch (err) {
-        failed.push({ change: c, why: (err as Error).message });
+        failed.push({ change: c, why: errorText(err) });
       }
     }
     return { landed, failed };
@@ -557,9 +558,4 @@ export async function sliced<T>(items: readonly T[], fn: (t: T) => void, every =
     if (i && i % every === 0) await new Promise((r) => setImmediate(r));
     fn(items[i]!);
   }
-}
-
-/** Copy a tree (used when moving across file systems). */
-export async function copyTree(from: string, to: string): Promise<void> {
-  await cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, errorOnExist: true, force: false });
 }

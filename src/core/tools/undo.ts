@@ -7,6 +7,7 @@ import { cp, lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DocumentsPort } from '../ports';
 import type { UndoSink } from './transaction';
+import { errorText } from '../../shared/errorText';
 
 export interface Snapshot {
   abs: string;
@@ -97,7 +98,7 @@ export async function restoreSnapshots(snapshots: Snapshot[], docs: DocumentsPor
       else if (now.text !== s.text) await docs.write(s.abs, s.text, now.version);
       restored.push(s.display);
     } catch (err) {
-      failed.push(`${s.display}: ${(err as Error).message}`);
+      failed.push(`${s.display}: ${errorText(err)}`);
     }
   }
   return { restored, failed };

@@ -25,6 +25,7 @@ import { RunPanel } from './runPanel';
 import { askLaunch } from './launchDialog';
 import { RunsTree } from './runsTree';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 export class RemoteAgents implements vscode.Disposable {
   readonly store: RunStore;
@@ -44,7 +45,9 @@ export class RemoteAgents implements vscode.Disposable {
     private readonly api: ApiClientProvider,
     private readonly keys: ApiKeyStore,
     private readonly log: Log,
+    secretEnv: (agent: string) => Promise<Record<string, string>> = () => Promise.resolve({}),
   ) {
+    this.secretEnv = secretEnv;
     this.dir = join(context.globalStorageUri.fsPath, 'runs');
     this.store = new RunStore(join(this.dir, 'runs.json'));
     this.conversations = new ConversationStore(join(this.dir, 'conversations'));
@@ -114,7 +117,8 @@ export class RemoteAgents implements vscode.Disposable {
   // ---------------------------------------------------------------- launch
 
   /** Where a saved agent's secret values come from (the Custom Agents view; none when unset). */
-  secretEnv: (agent: string) => Promise<Record<string, string>> = () => Promise.resolve({});
+  /** The secret environment variables of a saved custom agent (kept in SecretStorage). */
+  private readonly secretEnv: (agent: string) => Promise<Record<string, string>>;
   /** Secret variables of runs started in this window, sent in their `environment.env` (memory only). */
   private readonly launchEnv = new Map<string, Record<string, string>>();
 
@@ -224,6 +228,9 @@ export class RemoteAgents implements vscode.Disposable {
     const id = (state as { runId?: unknown } | undefined)?.runId;
     this.store.reload();
     if (typeof id !== 'string' || !this.store.get(id) || this.panels.has(id)) {
+      this.log.info(
+        `A run tab was not restored: ${typeof id !== 'string' ? 'it kept no run id' : this.panels.has(id) ? 'the run is open in another tab' : `run ${id} is no longer listed`}.`,
+      );
       panel.dispose();
       return;
     }
@@ -273,7 +280,7 @@ export class RemoteAgents implements vscode.Disposable {
         await this.watcher.poll(run.id);
         return;
       }
-      void vscode.window.showErrorMessage(l10n.t('Gemini: could not cancel the run: {0}', (err as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('Gemini: could not cancel the run: {0}', errorText(err)));
     }
   }
 
@@ -333,7 +340,7 @@ export class RemoteAgents implements vscode.Disposable {
         `Collected ${changes.length} change(s) of run ${run.id} in ${Math.round(performance.now() - t0)} ms (${changes.filter((c) => c.merge?.conflicts).length} with conflicts).`,
       );
     } catch (err) {
-      void vscode.window.showErrorMessage(l10n.t('Gemini: could not fetch the run’s results: {0}', (err as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('Gemini: could not fetch the run’s results: {0}', errorText(err)));
       return undefined;
     }
     if (!changes.length) {

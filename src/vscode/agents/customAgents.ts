@@ -16,6 +16,7 @@ import type { Command } from '../commands';
 import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 export const AGENT_SCHEME = 'gemini-agent';
 const SUFFIX = '.gemini-agent.json';
@@ -102,7 +103,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
       this.view.message = rows.some((r) => !r.builtIn) ? undefined : l10n.t('No custom agents yet. Create one with +.');
       return rows;
     } catch (err) {
-      this.view.message = l10n.t('Could not list the agents: {0}', (err as Error).message);
+      this.view.message = l10n.t('Could not list the agents: {0}', errorText(err));
       return [];
     }
   }
@@ -171,7 +172,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
     try {
       await this.api.get().deleteAgent(id);
     } catch (err) {
-      void vscode.window.showErrorMessage(l10n.t('Gemini: could not delete the agent “{0}”: {1}', id, (err as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('Gemini: could not delete the agent “{0}”: {1}', id, errorText(err)));
       return;
     }
     await this.storeSecrets(id, {}, []);
@@ -220,7 +221,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
     try {
       rows = (await this.list()).filter((x) => includeBuiltIn || !x.builtIn);
     } catch (err) {
-      void vscode.window.showErrorMessage(l10n.t('Gemini: could not list the agents: {0}', (err as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('Gemini: could not list the agents: {0}', errorText(err)));
       return undefined;
     }
     if (!rows.length) {
@@ -256,7 +257,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc, { preview: false });
     } catch (err) {
-      void vscode.window.showErrorMessage(l10n.t('Gemini: could not open the agent: {0}', (err as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('Gemini: could not open the agent: {0}', errorText(err)));
     }
   }
 
@@ -320,7 +321,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
       return new TextEncoder().encode(agentToDocument(agent, this.secretNames(id)));
     } catch (err) {
       if (err instanceof ApiError && err.kind === 'not_found') throw vscode.FileSystemError.FileNotFound(uri);
-      throw vscode.FileSystemError.Unavailable(l10n.t('Could not read the agent “{0}”: {1}', id, (err as Error).message));
+      throw vscode.FileSystemError.Unavailable(l10n.t('Could not read the agent “{0}”: {1}', id, errorText(err)));
     }
   }
 
@@ -353,7 +354,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
       }
     } catch (err) {
       if (err instanceof ApiError && err.fieldViolations.length) throw this.refuse(uri, text, violationProblems(text, err.fieldViolations), err.message);
-      throw vscode.FileSystemError.Unavailable(l10n.t('The agent was not saved: {0}', (err as Error).message));
+      throw vscode.FileSystemError.Unavailable(l10n.t('The agent was not saved: {0}', errorText(err)));
     }
     if (draft) draft.savedAs = id;
     // Secret values, once the server took the agent: asked for the new names, kept for the others.

@@ -10,6 +10,7 @@ import type { RunRecord } from '../../core/agents/runs';
 import { gitApi } from '../adapters';
 import type { Log } from '../log';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 /** Contents shown by the `gemini-run:` diff documents. */
 export class RunContents implements vscode.TextDocumentContentProvider {
@@ -37,7 +38,7 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
   // Not awaited: the pick shows at once, while the multi-file diff loads (long files take VS Code a while).
   void vscode.commands
     .executeCommand('vscode.changes', l10n.t('Agent run: {0}', run.task.slice(0, 40)), rows)
-    .then(undefined, (err) => log.warn(`Multi-diff editor unavailable: ${(err as Error).message}`));
+    .then(undefined, (err) => log.warn(`Multi-diff editor unavailable: ${errorText(err)}`));
   type Item = vscode.QuickPickItem & { change: ResultChange };
   const items: Item[] = changes.map((c) => ({
     label: `${c.conflict ? '$(warning)' : c.kind === 'added' ? '$(diff-added)' : c.kind === 'deleted' ? '$(diff-removed)' : '$(diff-modified)'} ${c.path}`,

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import type { StepChange } from '../../core/conversation/accumulator';
 import { TurnEngine } from '../../core/conversation/engine';
 import type { ConversationStore, TurnRecord } from '../../core/conversation/journal';
-import { conversationView } from '../../core/conversation/present';
 import { ChatSession } from '../../core/conversation/session';
 import { FINISHED, toRunStatus, type RunRecord, type RunStore, type RunWatcher } from '../../core/agents/runs';
 import type { Content } from '../../core/protocol/types';
@@ -62,14 +61,19 @@ export class RunPanel implements vscode.Disposable {
       log: deps.log,
       handlers: this.handlers(),
       panelState: () => this.runState(),
-      init: () => ({ conversation: conversationView(this.session.data), draft: '', attachments: [] }),
+      init: () => ({ conversation: this.presenter.initialView(this.session.data), draft: '', attachments: [] }),
       onReady: () => {
         if (this.session.data) this.resumeIfInterrupted();
       },
     });
     this.content = new ContentActions(deps.storageDir, deps.log, (t, k) => this.host.toast(t, k));
     this.presenter = new SessionPresenter(this.host, {
-      turnStarted: () => this.streaming(true),
+      turnStarted: () => {
+        // The conversation exists once its first turn started (sending may first wait, e.g. for a full disk).
+        if (this.session.conversationId && deps.store.get(runId)?.conversationId !== this.session.conversationId)
+          deps.store.update(runId, { conversationId: this.session.conversationId });
+        this.streaming(true);
+      },
       turnResumed: () => this.streaming(true),
       turnChanges: (_id, changes) => this.trackStatus(changes),
       turnEnded: (t) => {
@@ -306,10 +310,8 @@ export class RunPanel implements vscode.Disposable {
       return;
     }
     const input: Content[] = [{ type: 'text', text }];
-    const done = this.session.send(input);
-    // The conversation exists as soon as the turn starts.
-    this.deps.store.update(this.runId, { conversationId: this.session.conversationId });
-    await done;
+    // The run learns its conversation when the turn starts (see turnStarted).
+    await this.session.send(input);
   }
 
   whenReady(): Promise<void> {

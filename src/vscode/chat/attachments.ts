@@ -26,6 +26,7 @@ import type { AttachKind, AttachmentView, MediaOptions } from '../../shared/prot
 import { setting } from '../config';
 import type { Log } from '../log';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 export class ChatAttachments {
   private list: Attachment[] = [];
@@ -85,7 +86,7 @@ export class ChatAttachments {
       const { mediaFacts } = require(join(__dirname, 'mediaFacts.js')) as typeof import('../../core/mediaFacts');
       a.facts = await mediaFacts(Buffer.from(c.data, 'base64'), c.mime_type ?? a.mimeType);
     } catch (err) {
-      this.log.warn(`Could not read what ${a.name} holds: ${(err as Error).message}`);
+      this.log.warn(`Could not read what ${a.name} holds: ${errorText(err)}`);
       a.facts = {};
     }
   }
@@ -153,7 +154,7 @@ export class ChatAttachments {
       // The walkthrough's "Attach context" step.
       void vscode.commands.executeCommand('setContext', 'gemini.hasAttached', true);
     } catch (err) {
-      const text = err instanceof AttachmentError ? err.message : l10n.t('Could not attach {0}: {1}', name, (err as Error).message);
+      const text = err instanceof AttachmentError ? err.message : l10n.t('Could not attach {0}: {1}', name, errorText(err));
       this.ui.toast(text, 'error');
       void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', text));
     }
@@ -171,7 +172,7 @@ export class ChatAttachments {
           urlAttachment('check', v, { kind: 'document' });
           return undefined;
         } catch (err) {
-          return (err as Error).message;
+          return errorText(err);
         }
       },
     });
@@ -191,7 +192,7 @@ export class ChatAttachments {
       this.changed();
       void vscode.commands.executeCommand('setContext', 'gemini.hasAttached', true);
     } catch (err) {
-      this.ui.toast((err as Error).message, 'error');
+      this.ui.toast(errorText(err), 'error');
     }
   }
 
@@ -212,7 +213,7 @@ export class ChatAttachments {
       }
       bytes = await vscode.workspace.fs.readFile(uri);
     } catch (err) {
-      this.ui.toast(l10n.t('Could not read {0}: {1}', uri.fsPath, (err as Error).message), 'error');
+      this.ui.toast(l10n.t('Could not read {0}: {1}', uri.fsPath, errorText(err)), 'error');
       return;
     }
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -240,7 +241,7 @@ export class ChatAttachments {
       this.changed();
       return true;
     } catch (err) {
-      this.ui.toast((err as Error).message, 'error');
+      this.ui.toast(errorText(err), 'error');
       return false;
     }
   }
@@ -292,7 +293,7 @@ export class ChatAttachments {
         mkdirSync(dirname(file), { recursive: true });
         await writeFile(file, json);
       })
-      .catch((err: unknown) => this.log.warn(`Could not save the pending attachments: ${(err as Error).message}`));
+      .catch((err: unknown) => this.log.warn(`Could not save the pending attachments: ${errorText(err)}`));
   }
 
   private load(): void {
@@ -318,7 +319,7 @@ export class ChatAttachments {
       );
       this.list = [...valid, ...this.list];
     } catch (err) {
-      this.log.warn(`The saved pending attachments could not be read and were ignored: ${(err as Error).message}`);
+      this.log.warn(`The saved pending attachments could not be read and were ignored: ${errorText(err)}`);
     }
   }
 }

@@ -12,7 +12,6 @@ import { HistoryIndex } from '../../core/conversation/history';
 import { ripgrepPath } from '../adapters';
 import { ConversationStore, type ComposerChoices } from '../../core/conversation/journal';
 import { Leases } from '../../core/lease';
-import { conversationView } from '../../core/conversation/present';
 import { ChatSession, PLAN_START_TEXT, type ToolReporter, type TurnTools } from '../../core/conversation/session';
 import type { Content } from '../../core/protocol/types';
 import type { ApprovalRequest, PanelState, QueueAction, QueuedView, SettingsView } from '../../shared/protocol';
@@ -33,6 +32,7 @@ import { ChatView } from './chatView';
 import { exportConversation } from './export';
 import { MentionResolver, type LastCommand } from './mentions';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 const ACTIVE_KEY = 'gemini.activeConversation';
 const DRAFT_KEY = 'gemini.draft';
@@ -99,20 +99,23 @@ export class ChatController implements vscode.Disposable {
   private readonly instructions = new ProjectInstructions();
   /** #file, #problems, @symbol… in messages: completion, and the context read when one goes. */
   readonly mentions = new MentionResolver(() => this.tools?.lastCommand?.() ?? { terminal: undefined, last: undefined });
-  tools: ToolsProvider | undefined;
+  readonly tools: ToolsProvider | undefined;
   /** Plan first is on in the composer (for this window's chat; off again on Start or by the toggle). */
   private planMode = false;
   /** Deep Research is on in the composer: messages go to the Deep Research agent in the background. */
   private researchMode = false;
-  /** Run a remote task from the chat input (set by the agents feature). */
-  runRemote: ((text: string) => Promise<void>) | undefined;
+  /** Run a remote task from the chat input (the agents feature). */
+  private readonly runRemote: ((text: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly api: ApiClientProvider,
     private readonly keys: ApiKeyStore,
     log: Log,
+    deps: { tools?: ToolsProvider; runRemote?: (text: string) => Promise<void> } = {},
   ) {
+    this.tools = deps.tools;
+    this.runRemote = deps.runRemote;
     this.researchMode = context.workspaceState.get<boolean>(RESEARCH_KEY) === true;
     this.log = log;
     this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'), (id, damage) =>
@@ -126,7 +129,11 @@ export class ChatController implements vscode.Disposable {
       log,
       handlers: this.handlers(),
       panelState: () => this.panelState(),
-      init: () => ({ conversation: conversationView(this.session.data), draft: context.workspaceState.get<string>(DRAFT_KEY, ''), attachments: this.attachments.views() }),
+      init: () => ({
+        conversation: this.presenter.initialView(this.session.data),
+        draft: context.workspaceState.get<string>(DRAFT_KEY, ''),
+        attachments: this.attachments.views(),
+      }),
       onReady: () => {
         this.showQueue();
         this.resumeIfInterrupted();
@@ -302,7 +309,7 @@ export class ChatController implements vscode.Disposable {
         try {
           extra = (await this.mentions.resolve(m.text)).parts;
         } catch (err) {
-          this.view.host.toast(err instanceof AttachmentError ? err.message : (err as Error).message, 'error');
+          this.view.host.toast(err instanceof AttachmentError ? err.message : errorText(err), 'error');
           this.view.host.post({ type: 'draft', text: m.text });
           return undefined;
         }
@@ -459,7 +466,7 @@ export class ChatController implements vscode.Disposable {
     try {
       attached = this.attachments.contents();
     } catch (err) {
-      host.toast(err instanceof AttachmentError ? err.message : (err as Error).message, 'error');
+      host.toast(err instanceof AttachmentError ? err.message : errorText(err), 'error');
       host.post({ type: 'draft', text });
       return;
     }
@@ -468,7 +475,7 @@ export class ChatController implements vscode.Disposable {
     try {
       mentioned = (await this.mentions.resolve(text)).parts;
     } catch (err) {
-      host.toast(err instanceof AttachmentError ? err.message : l10n.t('A mention could not be read: {0}', (err as Error).message), 'error');
+      host.toast(err instanceof AttachmentError ? err.message : l10n.t('A mention could not be read: {0}', errorText(err)), 'error');
       host.post({ type: 'draft', text });
       return;
     }
@@ -585,7 +592,7 @@ export class ChatController implements vscode.Disposable {
     try {
       link = parseChatLink(uri.path, uri.query);
     } catch (err) {
-      void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', (err as Error).message));
+      void vscode.window.showWarningMessage(l10n.t('Gemini: {0}', errorText(err)));
       return;
     }
     if (this.session.busy) {
@@ -748,7 +755,7 @@ export class ChatController implements vscode.Disposable {
     try {
       await vscode.workspace.fs.writeFile(target, Buffer.from(researchReportMarkdown(question, turn.steps, at), 'utf8'));
     } catch (err) {
-      this.view.host.toast(l10n.t('The report could not be saved: {0}', (err as Error).message), 'error');
+      this.view.host.toast(l10n.t('The report could not be saved: {0}', errorText(err)), 'error');
       return undefined;
     }
     await vscode.window.showTextDocument(target, { preview: false });

@@ -29,6 +29,8 @@ import type { Log } from '../log';
 import type { WorkspaceTools } from '../tools';
 import { toLmError } from './provider';
 import { l10n } from '../../shared/l10n';
+import { isStepKind, type StepKind } from '../../shared/stepKinds';
+import { errorText } from '../../shared/errorText';
 
 export const PARTICIPANT_ID = 'gemini.participant';
 const CONTINUE_COMMAND = 'gemini.continueInPanel';
@@ -132,8 +134,8 @@ export class GeminiParticipant implements vscode.Disposable {
                 const step = steps[c.step] as { content?: Content[] } | undefined;
                 const t = (step?.content?.[c.content] as { text?: string } | undefined)?.text ?? '';
                 for (const cite of citationsFor(t, c.annotations as Annotation[])) addReference(stream, refs, cite.url, cite.title);
-              } else if (c.kind === 'step.done' && c.value.type === 'google_search_result') {
-                for (const r of (c.value as { result?: Array<{ url?: string; title?: string }> }).result ?? []) if (r.url) addReference(stream, refs, r.url, r.title);
+              } else if (c.kind === 'step.done' && isStepKind(c.value.type)) {
+                PARTICIPANT_STEPS[c.value.type](c.value as StepFields, { progress: (t) => stream.progress(t), reference: (url, title) => addReference(stream, refs, url, title) });
               }
             }
           },
@@ -148,7 +150,7 @@ export class GeminiParticipant implements vscode.Disposable {
       return { metadata: meta };
     } catch (err) {
       if (token.isCancellationRequested) return {};
-      this.log.warn(`@gemini request failed: ${(err as Error).message}`);
+      this.log.warn(`@gemini request failed: ${errorText(err)}`);
       return { errorDetails: { message: toLmError(err).message } };
     } finally {
       sub.dispose();
@@ -210,7 +212,7 @@ export class GeminiParticipant implements vscode.Disposable {
         const body = v instanceof vscode.Location ? doc.getText(v.range) : doc.getText();
         text += `\n\nAttached \`${vscode.workspace.asRelativePath(uri)}\`:\n\`\`\`\`\n${body.slice(0, MAX_REFERENCE_CHARS)}\n\`\`\`\``;
       } catch (err) {
-        this.log.info(`A chat reference could not be read: ${(err as Error).message}`);
+        this.log.info(`A chat reference could not be read: ${errorText(err)}`);
       }
     }
     return text;
@@ -274,6 +276,47 @@ function textHistory(context: vscode.ChatContext): Step[] {
 }
 
 /** Model text as markdown that runs nothing: no command links, no HTML. */
+type StepFields = Record<string, unknown>;
+interface StepOut {
+  progress(text: string): void;
+  reference(url: string, title?: string): void;
+}
+const names = (v: unknown) => (Array.isArray(v) ? (v as unknown[]).map(String).join(', ') : '');
+const none = () => undefined;
+
+/**
+ * What a finished step shows in VS Code's chat besides the answer's text (which streams as it
+ * comes): progress for the tools at work, references for what a search found. Every kind of the
+ * registry; the compiler names a new one.
+ */
+const PARTICIPANT_STEPS: Record<StepKind, (s: StepFields, out: StepOut) => void> = {
+  user_input: none,
+  model_output: none,
+  thought: none,
+  function_call: (s, out) => out.progress(l10n.t('Running {0}…', String(s.name ?? ''))),
+  function_result: none,
+  code_execution_call: (_s, out) => out.progress(l10n.t('Running code…')),
+  code_execution_result: none,
+  google_search_call: (s, out) => out.progress(l10n.t('Searching: {0}', names((s.arguments as StepFields | undefined)?.queries))),
+  google_search_result: (s, out) => {
+    for (const r of (s.result as Array<{ url?: string; title?: string }> | undefined) ?? []) if (r && typeof r.url === 'string') out.reference(r.url, r.title);
+  },
+  url_context_call: (s, out) => out.progress(l10n.t('Reading {0}', names((s.arguments as StepFields | undefined)?.urls))),
+  url_context_result: none,
+  google_maps_call: (_s, out) => out.progress(l10n.t('Searching Google Maps…')),
+  google_maps_result: none,
+  mcp_server_tool_call: (s, out) => out.progress(l10n.t('Calling {0} on {1}…', String(s.name ?? ''), String(s.server_name ?? ''))),
+  mcp_server_tool_result: none,
+  file_search_call: (_s, out) => out.progress(l10n.t('Searching the file stores…')),
+  file_search_result: none,
+  retrieval_call: (_s, out) => out.progress(l10n.t('Retrieving…')),
+  retrieval_result: none,
+  processing_call: (_s, out) => out.progress(l10n.t('Processing media…')),
+  processing_result: none,
+  tool_search_call: (s, out) => out.progress(l10n.t('Looking for tools: {0}', names((s.arguments as StepFields | undefined)?.function_names))),
+  tool_search_result: none,
+};
+
 function plain(text: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(text);
   md.isTrusted = false;

@@ -15,6 +15,7 @@ import { setting } from '../config';
 import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
 import { l10n } from '../../shared/l10n';
+import { errorText } from '../../shared/errorText';
 
 export const LM_VENDOR = 'gemini';
 
@@ -52,7 +53,7 @@ function toVsPart(p: LmPart): vscode.LanguageModelResponsePart | undefined {
 export function toLmError(err: unknown): Error {
   if (err instanceof vscode.LanguageModelError) return err;
   const e = err instanceof ApiError ? err : undefined;
-  const message = (err as Error)?.message ?? String(err);
+  const message = errorText(err);
   if (e?.kind === 'auth') return vscode.LanguageModelError.NoPermissions(`Gemini: ${message} Run “Gemini: Set API Key” to fix it.`);
   if (e?.kind === 'rate_limited' || e?.kind === 'quota') {
     const wait = e.retryAfterMs ? l10n.t(' Try again in {0} s.', Math.ceil(e.retryAfterMs / 1000)) : '';
@@ -156,7 +157,7 @@ export class GeminiChatProvider implements vscode.LanguageModelChatProvider<Info
       if (acc.errors.length || acc.status === 'failed') throw new ApiError('interaction_failed', acc.errors.map((e) => e.message).join('; ') || 'The interaction failed.');
     } catch (err) {
       if (token.isCancellationRequested) return;
-      this.log.warn(`Language model request failed: ${(err as Error).message}`);
+      this.log.warn(`Language model request failed: ${errorText(err)}`);
       throw toLmError(err);
     } finally {
       sub.dispose();

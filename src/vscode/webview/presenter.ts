@@ -8,12 +8,18 @@ import type { ConversationData, TurnRecord } from '../../core/conversation/journ
 import { conversationView, errorView, presentChanges, turnView, usageView } from '../../core/conversation/present';
 import type { SessionView } from '../../core/conversation/session';
 import type { Step } from '../../core/protocol/types';
-import type { ToolActivity, UiChange } from '../../shared/protocol';
+import type { ConversationView, ToolActivity, UiChange } from '../../shared/protocol';
 import type { WebviewHost } from './host';
 
 export class SessionPresenter implements SessionView {
   private readonly pending = new Map<string, UiChange[]>();
   private flushScheduled = false;
+  /**
+   * The steps of each turn that is streaming now, as the engine has them: a view that loads
+   * while a turn runs (the webview after a reload, with the answer resuming) starts from these,
+   * not from the record (which has them only once the turn ends).
+   */
+  private readonly live = new Map<string, Step[]>();
 
   constructor(
     private readonly host: WebviewHost,
@@ -37,7 +43,19 @@ export class SessionPresenter implements SessionView {
     this.listener.turnStarted?.(turn);
   }
 
+  /**
+   * The conversation as the webview should start from now (its init): every running turn with
+   * its steps so far. Changes not yet posted are in it, so they are dropped, not posted twice.
+   */
+  initialView(data: ConversationData | undefined): ConversationView {
+    this.pending.clear();
+    const view = conversationView(data);
+    if (!this.live.size) return view;
+    return { ...view, turns: view.turns.map((t) => (this.live.has(t.id) ? { ...t, steps: structuredClone(this.live.get(t.id)!) as typeof t.steps } : t)) };
+  }
+
   turnChanges(turnId: string, changes: StepChange[], steps: Step[]): void {
+    this.live.set(turnId, steps);
     this.listener.turnChanges?.(turnId, changes, steps);
     const ui = presentChanges(changes, steps);
     if (!ui.length) return;
@@ -58,6 +76,7 @@ export class SessionPresenter implements SessionView {
   }
 
   turnEnded(turn: TurnRecord): void {
+    this.live.delete(turn.id);
     this.flush();
     this.host.post({ type: 'turnEnd', turnId: turn.id, state: turn.state, error: errorView(turn), usage: usageView(turn.usage), undo: turn.undo });
     this.listener.turnEnded?.(turn);

@@ -1,6 +1,7 @@
 import { unifiedDiff } from '../diff';
 import { sensitiveReason } from '../paths';
 import { ToolError, type ToolDefinition } from '../types';
+import { errorText } from '../../../shared/errorText';
 
 interface Args {
   path: string;
@@ -41,7 +42,7 @@ export const createFile: ToolDefinition<Args> = {
       if (existing) await ctx.docs.write(p.abs, args.content, existing.version);
       else await ctx.docs.create(p.abs, args.content);
     } catch (err) {
-      throw new ToolError(`Creating ${p.display} failed: ${(err as Error).message}`);
+      throw new ToolError(`Creating ${p.display} failed: ${errorText(err)}`);
     }
     return { text: `${existing ? 'Replaced' : 'Created'} ${p.display} (${args.content.split('\n').length} lines).`, summary: `${existing ? 'Replaced' : 'Created'} ${p.display}` };
   },

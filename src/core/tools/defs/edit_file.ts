@@ -2,6 +2,7 @@ import { VersionConflictError } from '../../ports';
 import { unifiedDiff } from '../diff';
 import { sensitiveReason } from '../paths';
 import { ToolError, type ToolDefinition } from '../types';
+import { errorText } from '../../../shared/errorText';
 
 interface Args {
   path: string;
@@ -128,7 +129,7 @@ export const editFile: ToolDefinition<Args> = {
       ({ saved } = await ctx.docs.write(p.abs, next, doc.version));
     } catch (err) {
       if (err instanceof VersionConflictError) throw new ToolError(err.message);
-      throw new ToolError(`Writing ${p.display} failed: ${(err as Error).message}`);
+      throw new ToolError(`Writing ${p.display} failed: ${errorText(err)}`);
     }
     const changed = diff.split('\n').filter((l) => /^[+-][^+-]/.test(l) || l === '+' || l === '-').length;
     return {

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolError, type ToolDefinition } from '../types';
+import { errorText } from '../../../shared/errorText';
 
 interface Args {
   path?: string;
@@ -29,7 +30,7 @@ export const listDirectory: ToolDefinition<Args> = {
       const code = (err as { code?: string }).code;
       if (code === 'ENOENT') throw new ToolError(`${p.display} does not exist.`);
       if (code === 'ENOTDIR') throw new ToolError(`${p.display} is a file, not a directory. Use read_file.`);
-      throw new ToolError(`${p.display} cannot be listed: ${(err as Error).message}`);
+      throw new ToolError(`${p.display} cannot be listed: ${errorText(err)}`);
     }
     names = names.filter((n) => n !== '.git').sort((a, b) => a.localeCompare(b));
     const lines: string[] = [];

@@ -1,5 +1,6 @@
 import { secretReason } from '../paths';
 import { ToolError, type ToolDefinition } from '../types';
+import { errorText } from '../../../shared/errorText';
 
 interface Args {
   path: string;
@@ -32,7 +33,7 @@ export const readFile: ToolDefinition<Args> = {
     try {
       doc = await ctx.docs.read(p.abs);
     } catch (err) {
-      throw new ToolError(`${p.display} cannot be read: ${(err as Error).message}`);
+      throw new ToolError(`${p.display} cannot be read: ${errorText(err)}`);
     }
     if (!doc) throw new ToolError(`${p.display} does not exist. Use list_directory or find_files to see what exists.`);
     if (doc.binary) throw new ToolError(`${p.display} is a binary file; read_file only returns text.`);

@@ -1,4 +1,5 @@
 import { ToolError, type ToolDefinition } from '../types';
+import { errorText } from '../../../shared/errorText';
 
 interface Args {
   query: string;
@@ -32,7 +33,7 @@ export const searchText: ToolDefinition<Args> = {
       try {
         new RegExp(args.query);
       } catch (err) {
-        throw new ToolError(`The regular expression is invalid: ${(err as Error).message}`);
+        throw new ToolError(`The regular expression is invalid: ${errorText(err)}`);
       }
     }
     const roots = await ctx.paths.rootPaths();

@@ -2,8 +2,8 @@
  * The note above a draft that came from a chat link: where it came from, that nothing was sent,
  * what was taken out of it, and a way back to the draft it replaced.
  */
-import { l10n } from '../shared/l10n';
-import { h } from './turn';
+import { l10n } from '../../shared/l10n';
+import { h } from '../dom';
 
 export class LinkNotice {
   constructor(

@@ -4,20 +4,23 @@
  * document's resolution. The host checks them (against the file's pages or sheets too); a refusal
  * shows here, and the form keeps what the user typed.
  */
-import { MEDIA_RESOLUTIONS, PAGE_LAYERS, SHEET_LAYERS, VIDEO_LAYERS, type AttachmentView, type MediaOptions, type WebviewMessage } from '../shared/protocol';
-import { l10n } from '../shared/l10n';
-import { h } from './turn';
+import { MEDIA_RESOLUTIONS, PAGE_LAYERS, SHEET_LAYERS, VIDEO_LAYERS, type AttachmentView, type MediaOptions, type WebviewMessage } from '../../shared/protocol';
+import { l10n } from '../../shared/l10n';
+import { h } from '../dom';
 
-const LAYER_NAMES: Record<string, string> = {
-  page_image: l10n.t('Page images'),
-  page_text: l10n.t('Page text'),
-  visual: l10n.t('Visual'),
-  data: l10n.t('Data'),
-  formulas: l10n.t('Formulas'),
-  frames: l10n.t('Frames'),
-  audio: l10n.t('Audio'),
-  transcript: l10n.t('Transcript'),
-};
+function layerName(layer: string): string {
+  const names: Record<string, string> = {
+    page_image: l10n.t('Page images'),
+    page_text: l10n.t('Page text'),
+    visual: l10n.t('Visual'),
+    data: l10n.t('Data'),
+    formulas: l10n.t('Formulas'),
+    frames: l10n.t('Frames'),
+    audio: l10n.t('Audio'),
+    transcript: l10n.t('Transcript'),
+  };
+  return names[layer] ?? layer;
+}
 
 export class AttachmentOptionsForm {
   private open: string | undefined;
@@ -127,7 +130,7 @@ export class AttachmentOptionsForm {
         c.value = v;
         c.checked = (o[key] ?? []).includes(v);
         c.dataset.option = key;
-        l.append(c, document.createTextNode(` ${LAYER_NAMES[v] ?? v}`));
+        l.append(c, document.createTextNode(` ${layerName(v)}`));
         fs.appendChild(l);
         return c;
       });

@@ -4,9 +4,9 @@
  * the host as you type). Arrow keys move, Enter or Tab accepts, Escape closes; the mouse works
  * too. The mentions in the message show as chips under it (× takes one out of the text).
  */
-import { l10n } from '../shared/l10n';
-import { KEYWORD_MENTIONS, mentionText, parseMentions } from '../shared/mentions';
-import type { MentionCandidate, WebviewMessage } from '../shared/protocol';
+import { l10n } from '../../shared/l10n';
+import { KEYWORD_MENTIONS, mentionText, parseMentions } from '../../shared/mentions';
+import type { MentionCandidate, WebviewMessage } from '../../shared/protocol';
 
 interface Item {
   insert: string;
@@ -16,13 +16,16 @@ interface Item {
   more?: boolean;
 }
 
-const HELP: Record<(typeof KEYWORD_MENTIONS)[number], string> = {
-  file: l10n.t('a workspace file'),
-  selection: l10n.t('the selected code'),
-  problems: l10n.t('the errors and warnings in the Problems panel'),
-  changes: l10n.t('the uncommitted changes (git diff)'),
-  terminal: l10n.t('the last command’s output'),
-};
+function help(k: (typeof KEYWORD_MENTIONS)[number]): string {
+  const text: Record<(typeof KEYWORD_MENTIONS)[number], string> = {
+    file: l10n.t('a workspace file'),
+    selection: l10n.t('the selected code'),
+    problems: l10n.t('the errors and warnings in the Problems panel'),
+    changes: l10n.t('the uncommitted changes (git diff)'),
+    terminal: l10n.t('the last command’s output'),
+  };
+  return text[k];
+}
 
 export interface Mentions {
   /** The host's answer to a query. */
@@ -146,7 +149,7 @@ export function setupMentions(input: HTMLTextAreaElement, menu: HTMLElement, chi
       KEYWORD_MENTIONS.filter((k) => k.startsWith(q)).map((k) => ({
         insert: k === 'file' ? '#file:' : `${mentionText(k)} `,
         label: `#${k}`,
-        detail: HELP[k],
+        detail: help(k),
         more: k === 'file',
       })),
     );

@@ -1,0 +1,67 @@
+/** Small DOM and value helpers every part of the page uses. */
+import type { WebviewMessage } from '../shared/protocol';
+import { l10n } from '../shared/l10n';
+
+export type Post = (msg: WebviewMessage) => void;
+
+/** An element with an optional class and text (text only, never HTML). */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+/** A codicon, hidden from screen readers (the element it sits in carries the name). */
+export function icon(name: string): HTMLElement {
+  const i = h('i', `codicon codicon-${name}`);
+  i.setAttribute('aria-hidden', 'true');
+  return i;
+}
+export function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+export function arr<T = unknown>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}
+export function obj(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+export function json(v: unknown): string {
+  try {
+    return JSON.stringify(v, null, 2);
+  } catch {
+    return String(v);
+  }
+}
+/** A tool result as text: text items joined, other items named. */
+export function resultText(result: unknown): string {
+  if (typeof result === 'string') return result;
+  if (Array.isArray(result)) {
+    return result.map((c) => (obj(c).type === 'text' ? str(obj(c).text) : `[${str(obj(c).type) || 'item'}]`)).join('\n');
+  }
+  return json(result);
+}
+/**
+ * A popup (menu, panel) closes when the user clicks or moves the focus outside the element that
+ * holds it and its button: it never sits over the rest of the composer.
+ */
+export function dismissOutside(wrap: HTMLElement, isOpen: () => boolean, close: () => void): void {
+  document.addEventListener(
+    'pointerdown',
+    (e) => {
+      if (isOpen() && !wrap.contains(e.target as Node)) close();
+    },
+    true,
+  );
+  wrap.addEventListener('focusout', (e) => {
+    const to = e.relatedTarget as Node | null;
+    if (isOpen() && to && !wrap.contains(to)) close();
+  });
+}
+
+/** Same wording as the host's `formatBytes` (src/core/attachments.ts), which the webview may not import. */
+export function formatSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return l10n.t('{0} KB', (n / 1024).toFixed(1));
+  return l10n.t('{0} MB', (n / 1024 / 1024).toFixed(1));
+}

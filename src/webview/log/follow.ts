@@ -1,0 +1,71 @@
+/**
+ * Following the end of the log while an answer streams, unless the user scrolled away: kept by
+ * scroll events (not measured every frame, which forces a layout), and done in a ResizeObserver
+ * (after layout, when reading the scroll height costs nothing).
+ */
+export class Follower {
+  /** Whether the log follows new content. */
+  stick = true;
+  /**
+   * Our own last scroll has not had its scroll event yet: that event says nothing about the user.
+   * (A flag rather than comparing positions: reading the position in the scroll event forced a
+   * layout every frame while an answer streamed.)
+   */
+  private ownScroll = false;
+  /**
+   * Until when a scroll is the user's doing (a wheel, touch, key or scrollbar drag just happened
+   * in the log). Any other scroll (the browser's scroll anchoring, content realised at its true
+   * size) never stops the log from following the end.
+   */
+  private userScrollUntil = 0;
+  private pointerDown = false;
+  private bottomQueued = false;
+  /** The log's box and every turn group in it: when either changes size while following, the end stays in view. */
+  readonly sizes = new ResizeObserver(() => {
+    if (this.stick) this.scrollNow();
+  });
+
+  constructor(private readonly log: HTMLElement) {
+    const userIntent = () => (this.userScrollUntil = performance.now() + 750);
+    for (const ev of ['wheel', 'touchmove', 'keydown'] as const) log.addEventListener(ev, userIntent, { passive: true });
+    log.addEventListener('pointerdown', () => ((this.pointerDown = true), userIntent()), { passive: true });
+    window.addEventListener('pointerup', () => ((this.pointerDown = false), userIntent()), { passive: true });
+    log.addEventListener(
+      'scroll',
+      () => {
+        const own = this.ownScroll;
+        this.ownScroll = false;
+        if (this.pointerDown || performance.now() < this.userScrollUntil) this.stick = this.isAtBottom();
+        else if (this.stick && !own) this.scrollNow();
+      },
+      { passive: true },
+    );
+    this.sizes.observe(log);
+  }
+
+  private isAtBottom(): boolean {
+    return this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 40;
+  }
+
+  /**
+   * Show the end of the log and follow new content from now on (a send, a new turn, a loaded
+   * conversation). The scroll itself waits for the start of the next frame, when layout is clean.
+   */
+  toBottom(): void {
+    this.stick = true;
+    if (this.bottomQueued) return;
+    this.bottomQueued = true;
+    requestAnimationFrame(() => {
+      this.bottomQueued = false;
+      if (this.stick) this.scrollNow();
+    });
+  }
+
+  scrollNow(): void {
+    this.stick = true;
+    const before = this.log.scrollTop;
+    this.log.scrollTop = this.log.scrollHeight;
+    // No scroll event comes when nothing moved.
+    if (this.log.scrollTop !== before) this.ownScroll = true;
+  }
+}
