@@ -103,6 +103,9 @@ export interface ApprovalRequest {
   transactional?: boolean;
   /** Commands: the programs the line runs, in order (so the card can say where the commands are). */
   commands?: string[];
+  /** The answers' names when they are not the kind's own (e.g. Keep waiting / Cancel the call). */
+  acceptLabel?: string;
+  rejectLabel?: string;
 }
 
 export interface TurnView {

@@ -8,6 +8,10 @@
  * offered in Restricted Mode.
  */
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { mcpServerName } from '../core/tools/mcpNames';
 import { randomUUID } from 'node:crypto';
 import { registerSecret } from '../core/client/errors';
 import type { McpServerTool } from '../core/protocol/types';
@@ -44,16 +48,14 @@ function isPicked(v: unknown): v is Picked {
   return !!o && Array.isArray(o.lm) && Array.isArray(o.remote) && o.lm.every((x) => typeof x === 'string') && o.remote.every((x) => typeof x === 'string');
 }
 
-/** `mcp_<server>_<tool>`: the server's part as well as it can be told (server names may hold `_`). */
-function mcpServerOf(name: string, all: readonly string[]): string {
-  const rest = name.replace(/^mcp_/, '');
-  // The longest prefix that every tool of one server shares is the server's name.
-  const parts = rest.split('_');
-  for (let k = parts.length - 1; k >= 1; k--) {
-    const prefix = `mcp_${parts.slice(0, k).join('_')}_`;
-    if (all.filter((n) => n.startsWith(prefix)).length > 1 || k === 1) return parts.slice(0, k).join('_');
-  }
-  return parts[0] ?? rest;
+/**
+ * The server's name as the user gave it (its mcp.json key): VS Code 1.139 passes it on the tool
+ * as `source.label`, outside the typed API. Undefined where it does not (then it is worked out
+ * from the tool's name, see mcpNames.ts).
+ */
+function serverLabel(t: vscode.LanguageModelToolInformation): string | undefined {
+  const label = (t as { source?: { label?: unknown } }).source?.label;
+  return typeof label === 'string' && label.trim() ? label.trim() : undefined;
 }
 
 export class ExternalTools implements vscode.Disposable {
@@ -101,15 +103,40 @@ export class ExternalTools implements vscode.Disposable {
       const pkg = ext.packageJSON as { displayName?: string; name?: string; contributes?: { languageModelTools?: Array<{ name?: string }> } };
       for (const t of pkg.contributes?.languageModelTools ?? []) if (typeof t.name === 'string') byExtension.set(t.name, pkg.displayName ?? pkg.name ?? ext.id);
     }
-    const mcpNames = vscode.lm.tools.filter((t) => t.tags.includes('mcp')).map((t) => t.name);
+    const configured = this.configuredServers();
     const out: Array<ExternalToolInfo & { group: 'mcp' | 'extension' }> = [];
     for (const t of vscode.lm.tools) {
       if (t.tags.includes('mcp'))
-        out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: l10n.t('MCP server {0}', mcpServerOf(t.name, mcpNames)), group: 'mcp' });
+        out.push({
+          id: t.name,
+          description: t.description,
+          inputSchema: t.inputSchema,
+          source: l10n.t('MCP server {0}', serverLabel(t) ?? mcpServerName(t.name, configured)),
+          group: 'mcp',
+        });
       else if (byExtension.has(t.name))
         out.push({ id: t.name, description: t.description, inputSchema: t.inputSchema, source: l10n.t('the extension {0}', byExtension.get(t.name)), group: 'extension' });
     }
     return out;
+  }
+
+  /** The server names the user gave in the workspace's and their own mcp.json (shown instead of guesses). */
+  private configuredServers(): string[] {
+    const files = [
+      ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => join(f.uri.fsPath, '.vscode', 'mcp.json')),
+      // <user-data>/User/mcp.json, next to the user's settings.
+      join(dirname(dirname(this.context.globalStorageUri.fsPath)), 'mcp.json'),
+    ];
+    const names: string[] = [];
+    for (const f of files) {
+      try {
+        const servers = (parseJsonc(readFileSync(f, 'utf8')) as { servers?: unknown } | undefined)?.servers;
+        if (servers && typeof servers === 'object') names.push(...Object.keys(servers));
+      } catch {
+        /* no such file, or not JSON */
+      }
+    }
+    return names;
   }
 
   /** Start the MCP servers VS Code knows (their tools appear only once they run). */

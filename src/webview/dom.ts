@@ -59,6 +59,14 @@ export function dismissOutside(wrap: HTMLElement, isOpen: () => boolean, close: 
   });
 }
 
+/** Move a popup left as far as it needs to stay inside the page (it opens from a button on the right). */
+export function fitInside(popup: HTMLElement): void {
+  popup.style.left = '';
+  const r = popup.getBoundingClientRect();
+  const over = r.right - (document.documentElement.clientWidth - 4);
+  if (over > 0) popup.style.left = `${Math.round(-Math.min(over, Math.max(0, r.left - 4)))}px`;
+}
+
 /** Same wording as the host's `formatBytes` (src/core/attachments.ts), which the webview may not import. */
 export function formatSize(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -158,6 +158,10 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   await p.answerQuickInput('', { pickRow: 'Bump the version' });
   const list = p.page.locator('.quick-input-list .monaco-list-row');
   await p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'greet.ts' }).first().waitFor({ timeout: 20_000 });
+  // The multi-file diff opened beside the pick, and the pick kept the keyboard.
+  await p.page.locator('.tabs-container .tab', { hasText: 'Agent run' }).first().waitFor({ timeout: 20_000 });
+  await p.page.waitForTimeout(300);
+  assert.ok(await p.page.evaluate(() => !!document.activeElement?.closest('.quick-input-widget')), 'the pick has the keyboard, not the diff');
   const rows = await list.allInnerTexts();
   assert.equal(rows.length, 3, rows.join(' | '));
   assert.ok(

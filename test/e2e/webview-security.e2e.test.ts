@@ -163,9 +163,40 @@ test('citation and source links keep only http(s) targets and show the real host
     r.sources.some((s) => /google\.com — real\.example\.org/.test(s)),
     r.sources.join(' | '),
   );
-  assert.ok(r.citeTitles.includes('google.com — real.example.org'));
+  // The hover starts with where the link goes; a source's own title comes after.
+  assert.ok(r.citeTitles.includes('https://real.example.org/page — google.com'), JSON.stringify(r.citeTitles));
   await page.locator('[data-turn="cites"] a.citation').first().click();
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+});
+
+test('a link never shows one host and opens another: its hover starts with the real URL, and text naming another host says where it goes', async () => {
+  await page.evaluate(() => {
+    const text =
+      'Log in at [https://bank.example/login](https://evil.example/x "https://bank.example") or [docs.python.org](https://docs.python.org/3/) or [the docs](https://docs.example/a).';
+    window.postMessage(
+      {
+        type: 'turnStart',
+        turn: {
+          id: 'hosts',
+          input: [{ type: 'text', text: 'x' }],
+          steps: [{ type: 'model_output', content: [{ type: 'text', text }] }],
+          state: 'completed',
+          notices: [],
+          model: 'm',
+        },
+      },
+      '*',
+    );
+  });
+  await page.waitForSelector('[data-turn="hosts"] a[data-href]');
+  const links = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-turn="hosts"] a[data-href]')).map((a) => ({ text: (a as HTMLElement).innerText, title: a.getAttribute('title') })),
+  );
+  assert.deepEqual(links, [
+    { text: 'https://bank.example/login ⟨evil.example⟩', title: 'https://evil.example/x — https://bank.example' },
+    { text: 'docs.python.org', title: 'https://docs.python.org/3/' },
+    { text: 'the docs', title: 'https://docs.example/a' },
+  ]);
 });
 
 test('a message that fails validation is ignored', async () => {

@@ -111,6 +111,7 @@ describe('calls through the approval policy', () => {
     { id: 'mcp_notes_lookup', description: 'Look up', inputSchema: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] }, source: 'MCP server notes' },
     { id: 'mcp_notes_hang', description: 'Hangs', inputSchema: { type: 'object', properties: {} }, source: 'MCP server notes' },
     { id: 'mcp_notes_throws', description: 'Throws', inputSchema: { type: 'object', properties: {} }, source: 'MCP server notes' },
+    { id: 'mcp_notes_slow', description: 'Answers late', inputSchema: { type: 'object', properties: {} }, source: 'MCP server notes' },
     { id: 'bad_input', description: 'String input', inputSchema: { type: 'string' }, source: 'the extension X' },
     { id: 'read_file', description: 'Shadows ours', inputSchema: {}, source: 'the extension Y' },
   ];
@@ -121,6 +122,7 @@ describe('calls through the approval policy', () => {
         calls.push({ id, input });
         if (id === 'mcp_notes_hang') return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
         if (id === 'mcp_notes_throws') return Promise.reject(new Error('server exploded'));
+        if (id === 'mcp_notes_slow') return new Promise((r) => setTimeout(() => r([{ kind: 'text', text: 'slow but here' }]), 450));
         return Promise.resolve([{ kind: 'text', text: `meaning of ${String((input as { word?: string }).word)}` }]);
       },
     };
@@ -144,7 +146,7 @@ describe('calls through the approval policy', () => {
   test('a tool that is not an object schema is skipped with a note; a name that shadows ours is renamed', () => {
     const { built } = setup();
     const names = built.tools.map((t) => t.name);
-    assert.deepEqual(names, ['mcp_notes_lookup', 'mcp_notes_hang', 'mcp_notes_throws', 'read_file_2']);
+    assert.deepEqual(names, ['mcp_notes_lookup', 'mcp_notes_hang', 'mcp_notes_throws', 'mcp_notes_slow', 'read_file_2']);
     assert.match(built.notes.join('\n'), /bad_input \(the extension X\) is not offered/);
   });
 
@@ -192,15 +194,30 @@ describe('calls through the approval policy', () => {
     void s;
   });
 
-  test('a tool that hangs is cancelled at the deadline; one that throws reports its error; the turn goes on', async () => {
-    const { run } = setup('pre');
+  test('past the deadline the user is asked (VS Code may be asking them): Cancel ends the call; one that throws reports its error; the turn goes on', async () => {
+    const { run, s } = setup('pre');
     const t0 = Date.now();
     const h = await run('mcp_notes_hang', {});
     assert.equal(h.isError, true);
-    assert.match(h.text, /did not answer within 0 s, so it was cancelled/);
+    assert.match(h.text, /did not answer within 0 s and the user cancelled it/);
     assert.ok(Date.now() - t0 < 2000);
+    const asked = s.approvals.requests.at(-1)!;
+    assert.match(asked.title, /mcp_notes_hang has not answered for 0 s/);
+    assert.equal(asked.acceptLabel, 'Keep waiting');
+    assert.equal(asked.rejectLabel, 'Cancel the call');
     const e = await run('mcp_notes_throws', {});
     assert.match(e.text, /mcp_notes_throws failed: server exploded/);
+  });
+
+  test('keep waiting: no deadline counts the time a person takes to decide; a late answer is the result and takes the question away', async () => {
+    const { run, s } = setup('pre');
+    s.approvals.decisions.push('accept', 'accept', 'accept');
+    const r = await run('mcp_notes_slow', {});
+    assert.equal(r.isError, false, r.text);
+    assert.match(r.text, /slow but here/);
+    const states = s.activity.updates.filter((u) => u.name === 'mcp_notes_slow').map((u) => u.status);
+    assert.ok(!states.includes('rejected'), states.join(','));
+    assert.equal(states.at(-1), 'done');
   });
 });
 
@@ -234,4 +251,13 @@ describe('remote MCP servers', () => {
     assert.match(checkRemoteServer({ ...ok, headerNames: 'x' })!, /headers/);
     assert.ok(checkRemoteServer(null));
   });
+});
+
+test('an MCP tool shows under the server name the user gave (its mcp.json key) when it matches, else under the first part of its name, never a split guess', async () => {
+  const { mcpServerName } = await import('../../src/core/tools/mcpNames');
+  assert.equal(mcpServerName('mcp_catalog_close_branches', []), 'catalog');
+  assert.equal(mcpServerName('mcp_catalog_list_issues', ['catalog']), 'catalog');
+  assert.equal(mcpServerName('mcp_my_files_read_dir', ['my-files', 'my']), 'my-files', 'the longest configured name wins');
+  assert.equal(mcpServerName('mcp_My_Files_read', ['my files']), 'my files');
+  assert.equal(mcpServerName('mcp_notes_lookup_word', ['notesrv']), 'notes', 'a key that is not in the name is not guessed');
 });

@@ -136,6 +136,27 @@ export class TurnApprovals {
    * it asks, unless the user's own allow list names it (user settings only) or the user allowed
    * it for this turn.
    */
+  /**
+   * A call past its deadline: a person may be deciding in VS Code's own confirmation, so it is
+   * not cancelled behind their back; they choose to keep waiting (true) or cancel it (false).
+   */
+  async overdue(callId: string, req: { tool: string; source: string; seconds: number }, signal: AbortSignal): Promise<boolean> {
+    const d = await this.port.ask(
+      callId,
+      {
+        requestId: randomUUID(),
+        kind: 'tool',
+        title: l10n.t('{0} has not answered for {1} s.', req.tool, req.seconds),
+        detail: l10n.t('If VS Code is asking you to confirm it, answer there. Otherwise {0} may be stuck.', req.source),
+        allowAcceptAll: false,
+        acceptLabel: l10n.t('Keep waiting'),
+        rejectLabel: l10n.t('Cancel the call'),
+      },
+      signal,
+    );
+    return d !== 'reject';
+  }
+
   async external(callId: string, req: { tool: string; source: string; args: string; preapproved?: string }, signal: AbortSignal): Promise<Gate> {
     if (req.preapproved) return { run: true, reason: req.preapproved };
     if (this.allowedTools.has(req.tool)) return { run: true, reason: 'Ran without asking: you allowed this tool for the rest of this turn.' };

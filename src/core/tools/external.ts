@@ -75,28 +75,43 @@ async function runExternal(info: ExternalToolInfo, invoker: ExternalInvoker, opt
   const abort = new AbortController();
   const onAbort = () => abort.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  // The deadline counts the tool's time, not a person's: when it passes, the user is asked in the
+  // card (VS Code may be waiting in its own confirmation for them); only their "Cancel" ends the call.
+  let asking: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      // Settle the race first: the tool's own rejection on abort must not win it.
-      reject(
-        new ToolError(`${info.id} did not answer within ${Math.round(opts.timeoutMs / 1000)} s, so it was cancelled. Try something else, or ask the user to check ${info.source}.`),
-      );
-      abort.abort();
-    }, opts.timeoutMs);
+  const seconds = Math.round(opts.timeoutMs / 1000);
+  const overdue = new Promise<never>((_, reject) => {
+    const arm = (): void => {
+      timer = setTimeout(() => {
+        asking = new AbortController();
+        const stop = () => asking?.abort();
+        ctx.signal.addEventListener('abort', stop, { once: true });
+        void ctx.approvals.overdue(ctx.callId, { tool: info.id, source: info.source, seconds }, asking.signal).then((wait) => {
+          ctx.signal.removeEventListener('abort', stop);
+          if (asking?.signal.aborted) return; // answered (or stopped) meanwhile
+          if (wait) return arm();
+          // Settle the race first: the tool's own rejection on abort must not win it.
+          reject(new ToolError(`${info.id} did not answer within ${seconds} s and the user cancelled it. Try something else, or ask the user to check ${info.source}.`));
+          abort.abort();
+        });
+      }, opts.timeoutMs);
+    };
+    arm();
   });
   const stopped = new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(new ToolError('Stopped by the user.')), { once: true }));
   // Whichever loses the race may still settle later: never an unhandled rejection.
-  deadline.catch(() => undefined);
+  overdue.catch(() => undefined);
   stopped.catch(() => undefined);
   try {
-    const parts = await Promise.race([invoker.invoke(info.id, args, abort.signal), deadline, stopped]);
+    const parts = await Promise.race([invoker.invoke(info.id, args, abort.signal), overdue, stopped]);
     return resultOf(parts, opts);
   } catch (err) {
     if (err instanceof ToolError) throw err;
     throw new ToolError(`${info.id} failed: ${errorText(err)}`);
   } finally {
     clearTimeout(timer);
+    // An answer that came while the user was being asked takes the question away.
+    asking?.abort();
     ctx.signal.removeEventListener('abort', onAbort);
   }
 }

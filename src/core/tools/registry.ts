@@ -118,7 +118,8 @@ export class WorkspaceToolRunner implements ToolRunner {
       ask: async (callId, request, signal) => {
         this.activity({ callId, status: 'waiting', approval: request });
         const d = await env.approvals.ask(callId, request, signal);
-        this.activity({ callId, status: d === 'reject' ? 'rejected' : 'running', approval: undefined });
+        // A question taken away (the call answered meanwhile, or the turn stopped) changes nothing shown.
+        if (!signal.aborted) this.activity({ callId, status: d === 'reject' ? 'rejected' : 'running', approval: undefined });
         return d;
       },
     };
@@ -174,6 +175,7 @@ export class WorkspaceToolRunner implements ToolRunner {
         command: (...a: Parameters<TurnApprovals['command']>) => this.approvals.command(...a).then((g) => ((rejected = !g.run), g)),
         external: (...a: Parameters<TurnApprovals['external']>) => this.approvals.external(...a).then((g) => ((rejected = !g.run), g)),
         changes: (...a: Parameters<TurnApprovals['changes']>) => this.approvals.changes(...a),
+        overdue: (...a: Parameters<TurnApprovals['overdue']>) => this.approvals.overdue(...a),
       } as TurnApprovals,
       undo: this.undo,
       settings: this.env.settings,

@@ -35,6 +35,10 @@ class SaveRefused extends Error {}
 export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.FileSystemProvider, vscode.Disposable {
   private readonly changedTree = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changedTree.event;
+  /** What was written in a document whose save the API refused (shown until it saves). */
+  private readonly refused = new Map<string, string>();
+  private readonly decorations = new vscode.EventEmitter<vscode.Uri | undefined>();
+  readonly onDidChangeFileDecorations = this.decorations.event;
   private readonly changedFiles = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changedFiles.event;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('gemini-agent');
@@ -56,6 +60,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
       this.view,
       this.diagnostics,
       vscode.workspace.registerFileSystemProvider(AGENT_SCHEME, this, { isCaseSensitive: true }),
+      vscode.window.registerFileDecorationProvider(this),
       keys.onDidChange(() => this.refresh()),
       // Closing a document clears its marks (they would otherwise stay in the Problems view).
       vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === AGENT_SCHEME && this.diagnostics.delete(d.uri)),
@@ -313,6 +318,9 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    // A save the API refused: the editor keeps showing what was written (nothing is lost).
+    const refused = this.refused.get(uri.path);
+    if (refused !== undefined) return new TextEncoder().encode(refused);
     const draft = this.drafts.get(uri.path);
     const id = draft ? draft.savedAs : this.idOf(uri);
     if (!id) return new TextEncoder().encode(draft?.text ?? '');
@@ -325,7 +333,38 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
     }
   }
 
+  /**
+   * Saving an agent document saves the agent on the server. A refusal (fields the API does not
+   * take, a changed id, the server unreachable) is said as what it is, on the agent: the fields
+   * are marked, an error names them, the tab carries a mark, and the text stays as written. It
+   * never surfaces as a file-system error (whose Save As leads nowhere for an agent).
+   */
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    try {
+      await this.saveAgent(uri, content);
+      if (this.refused.delete(uri.path)) this.decorations.fire(uri);
+    } catch (err) {
+      const text = new TextDecoder().decode(content);
+      this.refused.set(uri.path, text);
+      const draft = this.drafts.get(uri.path);
+      if (draft && !draft.savedAs) draft.text = text;
+      this.mtimes.set(uri.path, Date.now());
+      this.decorations.fire(uri);
+      const message = err instanceof SaveRefused ? err.message : l10n.t('The agent was not saved: {0}', errorText(err));
+      const show = l10n.t('Show Problems');
+      void vscode.window.showErrorMessage(l10n.t('Gemini: {0}', message), show).then((a) => {
+        if (a === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+    }
+  }
+
+  /** Tabs of agent documents whose last save the API refused carry a mark. */
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== AGENT_SCHEME || !this.refused.has(uri.path)) return undefined;
+    return new vscode.FileDecoration('!', l10n.t('Not saved: the Gemini API refused this agent (see Problems)'), new vscode.ThemeColor('errorForeground'));
+  }
+
+  private async saveAgent(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const text = new TextDecoder().decode(content);
     const draft = this.drafts.get(uri.path);
     const previousId = draft ? draft.savedAs : this.idOf(uri);
@@ -354,7 +393,7 @@ export class CustomAgents implements vscode.TreeDataProvider<AgentRow>, vscode.F
       }
     } catch (err) {
       if (err instanceof ApiError && err.fieldViolations.length) throw this.refuse(uri, text, violationProblems(text, err.fieldViolations), err.message);
-      throw vscode.FileSystemError.Unavailable(l10n.t('The agent was not saved: {0}', errorText(err)));
+      throw new SaveRefused(l10n.t('The agent was not saved: {0}', errorText(err)));
     }
     if (draft) draft.savedAs = id;
     // Secret values, once the server took the agent: asked for the new names, kept for the others.

@@ -35,10 +35,13 @@ export async function reviewAndApply(run: RunRecord, changes: ResultChange[], co
     contents.set(right, c.theirs ?? new Uint8Array());
     rows.push([vscode.Uri.file(join(run.root, c.path)), c.base ? left : undefined, c.theirs ? right : undefined]);
   }
-  // Not awaited: the pick shows at once, while the multi-file diff loads (long files take VS Code a while).
-  void vscode.commands
+  // The multi-file diff opens first and the pick after it: an editor that opens after the pick
+  // takes the keyboard from it (Enter would go to the read-only diff). A diff that takes longer
+  // than a few seconds to load does not hold the pick back.
+  const opened = vscode.commands
     .executeCommand('vscode.changes', l10n.t('Agent run: {0}', run.task.slice(0, 40)), rows)
     .then(undefined, (err) => log.warn(`Multi-diff editor unavailable: ${errorText(err)}`));
+  await Promise.race([opened, new Promise((r) => setTimeout(r, 4000))]);
   type Item = vscode.QuickPickItem & { change: ResultChange };
   const items: Item[] = changes.map((c) => ({
     label: `${c.conflict ? '$(warning)' : c.kind === 'added' ? '$(diff-added)' : c.kind === 'deleted' ? '$(diff-removed)' : '$(diff-modified)'} ${c.path}`,

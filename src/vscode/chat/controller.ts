@@ -18,14 +18,15 @@ import type { ApprovalRequest, PanelState, QueueAction, QueuedView, SettingsView
 import type { ApprovalDecision } from '../../shared/vocab';
 import type { ApiClientProvider } from '../api';
 import { defaultChatSettings, models, setting } from '../config';
-import { hasReport, RESEARCH_START_TEXT, reportFileName, researchReportMarkdown, type ResearchPhase } from '../../core/research';
-import type { TurnRecord } from '../../core/conversation/journal';
+import { RESEARCH_START_TEXT, type ResearchPhase } from '../../core/research';
 import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
 import { ContentActions } from '../webview/content';
 import type { MessageHandlers } from '../webview/host';
 import { SessionPresenter } from '../webview/presenter';
 import { ChatAttachments } from './attachments';
+import { MAX_QUEUED, MessageQueue } from '../../core/conversation/queue';
+import { ComposerModes, ResearchReports } from './modes';
 import { chatLinkNotice, parseChatLink, type ChatLink } from '../../core/chatLink';
 import { ProjectInstructions } from '../instructions';
 import { ChatView } from './chatView';
@@ -38,9 +39,6 @@ const ACTIVE_KEY = 'gemini.activeConversation';
 const DRAFT_KEY = 'gemini.draft';
 const COMPOSER_KEY = 'gemini.composer';
 const QUEUE_KEY = 'gemini.queue';
-const RESEARCH_KEY = 'gemini.researchMode';
-/** Messages that can wait in the queue at once. */
-const MAX_QUEUED = 20;
 
 /** How the chat shows a turn's tools to the user. */
 export interface ToolsUi {
@@ -100,10 +98,10 @@ export class ChatController implements vscode.Disposable {
   /** #file, #problems, @symbol… in messages: completion, and the context read when one goes. */
   readonly mentions = new MentionResolver(() => this.tools?.lastCommand?.() ?? { terminal: undefined, last: undefined });
   readonly tools: ToolsProvider | undefined;
-  /** Plan first is on in the composer (for this window's chat; off again on Start or by the toggle). */
-  private planMode = false;
-  /** Deep Research is on in the composer: messages go to the Deep Research agent in the background. */
-  private researchMode = false;
+  /** Plan first and Deep Research in the composer. */
+  private readonly modes: ComposerModes;
+  /** Deep Research's notifications and reports. */
+  private readonly research: ResearchReports;
   /** Run a remote task from the chat input (the agents feature). */
   private readonly runRemote: ((text: string) => Promise<void>) | undefined;
 
@@ -116,7 +114,23 @@ export class ChatController implements vscode.Disposable {
   ) {
     this.tools = deps.tools;
     this.runRemote = deps.runRemote;
-    this.researchMode = context.workspaceState.get<boolean>(RESEARCH_KEY) === true;
+    this.modes = new ComposerModes(context.workspaceState);
+    this.research = new ResearchReports({
+      session: () => this.session,
+      chatVisible: () => this.view.visible,
+      reveal: () => void this.view.reveal(false),
+      toast: (t, k) => this.view.host.toast(t, k),
+    });
+    this.queue = new MessageQueue(
+      {
+        load: () => context.workspaceState.get<unknown>(QUEUE_KEY),
+        save: (items) => {
+          void context.workspaceState.update(QUEUE_KEY, items);
+          this.view.host.post({ type: 'queue', items });
+        },
+      },
+      () => randomUUID().slice(0, 8),
+    );
     this.log = log;
     this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'), (id, damage) =>
       log.warn(`Conversation ${id}: ${damage.lines} damaged record(s) could not be read. ${damage.notes.join(' ')}`),
@@ -165,7 +179,7 @@ export class ChatController implements vscode.Disposable {
               'info',
             );
         }
-        if (turn.research) this.researchEnded(turn);
+        if (turn.research) this.research.ended(turn);
         // The walkthrough's "first question" step.
         void vscode.commands.executeCommand('setContext', 'gemini.hasChatted', true);
       },
@@ -213,6 +227,7 @@ export class ChatController implements vscode.Disposable {
 
   private readonly log: Log;
   private readonly leases: Leases;
+  private readonly queue: MessageQueue;
   private otherWindowState: 'sending' | 'took-over' | undefined;
   private storageProblem: string | undefined;
 
@@ -320,8 +335,8 @@ export class ChatController implements vscode.Disposable {
       setThinking: (m) => this.choose({ thinkingLevel: m.level }),
       setGeneration: (m) => this.choose({ generation: m.generation }),
       setPlan: (m) => {
-        this.planMode = m.value;
-        if (m.value) this.setResearchMode(false);
+        this.modes.plan = m.value;
+        if (m.value) this.modes.setResearch(false);
         void this.view.host.refreshState();
       },
       planAction: async (m) => {
@@ -331,18 +346,18 @@ export class ChatController implements vscode.Disposable {
           return;
         }
         // The same conversation goes on, now with every tool.
-        this.planMode = false;
+        this.modes.plan = false;
         void this.view.host.refreshState();
         await this.send(PLAN_START_TEXT);
       },
       setResearch: (m) => {
-        this.setResearchMode(m.value);
-        if (m.value) this.planMode = false;
+        this.modes.setResearch(m.value);
+        if (m.value) this.modes.plan = false;
         void this.view.host.refreshState();
       },
       researchAction: async (m) => {
         const turn = this.session.data?.turns.find((t) => t.id === m.turnId);
-        if (m.action === 'save') return void (turn?.research ? await this.saveReport(turn) : undefined);
+        if (m.action === 'save') return void (turn?.research ? await this.research.saveReport(turn) : undefined);
         const last = this.session.data?.turns.at(-1);
         if (this.session.busy || last?.research !== 'plan' || last.id !== m.turnId || last.state !== 'completed') {
           this.view.host.toast(l10n.t('Only the last research plan can be started, once it has arrived.'), 'info');
@@ -424,8 +439,8 @@ export class ChatController implements vscode.Disposable {
       externalTools: this.tools?.pickedExternal?.() ?? 0,
       busy: this.session.busy,
       settings: settingsView(this.session),
-      plan: this.planMode,
-      research: this.researchMode,
+      plan: this.modes.plan,
+      research: this.modes.research,
     };
   }
 
@@ -448,7 +463,7 @@ export class ChatController implements vscode.Disposable {
       return;
     }
     let research = opts.research;
-    if (!research && this.researchMode) {
+    if (!research && this.modes.research) {
       if ((this.session.data?.meta.mode ?? this.session.settings().mode) === 'stateless') {
         host.toast(l10n.t('Deep Research runs on the server and needs a stored conversation. Start a New Chat in the stored mode to use it; your message is kept.'), 'error');
         host.post({ type: 'draft', text });
@@ -489,7 +504,7 @@ export class ChatController implements vscode.Disposable {
     input.push(...extra, ...mentioned, ...attached);
     if (!input.length) return;
     this.attachments.clear();
-    const done = this.session.send(input, research ? { research } : { plan: this.planMode, background: opts.background });
+    const done = this.session.send(input, research ? { research } : { plan: this.modes.plan, background: opts.background });
     this.rememberActive();
     await done;
     this.rememberActive();
@@ -498,29 +513,20 @@ export class ChatController implements vscode.Disposable {
   // ---------------------------------------------------------------- queue
 
   private queued(): QueuedView[] {
-    const v = this.context.workspaceState.get<unknown>(QUEUE_KEY);
-    return Array.isArray(v) ? (v as QueuedView[]).filter((q) => q && typeof q.id === 'string' && typeof q.text === 'string') : [];
-  }
-
-  private saveQueue(items: QueuedView[]): void {
-    void this.context.workspaceState.update(QUEUE_KEY, items);
-    this.view.host.post({ type: 'queue', items });
+    return this.queue.items();
   }
 
   /** Show the queue (a reconnected webview). */
   showQueue(): void {
-    this.view.host.post({ type: 'queue', items: this.queued() });
+    this.view.host.post({ type: 'queue', items: this.queue.items() });
   }
 
   private enqueue(text: string): void {
-    if (!text.trim()) return;
-    const items = this.queued();
-    if (items.length >= MAX_QUEUED) {
+    if (!this.queue.add(text)) {
       this.view.host.toast(l10n.t('At most {0} messages can wait in the queue; the text is back in the box.', MAX_QUEUED), 'info');
       this.view.host.post({ type: 'draft', text });
       return;
     }
-    this.saveQueue([...items, { id: randomUUID().slice(0, 8), text }]);
     // Nothing is running any more (the turn ended meanwhile): send it now.
     if (!this.session.busy && !this.session.otherSender()) void this.sendQueued();
     else if (this.session.otherSender())
@@ -528,59 +534,22 @@ export class ChatController implements vscode.Disposable {
   }
 
   private queueAction(id: string, action: QueueAction): void {
-    const items = this.queued();
-    const k = items.findIndex((q) => q.id === id);
-    if (k < 0) return;
-    const [item] = items.splice(k, 1);
-    if (action === 'up' || action === 'down') items.splice(Math.max(0, Math.min(items.length, k + (action === 'up' ? -1 : 1))), 0, item!);
-    else if (action === 'edit') this.view.host.post({ type: 'draft', text: item!.text, append: true });
-    else if (action === 'steer') {
-      if (this.session.busy) {
-        // It waits in the queue (visible, kept across reloads) until the turn's next tool boundary.
-        items.splice(k, 0, { ...item!, steer: true });
-      } else {
-        this.saveQueue(items);
-        void this.send(item!.text);
-        return;
-      }
-    } else if (action === 'sendNow') {
-      if (this.session.busy) {
-        items.splice(k, 0, item!);
-        this.view.host.toast(l10n.t('Gemini is still answering: the message goes when this answer ends.'), 'info');
-      } else {
-        this.saveQueue(items);
-        void this.send(item!.text);
-        return;
-      }
-    }
-    this.saveQueue(items);
+    const effect = this.queue.act(id, action, this.session.busy);
+    if (effect.kind === 'edit') this.view.host.post({ type: 'draft', text: effect.text, append: true });
+    else if (effect.kind === 'send') void this.send(effect.text);
+    else if (effect.kind === 'busy') this.view.host.toast(l10n.t('Gemini is still answering: the message goes when this answer ends.'), 'info');
   }
 
   /** The first message marked "steer now", out of the queue, for the running turn's next request. */
   private takeSteer(): string | undefined {
-    const items = this.queued();
-    const k = items.findIndex((q) => q.steer);
-    if (k < 0) return undefined;
-    const [item] = items.splice(k, 1);
-    this.saveQueue(items);
-    return item!.text;
+    return this.queue.takeSteer();
   }
 
   /** Send the first queued message, if the chat is idle. */
   private async sendQueued(): Promise<void> {
     if (this.session.busy || this.session.otherSender()) return;
-    const items = this.queued();
-    // A message meant to steer the turn that ended first goes first.
-    const [next] = items.splice(
-      Math.max(
-        0,
-        items.findIndex((q) => q.steer),
-      ),
-      1,
-    );
-    if (!next) return;
-    this.saveQueue(items);
-    await this.send(next.text);
+    const next = this.queue.takeNext();
+    if (next) await this.send(next.text);
   }
 
   /**
@@ -681,85 +650,10 @@ export class ChatController implements vscode.Disposable {
     }
     this.newChat();
     if (this.session.settings().mode === 'stateless') this.choose({ mode: 'stateful' });
-    this.setResearchMode(true);
-    this.planMode = false;
+    this.modes.setResearch(true);
+    this.modes.plan = false;
     await this.view.host.refreshState();
     await this.send(text);
-  }
-
-  /** Deep Research mode stays on for this window's chat (across reloads) until it is turned off. */
-  private setResearchMode(on: boolean): void {
-    this.researchMode = on;
-    void this.context.workspaceState.update(RESEARCH_KEY, on || undefined);
-  }
-
-  /** The question a research turn answers: the first message of its run of research turns. */
-  private researchQuestion(turn: TurnRecord): string {
-    const turns = this.session.data?.turns ?? [];
-    // A research turn continues the one before it only after a plan (an edit of it, or its start).
-    let k = turns.indexOf(turn);
-    while (k > 0 && turns[k - 1]!.research === 'plan') k--;
-    const first = turns[k] ?? turn;
-    return (
-      first.input
-        .filter((c) => c.type === 'text')
-        .map((c) => (c as { text: string }).text)
-        .join(' ')
-        .trim() ||
-      this.session.data?.meta.title ||
-      'research'
-    );
-  }
-
-  private researchEnded(turn: TurnRecord): void {
-    const name = `“${this.researchQuestion(turn).replace(/\s+/g, ' ').slice(0, 60)}”`;
-    const open = l10n.t('Open');
-    const save = l10n.t('Save report…');
-    if (turn.research === 'plan' && turn.state === 'completed') {
-      void vscode.window.showInformationMessage(l10n.t('Gemini: the Deep Research plan for {0} is ready: confirm it or say what to change.', name), open).then((c) => {
-        if (c === open) void this.view.reveal(false);
-      });
-    } else if (turn.research === 'run' && turn.state === 'completed' && hasReport(turn.steps)) {
-      void vscode.window.showInformationMessage(l10n.t('Gemini: Deep Research on {0} is done.', name), save, open).then((c) => {
-        if (c === save) void this.saveReport(turn);
-        if (c === open) void this.view.reveal(false);
-      });
-    } else if (turn.research === 'run' && (turn.state === 'failed' || turn.state === 'error' || turn.state === 'incomplete'))
-      void vscode.window.showErrorMessage(l10n.t('Gemini: Deep Research on {0} did not finish: {1}', name, turn.error?.message ?? turn.state), open).then((c) => {
-        if (c === open) void this.view.reveal(false);
-      });
-  }
-
-  /** Save a research turn's report as Markdown (a save dialog in the workspace; sources as links). */
-  async saveReport(turn: TurnRecord): Promise<vscode.Uri | undefined> {
-    if (!hasReport(turn.steps)) {
-      this.view.host.toast(l10n.t('This research turn has no report to save yet.'), 'info');
-      return undefined;
-    }
-    const question = this.researchQuestion(turn);
-    const at = new Date(turn.created);
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = reportFileName(question, at);
-    // Into the workspace's research/ folder when it has one, else its root.
-    const dir =
-      folder &&
-      (await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, 'research')).then(
-        (st) => st.type === vscode.FileType.Directory,
-        () => false,
-      ))
-        ? vscode.Uri.joinPath(folder, 'research')
-        : folder;
-    const defaultUri = dir ? vscode.Uri.joinPath(dir, name) : undefined;
-    const target = await vscode.window.showSaveDialog({ defaultUri, filters: { Markdown: ['md'] }, title: l10n.t('Save the Deep Research report') });
-    if (!target) return undefined;
-    try {
-      await vscode.workspace.fs.writeFile(target, Buffer.from(researchReportMarkdown(question, turn.steps, at), 'utf8'));
-    } catch (err) {
-      this.view.host.toast(l10n.t('The report could not be saved: {0}', errorText(err)), 'error');
-      return undefined;
-    }
-    await vscode.window.showTextDocument(target, { preview: false });
-    return target;
   }
 
   exportChat(format?: 'markdown' | 'json'): Promise<vscode.Uri | undefined> {

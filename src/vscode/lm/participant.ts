@@ -350,7 +350,7 @@ async function askModal(r: ApprovalRequest, signal: AbortSignal): Promise<Approv
       ? ''
       : `\n\n${r.sandboxed ? l10n.t('Runs in the OS sandbox.') : l10n.t('Runs without the OS sandbox.')}${r.sandboxed && r.network ? ` ${l10n.t('With the network: the internet and services on this machine (local databases, dev servers) are reachable.')}` : ''}`;
   const detail = `${shown}${r.sensitive ? `\n\n${l10n.t('Sensitive: {0}', r.sensitive)}` : ''}${where}${diff}`;
-  const allow = r.kind === 'command' ? l10n.t('Run') : r.kind === 'read' || r.kind === 'tool' ? l10n.t('Allow') : l10n.t('Apply');
+  const allow = r.acceptLabel ?? (r.kind === 'command' ? l10n.t('Run') : r.kind === 'read' || r.kind === 'tool' ? l10n.t('Allow') : l10n.t('Apply'));
   const full = l10n.t('Show the Whole Diff');
   for (;;) {
     const pick = await vscode.window.showWarningMessage(l10n.t('Gemini: {0}', show(r.title)), { modal: true, detail }, ...(lines.length > 40 ? [allow, full] : [allow]));

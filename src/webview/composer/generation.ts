@@ -1,7 +1,7 @@
 /** Model settings for the conversation (empty fields are the API's defaults); a bad value is named, not dropped. */
 import { cleanGeneration, GENERATION_LIMITS, type GenerationChoices } from '../../shared/vocab';
 import { l10n } from '../../shared/l10n';
-import type { Post } from '../dom';
+import { fitInside, type Post } from '../dom';
 import { $ } from '../page';
 
 export class GenerationPopover {
@@ -19,6 +19,7 @@ export class GenerationPopover {
       this.show(this.current());
       this.error.textContent = '';
       this.pop.hidden = false;
+      fitInside(this.pop);
       this.button.setAttribute('aria-expanded', 'true');
       this.field('gen-temperature').focus();
     });

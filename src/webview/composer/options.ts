@@ -6,7 +6,7 @@
 import type { PanelState } from '../../shared/protocol';
 import { TOGGLES } from '../../shared/vocab';
 import { l10n } from '../../shared/l10n';
-import { dismissOutside, type Post } from '../dom';
+import { dismissOutside, fitInside, type Post } from '../dom';
 import { $ } from '../page';
 import { GenerationPopover } from './generation';
 
@@ -51,6 +51,7 @@ export class OptionsPanel {
 
   private openPanel(): void {
     this.panel.hidden = false;
+    fitInside(this.panel);
     this.button.setAttribute('aria-expanded', 'true');
     (this.panel.querySelector('button') as HTMLButtonElement | null)?.focus();
   }

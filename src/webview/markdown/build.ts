@@ -2,7 +2,7 @@
 import type { Token } from 'markdown-it';
 import { appendText, type Cites } from './text';
 import { codeBlockElement } from './code';
-import { makeHostLink } from './links';
+import { makeHostLink, markMismatchedHost } from './links';
 import { parse, topLevel } from './parse';
 
 const BLOCK_TAGS: Record<string, string> = {
@@ -50,9 +50,9 @@ export function buildTokens(tokens: Token[], from: number, to: number, parent: N
         continue;
       case 'link_open': {
         const a = document.createElement('a');
+        // A title the answer gives goes after the real destination in the hover (see makeHostLink).
         const title = t.attrGet('title');
-        if (title) a.title = String(title);
-        makeHostLink(a, attr(t, 'href'));
+        makeHostLink(a, attr(t, 'href'), title ? String(title) : undefined);
         top().appendChild(a);
         stack.push(a);
         continue;
@@ -111,7 +111,8 @@ export function buildTokens(tokens: Token[], from: number, to: number, parent: N
         break;
     }
     if (t.nesting === -1) {
-      stack.pop();
+      const closed = stack.pop();
+      if (t.type === 'link_close' && closed instanceof Element) markMismatchedHost(closed);
       continue;
     }
     const tag = BLOCK_TAGS[t.type];

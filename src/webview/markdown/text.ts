@@ -45,9 +45,8 @@ export function appendText(parent: Node, s: string, cites: Cites | undefined): v
     a.className = 'citation';
     a.textContent = `[${n}]`;
     const title = cites.list.find((c) => c.url === url)?.title;
-    a.title = `${title ? `${title} — ` : ''}${hostOf(url)}`;
-    makeHostLink(a, url);
-    a.setAttribute('aria-label', l10n.t('Source {0}: {1}', n, a.title));
+    makeHostLink(a, url, title);
+    a.setAttribute('aria-label', l10n.t('Source {0}: {1}', n, `${hostOf(url)}${title ? ` — ${title}` : ''}`));
     parent.appendChild(a);
   }
   if (last < s.length) parent.appendChild(document.createTextNode(s.slice(last)));

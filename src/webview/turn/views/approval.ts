@@ -20,7 +20,9 @@ export function renderApproval(box: HTMLElement, a: ToolActivity, post: Post): v
   if (req.kind === 'command') for (const line of sandboxLines(req)) box.appendChild(line);
   if (req.sensitive) box.appendChild(h('div', 'approval-sensitive', req.sensitive));
   // Shown exactly: every character, control, invisible and bidirectional ones as escapes; long runs counted; look-alike letters marked.
-  if (req.kind === 'command' || req.kind === 'tool') box.append(...commandBlock(req.detail, req.kind === 'command' ? req.commands : undefined));
+  // A question with answers of its own (a call past its deadline) says what it says, as text.
+  if (req.acceptLabel) box.appendChild(h('div', 'approval-path', revealAnswerText(req.detail)));
+  else if (req.kind === 'command' || req.kind === 'tool') box.append(...commandBlock(req.detail, req.kind === 'command' ? req.commands : undefined));
   else box.appendChild(h('div', 'approval-path', revealHidden(req.detail)));
   if (req.diff) {
     const pre = h('pre', 'diff');
@@ -31,11 +33,14 @@ export function renderApproval(box: HTMLElement, a: ToolActivity, post: Post): v
     box.appendChild(pre);
   }
   const bar = h('div', 'approval-actions');
-  const accept = h('button', 'primary-btn', req.kind === 'command' ? l10n.t('Run') : req.kind === 'tool' ? l10n.t('Allow') : l10n.t('Accept'));
-  accept.setAttribute('aria-label', req.kind === 'command' ? l10n.t('Run command') : req.kind === 'tool' ? l10n.t('Allow this call') : l10n.t('Accept change'));
+  const accept = h('button', 'primary-btn', req.acceptLabel ?? (req.kind === 'command' ? l10n.t('Run') : req.kind === 'tool' ? l10n.t('Allow') : l10n.t('Accept')));
+  accept.setAttribute(
+    'aria-label',
+    req.acceptLabel ?? (req.kind === 'command' ? l10n.t('Run command') : req.kind === 'tool' ? l10n.t('Allow this call') : l10n.t('Accept change')),
+  );
   accept.addEventListener('click', () => post({ type: 'approval', requestId: req.requestId, decision: 'accept' }));
-  const reject = h('button', 'secondary-btn', l10n.t('Reject'));
-  reject.setAttribute('aria-label', l10n.t('Reject'));
+  const reject = h('button', 'secondary-btn', req.rejectLabel ?? l10n.t('Reject'));
+  reject.setAttribute('aria-label', req.rejectLabel ?? l10n.t('Reject'));
   reject.addEventListener('click', () => post({ type: 'approval', requestId: req.requestId, decision: 'reject' }));
   bar.append(accept, reject);
   if (req.allowAcceptAll) {

@@ -99,7 +99,6 @@ export class ModelOutputView implements StepView {
       const li = h('li');
       li.value = this.turn.citeNumbers.get(c.url) ?? 0;
       const a = h('a', undefined, c.title || c.url);
-      a.title = c.url;
       makeHostLink(a, c.url);
       li.appendChild(a);
       // The real destination, whatever the title says.
