@@ -18,6 +18,7 @@ import { SendMode } from './composer/sendMode';
 import { Toast } from './composer/toast';
 import { FrameDispatcher, type HostHandlers } from './dispatch';
 import { startHighlighter, warmUpWhenIdle } from './highlighter';
+import { shareCodeToolbar } from './log/codeToolbar';
 import { delegateLogClicks } from './log/delegation';
 import { LogView } from './log/log';
 import { $, createPage, type VsCodeApi } from './page';
@@ -163,6 +164,7 @@ $('thinking').addEventListener('change', () => {
 wireAttachMenu($('attach'), $('attach-menu'), post);
 wireFileDrops($('composer'), input, post);
 delegateLogClicks(log.el, post);
+shareCodeToolbar(log.el);
 startHighlighter();
 warmUpWhenIdle();
 

@@ -12,6 +12,12 @@ import { lastAnswerText, sampleUntil, sendChat, toolCallReply, useWorkbench, wai
 import { text } from '../fake-api/scenario';
 import type { Browser } from 'playwright-core';
 
+/** A code block's action, as a user reaches it: the shared toolbar joins the block under the pointer. */
+async function codeAction(frame: import('playwright-core').Frame, act: 'copy' | 'insert' | 'newFile'): Promise<void> {
+  await frame.locator('.code-block').first().hover();
+  await frame.locator(`.code-block button[data-act="${act}"]`).first().click();
+}
+
 const DEMO_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 let wb: Workbench;
 let p: WorkbenchPage;
@@ -72,10 +78,10 @@ test('every run-tab button does what the same button does in the chat', async ()
   await run.locator('#run-header', { hasText: 'completed' }).waitFor({ timeout: 30_000 });
   await run.locator('.code-block').first().waitFor();
   // Copy: the same toast as the chat.
-  await run.locator('.code-block button[data-act="copy"]').first().click();
+  await codeAction(run, 'copy');
   await run.locator('#toast', { hasText: 'Copied to the clipboard.' }).waitFor({ timeout: 10_000 });
   // Insert at the cursor of the editor the run tab covers (it comes back, as in the chat).
-  await run.locator('.code-block button[data-act="insert"]').first().click();
+  await codeAction(run, 'insert');
   await sampleUntil(
     run,
     () => p.editorText(),
@@ -87,7 +93,7 @@ test('every run-tab button does what the same button does in the chat', async ()
     return runFrame('Write a snippet');
   };
   // Save as a new file.
-  await (await backToRun()).locator('.code-block button[data-act="newFile"]').first().click();
+  await codeAction(await backToRun(), 'newFile');
   await p.page.locator('.tab', { hasText: 'Untitled' }).first().waitFor({ timeout: 10_000 });
   // Image: open and save to the workspace.
   await (await backToRun()).locator('.image-content button', { hasText: 'Open' }).click();

@@ -8,6 +8,12 @@ import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, u
 import { citedAnswer, continuationReplies, DEMO_PNG, everyStepReply, textReply } from '../fake-api/library';
 import { SEED_S0, SEED_S3, functionCall, text, type Reply, type Variant } from '../fake-api/scenario';
 
+/** A code block's action, as a user reaches it: the shared toolbar joins the block under the pointer. */
+async function codeAction(frame: import('playwright-core').Frame, act: 'copy' | 'insert' | 'newFile'): Promise<void> {
+  await frame.locator('.code-block').first().hover();
+  await frame.locator(`.code-block button[data-act="${act}"]`).first().click();
+}
+
 let wb: Workbench;
 let p: WorkbenchPage;
 let chat: Frame;
@@ -105,11 +111,11 @@ describe('code blocks', () => {
     await p.openFile('src/app.ts');
     await ask(textReply('Use this:\n\n```ts\nexport const inserted = "from Gemini";\n```\n'));
     await waitDone();
-    await chat.locator('.code-block button[data-act="insert"]').first().click();
+    await codeAction(chat, 'insert');
     const deadline = Date.now() + 10_000;
     while (!(await p.editorText()).includes('from Gemini') && Date.now() < deadline) await p.page.waitForTimeout(100);
     assert.match(await p.editorText(), /export const inserted = "from Gemini";export const answer = 42;/);
-    await chat.locator('.code-block button[data-act="newFile"]').first().click();
+    await codeAction(chat, 'newFile');
     await p.page.locator('.tab', { hasText: 'Untitled' }).first().waitFor({ timeout: 10_000 });
     assert.match(await p.editorText(), /export const inserted/);
   });

@@ -117,3 +117,25 @@ test('a queued message is readable at 300 pixels, and axe finds no violation the
   assert.deepEqual(violations, []);
   await chat.waitForFunction(() => !document.querySelector('.turn[aria-busy]') && document.querySelectorAll('.turn').length === 2, undefined, { timeout: 30_000 });
 });
+
+test('code-block actions are one shared toolbar that the keyboard reaches: focus a block, Tab to Copy, Enter', async () => {
+  wb.fake.setScenario({ replies: [{ steps: [text('Two blocks:\n\n```ts\nconst a = 1;\n```\n\n```py\nb = 2\n```\n')] }] });
+  await sendChat(chat, 'Show me code');
+  await chat.waitForFunction(() => document.querySelectorAll('.turn:last-child .code-block').length === 2 && !document.querySelector('.turn[aria-busy]'), undefined, {
+    timeout: 20_000,
+  });
+  assert.ok((await chat.locator('.code-toolbar').count()) <= 1, 'at most one toolbar');
+  const second = chat.locator('.turn').last().locator('.code-block').nth(1);
+  assert.equal(await second.getAttribute('aria-label'), 'Code (py)');
+  await second.focus();
+  await second.press('Tab');
+  const focused = await chat.evaluate(() => ({
+    act: (document.activeElement as HTMLElement).dataset.act,
+    label: document.activeElement?.getAttribute('aria-label'),
+    inBlock: document.activeElement?.closest('.code-block')?.getAttribute('data-lang'),
+  }));
+  assert.deepEqual(focused, { act: 'copy', label: 'Copy code', inBlock: 'py' });
+  await chat.evaluate(() => (document.activeElement as HTMLElement).click());
+  await chat.locator('#toast', { hasText: 'Copied to the clipboard.' }).waitFor({ timeout: 10_000 });
+  assert.equal(await chat.locator('.code-toolbar').count(), 1, 'one toolbar for every block');
+});

@@ -79,30 +79,21 @@ function insertHighlighted(code: HTMLElement, html: string): void {
  * highlighting, 'cached' uses it only when already known (the tail being written), 'none' streams plain text.
  */
 export function codeBlockElement(text: string, lang: string, highlight: 'now' | 'cached' | 'none'): HTMLElement {
+  // The block carries no buttons of its own: one shared toolbar (log/codeToolbar.ts) joins the
+  // block under the pointer or the keyboard focus. Its language shows from `data-lang` (CSS).
   const block = document.createElement('div');
   block.className = 'code-block';
-  block.setAttribute('data-lang', lang);
-  const head = document.createElement('div');
-  head.className = 'code-head';
-  const name = document.createElement('span');
-  name.className = 'code-lang';
-  name.textContent = lang || 'text';
-  head.appendChild(name);
-  for (const [act, title, label, icon] of codeActions()) {
-    const b = document.createElement('button');
-    b.className = `icon-btn codicon codicon-${icon}`;
-    b.setAttribute('data-act', act);
-    b.title = title;
-    b.setAttribute('aria-label', label);
-    head.appendChild(b);
-  }
+  block.setAttribute('data-lang', lang || 'text');
+  block.tabIndex = 0;
+  block.setAttribute('role', 'group');
+  block.setAttribute('aria-label', l10n.t('Code ({0})', lang || 'text'));
   const pre = document.createElement('pre');
   const code = document.createElement('code');
   code.className = lang ? `hljs language-${lang}` : 'hljs';
   if (highlight !== 'none') fillCode(code, text, lang, highlight === 'now');
   else if (text) appendText(code, text, undefined);
   pre.appendChild(code);
-  block.append(head, pre);
+  block.append(pre);
   return block;
 }
 /** The actions of a code block: [action, title, accessible name, icon]. */
