@@ -420,6 +420,8 @@ describe('the sandbox: what a command can see', opts, () => {
       assert.equal(env.HTTPS_PROXY, 'http://proxy.example.com:3128', 'a proxy goes with the network');
       assert.equal(env.GOPROXY, undefined, 'never a value with credentials in it');
       assert.equal(sandboxEnvironment({ MY_RANDOM_SETTING: 'v' }, { network: false, extraNames: ['MY_RANDOM_SETTING'] }).MY_RANDOM_SETTING, 'v', 'the user’s additions');
+      assert.equal(sandboxEnvironment({ PATH: '/bin' }, { network: false }).SHELL, '/bin/sh', 'an editor started without SHELL still gives builds a shell');
+      assert.equal(sandboxEnvironment({ SHELL: '/bin/bash' }, { network: false }).SHELL, '/bin/bash');
     } finally {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);

@@ -327,6 +327,8 @@ export function sandboxEnvironment(from: NodeJS.ProcessEnv, o: { network: boolea
     if (!allowed || CREDENTIAL_URL.test(v)) continue;
     env[k] = v;
   }
+  // Build tools expect a login shell's SHELL; an editor started by a service manager has none (make then runs `$(shell …)` with an empty program)
+  if (!env.SHELL) env.SHELL = '/bin/sh';
   return env;
 }
 
