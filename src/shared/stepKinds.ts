@@ -70,7 +70,9 @@ export function isStepKind(type: unknown): type is StepKind {
   return typeof type === 'string' && Object.prototype.hasOwnProperty.call(STEP_KINDS, type);
 }
 
-/** Whether a delta of this type completes a step of this kind. */
+const DELTA_SETS = new Map<string, ReadonlySet<string>>(STEP_KIND_NAMES.map((k) => [k, new Set<string>(STEP_KINDS[k].deltas)]));
+
+/** Whether a delta of this type completes a step of this kind (once per streamed delta: a set lookup). */
 export function deltaApplies(kind: string, deltaType: string): boolean {
-  return isStepKind(kind) && (STEP_KINDS[kind].deltas as readonly string[]).includes(deltaType);
+  return DELTA_SETS.get(kind)?.has(deltaType) ?? false;
 }

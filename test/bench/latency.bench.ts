@@ -7,7 +7,7 @@
  * Clocks: both sides read `performance.timeOrigin + performance.now()` (the same machine clock).
  */
 import type { Frame } from 'playwright-core';
-import { launch, launchBrowser, sendChat, WorkbenchPage } from '../e2e/harness';
+import { extensionHostLog, launch, launchBrowser, sendChat, WorkbenchPage } from '../e2e/harness';
 import { text } from '../fake-api/scenario';
 
 const stats = (xs: number[]) => {
@@ -112,6 +112,17 @@ void (async () => {
     }
     console.log(`2. Enter → create request at the server: ${stats(toRequest)}`);
     console.log(`   Enter → first token on screen: ${stats(toToken)}`);
+    // The host's own part, as the extension logs it for each send.
+    const hostMs: number[] = [];
+    const prepMs: number[] = [];
+    for (const m of extensionHostLog(wb).matchAll(/Send: the request left ([\d.]+) ms after .*?mentions ([\d.]+) ms; .*?request ([\d.]+) ms/g)) {
+      hostMs.push(Number(m[1]));
+      prepMs.push(Number(m[3]));
+    }
+    if (hostMs.length) {
+      console.log(`   of which the extension host's own part (the message's arrival → the request leaving): ${stats(hostMs.slice(-toRequest.length))}`);
+      console.log(`   and within it, the conversation, tools, instructions and the request: ${stats(prepMs.slice(-toRequest.length))}`);
+    } else console.log('   (the host’s own part was not in the log)');
   } finally {
     await browser.close();
     await wb.stop();

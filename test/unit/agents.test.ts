@@ -126,17 +126,39 @@ describe('snapshot', () => {
     assert.equal(existsSync(marker), false);
   });
 
-  test('secret files are left out unless included; the plan lists them', async () => {
-    const dir = repo({ 'src/a.ts': 'x\n', '.env': 'TOKEN=1\n', '.env.example': 'TOKEN=\n', 'config/.npmrc': '//r/:_authToken=x\n', 'keys/server.pem': 'KEY', id_ed25519: 'k' });
+  test('secret files are left out unless included; configuration that may hold a credential goes without its values; the plan lists both', async () => {
+    const yarnrc = 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\nnpmScopes:\n  babel:\n    npmAuthToken: "npm_SECRET1"\n    npmAlwaysAuth: true\n';
+    const dir = repo({
+      'src/a.ts': 'x\n',
+      '.env': 'TOKEN=1\n',
+      '.env.example': 'TOKEN=\n',
+      'config/.npmrc': 'registry=https://r.example/\n//r/:_authToken=SECRET2\n',
+      '.yarnrc.yml': yarnrc,
+      'gradle.properties': 'org.gradle.jvmargs=-Xmx2g\nsigning.password=SECRET3\n',
+      'plain/.npmrc': 'save-exact=true\n',
+      'keys/server.pem': 'KEY',
+      id_ed25519: 'k',
+    });
     const plan = await planSnapshot(dir);
-    assert.deepEqual(plan.secrets.sort(), ['.env', 'config/.npmrc', 'id_ed25519', 'keys/server.pem']);
-    assert.ok(plan.files.includes('.env.example') && plan.files.includes('src/a.ts'));
+    assert.deepEqual(plan.secrets.sort(), ['.env', 'id_ed25519', 'keys/server.pem']);
+    assert.deepEqual(plan.redacted.sort(), ['.yarnrc.yml', 'config/.npmrc', 'gradle.properties']);
+    assert.ok(plan.files.includes('.env.example') && plan.files.includes('src/a.ts') && plan.files.includes('.yarnrc.yml') && plan.files.includes('plain/.npmrc'));
     const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
     assert.deepEqual(snap.secrets.sort(), plan.secrets.sort());
-    assert.ok(!readTar(gunzipSync(snap.tar)).some((e) => e.path === '.env' || e.path.endsWith('.pem')));
-    assert.ok(!Buffer.from(snap.tar).includes(Buffer.from('TOKEN=1')));
+    assert.deepEqual(snap.redacted.sort(), plan.redacted.sort());
+    const entries = new Map(readTar(gunzipSync(snap.tar)).map((e) => [e.path, new TextDecoder().decode(e.data)]));
+    assert.ok(![...entries.keys()].some((p) => p === '.env' || p.endsWith('.pem')));
+    const raw = gunzipSync(snap.tar);
+    for (const secret of ['TOKEN=1', 'SECRET1', 'SECRET2', 'SECRET3']) assert.ok(!raw.includes(Buffer.from(secret)), `${secret} never leaves`);
+    assert.equal(entries.get('.yarnrc.yml'), yarnrc.replace('"npm_SECRET1"', '""'), 'the rest of the file is as it was: Yarn still finds its release');
+    assert.equal(entries.get('config/.npmrc'), 'registry=https://r.example/\n//r/:_authToken=\n');
+    assert.equal(entries.get('plain/.npmrc'), 'save-exact=true\n', 'nothing to remove: sent as it is');
+    assert.equal(snap.files.find((f) => f.path === '.yarnrc.yml')!.size, Buffer.byteLength(entries.get('.yarnrc.yml')!));
     const all = await buildSnapshot(dir, { maxBytes: 1e6, includeSecrets: true });
-    assert.ok(readTar(gunzipSync(all.tar)).some((e) => e.path === '.env'));
+    const allEntries = new Map(readTar(gunzipSync(all.tar)).map((e) => [e.path, new TextDecoder().decode(e.data)]));
+    assert.ok(allEntries.has('.env'));
+    assert.equal(allEntries.get('.yarnrc.yml'), yarnrc, 'included on purpose: as it is');
+    assert.deepEqual(all.redacted, []);
   });
 
   test('tar round-trip with long paths (PAX) and empty files', () => {

@@ -72,6 +72,7 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
       if (snap.skipped.length)
         p.log(`Snapshot skipped ${snap.skipped.length} entr${snap.skipped.length === 1 ? 'y' : 'ies'}: ${snap.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
       if (snap.secrets.length) p.log(`Snapshot left out ${snap.secrets.length} secret file(s): ${snap.secrets.join(', ')}`);
+      if (snap.redacted.length) p.log(`Snapshot sent ${snap.redacted.length} configuration file(s) with their credential values removed: ${snap.redacted.join(', ')}`);
     }
     p.progress('creating the environment…');
     p.store.update(req.id, { status: 'uploading' });

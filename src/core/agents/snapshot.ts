@@ -18,6 +18,7 @@ import * as tar from 'tar';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatBytes } from '../attachments';
 import { secretReason } from '../tools/paths';
+import { isRedactableConfig, redactConfig } from './credentialConfig';
 import { safeGit } from '../git/safeGit';
 
 export interface SnapshotFile {
@@ -34,6 +35,8 @@ export interface WorkspaceSnapshot {
   skipped: Array<{ path: string; reason: string }>;
   /** Secret files (.env*, keys, credentials) left out because the user did not include them. */
   secrets: string[];
+  /** Configuration files sent with their credential values removed (`.npmrc`, `.yarnrc.yml`, …). */
+  redacted: string[];
   /** Size of the files' contents. */
   bytes: number;
   /** The archive as sent: a gzipped tar. */
@@ -159,18 +162,20 @@ function statAll(root: string, paths: Array<string | undefined>, signal?: AbortS
 }
 
 /** What a snapshot would hold (no file is read): the files, their total size, the secrets left out. */
-export async function planSnapshot(rootIn: string): Promise<{ files: string[]; secrets: string[]; bytes: number }> {
+export async function planSnapshot(rootIn: string): Promise<{ files: string[]; secrets: string[]; redacted: string[]; bytes: number }> {
   const root = await realpath(rootIn);
   const { paths } = await listSnapshotFiles(root);
   const files: string[] = [];
   const secrets: string[] = [];
   let bytes = 0;
+  const leftOut = (rel: string) => !!secretReason(rel) && !isRedactableConfig(rel);
   const stats = await statAll(
     root,
-    paths.map((rel) => (secretReason(rel) ? undefined : rel)),
+    paths.map((rel) => (leftOut(rel) ? undefined : rel)),
   );
+  const configs: string[] = [];
   paths.forEach((rel, k) => {
-    if (secretReason(rel)) {
+    if (leftOut(rel)) {
       secrets.push(rel);
       return;
     }
@@ -178,8 +183,40 @@ export async function planSnapshot(rootIn: string): Promise<{ files: string[]; s
     if (!st) return;
     files.push(rel);
     if (st.kind === 'file') bytes += st.size;
+    if (st.kind === 'file' && isRedactableConfig(rel)) configs.push(rel);
   });
-  return { files, secrets, bytes };
+  const redactions = await redactAll(root, configs);
+  return { files, secrets, redacted: [...redactions.keys()], bytes };
+}
+
+/** Configuration files larger than this are not credentials files with some settings: left out whole if they hold one. */
+const MAX_REDACTED_BYTES = 1024 * 1024;
+
+/**
+ * The configuration files among `rels` that hold a credential, each as it is sent: its text with
+ * the values removed. A file too large to read as configuration, or unreadable, maps to `undefined`
+ * (left out).
+ */
+async function redactAll(root: string, rels: string[]): Promise<Map<string, Buffer | undefined>> {
+  const out = new Map<string, Buffer | undefined>();
+  for (const rel of rels) {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(join(root, rel), 'r');
+      const st = await fh.stat();
+      if (st.size > MAX_REDACTED_BYTES) {
+        if (secretReason(rel)) out.set(rel, undefined);
+        continue;
+      }
+      const r = redactConfig(rel, (await fh.readFile()).toString('utf8'));
+      if (r.removed) out.set(rel, Buffer.from(r.text, 'utf8'));
+    } catch {
+      if (secretReason(rel)) out.set(rel, undefined);
+    } finally {
+      await fh?.close();
+    }
+  }
+  return out;
 }
 
 export interface SnapshotOptions {
@@ -197,7 +234,7 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
   const files: SnapshotFile[] = [];
   const skipped: Array<{ path: string; reason: string }> = [];
   const candidates = paths.filter((rel) => {
-    if (!opts.includeSecrets && secretReason(rel)) {
+    if (!opts.includeSecrets && secretReason(rel) && !isRedactableConfig(rel)) {
       secrets.push(rel);
       return false;
     }
@@ -232,11 +269,29 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
       since = performance.now();
     }
   }
+  // Configuration that may hold a credential goes with the values removed (the user's choice to
+  // include secret files sends it as it is).
+  const redactions = opts.includeSecrets
+    ? new Map<string, Buffer | undefined>()
+    : await redactAll(
+        root,
+        entries.flatMap((e) => (e?.file && !e.file.symlink && isRedactableConfig(e.file.path) ? [e.file.path] : [])),
+      );
+  const redacted: string[] = [];
   let bytes = 0;
   for (const e of entries) {
     if (!e) continue;
     if (e.skip) skipped.push(e.skip);
     else if (e.file) {
+      if (redactions.has(e.file.path)) {
+        const content = redactions.get(e.file.path);
+        if (!content) {
+          secrets.push(e.file.path);
+          continue;
+        }
+        e.file.size = content.length;
+        redacted.push(e.file.path);
+      }
       files.push(e.file);
       bytes += e.file.size;
     }
@@ -247,11 +302,11 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
       .sort((a, b) => b.size - a.size)
       .slice(0, 3)
       .map((f) => ({ path: f.path, size: f.size }));
-  const archive = await packFiles(root, files, opts).catch((err: unknown) => {
+  const archive = await packFiles(root, files, opts, redactions).catch((err: unknown) => {
     if (err instanceof TooLarge) throw new SnapshotTooLargeError(err.bytes, opts.maxBytes, largest(), bytes);
     throw err;
   });
-  return { root, files, skipped, secrets, bytes, tar: archive, usedGit };
+  return { root, files, skipped, secrets, redacted, bytes, tar: archive, usedGit };
 }
 
 class TooLarge extends Error {
@@ -292,7 +347,7 @@ function entryHeader(f: SnapshotFile, size: number): Buffer[] {
  * zlib's thread pool, and backpressure from the compressor. Stops once the compressed archive is
  * larger than `maxBytes`.
  */
-async function packFiles(root: string, files: SnapshotFile[], opts: SnapshotOptions): Promise<Uint8Array> {
+async function packFiles(root: string, files: SnapshotFile[], opts: SnapshotOptions, replaced: ReadonlyMap<string, Buffer | undefined>): Promise<Uint8Array> {
   const gzip = createGzip({ level: 6 });
   const chunks: Buffer[] = [];
   let sent = 0;
@@ -341,7 +396,7 @@ async function packFiles(root: string, files: SnapshotFile[], opts: SnapshotOpti
   const padding = (size: number) => (size % BLOCK ? Buffer.alloc(BLOCK - (size % BLOCK)) : undefined);
   const reader = new FileReader(
     root,
-    files.map((f) => (f.symlink === undefined && f.size <= STREAM_ABOVE ? f.path : undefined)),
+    files.map((f) => (f.symlink === undefined && f.size <= STREAM_ABOVE && !replaced.has(f.path) ? f.path : undefined)),
   );
   const abort = () => {
     failed ??= new Error('The snapshot was cancelled.');
@@ -352,8 +407,14 @@ async function packFiles(root: string, files: SnapshotFile[], opts: SnapshotOpti
   try {
     for (let k = 0; k < files.length; k++) {
       const f = files[k]!;
+      const content = replaced.get(f.path);
       if (f.symlink !== undefined) {
         for (const b of entryHeader(f, 0)) await write(b);
+      } else if (content) {
+        for (const b of entryHeader(f, content.length)) await write(b);
+        await write(content);
+        const pad = padding(content.length);
+        if (pad) await write(pad);
       } else if (f.size <= STREAM_ABOVE) {
         const data = await reader.get(k);
         // Gone since it was listed: the agent sees it deleted.

@@ -214,7 +214,8 @@ export class TurnAccumulator {
     const type = delta.type as string;
     // The registry says which deltas complete which kind (§7.2); a step of a kind it does not know
     // takes deltas of its own name. Any other delta is kept, not applied to the wrong step.
-    if (isStepKind(step.type) ? !deltaApplies(step.type, type) : type !== step.type) {
+    // (A text delta into an answer is nearly every event of a stream: decided without the lookups.)
+    if (!(type === 'text' && step.type === 'model_output') && (isStepKind(step.type) ? !deltaApplies(step.type, type) : type !== step.type)) {
       const list = this.unknownDeltas.get(i) ?? [];
       list.push(clone(delta));
       this.unknownDeltas.set(i, list);
@@ -386,6 +387,26 @@ export function sumUsage(list: Usage[]): Usage {
   return out as Usage;
 }
 
+/**
+ * A copy of JSON data (what the API sends and the tools return): objects and arrays are new,
+ * strings are shared (they are immutable, and a long answer's text is the bulk of a step:
+ * `structuredClone` copied it at every step's end). Anything that is not plain data is cloned
+ * the structured way.
+ */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (structuredClone(v) as T);
+  return copyJson(v) as T;
+}
+
+function copyJson(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i]);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Obj = {};
+  for (const k of Object.keys(v)) out[k] = copyJson((v as Obj)[k]);
+  return out;
 }

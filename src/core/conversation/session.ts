@@ -63,6 +63,8 @@ export interface SessionView {
   storage?(problem: string | undefined): void;
   /** Another window sends to this conversation and this one follows it, or took it over from this one; undefined: this window may send. */
   otherWindow?(state: 'sending' | 'took-over' | undefined): void;
+  /** A create request of the turn leaves for the API (the first one: the user's Enter has been answered). */
+  requestSent?(turnId: string): void;
 }
 
 /** What a turn's tools report back: the session journals it and shows it. */
@@ -522,6 +524,7 @@ export class ChatSession {
       local: (step: Step) => journal.append({ r: 'local', t: turn.id, step }),
       steer: () => this.deps.takeSteer?.(),
       changes: (changes: StepChange[], steps: Step[]) => this.deps.view.turnChanges(turn.id, changes, steps),
+      requestSent: () => this.deps.view.requestSent?.(turn.id),
       note: (text: string) => {
         turn.notices.push(text);
         journal.append({ r: 'note', t: turn.id, text });

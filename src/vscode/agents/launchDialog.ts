@@ -127,9 +127,14 @@ async function confirmUpload(folder: vscode.WorkspaceFolder): Promise<{ includeS
     const items: Item[] = [
       {
         label: l10n.t('$(cloud-upload) Send {0} file(s) ({1})', plan.files.length, formatBytes(plan.bytes)),
-        detail: plan.secrets.length
-          ? l10n.t('Left out (secret files): {0}{1}', plan.secrets.slice(0, 8).join(', '), plan.secrets.length > 8 ? ', …' : '')
-          : l10n.t('No secret files (.env*, keys, credentials) were found.'),
+        detail: [
+          plan.secrets.length
+            ? l10n.t('Left out (secret files): {0}{1}', plan.secrets.slice(0, 8).join(', '), plan.secrets.length > 8 ? ', …' : '')
+            : l10n.t('No secret files (.env*, keys, credentials) were found.'),
+          ...(plan.redacted.length
+            ? [l10n.t('Sent with their credential values removed: {0}{1}', plan.redacted.slice(0, 8).join(', '), plan.redacted.length > 8 ? ', …' : '')]
+            : []),
+        ].join(' '),
         act: 'send',
       },
       ...(plan.secrets.length
@@ -158,6 +163,7 @@ async function confirmUpload(folder: vscode.WorkspaceFolder): Promise<{ includeS
         '',
         l10n.t('Secret files left out ({0}):', plan.secrets.length),
         ...plan.secrets,
+        ...(plan.redacted.length ? ['', l10n.t('Configuration files sent with their credential values removed ({0}):', plan.redacted.length), ...plan.redacted] : []),
       ].join('\n'),
     });
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });

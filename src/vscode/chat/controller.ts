@@ -185,6 +185,16 @@ export class ChatController implements vscode.Disposable {
       },
       storage: (problem) => this.storageChanged(problem),
       otherWindow: (state) => this.otherWindowChanged(state),
+      requestSent: () => {
+        const t = this.sendTiming;
+        this.sendTiming = undefined;
+        if (t) {
+          const now = performance.now();
+          this.log.info(
+            `Send: the request left ${(now - t.arrived).toFixed(1)} ms after the message reached the extension host (key, attachments and mentions ${(t.prepared - t.arrived).toFixed(1)} ms; conversation, tools, instructions and the request ${(now - t.prepared).toFixed(1)} ms).`,
+          );
+        }
+      },
     });
     this.session = new ChatSession({
       engine: (runner) => new TurnEngine(this.api.get(), runner),
@@ -226,6 +236,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   private readonly log: Log;
+  /** When the message being sent reached the host, and when its input was ready (until its first request leaves). */
+  private sendTiming: { arrived: number; prepared: number } | undefined;
   private readonly leases: Leases;
   private readonly queue: MessageQueue;
   private otherWindowState: 'sending' | 'took-over' | undefined;
@@ -450,6 +462,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
   async send(text: string, extra: Content[] = [], opts: { background?: boolean; research?: ResearchPhase } = {}): Promise<void> {
+    const arrived = performance.now();
     this.restoreActive();
     const host = this.view.host;
     if (this.session.busy || this.session.otherSender()) {
@@ -504,6 +517,8 @@ export class ChatController implements vscode.Disposable {
     input.push(...extra, ...mentioned, ...attached);
     if (!input.length) return;
     this.attachments.clear();
+    // How long the host took from Enter to the request leaving (in the log: the benchmark reads it).
+    this.sendTiming = { arrived, prepared: performance.now() };
     const done = this.session.send(input, research ? { research } : { plan: this.modes.plan, background: opts.background });
     this.rememberActive();
     await done;

@@ -24,7 +24,7 @@ export class SessionPresenter implements SessionView {
   constructor(
     private readonly host: WebviewHost,
     /** Also told about turn starts and ends (the history view, a run's status). */
-    private readonly listener: Partial<Pick<SessionView, 'turnStarted' | 'turnEnded' | 'turnChanges' | 'turnResumed' | 'storage' | 'otherWindow'>> = {},
+    private readonly listener: Partial<Pick<SessionView, 'turnStarted' | 'turnEnded' | 'turnChanges' | 'turnResumed' | 'storage' | 'otherWindow' | 'requestSent'>> = {},
   ) {}
 
   conversationLoaded(data: ConversationData): void {
@@ -124,6 +124,10 @@ export class SessionPresenter implements SessionView {
 
   otherWindow(state: 'sending' | 'took-over' | undefined): void {
     this.listener.otherWindow?.(state);
+  }
+
+  requestSent(turnId: string): void {
+    this.listener.requestSent?.(turnId);
   }
 }
 

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clone, TurnAccumulator } from '../../src/core/conversation/accumulator';
+import type { InteractionEvent } from '../../src/core/protocol/types';
+
+const ev = (e: Record<string, unknown>) => e as unknown as InteractionEvent;
+
+test('a change carries its own copy: later deltas never alter what a consumer already holds', () => {
+  const acc = new TurnAccumulator();
+  const [add] = acc.apply(ev({ event_type: 'step.start', index: 0, step: { type: 'model_output', content: [{ type: 'text', text: 'a' }] } }));
+  acc.apply(ev({ event_type: 'step.delta', index: 0, delta: { type: 'text', text: 'b' } }));
+  const [done] = acc.apply(ev({ event_type: 'step.stop', index: 0 }));
+  assert.equal(add!.kind, 'step.add');
+  assert.deepEqual((add as { value: { content: unknown } }).value.content, [{ type: 'text', text: 'a' }]);
+  assert.deepEqual((done as { value: { content: unknown } }).value.content, [{ type: 'text', text: 'ab' }]);
+  // a continuation hop reopens the answer: the earlier step.done value stays as it was
+  acc.beginInteraction('continuation');
+  acc.apply(ev({ event_type: 'step.start', index: 0, step: { type: 'model_output', content: [{ type: 'text', text: 'c' }] } }));
+  assert.equal(acc.steps.length, 1);
+  assert.deepEqual((acc.steps[0] as { content: unknown }).content, [{ type: 'text', text: 'abc' }]);
+  assert.deepEqual((done as { value: { content: unknown } }).value.content, [{ type: 'text', text: 'ab' }]);
+});
+
+test('clone copies JSON data deeply and anything else the structured way', () => {
+  const data = { a: [1, { b: 'x', c: null, d: [true] }], e: { f: 'long'.repeat(1000) } };
+  const c = clone(data);
+  assert.deepEqual(c, data);
+  assert.notEqual(c.a, data.a);
+  assert.notEqual(c.a[1], data.a[1]);
+  assert.notEqual(c.e, data.e);
+  const bytes = { raw: new Uint8Array([1, 2, 3]), when: new Date(5) };
+  const cb = clone(bytes);
+  assert.notEqual(cb.raw, bytes.raw);
+  assert.deepEqual([...cb.raw], [1, 2, 3]);
+  assert.equal(cb.when.getTime(), 5);
+  assert.equal(clone(undefined), undefined);
+  assert.equal(clone('s'), 's');
+});
