@@ -31,6 +31,25 @@ export function keepTail(text: string, max: number): string {
   return text.length <= max ? text : `[… ${text.length - max} earlier characters not sent]\n${text.slice(-max)}`;
 }
 
+/**
+ * A glob that finds, anywhere in the tree, the files whose name holds the query's characters in
+ * order, in any case (`pars`: `[pP]*[aA]*[rR]*[sS]` in a name under any folder): the search for a `#file:` mention
+ * is bounded by its results, not by the first files listed (a monorepo has far more than any
+ * listing cap). The characters of a path query's last segment are used; `fuzzy` ranks the rest.
+ */
+export function mentionGlob(query: string): string | undefined {
+  const last = query.replace(/\s+/g, '').split('/').pop() ?? '';
+  // Characters a glob gives a meaning to are left out of it (the ranking still requires them).
+  const chars = [...last].filter((c) => !/[*?[\]{}!,\\]/.test(c)).slice(0, 24);
+  if (!chars.length) return undefined;
+  const one = (c: string) => {
+    const lo = c.toLowerCase();
+    const up = c.toUpperCase();
+    return lo !== up && lo.length === 1 && up.length === 1 ? `[${lo}${up}]` : c;
+  };
+  return `**/*${chars.map(one).join('*')}*`;
+}
+
 /** Paths matching the query's characters in order, best first: the name before the folders, contiguous runs, short paths. */
 export function fuzzy(paths: string[], query: string): string[] {
   const q = query.toLowerCase().replace(/\s+/g, '');

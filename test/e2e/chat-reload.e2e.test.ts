@@ -285,9 +285,24 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   wb.fake.researchDurationMs = 6000;
   const earlier = wb.fake.interactions.size;
   const made = () => [...wb.fake.interactions.values()].slice(earlier);
+  // The plan is held until the user has looked away from the chat: it is ready while the chat is out of view.
+  let release!: () => void;
+  wb.fake.researchPlanHold = new Promise<void>((r) => (release = r));
   await p.command('Gemini: Start Deep Research…');
   await p.answerQuickInput('How did TPUs evolve?');
   chat = await p.openChat();
+  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 1, undefined, { timeout: 20_000 });
+  await p.command('View: Show Explorer');
+  wb.fake.researchPlanHold = undefined;
+  release();
+  await p.waitForNotification(/Deep Research plan for “How did TPUs evolve\?” is ready/);
+  // Seen in the chat, it no longer applies: the notification goes by itself.
+  chat = await p.openChat();
+  const gone = Date.now() + 10_000;
+  while ((await p.notifications()).some((t) => /Deep Research plan for .* is ready/.test(t))) {
+    assert.ok(Date.now() < gone, 'the plan-ready notification went away once the chat showed the plan');
+    await p.page.waitForTimeout(200);
+  }
   const last = () => chat.locator('.turn').last();
   await chat.locator('.research-start').waitFor({ timeout: 20_000 });
   assert.match(await last().innerText(), /Deep Research: a research plan asked for[\s\S]*Research plan for “How did TPUs evolve\?”/);
@@ -300,7 +315,6 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   assert.equal(body(0).model, undefined);
   assert.equal(body(0).tools, undefined, 'none of our tools go to the agent');
   assert.equal(body(0).previous_interaction_id, undefined, 'a new conversation');
-  await p.waitForNotification(/Deep Research plan for “How did TPUs evolve\?” is ready/);
 
   // Edit the plan by writing: a revised plan, chained to the first.
   await sendChat(chat, 'Also cover the v5 generation');

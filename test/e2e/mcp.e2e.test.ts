@@ -61,6 +61,10 @@ beforeEach(async () => {
     // The user picks the notes server's tools for this workspace (VS Code starts the server to list them).
     picked = true;
     await p.command('Gemini: Choose Tools…');
+    // The picker names the server as mcp.json does (`notesrv`), not by the name the server reports.
+    const row = p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'mcp_notes_lookup_word' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /MCP server notesrv/);
     await pickMany([
       'mcp_notes_lookup_word',
       'mcp_notes_write_note',
@@ -118,7 +122,8 @@ test('a picked MCP tool is offered, asks in the chat, runs in the real MCP serve
   const card = chat.locator('.tool-call', { hasText: 'mcp_notes_lookup_word' }).last();
   await card.locator('.tool-approval').waitFor({ timeout: 20_000 });
   const ask = await card.locator('.tool-approval').innerText();
-  assert.match(ask, /Let Gemini call mcp_notes_lookup_word \(MCP server notes\)\?/);
+  // The server under the name the user gave it in mcp.json (`notesrv`), not the name it reports (`notes`).
+  assert.match(ask, /Let Gemini call mcp_notes_lookup_word \(MCP server notesrv\)\?/);
   assert.match(ask, /"word": "zed"/);
   assert.equal(calls().filter((c) => c.name === 'lookup_word').length, 0, 'nothing ran before the approval');
   await card.locator('button', { hasText: /^Allow$/ }).click();

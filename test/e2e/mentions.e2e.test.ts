@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, useWorkbench, waitForTurnState } from './harness';
@@ -123,4 +123,22 @@ test('a mention that names nothing (#selection with no selection) is refused wit
   assert.equal(wb.fake.creates().length, before + 2);
   const input = (wb.fake.creates().at(-1)!.body as { input: Array<{ text?: string }> }).input;
   assert.deepEqual(input, [{ type: 'text', text: 'write to ops @nobodyHere' }]);
+});
+
+test('#file: finds a file past the first 5,000 of a large tree, whatever the case typed', async () => {
+  // 6,000 files listed before the one wanted: a listing capped at 5,000 may never reach it.
+  for (let d = 0; d < 60; d++) {
+    mkdirSync(join(wb.workspace, 'aaa', `pkg${d}`), { recursive: true });
+    for (let k = 0; k < 100; k++) writeFileSync(join(wb.workspace, 'aaa', `pkg${d}`, `module${k}.ts`), `export const v${k} = ${k};\n`);
+  }
+  mkdirSync(join(wb.workspace, 'zzz/deep/inside'), { recursive: true });
+  writeFileSync(join(wb.workspace, 'zzz/deep/inside/NeedleFinder.ts'), 'export const needle = true;\n');
+  chat = await p.openChat();
+  await chat.locator('#input').fill('');
+  await typeInBox('look at #file:');
+  await typeInBox('needlef');
+  await option('NeedleFinder.ts', 30_000);
+  await p.page.keyboard.press('Enter');
+  assert.equal(await chat.locator('#input').inputValue(), 'look at #file:zzz/deep/inside/NeedleFinder.ts ');
+  await chat.locator('#input').fill('');
 });

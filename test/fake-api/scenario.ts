@@ -115,6 +115,8 @@ export interface Reply {
   faults?: Faults;
   /** Faults on stream-get (resume) responses. */
   resumeFaults?: Faults;
+  /** The events after the first wait for this (the fake's `researchPlanHold`). */
+  hold?: Promise<void>;
   /** Delay between events (ms). */
   delayMs?: number;
   /** Text delta size in characters (default 8). */

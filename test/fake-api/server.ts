@@ -142,6 +142,11 @@ export class FakeApi {
   ];
   /** How long a Deep Research run takes when no reply is queued (ms). */
   researchDurationMs = 3000;
+  /**
+   * While set, a Deep Research plan's events wait for this promise (after `interaction.created`):
+   * a test decides when the plan is ready, e.g. only once the user has looked away from the chat.
+   */
+  researchPlanHold: Promise<void> | undefined;
   private queue: Reply[] = [];
   private scenarioVariant: Variant = {};
   private whenEmpty: 'echo' | 'error' = 'echo';
@@ -429,7 +434,7 @@ export class FakeApi {
     let reply: Reply | undefined = searchState.waiting ? withToolSearch({}, body, searchState, earlyInput) : this.takeReply(body);
     if (!reply && isDeepResearch(body.agent)) {
       const r = researchReply(body, prev?.researchPlan, { durationMs: this.researchDurationMs });
-      reply = r.reply;
+      reply = r.plan && this.researchPlanHold ? { ...r.reply, hold: this.researchPlanHold } : r.reply;
       researchPlan = r.plan; // only a plan continues as a plan (an edit) or is carried out (a run)
     }
     if (!reply) {
@@ -540,6 +545,7 @@ export class FakeApi {
     };
     for (let k = 0; k < n; k++) {
       if (inter.cancelled) return;
+      if (k === 1 && reply.hold) await reply.hold;
       if (per > 0 && k > 0) await sleep(per);
       if (inter.cancelled) return;
       const ev = inter.events[k]!;

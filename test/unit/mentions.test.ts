@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mentionText, parseMentions } from '../../src/shared/mentions';
-import { fuzzy, keepTail, mentionBlock, problemsText } from '../../src/core/mentions';
+import { fuzzy, keepTail, mentionBlock, mentionGlob, problemsText } from '../../src/core/mentions';
 
 test('parseMentions: keywords, #file (quoted or not), @symbol; each once; not inside words or e-mail addresses', () => {
   const got = parseMentions('Fix #problems in #file:src/app.ts and #file:"docs/a b.md", see @parseHeader. Also #changes, #selection; #terminal! again #problems');
@@ -64,4 +64,13 @@ test('fuzzy: the file name first, then contiguous matches, short paths', () => {
   assert.deepEqual(fuzzy(paths, 'header').slice(0, 2), ['src/parser/header.ts', 'docs/headers-and-more.md']);
   assert.deepEqual(fuzzy(paths, 'parser'), ['test/parser.test.ts', 'src/parser/header.ts']);
   assert.deepEqual(fuzzy(paths, 'zzz'), []);
+});
+
+test('mentionGlob: the query’s characters in order in a file name, any case, glob characters left out', () => {
+  assert.equal(mentionGlob('pars'), '**/*[pP]*[aA]*[rR]*[sS]*');
+  assert.equal(mentionGlob('src/Ab1'), '**/*[aA]*[bB]*1*', 'the last segment of a path query');
+  assert.equal(mentionGlob('a{b},[c]!*?'), '**/*[aA]*[bB]*[cC]*');
+  assert.equal(mentionGlob('  '), undefined);
+  assert.equal(mentionGlob('src/'), undefined, 'a folder typed so far: the listing');
+  assert.equal(mentionGlob('x'.repeat(40))!.split('*[xX]').length - 1, 24, 'bounded');
 });

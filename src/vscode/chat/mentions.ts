@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { readFile, stat } from 'node:fs/promises';
 import { AttachmentError, attachmentFromBytes, formatBytes } from '../../core/attachments';
-import { fuzzy, keepTail, mentionBlock, problemsText, type ProblemLine } from '../../core/mentions';
+import { fuzzy, keepTail, mentionBlock, mentionGlob, problemsText, type ProblemLine } from '../../core/mentions';
 import { parseMentions, type Mention } from '../../shared/mentions';
 import type { Content } from '../../core/protocol/types';
 import { l10n } from '../../shared/l10n';
@@ -63,11 +63,24 @@ export class MentionResolver implements vscode.Disposable {
         detail: `${vscode.SymbolKind[s.kind] ?? ''} · ${vscode.workspace.asRelativePath(s.location.uri)}:${s.location.range.start.line + 1}`,
       }));
     }
-    if (!this.files || Date.now() - this.files.at > 5_000) {
-      const uris = await vscode.workspace.findFiles('**/*', '{**/node_modules/**,**/.git/**}', 5_000);
-      this.files = { at: Date.now(), list: uris.map((u) => vscode.workspace.asRelativePath(u, (vscode.workspace.workspaceFolders?.length ?? 0) > 1)).sort() };
+    const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    const exclude = '{**/node_modules/**,**/.git/**}';
+    const glob = mentionGlob(query);
+    let list: string[];
+    if (!glob) {
+      // Nothing typed yet: the first files of the tree, listed at most every few seconds.
+      if (!this.files || Date.now() - this.files.at > 5_000) {
+        const uris = await vscode.workspace.findFiles('**/*', exclude, 5_000);
+        this.files = { at: Date.now(), list: uris.map((u) => vscode.workspace.asRelativePath(u, multi)).sort() };
+      }
+      list = this.files.list;
+    } else {
+      // The whole tree searched for names with the query's characters (VS Code's file search, in
+      // its own process): a file past any listing cap is found, and the results are bounded.
+      const uris = await vscode.workspace.findFiles(glob, exclude, 2_000);
+      list = uris.map((u) => vscode.workspace.asRelativePath(u, multi));
     }
-    return fuzzy(this.files.list, query)
+    return fuzzy(list, query)
       .slice(0, 20)
       .map((p) => ({ kind: 'file', value: p, label: p.split('/').pop() ?? p, detail: p }));
   }

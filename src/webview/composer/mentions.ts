@@ -1,7 +1,7 @@
 /**
  * Mentions in the composer: typing `#` offers #file, #selection, #problems, #changes and
  * #terminal; `#file:` then completes workspace paths and `@` workspace symbols (both asked of
- * the host as you type). Arrow keys move, Enter or Tab accepts, Escape closes; the mouse works
+ * the host as you type). Arrow keys move, Enter or Tab accepts (Enter sends when the mention is complete as typed), Escape closes; the mouse works
  * too. The mentions in the message show as chips under it (× takes one out of the text).
  */
 import { l10n } from '../../shared/l10n';
@@ -190,6 +190,11 @@ export function setupMentions(input: HTMLTextAreaElement, menu: HTMLElement, chi
     'keydown',
     (e) => {
       if (!open() || e.isComposing) return;
+      // The mention is already complete as typed (accepting would change nothing): Enter sends.
+      if (e.key === 'Enter' && token && items.some((it) => it.insert.trimEnd() === input.value.slice(token!.start, token!.end))) {
+        close();
+        return;
+      }
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         active = (active + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
         highlight();
