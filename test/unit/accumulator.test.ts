@@ -36,3 +36,23 @@ test('clone copies JSON data deeply and anything else the structured way', () =>
   assert.equal(clone(undefined), undefined);
   assert.equal(clone('s'), 's');
 });
+
+test('a streamed text reads whole at any moment, and is plain data again once its step ends', () => {
+  const acc = new TurnAccumulator();
+  acc.apply(ev({ event_type: 'step.start', index: 0, step: { type: 'model_output', content: [{ type: 'text', text: '' }] } }));
+  let want = '';
+  for (let k = 0; k < 200; k++) {
+    const piece = `p${k} `;
+    want += piece;
+    acc.apply(ev({ event_type: 'step.delta', index: 0, delta: { type: 'text', text: piece } }));
+    if (k % 37 === 0) assert.equal((acc.steps[0] as { content: Array<{ text: string }> }).content[0]!.text, want, `after ${k + 1} deltas`);
+  }
+  assert.equal(JSON.stringify(acc.steps), JSON.stringify([{ type: 'model_output', content: [{ type: 'text', text: want }] }]));
+  assert.equal(structuredClone(acc.steps[0] as { content: Array<{ text: string }> }).content[0]!.text, want);
+  const [done] = acc.apply(ev({ event_type: 'step.stop', index: 0 }));
+  const item = (acc.steps[0] as { content: Array<{ text: string }> }).content[0]!;
+  assert.equal(Object.getOwnPropertyDescriptor(item, 'text')!.value, want, 'a data property again');
+  assert.equal((done as { value: { content: Array<{ text: string }> } }).value.content[0]!.text, want);
+  item.text = 'edited';
+  assert.equal(item.text, 'edited');
+});

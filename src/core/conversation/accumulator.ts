@@ -63,12 +63,21 @@ export class TurnAccumulator {
   private hopStart = 0;
   private continuing = false;
   private readonly args = new Map<number, string>();
+  /**
+   * The text item being streamed into, and its deltas not yet joined to it. Its `text` is a getter
+   * meanwhile (every read sees all of it), and the deltas are joined 64 at a time: the small
+   * strings die young instead of each surviving in a chain (a collection copies every survivor).
+   */
+  private streaming: TextContent | undefined;
+  private pieces: string[] = [];
+  private joined = '';
 
   /**
    * A new interaction is about to start within this turn: `continuation` for a
    * `requires_continuation` hop, `followup` for the next iteration of the function-call loop.
    */
   beginInteraction(kind: 'continuation' | 'followup'): void {
+    this.settleText();
     this.indexMap = new Map();
     this.hopStart = this.steps.length;
     this.continuing = kind === 'continuation';
@@ -119,6 +128,7 @@ export class TurnAccumulator {
         return [{ kind: 'error', message, code: err.code }];
       }
       case 'client.stream_restart': {
+        this.settleText();
         this.steps.length = this.hopStart;
         this.done.length = this.hopStart;
         this.indexMap = new Map();
@@ -228,7 +238,7 @@ export class TurnAccumulator {
         const content = ((step as ModelOutputStep).content ??= []);
         const last = content[content.length - 1];
         if (last && last.type === 'text') {
-          last.text += text;
+          this.appendText(last, text);
           return [{ kind: 'text.append', step: i, content: content.length - 1, text }];
         }
         return this.pushContent(i, { type: 'text', text });
@@ -281,7 +291,45 @@ export class TurnAccumulator {
     }
   }
 
+  private appendText(c: TextContent, text: string): void {
+    if (this.streaming !== c) {
+      this.settleText();
+      this.streaming = c;
+      this.joined = c.text;
+      Object.defineProperty(c, 'text', {
+        configurable: true,
+        enumerable: true,
+        get: (): string => (this.streaming === c ? this.currentText() : this.joined),
+        set: (v: string) => {
+          if (this.streaming === c) this.settleText();
+          Object.defineProperty(c, 'text', { value: v, writable: true, configurable: true, enumerable: true });
+        },
+      });
+    }
+    this.pieces.push(text);
+    if (this.pieces.length >= 64) this.currentText();
+  }
+
+  private currentText(): string {
+    if (this.pieces.length) {
+      this.joined += this.pieces.join('');
+      this.pieces = [];
+    }
+    return this.joined;
+  }
+
+  /** The streamed text item becomes plain data again (its step ended, or another item began). */
+  private settleText(): void {
+    const c = this.streaming;
+    if (!c) return;
+    const text = this.currentText();
+    this.streaming = undefined;
+    this.joined = '';
+    Object.defineProperty(c, 'text', { value: text, writable: true, configurable: true, enumerable: true });
+  }
+
   private pushContent(i: number, c: Content): StepChange[] {
+    this.settleText();
     const step = this.steps[i] as ModelOutputStep;
     const content = (step.content ??= []);
     const last = content[content.length - 1];
@@ -296,6 +344,7 @@ export class TurnAccumulator {
   private onStop(index: number, _usage: Usage | undefined): StepChange[] {
     const i = this.target(index);
     if (i === undefined) return [];
+    this.settleText();
     const step = this.steps[i]!;
     if (step.type === 'function_call') {
       const text = this.args.get(i);
