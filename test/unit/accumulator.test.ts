@@ -56,3 +56,19 @@ test('a streamed text reads whole at any moment, and is plain data again once it
   item.text = 'edited';
   assert.equal(item.text, 'edited');
 });
+
+test('the usage of a turn of many interactions is their sum, whatever order the reports come in', () => {
+  const acc = new TurnAccumulator();
+  const status = (id: string, u: Record<string, unknown>) => acc.apply(ev({ event_type: 'interaction.status_update', interaction_id: id, status: 'in_progress', usage: u }));
+  status('i1', { total_input_tokens: 10, total_output_tokens: 1, initial_input_tokens: 10, input_tokens_by_modality: [{ modality: 'text', tokens: 10 }] });
+  status('i1', { total_input_tokens: 10, total_output_tokens: 5, initial_input_tokens: 10, input_tokens_by_modality: [{ modality: 'text', tokens: 10 }] });
+  for (let k = 2; k <= 300; k++)
+    status(`i${k}`, { total_input_tokens: 20, total_output_tokens: 2, initial_input_tokens: 20, input_tokens_by_modality: [{ modality: 'text', tokens: 20 }] });
+  // a late, corrected report for an earlier interaction
+  status('i2', { total_input_tokens: 25, total_output_tokens: 2, initial_input_tokens: 20, input_tokens_by_modality: [{ modality: 'text', tokens: 25 }] });
+  const u = acc.usage as Record<string, unknown>;
+  assert.equal(u.total_input_tokens, 10 + 299 * 20 + 5);
+  assert.equal(u.total_output_tokens, 5 + 299 * 2);
+  assert.equal(u.initial_input_tokens, 10, 'the first interaction’s prompt');
+  assert.deepEqual(u.input_tokens_by_modality, [{ modality: 'text', tokens: 10 + 299 * 20 + 5 }]);
+});

@@ -58,9 +58,17 @@ export class TurnAccumulator {
   errors: InteractionError[] = [];
   lastEventId: string | undefined;
   private readonly usageById = new Map<string, Usage>();
+  /**
+   * The usage of every interaction but the latest, summed once: a turn of 500 function-call
+   * rounds reports its usage at every status change, and summing all of them each time made a
+   * step's cost grow with the steps before it.
+   */
+  private usageBase: { total: Usage | undefined; lastId: string | undefined } = { total: undefined, lastId: undefined };
   /** event index (of the current interaction) → step index; -1 = ignored echo. */
   private indexMap = new Map<number, number>();
   private hopStart = 0;
+  /** Where the interaction after the last function-call round began: every call before it has its result. */
+  private roundStart = 0;
   private continuing = false;
   private readonly args = new Map<number, string>();
   /**
@@ -80,6 +88,7 @@ export class TurnAccumulator {
     this.settleText();
     this.indexMap = new Map();
     this.hopStart = this.steps.length;
+    if (kind === 'followup') this.roundStart = this.steps.length;
     this.continuing = kind === 'continuation';
     this.status = undefined;
     this.lastEventId = undefined;
@@ -97,7 +106,8 @@ export class TurnAccumulator {
 
   get usage(): Usage | undefined {
     if (!this.usageById.size) return undefined;
-    return sumUsage([...this.usageById.values()]);
+    const last = this.usageBase.lastId === undefined ? undefined : this.usageById.get(this.usageBase.lastId);
+    return sumUsage([this.usageBase.total, last].filter((u): u is Usage => !!u));
   }
 
   apply(ev: InteractionEvent | { event_type: string; [k: string]: unknown }): StepChange[] {
@@ -118,7 +128,7 @@ export class TurnAccumulator {
         this.setId(id);
         this.status = e.status as string;
         if (typeof e.continuation_token === 'string') this.continuationToken = e.continuation_token;
-        if (e.usage && id) this.usageById.set(id, e.usage as Usage);
+        if (e.usage && id) this.setUsage(id, e.usage as Usage);
         return [{ kind: 'status', status: this.status, interactionId: id, usage: this.usage }];
       }
       case 'error': {
@@ -130,6 +140,7 @@ export class TurnAccumulator {
       case 'client.stream_restart': {
         this.settleText();
         this.steps.length = this.hopStart;
+        this.roundStart = Math.min(this.roundStart, this.hopStart);
         this.done.length = this.hopStart;
         this.indexMap = new Map();
         return [{ kind: 'restart', fromStep: this.hopStart }];
@@ -137,6 +148,23 @@ export class TurnAccumulator {
       default:
         return [];
     }
+  }
+
+  private setUsage(id: string, u: Usage): void {
+    const b = this.usageBase;
+    if (id !== b.lastId) {
+      if (this.usageById.has(id)) {
+        // An earlier interaction's usage changed (rare): sum the others again.
+        this.usageById.set(id, u);
+        const others = [...this.usageById].filter(([k]) => k !== b.lastId).map(([, v]) => v);
+        b.total = others.length ? sumUsage(others) : undefined;
+        return;
+      }
+      const prev = b.lastId === undefined ? undefined : this.usageById.get(b.lastId);
+      if (prev) b.total = b.total ? sumUsage([b.total, prev]) : sumUsage([prev]);
+      b.lastId = id;
+    }
+    this.usageById.set(id, u);
   }
 
   private setId(id: string | undefined): void {
@@ -154,7 +182,7 @@ export class TurnAccumulator {
       this.continuationToken = inter.continuation_token || undefined;
       if (inter.errors?.length) this.errors.push(...inter.errors);
     } else if (inter.continuation_token) this.continuationToken = inter.continuation_token;
-    if (inter.usage && inter.id) this.usageById.set(inter.id, inter.usage);
+    if (inter.usage && inter.id) this.setUsage(inter.id, inter.usage);
     const changes: StepChange[] = [];
     // Completion that carries steps we never streamed (e.g. a JSON answer): adopt them.
     if (completed && inter.steps?.length && this.steps.length === this.hopStart) {
@@ -368,18 +396,25 @@ export class TurnAccumulator {
   /** Function calls of the current interaction that have no result yet. */
   /** Tool searches (client execution) that no result answers yet. */
   pendingToolSearches(): ToolSearchCallStep[] {
-    const answered = new Set(this.steps.filter((s) => s.type === 'tool_search_result').map((s) => (s as { call_id: string }).call_id));
-    return this.steps.filter((s): s is ToolSearchCallStep => s.type === 'tool_search_call' && !answered.has((s as ToolSearchCallStep).id));
+    const round = this.steps.slice(this.roundStart);
+    const answered = new Set(round.filter((s) => s.type === 'tool_search_result').map((s) => (s as { call_id: string }).call_id));
+    return round.filter((s): s is ToolSearchCallStep => s.type === 'tool_search_call' && !answered.has((s as ToolSearchCallStep).id));
   }
 
+  /** (Only the current round is looked at: a turn of 500 rounds does not scan 500 rounds at each.) */
   pendingCalls(): Array<{ index: number; step: FunctionCallStep; argumentError?: string }> {
-    const answered = new Set(this.steps.filter((s) => s.type === 'function_result').map((s) => (s as { call_id: string }).call_id));
+    const answered = new Set<string>();
+    for (let i = this.roundStart; i < this.steps.length; i++) {
+      const s = this.steps[i]!;
+      if (s.type === 'function_result') answered.add((s as { call_id: string }).call_id);
+    }
     const out: Array<{ index: number; step: FunctionCallStep; argumentError?: string }> = [];
-    this.steps.forEach((s, index) => {
+    for (let index = this.roundStart; index < this.steps.length; index++) {
+      const s = this.steps[index]!;
       if (s.type === 'function_call' && !answered.has((s as FunctionCallStep).id)) {
         out.push({ index, step: s as FunctionCallStep, argumentError: this.argumentErrors.get(index) });
       }
-    });
+    }
     return out;
   }
 }

@@ -117,12 +117,15 @@ export class TurnEngine {
    * A server-side tool search that returned a tool this turn never offered: the model may call
    * it, and the runner refuses that call; the user is told once per search result.
    */
-  private noteUnofferedTools(steps: Step[], observer: TurnObserver, noted: Set<number>): void {
+  private noteUnofferedTools(steps: Step[], observer: TurnObserver, noted: { upTo: number }): void {
     const offers = this.tools?.offers?.bind(this.tools);
     if (!offers) return;
-    for (const [k, s] of steps.entries()) {
-      if (s.type !== 'tool_search_result' || noted.has(k)) continue;
-      noted.add(k);
+    // Only the steps not looked at yet (a long turn does not rescan its start at every round).
+    const from = Math.min(noted.upTo, steps.length);
+    noted.upTo = steps.length;
+    for (let k = from; k < steps.length; k++) {
+      const s = steps[k]!;
+      if (s.type !== 'tool_search_result') continue;
       const result = (s as ToolSearchResultStep).result;
       const names = (Array.isArray(result) ? result : [])
         .map((t) => (t && typeof t === 'object' ? (t as { name?: unknown }).name : undefined))
@@ -197,7 +200,7 @@ export class TurnEngine {
     let request: CreateInteractionRequest | undefined = 'request' in first ? first.request : undefined;
     let resume = 'resume' in first ? first.resume : undefined;
     let lastToken: string | undefined;
-    const noted = new Set<number>();
+    const noted = { upTo: 0 };
     const emit = (changes: StepChange[]) => {
       if (changes.length) observer.changes?.(changes, acc.steps);
     };
