@@ -93,3 +93,41 @@ test('one window answers while the other retries; after a reload both turns are 
     assert.match(turns[1]!, /first question[\s\S]*The retried answer from window B/);
   }
 });
+
+test('a message written in one window while the other answers waits in its queue and goes after that answer, chained from it', async () => {
+  wb.fake.setScenario({
+    replies: [
+      { steps: [text('A long answer from window A, streamed slowly while window B has something to say.')], delayMs: 120, textChunk: 6 },
+      { steps: [text('The answer to window B’s queued message.')], whenInputIncludes: 'queued in B' },
+    ],
+  });
+  await sendChat(chatA, 'third question from A');
+  await sampleUntil(
+    chatA,
+    () => chatA.locator('.turn').last().innerText(),
+    (v) => v.includes('A long answer'),
+    20_000,
+  );
+  // Window B follows A's answer; Enter there queues the message (nothing is sent while A answers).
+  await sampleUntil(
+    chatB,
+    () => chatB.locator('.turn').allInnerTexts(),
+    (v) => v.some((t) => t.includes('third question from A')),
+    20_000,
+  );
+  const before = wb.fake.creates().length;
+  await chatB.locator('#input').fill('queued in B');
+  await chatB.locator('#input').press('Enter');
+  await chatB.locator('#queue .queue-item', { hasText: 'queued in B' }).waitFor({ timeout: 10_000 });
+  assert.equal(wb.fake.creates().length, before, 'nothing sent while the other window answers');
+  await sampleUntil(
+    chatB,
+    () => chatB.locator('.turn').allInnerTexts(),
+    (v) => v.some((t) => t.includes('The answer to window B’s queued message.')),
+    60_000,
+  );
+  const bCreate = wb.fake.creates().find((r) => JSON.stringify(r.body).includes('queued in B'))!;
+  const aInteraction = [...wb.fake.interactions.values()].find((i) => JSON.stringify(i.body).includes('third question from A'))!;
+  assert.equal(aInteraction.status, 'completed', 'A’s answer ran to its end');
+  assert.equal((bCreate.body as { previous_interaction_id?: string }).previous_interaction_id, aInteraction.id, 'chained from the other window’s answer');
+});

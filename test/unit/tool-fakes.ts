@@ -1,7 +1,7 @@
 /** In-memory / temp-dir fakes of the ports the workspace tools use. */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ApprovalRequest, ToolActivity } from '../../src/shared/protocol';
 import {
   VersionConflictError,
@@ -151,10 +151,11 @@ export interface Sandbox {
  */
 export function sandbox(
   files: Record<string, string | Buffer> = {},
-  opts: { settings?: Partial<ToolSettings>; rg?: boolean; folders?: string[]; os?: false | SandboxStatus; home?: string } = {},
+  opts: { settings?: Partial<ToolSettings>; rg?: boolean; folders?: string[]; os?: false | SandboxStatus; home?: string; workspace?: string } = {},
 ): Sandbox {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'tools-')));
-  const names = opts.folders ?? ['ws'];
+  // `workspace`: an existing folder (a benchmark's generated tree) instead of a new one.
+  const root = opts.workspace ? dirname(realpathSync(opts.workspace)) : realpathSync(mkdtempSync(join(tmpdir(), 'tools-')));
+  const names = opts.workspace ? [basename(opts.workspace)] : (opts.folders ?? ['ws']);
   for (const n of names) mkdirSync(join(root, n), { recursive: true });
   const ws = join(root, names[0]!);
   const file = (rel: string, content: string | Buffer) => {

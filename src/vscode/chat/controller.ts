@@ -238,6 +238,8 @@ export class ChatController implements vscode.Disposable {
   private readonly log: Log;
   /** When the message being sent reached the host, and when its input was ready (until its first request leaves). */
   private sendTiming: { arrived: number; prepared: number } | undefined;
+  /** Messages were queued while another window answered here: they go once it has finished. */
+  private queueWaitsForOther = false;
   private readonly leases: Leases;
   private readonly queue: MessageQueue;
   private otherWindowState: 'sending' | 'took-over' | undefined;
@@ -251,7 +253,11 @@ export class ChatController implements vscode.Disposable {
     if (!other && this.otherWindowState === 'sending') this.otherWindowChanged(undefined);
     if (changed || !other) this.resumeIfInterrupted();
     // Messages queued while the other window answered go now, after its answer (chained from it).
-    if (!other && !this.session.busy && this.queued().length) void this.sendQueued();
+    // Only those: messages that wait after this window's own answer stopped or failed wait for the user.
+    if (!other && !this.session.busy && this.queueWaitsForOther && this.queued().length) {
+      this.queueWaitsForOther = false;
+      void this.sendQueued();
+    }
   }
 
   /**
@@ -544,8 +550,10 @@ export class ChatController implements vscode.Disposable {
     }
     // Nothing is running any more (the turn ended meanwhile): send it now.
     if (!this.session.busy && !this.session.otherSender()) void this.sendQueued();
-    else if (this.session.otherSender())
+    else if (this.session.otherSender()) {
+      this.queueWaitsForOther = true;
       this.view.host.toast(l10n.t('Another window is answering in this conversation; your message waits in the queue until it has finished.'), 'info');
+    }
   }
 
   private queueAction(id: string, action: QueueAction): void {
