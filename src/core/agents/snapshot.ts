@@ -90,21 +90,70 @@ async function walk(root: string): Promise<string[]> {
   return out.sort();
 }
 
-/** List the files to send: git's view when the folder is a repository, else a walk. */
+/**
+ * A pause for the event loop once the current stretch of work has run for `sliceMs`: long loops
+ * over a monorepo's paths call it every iteration (it reads the clock every 256 calls).
+ */
+function cooperative(sliceMs = 8): () => Promise<void> | undefined {
+  let since = performance.now();
+  let n = 0;
+  return () => {
+    if (++n % 256 !== 0 || performance.now() - since < sliceMs) return undefined;
+    return new Promise<void>((r) =>
+      setImmediate(() => {
+        since = performance.now();
+        r();
+      }),
+    );
+  };
+}
+
+/** `items` mapped and joined with NUL (what a worker splits again), a slice at a time. */
+async function joinNul<T>(items: readonly T[], map: (item: T) => string): Promise<string> {
+  const parts: string[] = [];
+  const pause = cooperative();
+  let part: string[] = [];
+  for (const it of items) {
+    part.push(map(it));
+    if (part.length >= 8192) {
+      parts.push(part.join('\0'));
+      part = [];
+    }
+    const wait = pause();
+    if (wait) await wait;
+  }
+  parts.push(part.join('\0'));
+  return parts.join('\0');
+}
+
+/**
+ * List the files to send: git's view when the folder is a repository (in git's order, tracked
+ * files first, each duplicate once), else a walk. Read in slices, so that half a million paths
+ * never hold the extension host's thread for long.
+ */
 export async function listSnapshotFiles(root: string): Promise<{ paths: string[]; usedGit: boolean }> {
   const inside = await git(root, ['rev-parse', '--is-inside-work-tree']);
   if (inside?.trim() === 'true') {
     const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', '.']);
     const prefix = (await git(root, ['rev-parse', '--show-prefix']))?.trim() ?? '';
     if (out !== undefined) {
-      const paths = [
-        ...new Set(
-          out
-            .split('\0')
-            .filter(Boolean)
-            .map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p)),
-        ),
-      ].sort();
+      const seen = new Set<string>();
+      const paths: string[] = [];
+      const pause = cooperative();
+      for (let at = 0; at < out.length;) {
+        let end = out.indexOf('\0', at);
+        if (end < 0) end = out.length;
+        let p = out.slice(at, end);
+        at = end + 1;
+        if (!p) continue;
+        if (prefix && p.startsWith(prefix)) p = p.slice(prefix.length);
+        if (!seen.has(p)) {
+          seen.add(p);
+          paths.push(p);
+        }
+        const wait = pause();
+        if (wait) await wait;
+      }
       return { paths, usedGit: true };
     }
   }
@@ -120,17 +169,22 @@ interface Stat {
 
 const KINDS: Stat['kind'][] = ['file', 'symlink', 'directory', 'other'];
 
-/** `lstat` of each path (undefined entries are skipped) in a worker thread with blocking calls: one thread hop for all, not four per file. */
+/**
+ * `lstat` of each path (undefined entries are skipped) in a worker thread with blocking calls: one
+ * thread hop for all, not four per file. The paths go as one string and the results come back as
+ * typed arrays read on demand: half a million paths cost the host's thread no long copy.
+ */
 const STAT_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { lstatSync } = require('node:fs');
 const { join } = require('node:path');
-const { root, paths } = workerData;
+const { root, joined } = workerData;
+const paths = joined.split('\\0');
 const nums = new Float64Array(paths.length * 3);
 const kinds = new Uint8Array(paths.length);
 for (let k = 0; k < paths.length; k++) {
   kinds[k] = 255;
-  if (paths[k] === null) continue;
+  if (paths[k] === '') continue;
   const st = lstatSync(join(root, paths[k]), { throwIfNoEntry: false });
   if (!st) continue;
   kinds[k] = st.isFile() ? 0 : st.isSymbolicLink() ? 1 : st.isDirectory() ? 2 : 3;
@@ -139,9 +193,13 @@ for (let k = 0; k < paths.length; k++) {
 parentPort.postMessage({ nums, kinds }, [nums.buffer, kinds.buffer]);
 `;
 
-function statAll(root: string, paths: Array<string | undefined>, signal?: AbortSignal): Promise<Array<Stat | undefined>> {
+type Stats = (k: number) => Stat | undefined;
+
+async function statAll(root: string, paths: Array<string | undefined>, signal?: AbortSignal): Promise<Stats> {
+  // (A path never holds NUL; an empty entry is one to skip.)
+  const joined = await joinNul(paths, (p) => p ?? '');
   return new Promise((resolveStats, reject) => {
-    const worker = new Worker(STAT_SOURCE, { eval: true, workerData: { root, paths: paths.map((p) => p ?? null) } });
+    const worker = new Worker(STAT_SOURCE, { eval: true, workerData: { root, joined } });
     const stop = () => {
       void worker.terminate();
       reject(new Error('The snapshot was cancelled.'));
@@ -154,9 +212,10 @@ function statAll(root: string, paths: Array<string | undefined>, signal?: AbortS
     worker.once('message', (m: { nums: Float64Array; kinds: Uint8Array }) => {
       signal?.removeEventListener('abort', stop);
       void worker.terminate();
-      resolveStats(
-        Array.from(m.kinds, (kind, k) => (kind === 255 ? undefined : { kind: KINDS[kind]!, size: m.nums[k * 3]!, mode: m.nums[k * 3 + 1]!, mtimeMs: m.nums[k * 3 + 2]! })),
-      );
+      resolveStats((k) => {
+        const kind = m.kinds[k];
+        return kind === undefined || kind === 255 ? undefined : { kind: KINDS[kind]!, size: m.nums[k * 3]!, mode: m.nums[k * 3 + 1]!, mtimeMs: m.nums[k * 3 + 2]! };
+      });
     });
   });
 }
@@ -168,23 +227,33 @@ export async function planSnapshot(rootIn: string): Promise<{ files: string[]; s
   const files: string[] = [];
   const secrets: string[] = [];
   let bytes = 0;
-  const leftOut = (rel: string) => !!secretReason(rel) && !isRedactableConfig(rel);
+  const pause = cooperative();
+  const left = new Uint8Array(paths.length);
+  for (let k = 0; k < paths.length; k++) {
+    const rel = paths[k]!;
+    if (secretReason(rel) && !isRedactableConfig(rel)) left[k] = 1;
+    const wait = pause();
+    if (wait) await wait;
+  }
   const stats = await statAll(
     root,
-    paths.map((rel) => (leftOut(rel) ? undefined : rel)),
+    paths.map((rel, k) => (left[k] ? undefined : rel)),
   );
   const configs: string[] = [];
-  paths.forEach((rel, k) => {
-    if (leftOut(rel)) {
+  for (let k = 0; k < paths.length; k++) {
+    const rel = paths[k]!;
+    if (left[k]) {
       secrets.push(rel);
-      return;
+      continue;
     }
-    const st = stats[k];
-    if (!st) return;
+    const st = stats(k);
+    if (!st) continue;
     files.push(rel);
     if (st.kind === 'file') bytes += st.size;
     if (st.kind === 'file' && isRedactableConfig(rel)) configs.push(rel);
-  });
+    const wait = pause();
+    if (wait) await wait;
+  }
   const redactions = await redactAll(root, configs);
   return { files, secrets, redacted: [...redactions.keys()], bytes };
 }
@@ -233,23 +302,25 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
   const secrets: string[] = [];
   const files: SnapshotFile[] = [];
   const skipped: Array<{ path: string; reason: string }> = [];
-  const candidates = paths.filter((rel) => {
-    if (!opts.includeSecrets && secretReason(rel) && !isRedactableConfig(rel)) {
-      secrets.push(rel);
-      return false;
-    }
-    return true;
-  });
+  const candidates: string[] = [];
+  const pause = cooperative();
+  for (const rel of paths) {
+    if (!opts.includeSecrets && secretReason(rel) && !isRedactableConfig(rel)) secrets.push(rel);
+    else candidates.push(rel);
+    const wait = pause();
+    if (wait) await wait;
+  }
   opts.onProgress?.({ phase: 'listing', files: 0, total: candidates.length, bytes: 0 });
   const stats = await statAll(root, candidates, opts.signal);
   opts.onProgress?.({ phase: 'listing', files: candidates.length, total: candidates.length, bytes: 0 });
   type Entry = { skip?: { path: string; reason: string }; file?: SnapshotFile } | undefined;
   const entries: Entry[] = [];
+  const configs: string[] = [];
   let since = performance.now();
   for (let k = 0; k < candidates.length; k++) {
     opts.signal?.throwIfAborted();
     const rel = candidates[k]!;
-    const st = stats[k];
+    const st = stats(k);
     if (!st) continue; // deleted in the working tree: the agent sees it deleted too
     if (st.kind === 'symlink') {
       const abs = join(root, rel);
@@ -262,7 +333,10 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
           : { skip: { path: rel, reason: 'symbolic link to a place outside the workspace' } },
       );
     } else if (st.kind !== 'file') entries.push({ skip: { path: rel, reason: st.kind === 'directory' ? 'a nested repository or folder entry' : 'not a regular file' } });
-    else entries.push({ file: { path: rel, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs } });
+    else {
+      entries.push({ file: { path: rel, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs } });
+      if (isRedactableConfig(rel)) configs.push(rel);
+    }
     // Never one long stretch on the host's thread.
     if (performance.now() - since > 8) {
       await new Promise<void>((r) => setImmediate(r));
@@ -271,15 +345,12 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
   }
   // Configuration that may hold a credential goes with the values removed (the user's choice to
   // include secret files sends it as it is).
-  const redactions = opts.includeSecrets
-    ? new Map<string, Buffer | undefined>()
-    : await redactAll(
-        root,
-        entries.flatMap((e) => (e?.file && !e.file.symlink && isRedactableConfig(e.file.path) ? [e.file.path] : [])),
-      );
+  const redactions = opts.includeSecrets ? new Map<string, Buffer | undefined>() : await redactAll(root, configs);
   const redacted: string[] = [];
   let bytes = 0;
   for (const e of entries) {
+    const wait = pause();
+    if (wait) await wait;
     if (!e) continue;
     if (e.skip) skipped.push(e.skip);
     else if (e.file) {
@@ -394,10 +465,7 @@ async function packFiles(root: string, files: SnapshotFile[], opts: SnapshotOpti
     if (batchBytes >= 1024 * 1024) await flush();
   };
   const padding = (size: number) => (size % BLOCK ? Buffer.alloc(BLOCK - (size % BLOCK)) : undefined);
-  const reader = new FileReader(
-    root,
-    files.map((f) => (f.symlink === undefined && f.size <= STREAM_ABOVE && !replaced.has(f.path) ? f.path : undefined)),
-  );
+  const reader = new FileReader(root, await joinNul(files, (f) => (f.symlink === undefined && f.size <= STREAM_ABOVE && !replaced.has(f.path) ? f.path : '')));
   const abort = () => {
     failed ??= new Error('The snapshot was cancelled.');
     reader.stop();
@@ -405,7 +473,11 @@ async function packFiles(root: string, files: SnapshotFile[], opts: SnapshotOpti
   };
   opts.signal?.addEventListener('abort', abort, { once: true });
   try {
+    // Contents that are already read resolve as microtasks: without a pause the loop would keep the thread.
+    const pause = cooperative();
     for (let k = 0; k < files.length; k++) {
+      const wait = pause();
+      if (wait) await wait;
       const f = files[k]!;
       const content = replaced.get(f.path);
       if (f.symlink !== undefined) {
@@ -452,7 +524,8 @@ const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { root, paths, shared } = workerData;
+const { root, joined, shared } = workerData;
+const paths = joined.split('\\0');
 const flags = new Int32Array(shared);
 let batch = [], bytes = 0, sent = 0, from = 0;
 const post = () => {
@@ -463,7 +536,7 @@ const post = () => {
 };
 for (let k = 0; k < paths.length && !Atomics.load(flags, 1); k++) {
   let data = null;
-  if (paths[k] !== null) {
+  if (paths[k] !== '') {
     try { const b = readFileSync(join(root, paths[k])); data = new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); } catch { data = null; }
   }
   batch.push(data);
@@ -480,8 +553,9 @@ class FileReader {
   private readonly waiting = new Map<number, (b: Buffer | undefined) => void>();
   private error: Error | undefined;
 
-  constructor(root: string, paths: Array<string | undefined>) {
-    this.worker = new Worker(READER_SOURCE, { eval: true, workerData: { root, paths: paths.map((p) => p ?? null), shared: this.flags.buffer } });
+  /** `joined`: the paths joined with NUL (one copy to the thread, not one per path); an empty entry is a file not to read. */
+  constructor(root: string, joined: string) {
+    this.worker = new Worker(READER_SOURCE, { eval: true, workerData: { root, joined, shared: this.flags.buffer } });
     this.worker.on('message', (m: { from: number; items: Array<Uint8Array | null> }) => {
       m.items.forEach((d, j) => this.deliver(m.from + j, d ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : undefined));
       // One more batch may come.
