@@ -14,6 +14,20 @@ interface Item {
   detail?: string;
   /** After accepting, keep completing (`#file:` goes on to the paths). */
   more?: boolean;
+  /** What the host answered for (its list is narrowed as the user types on, until the next answer). */
+  kind?: 'file' | 'symbol';
+}
+
+/** Whether `text` holds the characters of `query` in order, in any case. */
+function holds(text: string, query: string): boolean {
+  const t = text.toLowerCase();
+  let i = 0;
+  for (const c of query.toLowerCase()) {
+    i = t.indexOf(c, i);
+    if (i < 0) return false;
+    i++;
+  }
+  return true;
 }
 
 function help(k: (typeof KEYWORD_MENTIONS)[number]): string {
@@ -38,6 +52,8 @@ export function setupMentions(input: HTMLTextAreaElement, menu: HTMLElement, chi
   let items: Item[] = [];
   let active = 0;
   let seq = 0;
+  /** The query whose answer the open list shows (a list for an earlier query is not accepted by Enter). */
+  let shownSeq = -1;
   let token: { start: number; end: number } | undefined;
   let queryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -126,6 +142,17 @@ export function setupMentions(input: HTMLTextAreaElement, menu: HTMLElement, chi
     if (queryTimer) clearTimeout(queryTimer);
     const mine = ++seq;
     queryTimer = setTimeout(() => post({ type: 'mentionQuery', kind, query, seq: mine }), kind === 'symbol' ? 150 : 60);
+    // Until the answer comes, the list shown is the last answer narrowed to what is typed now
+    // (never a list for other text: Enter would put that in).
+    const still = open() ? items.filter((it) => it.kind === kind && holds(it.kind === 'file' ? it.insert : it.label, query)) : [];
+    if (still.length) {
+      show(still);
+      shownSeq = mine;
+    } else if (open()) {
+      const keep = token;
+      close();
+      token = keep;
+    }
   }
 
   function update(): void {
@@ -145,6 +172,9 @@ export function setupMentions(input: HTMLTextAreaElement, menu: HTMLElement, chi
       return;
     }
     const q = t.query.toLowerCase();
+    // (The keywords answer at once: a list for this very text.)
+    if (queryTimer) clearTimeout(queryTimer);
+    shownSeq = ++seq;
     show(
       KEYWORD_MENTIONS.filter((k) => k.startsWith(q)).map((k) => ({
         insert: k === 'file' ? '#file:' : `${mentionText(k)} `,
@@ -190,8 +220,9 @@ export function setupMentions(input: HTMLTextAreaElement, menu: HTMLElement, chi
     'keydown',
     (e) => {
       if (!open() || e.isComposing) return;
-      // The mention is already complete as typed (accepting would change nothing): Enter sends.
-      if (e.key === 'Enter' && token && items.some((it) => it.insert.trimEnd() === input.value.slice(token!.start, token!.end))) {
+      // The mention is already complete as typed (accepting would change nothing), or the list is
+      // still the one for what was typed before (the answer for this text has not come): Enter sends.
+      if (e.key === 'Enter' && (shownSeq !== seq || (token && items.some((it) => it.insert.trimEnd() === input.value.slice(token!.start, token!.end))))) {
         close();
         return;
       }
@@ -210,14 +241,22 @@ export function setupMentions(input: HTMLTextAreaElement, menu: HTMLElement, chi
   return {
     candidates(n, list) {
       if (n !== seq || !token) return;
+      shownSeq = n;
       show(
         list.map((c) => ({
           insert: `${mentionText(c.kind, c.value)} `,
           label: c.kind === 'symbol' ? `@${c.label}` : c.label,
           detail: c.detail,
+          kind: c.kind,
         })),
       );
     },
-    refresh: renderChips,
+    refresh() {
+      // The text was set by the page (a send cleared it, a draft came back): no list stays open,
+      // and an answer still on its way for the old text is not shown.
+      seq++;
+      close();
+      renderChips();
+    },
   };
 }
