@@ -131,3 +131,49 @@ test('a message written in one window while the other answers waits in its queue
   assert.equal(aInteraction.status, 'completed', 'A’s answer ran to its end');
   assert.equal((bCreate.body as { previous_interaction_id?: string }).previous_interaction_id, aInteraction.id, 'chained from the other window’s answer');
 });
+
+test('a message taken out of the queue while the other window answered leaves nothing behind: after a Stop here, the next queued message waits for the user', async () => {
+  wb.fake.setScenario({ replies: [{ steps: [text('Window A answers once more, slowly, while B changes its mind.')], delayMs: 120, textChunk: 6 }] });
+  await sendChat(chatA, 'fourth question from A');
+  await sampleUntil(
+    chatB,
+    () => chatB.locator('.turn').allInnerTexts(),
+    (v) => v.some((t) => t.includes('fourth question from A')),
+    20_000,
+  );
+  await chatB.locator('#input').fill('changed my mind');
+  await chatB.locator('#input').press('Enter');
+  const item = chatB.locator('#queue .queue-item', { hasText: 'changed my mind' });
+  await item.waitFor({ timeout: 10_000 });
+  await item.getByRole('button', { name: 'Remove from the queue' }).click();
+  await sampleUntil(
+    chatB,
+    () => chatB.locator('.turn').last().innerText(),
+    (v) => v.includes('while B changes its mind.'),
+    60_000,
+  );
+  // Now B answers itself, a message waits behind that answer, and B stops it.
+  wb.fake.setScenario({ replies: [{ steps: [text('A slow answer in B that will be stopped before it ends, word after word after word.')], delayMs: 150, textChunk: 4 }] });
+  await sendChat(chatB, 'a question in B');
+  await sampleUntil(
+    chatB,
+    () => chatB.locator('.turn').last().innerText(),
+    (v) => v.includes('A slow'),
+    20_000,
+  );
+  const before = wb.fake.creates().length;
+  await chatB.locator('#input').fill('after the stop');
+  await chatB.locator('#input').press('Enter');
+  await chatB.locator('#queue .queue-item', { hasText: 'after the stop' }).waitFor({ timeout: 10_000 });
+  await chatB.locator('#stop').click();
+  await sampleUntil(
+    chatB,
+    () => chatB.locator('.turn').last().innerText(),
+    (v) => /Stopped/.test(v),
+    20_000,
+  );
+  // Longer than the follow tick: still nothing sent, the message still waits.
+  await b.page.waitForTimeout(3000);
+  assert.equal(wb.fake.creates().length, before, 'the queued message waits for the user after a Stop');
+  assert.equal(await chatB.locator('#queue .queue-item', { hasText: 'after the stop' }).count(), 1);
+});

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-ignore -- plain ESM helper
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/workbench.mjs';
-import { PANEL_STATE, serveWebview } from './webview-page';
+import { openChatPage, PANEL_STATE, serveWebview } from './webview-page';
 
 let browser: Browser;
 let server: { url: string; close(): void };
@@ -20,12 +20,7 @@ before(async () => {
   server = await serveWebview();
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 420, height: 700 } });
-  await page.goto(server.url);
-  await page.evaluate(
-    (s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'),
-    PANEL_STATE,
-  );
-  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await openChatPage(page, server.url);
   await page.evaluate(() => {
     const post = (m: unknown) => window.postMessage(m, '*');
     post({ type: 'turnStart', turn: { id: 't1', input: [{ type: 'text', text: 'go' }], steps: [], state: 'streaming', notices: [], model: 'm' } });

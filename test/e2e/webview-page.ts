@@ -4,6 +4,7 @@
  * events, as VS Code delivers them. Used by the renderer security test and the render bench.
  */
 import { createServer } from 'node:http';
+import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chatBody } from '../../src/shared/chatPage';
@@ -39,4 +40,14 @@ export async function serveWebview(root = process.cwd()): Promise<{ url: string;
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, close: () => server.close() };
+}
+
+/** Load the chat page and start it as the host does (an empty stored conversation); resolves once it is ready. */
+export async function openChatPage(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.evaluate(
+    (s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'),
+    PANEL_STATE,
+  );
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-ignore -- plain ESM helper
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/workbench.mjs';
-import { PANEL_STATE, serveWebview } from './webview-page';
+import { openChatPage, serveWebview } from './webview-page';
 
 let browser: Browser;
 let server: { url: string; close(): void };
@@ -22,12 +22,7 @@ before(async () => {
     // data: and blob: are local (the highlighting worker starts from a blob: URL).
     if (!r.url().startsWith(server.url) && !/^(data|blob):/.test(r.url())) remote.push(r.url());
   });
-  await page.goto(server.url);
-  await page.evaluate(
-    (s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'),
-    PANEL_STATE,
-  );
-  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await openChatPage(page, server.url);
 });
 after(async () => {
   await browser?.close();

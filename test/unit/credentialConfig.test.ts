@@ -56,3 +56,15 @@ test('only configuration files are rewritten; a file without a credential is unc
   for (const f of ['src/app.ts', '.env', 'README.md', 'npmrc.md']) assert.equal(isRedactableConfig(f), false, f);
   assert.deepEqual(redactConfig('.npmrc', 'save-exact=true\nengine-strict=true\n'), { text: 'save-exact=true\nengine-strict=true\n', removed: 0 });
 });
+
+test('credentials in inline maps are removed too, whatever the line’s own key', () => {
+  const yaml = redactConfig(
+    '.yarnrc.yml',
+    'npmScopes: { babel: { npmAuthToken: npm_SECRET1, npmAlwaysAuth: true } }\nnpmRegistries: {"//r.example": {"npmAuthIdent": "u:SECRET2"}}\n',
+  );
+  assert.equal(yaml.text, 'npmScopes: { babel: { npmAuthToken: "", npmAlwaysAuth: true } }\nnpmRegistries: {"//r.example": {"npmAuthIdent": ""}}\n');
+  assert.equal(yaml.removed, 2);
+  const toml = redactConfig('.cargo/config.toml', '[registries]\nmine = { index = "sparse+https://r.example/", token = "SECRET3" }\nother = { token = "${CARGO_TOKEN}" }\n');
+  assert.equal(toml.text, '[registries]\nmine = { index = "sparse+https://r.example/", token = "" }\nother = { token = "${CARGO_TOKEN}" }\n');
+  assert.equal(toml.removed, 1);
+});

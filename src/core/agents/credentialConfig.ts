@@ -23,6 +23,9 @@ const ENV_REFERENCE = /^\s*["']?(\$\{[A-Za-z_][A-Za-z0-9_.:-]*\}|\$[A-Za-z_][A-Z
 /** The user information of a URL (`https://user:pass@host`): dropped wherever it appears. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi;
 
+/** `key: value` or `key = value` right after `{` or `,` (an inline map); the value quoted or bare (a nested map is looked into, not taken as a value). */
+const INLINE_PAIR = /([{,]\s*)((?:"[^"]*"|'[^']*'|[A-Za-z_][\w.-]*))(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,{}[\]\s][^,}\s]*)/g;
+
 export function isRedactableConfig(rel: string): boolean {
   return REDACTABLE.test(rel);
 }
@@ -43,11 +46,19 @@ function credentialKey(key: string): boolean {
 /** The file's text with every credential value removed (the keys stay, so the file still parses). */
 export function redactConfig(rel: string, text: string): Redacted {
   let removed = 0;
+  // The user part of URLs, and credentials in inline maps on any line (YAML's `{ npmAuthToken: x }`,
+  // TOML's `{ token = "x" }`): a line whose own key says nothing can still hold one.
   const userinfo = (line: string) =>
-    line.replace(URL_USERINFO, (_m, scheme: string) => {
-      removed++;
-      return scheme;
-    });
+    line
+      .replace(URL_USERINFO, (_m, scheme: string) => {
+        removed++;
+        return scheme;
+      })
+      .replace(INLINE_PAIR, (m, lead: string, key: string, sep: string, value: string) => {
+        if (!credentialKey(key.replace(/^["']|["']$/g, '')) || ENV_REFERENCE.test(value) || /^["']{2}$/.test(value)) return m;
+        removed++;
+        return `${lead}${key}${sep}""`;
+      });
   if (/settings\.xml$/i.test(rel)) {
     const out = text.replace(/<([A-Za-z_][\w.-]*)(\s[^>]*)?>([^<]*)<\/\1>/g, (m, tag: string, attrs: string | undefined, value: string) => {
       if (!credentialKey(tag) || !value.trim() || ENV_REFERENCE.test(value.replace(/^\$\{env\./, '${'))) return m;

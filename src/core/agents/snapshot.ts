@@ -316,8 +316,10 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
   type Entry = { skip?: { path: string; reason: string }; file?: SnapshotFile } | undefined;
   const entries: Entry[] = [];
   const configs: string[] = [];
-  let since = performance.now();
   for (let k = 0; k < candidates.length; k++) {
+    // Never one long stretch on the host's thread.
+    const wait = pause();
+    if (wait) await wait;
     opts.signal?.throwIfAborted();
     const rel = candidates[k]!;
     const st = stats(k);
@@ -336,11 +338,6 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
     else {
       entries.push({ file: { path: rel, size: st.size, mode: st.mode, mtimeMs: st.mtimeMs } });
       if (isRedactableConfig(rel)) configs.push(rel);
-    }
-    // Never one long stretch on the host's thread.
-    if (performance.now() - since > 8) {
-      await new Promise<void>((r) => setImmediate(r));
-      since = performance.now();
     }
   }
   // Configuration that may hold a credential goes with the values removed (the user's choice to

@@ -204,6 +204,15 @@ export class TurnEngine {
     const emit = (changes: StepChange[]) => {
       if (changes.length) observer.changes?.(changes, acc.steps);
     };
+    /** The next interaction of the turn, carrying what we answered (results, a steer): chained, or the whole history when stateless. */
+    const followup = (sent: Step[]): CreateInteractionRequest => {
+      const hopId = acc.interactionId;
+      observer.begin?.('followup');
+      acc.beginInteraction('followup');
+      return settings.mode === 'stateless' || (ctx.history !== undefined && !hopId)
+        ? this.buildRequest(settings, [...(ctx.history ?? []), userStep, ...acc.steps], {})
+        : this.buildRequest(settings, sent, hopId ? { previous_interaction_id: hopId } : {});
+    };
     const finish = (status: TurnStatus, error?: ApiError): TurnOutcome => ({
       status,
       interactionId: acc.interactionId,
@@ -290,13 +299,7 @@ export class TurnEngine {
             observer.local?.(r);
             emit(acc.addLocalStep(r));
           }
-          const hopId = acc.interactionId;
-          observer.begin?.('followup');
-          acc.beginInteraction('followup');
-          request =
-            settings.mode === 'stateless' || (ctx.history !== undefined && !hopId)
-              ? this.buildRequest(settings, [...(ctx.history ?? []), userStep, ...acc.steps], {})
-              : this.buildRequest(settings, found, hopId ? { previous_interaction_id: hopId } : {});
+          request = followup(found);
           continue;
         }
         chainFrom = acc.interactionId ?? chainFrom;
@@ -332,13 +335,7 @@ export class TurnEngine {
           emit(acc.addLocalStep(s));
           sent.push(s);
         }
-        const hopId = acc.interactionId;
-        observer.begin?.('followup');
-        acc.beginInteraction('followup');
-        request =
-          settings.mode === 'stateless' || (ctx.history !== undefined && !hopId)
-            ? this.buildRequest(settings, [...(ctx.history ?? []), userStep, ...acc.steps], {})
-            : this.buildRequest(settings, sent, hopId ? { previous_interaction_id: hopId } : {});
+        request = followup(sent);
         continue;
       }
       if (status === 'completed' || status === 'incomplete' || status === 'budget_exceeded' || status === 'idle') chainFrom = acc.interactionId ?? chainFrom;

@@ -254,9 +254,11 @@ export class ChatController implements vscode.Disposable {
     if (changed || !other) this.resumeIfInterrupted();
     // Messages queued while the other window answered go now, after its answer (chained from it).
     // Only those: messages that wait after this window's own answer stopped or failed wait for the user.
-    if (!other && !this.session.busy && this.queueWaitsForOther && this.queued().length) {
+    // The wait ends with that answer, whatever is in the queue by then (an emptied queue does not
+    // leave the next one, queued behind this window's own answer, to go by itself after a Stop).
+    if (!other && this.queueWaitsForOther) {
       this.queueWaitsForOther = false;
-      void this.sendQueued();
+      if (!this.session.busy && this.queued().length) void this.sendQueued();
     }
   }
 

@@ -66,33 +66,36 @@ export function renderFooter(f: HTMLElement, turnEl: HTMLElement, v: TurnView, p
     f.appendChild(h('div', 'usage', l10n.t('Tokens: {0}', parts.join(' · '))));
   }
   // A finished plan: start it (the same conversation, every tool) or say what to change.
-  if (v.plan && v.state === 'completed' && hooks.isLastIdle) {
-    const bar = h('div', 'plan-actions');
-    bar.setAttribute('role', 'group');
-    bar.setAttribute('aria-label', l10n.t('The plan'));
-    const start = h('button', 'primary-btn plan-start', l10n.t('Start'));
-    start.title = l10n.t('Carry out the plan, with every tool (edits and commands still ask as usual)');
-    start.addEventListener('click', () => post({ type: 'planAction', turnId: v.id, action: 'start' }));
-    const revise = h('button', 'secondary-btn plan-revise', l10n.t('Revise'));
-    revise.title = l10n.t('Say what to change in the plan (plan first stays on)');
-    revise.addEventListener('click', () => hooks.focusInput());
-    bar.append(start, revise);
-    f.appendChild(bar);
-  }
+  if (v.plan && v.state === 'completed' && hooks.isLastIdle)
+    f.appendChild(
+      actionBar('plan-actions', l10n.t('The plan'), [
+        {
+          cls: 'primary-btn plan-start',
+          text: l10n.t('Start'),
+          title: l10n.t('Carry out the plan, with every tool (edits and commands still ask as usual)'),
+          click: () => post({ type: 'planAction', turnId: v.id, action: 'start' }),
+        },
+        { cls: 'secondary-btn plan-revise', text: l10n.t('Revise'), title: l10n.t('Say what to change in the plan (plan first stays on)'), click: () => hooks.focusInput() },
+      ]),
+    );
   // Deep Research: start the plan (or edit it by writing), and save the report once it is there.
-  if (v.research === 'plan' && v.state === 'completed' && hooks.isLastIdle) {
-    const bar = h('div', 'plan-actions research-actions');
-    bar.setAttribute('role', 'group');
-    bar.setAttribute('aria-label', l10n.t('The research plan'));
-    const start = h('button', 'primary-btn research-start', l10n.t('Start research'));
-    start.title = l10n.t('Confirm the plan: Deep Research carries it out in the background');
-    start.addEventListener('click', () => post({ type: 'researchAction', turnId: v.id, action: 'start' }));
-    const edit = h('button', 'secondary-btn research-edit', l10n.t('Edit the plan'));
-    edit.title = l10n.t('Write what to change; Deep Research answers with a revised plan');
-    edit.addEventListener('click', () => hooks.focusInput());
-    bar.append(start, edit);
-    f.appendChild(bar);
-  }
+  if (v.research === 'plan' && v.state === 'completed' && hooks.isLastIdle)
+    f.appendChild(
+      actionBar('plan-actions research-actions', l10n.t('The research plan'), [
+        {
+          cls: 'primary-btn research-start',
+          text: l10n.t('Start research'),
+          title: l10n.t('Confirm the plan: Deep Research carries it out in the background'),
+          click: () => post({ type: 'researchAction', turnId: v.id, action: 'start' }),
+        },
+        {
+          cls: 'secondary-btn research-edit',
+          text: l10n.t('Edit the plan'),
+          title: l10n.t('Write what to change; Deep Research answers with a revised plan'),
+          click: () => hooks.focusInput(),
+        },
+      ]),
+    );
   if (v.research === 'run' && v.state === 'completed') {
     const save = h('button', 'secondary-btn research-save', l10n.t('Save report…'));
     save.title = l10n.t('Save the report as Markdown in the workspace, its sources as links');
@@ -108,4 +111,18 @@ export function renderFooter(f: HTMLElement, turnEl: HTMLElement, v: TurnView, p
     b.addEventListener('click', () => post({ type: 'undoTurn', turnId: v.id }));
     f.appendChild(b);
   }
+}
+
+/** A labelled group of buttons under a turn (a plan's Start and Revise, a research plan's). */
+function actionBar(cls: string, label: string, buttons: Array<{ cls: string; text: string; title: string; click: () => void }>): HTMLElement {
+  const bar = h('div', cls);
+  bar.setAttribute('role', 'group');
+  bar.setAttribute('aria-label', label);
+  for (const b of buttons) {
+    const btn = h('button', b.cls, b.text);
+    btn.title = b.title;
+    btn.addEventListener('click', b.click);
+    bar.appendChild(btn);
+  }
+  return bar;
 }
