@@ -73,13 +73,18 @@ async function waitForRow(re: RegExp, timeoutMs = 30_000): Promise<string> {
   throw new Error(`no run row matching ${re}; rows: ${rows.join(' | ')} (screenshot: ${await p.snap('runs')})`);
 }
 
-async function launchRun(task: string, options = 'Start the run'): Promise<void> {
+/** Launch a run through the palette's steps; returns what the upload step said it would send. */
+async function launchRun(task: string, options = 'Start the run'): Promise<string> {
   await p.command('Gemini: Run Task on Remote Agent');
   await p.answerQuickInput(task);
   await p.answerQuickInput('', { pickRow: 'antigravity-preview-05-2026' });
   await p.answerQuickInput('', { pickRow: 'Snapshot of' });
+  const send = p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Send ' }).first();
+  await send.waitFor({ timeout: 15_000 });
+  const upload = await send.innerText();
   await p.answerQuickInput('', { pickRow: 'Send ' });
   await p.answerQuickInput('', { pickRow: options });
+  return upload;
 }
 
 async function runFrame(task: string): Promise<Frame> {
@@ -110,8 +115,11 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   // An uncommitted change and an untracked file go with the snapshot.
   writeFileSync(join(wb.workspace, 'src/util.ts'), 'export const util = "uncommitted";\n');
   writeFileSync(join(wb.workspace, 'untracked.md'), 'not yet in git\n');
+  // Yarn's configuration goes with the snapshot (the install needs it), without its token.
+  writeFileSync(join(wb.workspace, '.yarnrc.yml'), 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\nnpmAuthToken: "npm_E2E_SECRET"\n');
   wb.fake.setScenario({ replies: [agentReply({ delayMs: 900 })] });
-  await launchRun('Bump the version and add a greeting');
+  const upload = await launchRun('Bump the version and add a greeting');
+  assert.match(upload, /Sent with their credential values removed: \.yarnrc\.yml/);
   // The snapshot arrived in the environment (extracted under workspace/).
   const deadline = Date.now() + 20_000;
   while (wb.fake.environments.size === 0 && Date.now() < deadline) await p.page.waitForTimeout(100);
@@ -119,6 +127,8 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   while (!existsSync(join(env.dir, 'workspace', 'src', 'util.ts')) && Date.now() < deadline) await p.page.waitForTimeout(100);
   assert.equal(readFileSync(join(env.dir, 'workspace', 'src', 'util.ts'), 'utf8'), 'export const util = "uncommitted";\n');
   assert.equal(readFileSync(join(env.dir, 'workspace', 'untracked.md'), 'utf8'), 'not yet in git\n');
+  assert.equal(readFileSync(join(env.dir, 'workspace', '.yarnrc.yml'), 'utf8'), 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\nnpmAuthToken: ""\n');
+  assert.ok(!wb.fake.requests.some((r) => JSON.stringify(r).includes('npm_E2E_SECRET')), 'the token is in no request');
   while (!wb.fake.creates().length && Date.now() < deadline) await p.page.waitForTimeout(100);
   const create = wb.fake.creates()[0]!.body as Record<string, unknown>;
   assert.equal(create.agent, 'antigravity-preview-05-2026');
