@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench } from './harness';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
 import { DEMO_PNG, textReply } from '../fake-api/library';
 import type { Json } from '../fake-api/scenario';
 
@@ -275,6 +275,9 @@ test('a message sent in the background runs on the server (background: true), su
     (v) => v.trim() === story,
     30_000,
   );
+  // The whole text is there before the stream's last events (the step's stop, the completion with
+  // its usage): the turn has ended once its footer counts the tokens.
+  await waitForTurnState(chat, (f) => /Tokens:/.test(f), 10_000);
   assert.equal(wb.fake.creates().length, 1, 'followed again, never created twice');
   assert.match(await chat.locator('.turn').last().innerText(), /In the background/, 'still marked after the reload');
   assert.equal([...wb.fake.interactions.values()].at(-1)!.status, 'completed');

@@ -48,11 +48,12 @@ export class ContentActions {
         this.toast(l10n.t('Open an editor to insert the code into.'), 'info');
         return;
       }
-      const target = editor;
+      // Shown (and focused) before the edit, so nothing moves after the text lands: a tab the user
+      // clicks once the code is in place stays in front.
+      const target = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
       await target.edit((b) => {
         for (const sel of target.selections) b.replace(sel, code);
       });
-      await vscode.window.showTextDocument(target.document, target.viewColumn);
       return;
     }
     const doc = await vscode.workspace.openTextDocument({ content: code, language: languageIdFor(language) });
