@@ -296,7 +296,8 @@ void (async () => {
       await page.close();
     };
     const only = process.env.BENCH_ONLY;
-    if (only !== 'scroll') {
+    if (only === 'paced') await stream('b', 10, 2);
+    else if (only !== 'scroll') {
       await stream('a', 10, 0);
       await stream('a', 10, 0, true);
       await stream('b', 10, 2);
@@ -318,6 +319,7 @@ void (async () => {
     const baseline = (await bmetric()) - b0;
     console.log(`   of which receiving the messages (the same worker, an empty page): ${baseline.toFixed(0)} ms → webview: ${(task1 - task0 - baseline).toFixed(0)} ms`);
     // A floor: the same paced stream appended as plain text, once per frame, to a scrolling box that follows the end.
+    if (trace) await browser.startTracing(base, { categories: ['devtools.timeline'] });
     const c0 = await bmetric();
     await base.evaluate(async (ds) => {
       document.body.style.margin = '0';
@@ -350,10 +352,15 @@ void (async () => {
       await (window as unknown as { __host(ds: string[], perMessage: number, pauseMs: number): Promise<void> }).__host(ds, 10, 2);
     }, deltas);
     const floor = (await bmetric()) - c0;
+    if (trace) console.log(`   the floor, main thread: ${topEvents(mainThread(await browser.stopTracing()), 12)}`);
     console.log(
       `   a floor, the same stream as plain paragraphs in a scrolling box on an empty page: ${floor.toFixed(0)} ms (${(floor - baseline).toFixed(0)} ms after receiving)`,
     );
 
+    if (only === 'paced') {
+      console.log(`   ratio to the floor (paced): ${((task1 - task0) / floor).toFixed(2)}×`);
+      return;
+    }
     // ---------------------------------------------------------------- 2. 1,000 turns
     const page2 = await browser.newPage({ viewport: { width: 420, height: 900 } });
     await page2.goto(url);
