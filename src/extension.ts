@@ -11,6 +11,7 @@ import { RemoteAgents } from './vscode/agents/agents';
 import { CustomAgents } from './vscode/agents/customAgents';
 import { ApiClientProvider } from './vscode/api';
 import { ChatController } from './vscode/chat/controller';
+import { ChatTabs } from './vscode/chat/chatTabs';
 import { chatCommands, register } from './vscode/commands';
 import { HistoryTree } from './vscode/history';
 import { ApiKeyStore } from './vscode/keys';
@@ -33,7 +34,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden, join(context.globalStorageUri.fsPath, 'tx'), external);
   const customAgents = new CustomAgents(context, api, keys, log);
   const agents = new RemoteAgents(context, api, keys, log, (agent) => customAgents.secretEnv(agent));
-  const chat = new ChatController(context, api, keys, log, { tools, runRemote: async (text) => void (await agents.launch(text)) });
+  const runRemote = async (text: string) => void (await agents.launch(text));
+  const chat = new ChatController(context, api, keys, log, { tools, runRemote });
+  // More conversations, each in an editor tab, over the same store, leases and history.
+  const tabs = new ChatTabs(chat, (tab) => new ChatController(context, api, keys, log, { tools, runRemote, tab, shared: chat.shared }), log);
   const actions = new GeminiActions(context, chat, api, log);
   const history = new HistoryTree(chat.history, () => chat.session.conversationId);
   const native = new NativeChat(() => ({
@@ -45,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): void {
     keys,
     api,
     external,
+    // The tabs' conversations are suspended before the sidebar's hands every lease over.
+    tabs,
     chat,
     tools,
     actions,
@@ -52,11 +58,11 @@ export function activate(context: vscode.ExtensionContext): void {
     customAgents,
     history,
     native,
-    external.onDidChange(() => void chat.view.host.refreshState()),
+    external.onDidChange(() => tabs.all().forEach((c) => void c.view.host.refreshState())),
     vscode.window.registerTreeDataProvider('gemini.history', history),
   );
   register(context, [
-    ...chatCommands({ chat, tools, keys, api, log, history }),
+    ...chatCommands({ chat, tabs, tools, keys, api, log, history }),
     ...actions.commands(),
     ...agents.commands(),
     ...customAgents.commands((agent) => agents.launch(undefined, agent)),
@@ -68,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // The walkthrough's first step completes when a key is there (read only when it changes).
     keys.onDidChange(() => void keys.has().then((has) => vscode.commands.executeCommand('setContext', 'gemini.hasKey', has))),
     chat.onDidChangeConversations(() => history.refresh()),
+    tabs.onDidChange(() => history.refresh()),
     // vscode://geminilabs.gemini-interactions/chat?prompt=…: a draft in a new chat, never sent by itself.
     vscode.window.registerUriHandler({ handleUri: (uri) => chat.openFromLink(uri) }),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -250,7 +250,8 @@ export type QueueAction = (typeof QUEUE_ACTIONS)[number];
 // ------------------------------------------------------------------ host → webview
 
 export type HostMessage =
-  | { type: 'init'; state: PanelState; conversation: ConversationView; draft: string; attachments: AttachmentView[] }
+  /** `tab`: in a chat editor tab, the tab's key (kept in the webview state so the tab comes back after a reload). */
+  | { type: 'init'; state: PanelState; conversation: ConversationView; draft: string; attachments: AttachmentView[]; tab?: string }
   | { type: 'state'; state: PanelState }
   | { type: 'conversation'; conversation: ConversationView }
   | { type: 'turnStart'; turn: TurnView }
@@ -481,7 +482,14 @@ type OfH<K extends HostMessage['type']> = Extract<HostMessage, { type: K }>;
  * a test round-trips a sample of each). Each returns the message, or undefined when it is malformed.
  */
 export const HOST_VALIDATORS: { [K in HostMessage['type']]: (m: Obj) => OfH<K> | undefined } = {
-  init: (m) => (isPanelState(m.state) && isConversation(m.conversation) && typeof m.draft === 'string' && Array.isArray(m.attachments) ? (m as OfH<'init'>) : undefined),
+  init: (m) =>
+    isPanelState(m.state) &&
+    isConversation(m.conversation) &&
+    typeof m.draft === 'string' &&
+    Array.isArray(m.attachments) &&
+    (m.tab === undefined || (typeof m.tab === 'string' && /^[a-z0-9]{1,40}$/.test(m.tab)))
+      ? (m as OfH<'init'>)
+      : undefined,
   state: (m) => (isPanelState(m.state) ? (m as OfH<'state'>) : undefined),
   conversation: (m) => (isConversation(m.conversation) ? (m as OfH<'conversation'>) : undefined),
   turnStart: (m) => (isTurnView(m.turn) ? (m as OfH<'turnStart'>) : undefined),

@@ -4,6 +4,7 @@ import { ApiError } from '../core/client/errors';
 import type { ConversationMeta } from '../core/conversation/journal';
 import type { ApiClientProvider } from './api';
 import type { ChatController } from './chat/controller';
+import type { ChatTabs } from './chat/chatTabs';
 import { models } from './config';
 import { searchHistory, type HistoryTree } from './history';
 import type { ApiKeyStore } from './keys';
@@ -19,6 +20,8 @@ export interface Command {
 
 export interface CommandDeps {
   chat: ChatController;
+  /** Conversations in editor tabs. */
+  tabs: ChatTabs;
   tools: WorkspaceTools;
   keys: ApiKeyStore;
   api: ApiClientProvider;
@@ -75,6 +78,15 @@ export function chatCommands(d: CommandDeps): Command[] {
       },
     },
     { id: 'gemini.focusChat', execute: () => d.chat.view.reveal() },
+    { id: 'gemini.newChatInEditor', execute: () => d.tabs.open() },
+    {
+      id: 'gemini.history.openInEditor',
+      async execute(meta?: unknown) {
+        const id = (meta as ConversationMeta | undefined)?.id;
+        if (id) await d.tabs.open(id);
+        d.history.refresh();
+      },
+    },
     { id: 'gemini.deepResearch', execute: (question?: unknown) => d.chat.startResearch(question) },
     { id: 'gemini.exportChat', execute: (format?: unknown) => d.chat.exportChat(format === 'json' || format === 'markdown' ? format : undefined) },
     { id: 'gemini.showLog', execute: () => d.log.channel.show(true) },
@@ -91,8 +103,7 @@ export function chatCommands(d: CommandDeps): Command[] {
       async execute(meta?: unknown) {
         const id = (meta as ConversationMeta | undefined)?.id;
         if (!id) return;
-        await d.chat.view.reveal(false);
-        if (!d.chat.open(id)) void vscode.window.showWarningMessage(l10n.t('Gemini: that conversation no longer exists.'));
+        if (!(await d.tabs.openInSidebar(id))) void vscode.window.showWarningMessage(l10n.t('Gemini: that conversation no longer exists.'));
         d.history.refresh();
       },
     },
@@ -112,6 +123,7 @@ export function chatCommands(d: CommandDeps): Command[] {
         const ok = await vscode.window.showWarningMessage(l10n.t('Delete the conversation “{0}”? {1}This cannot be undone.', m.title, detail), { modal: true }, l10n.t('Delete'));
         if (ok !== l10n.t('Delete')) return;
         if (d.chat.session.conversationId === m.id) d.chat.newChat();
+        d.tabs.forget(m.id);
         d.chat.store.delete(m.id);
         d.history.refresh();
         if (!remote.length) return;

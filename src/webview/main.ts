@@ -97,6 +97,11 @@ const handlers: HostHandlers = {
     composer.autosize();
     state.attachments = m.attachments;
     attachments.render(m.attachments);
+    if (m.tab && m.tab !== state.tab) {
+      state.tab = m.tab;
+      document.body.dataset.tab = m.tab;
+      page.saveDraft(input.value);
+    }
     document.body.dataset.ready = 'true';
   },
   state: (m) => applyState(m.state),

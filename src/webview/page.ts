@@ -16,6 +16,8 @@ export interface SavedState {
   draft: string;
   /** In a run tab: which run, so VS Code can restore the tab after a reload. */
   runId?: string;
+  /** In a chat editor tab: the tab's key (its conversation is found by it after a reload). */
+  tab?: string;
 }
 
 export interface PageState {
@@ -28,6 +30,8 @@ export interface PageState {
   editing: { turnId: string | undefined } | undefined;
   /** In a run tab: the run's id (kept in the saved state). */
   runId: string | undefined;
+  /** In a chat editor tab: the tab's key (kept in the saved state). */
+  tab: string | undefined;
 }
 
 export interface Page {
@@ -39,11 +43,11 @@ export interface Page {
 }
 
 export function createPage(vscode: VsCodeApi): Page {
-  const state: PageState = { panel: undefined, attachments: [], queue: [], editing: undefined, runId: undefined };
+  const state: PageState = { panel: undefined, attachments: [], queue: [], editing: undefined, runId: undefined, tab: undefined };
   return {
     state,
     post: (msg) => vscode.postMessage(msg),
-    saveDraft: (draft) => vscode.setState({ draft, runId: state.runId } satisfies SavedState),
+    saveDraft: (draft) => vscode.setState({ draft, runId: state.runId, tab: state.tab } satisfies SavedState),
     saved: () => {
       const s = vscode.getState() as SavedState | undefined;
       return s && typeof s.draft === 'string' ? s : undefined;

@@ -176,6 +176,20 @@ export class WorkbenchPage {
   }
 
   /**
+   * Reload through VS Code's own command: the workbench saves its editors first. (A reload of the
+   * browser page keeps only what code-server saved in its last periodic save, up to a minute old:
+   * an editor tab opened since then is not restored.)
+   */
+  async reloadWindow(): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (f) => f === this.page.mainFrame(), timeout: 60_000 });
+    await this.command('Developer: Reload Window');
+    await navigated;
+    await this.page.waitForLoadState('load');
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await this.page.waitForSelector('.statusbar', { timeout: 60_000 });
+  }
+
+  /**
    * Run a command from the palette by its title (e.g. "Gemini: New Chat"). The palette lists
    * commands once when it opens, so while extensions are still registering it is reopened.
    */
@@ -297,13 +311,27 @@ export class WorkbenchPage {
     return frame;
   }
 
-  /** The chat webview's inner frame (nested iframes), once it reported ready. */
+  /** The sidebar chat webview's inner frame (nested iframes), once it reported ready. */
   async findChatFrame(timeoutMs: number): Promise<Frame | undefined> {
+    return this.findFrame(timeoutMs, (tab) => tab === undefined);
+  }
+
+  /** A chat editor tab's inner frame (not the sidebar's): the one not in `besides`, once ready. */
+  async findChatTabFrame(timeoutMs: number, besides: Frame[] = []): Promise<Frame | undefined> {
+    return this.findFrame(timeoutMs, (tab, f) => tab !== undefined && !besides.includes(f));
+  }
+
+  private async findFrame(timeoutMs: number, which: (tab: string | undefined, f: Frame) => boolean): Promise<Frame | undefined> {
     const deadline = Date.now() + timeoutMs;
     do {
       for (const f of this.page.frames()) {
         try {
-          if (await f.evaluate(() => document.body?.dataset.ready === 'true' && !!document.getElementById('input') && !document.body.classList.contains('run-mode'))) return f;
+          const tab = await f.evaluate(() =>
+            document.body?.dataset.ready === 'true' && !!document.getElementById('input') && !document.body.classList.contains('run-mode')
+              ? (document.body.dataset.tab ?? '')
+              : null,
+          );
+          if (tab !== null && which(tab || undefined, f)) return f;
         } catch {
           /* detached or cross-origin */
         }

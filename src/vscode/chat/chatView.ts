@@ -1,8 +1,18 @@
-/** The sidebar chat view: a WebviewViewProvider that holds the chat's webview host. */
+/** Where a conversation is shown: the sidebar chat view, or a chat editor tab. Each holds one webview host. */
 import * as vscode from 'vscode';
 import { WebviewHost, type WebviewHostDeps } from '../webview/host';
 
-export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
+/** What a conversation needs from the place it is shown in. */
+export interface ChatSurface extends vscode.Disposable {
+  readonly host: WebviewHost;
+  /** On screen now. */
+  readonly visible: boolean;
+  /** Show it (and wait until its webview is ready); optionally focus the composer. */
+  reveal(focusInput?: boolean): Promise<void>;
+}
+
+/** The sidebar chat view: a WebviewViewProvider that holds the chat's webview host. */
+export class ChatView implements vscode.WebviewViewProvider, ChatSurface {
   static readonly viewType = 'gemini.chat';
   readonly host: WebviewHost;
   private view: vscode.WebviewView | undefined;
@@ -24,7 +34,6 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     });
   }
 
-  /** Show the view (and wait until its webview is ready); optionally focus the composer. */
   async reveal(focusInput = true): Promise<void> {
     await vscode.commands.executeCommand('gemini.chat.focus');
     await this.host.whenReady();
@@ -32,6 +41,54 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   }
 
   dispose(): void {
+    this.host.dispose();
+  }
+}
+
+/** A conversation in an editor tab (a webview panel), beside the sidebar's. */
+export class ChatTab implements ChatSurface {
+  static readonly viewType = 'gemini.chatTab';
+  readonly host: WebviewHost;
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly closed = new vscode.EventEmitter<void>();
+  /** The user closed the tab (not fired when the window closes or reloads). */
+  readonly onDidClose = this.closed.event;
+
+  constructor(deps: WebviewHostDeps) {
+    this.host = new WebviewHost(deps);
+  }
+
+  get visible(): boolean {
+    return this.panel?.visible === true;
+  }
+
+  /** Host the conversation in this panel (a new tab, or one VS Code restored after a reload). */
+  attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.host.attach(panel.webview);
+    this.subs.push(
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.host.detach();
+        this.closed.fire();
+      }),
+    );
+  }
+
+  set title(t: string) {
+    if (this.panel && this.panel.title !== t) this.panel.title = t;
+  }
+
+  async reveal(focusInput = true): Promise<void> {
+    this.panel?.reveal(undefined, false);
+    await this.host.whenReady();
+    if (focusInput) this.host.post({ type: 'focus' });
+  }
+
+  dispose(): void {
+    this.subs.forEach((d) => d.dispose());
+    this.closed.dispose();
     this.host.dispose();
   }
 }

@@ -29,7 +29,7 @@ import { MAX_QUEUED, MessageQueue } from '../../core/conversation/queue';
 import { ComposerModes, ResearchReports } from './modes';
 import { chatLinkNotice, parseChatLink, type ChatLink } from '../../core/chatLink';
 import { ProjectInstructions } from '../instructions';
-import { ChatView } from './chatView';
+import { ChatTab, ChatView, type ChatSurface } from './chatView';
 import { exportConversation } from './export';
 import { MentionResolver, type LastCommand } from './mentions';
 import { l10n } from '../../shared/l10n';
@@ -81,8 +81,19 @@ export function settingsView(session: ChatSession): SettingsView {
   };
 }
 
+/** What every conversation in a window shares: one store, one lease holder, one history index. */
+export interface SharedChat {
+  store: ConversationStore;
+  leases: Leases;
+  history: HistoryIndex;
+}
+
+/**
+ * One conversation on one surface: the sidebar's (one per window), or an editor tab's (`tab`: the
+ * tab's key, which keeps its conversation, draft, picks and queue apart from every other surface).
+ */
 export class ChatController implements vscode.Disposable {
-  readonly view: ChatView;
+  readonly view: ChatSurface;
   readonly session: ChatSession;
   readonly store: ConversationStore;
   /** The history's list and search (an index beside the journals). */
@@ -110,11 +121,12 @@ export class ChatController implements vscode.Disposable {
     private readonly api: ApiClientProvider,
     private readonly keys: ApiKeyStore,
     log: Log,
-    deps: { tools?: ToolsProvider; runRemote?: (text: string) => Promise<void> } = {},
+    deps: { tools?: ToolsProvider; runRemote?: (text: string) => Promise<void>; tab?: string; shared?: SharedChat } = {},
   ) {
+    this.tab = deps.tab;
     this.tools = deps.tools;
     this.runRemote = deps.runRemote;
-    this.modes = new ComposerModes(context.workspaceState);
+    this.modes = new ComposerModes(context.workspaceState, this.tab ? `gemini.researchMode:${this.tab}` : undefined);
     this.research = new ResearchReports({
       session: () => this.session,
       chatVisible: () => this.view.visible,
@@ -123,43 +135,52 @@ export class ChatController implements vscode.Disposable {
     });
     this.queue = new MessageQueue(
       {
-        load: () => context.workspaceState.get<unknown>(QUEUE_KEY),
+        load: () => context.workspaceState.get<unknown>(this.key(QUEUE_KEY)),
         save: (items) => {
-          void context.workspaceState.update(QUEUE_KEY, items);
+          void context.workspaceState.update(this.key(QUEUE_KEY), items);
           this.view.host.post({ type: 'queue', items });
         },
       },
       () => randomUUID().slice(0, 8),
     );
     this.log = log;
-    this.store = new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'), (id, damage) =>
-      log.warn(`Conversation ${id}: ${damage.lines} damaged record(s) could not be read. ${damage.notes.join(' ')}`),
-    );
+    this.store =
+      deps.shared?.store ??
+      new ConversationStore(join(context.globalStorageUri.fsPath, 'conversations'), (id, damage) =>
+        log.warn(`Conversation ${id}: ${damage.lines} damaged record(s) could not be read. ${damage.notes.join(' ')}`),
+      );
     // One window sends to a conversation at a time; the others follow it and can take over.
-    this.leases = new Leases(join(context.globalStorageUri.fsPath, 'conversations', 'leases'), randomUUID(), 15_000);
-    this.history = new HistoryIndex(this.store.dir, ripgrepPath);
-    this.view = new ChatView({
+    this.leases = deps.shared?.leases ?? new Leases(join(context.globalStorageUri.fsPath, 'conversations', 'leases'), randomUUID(), 15_000);
+    this.history = deps.shared?.history ?? new HistoryIndex(this.store.dir, ripgrepPath);
+    this.shared = { store: this.store, leases: this.leases, history: this.history };
+    const hostDeps = {
       extensionUri: context.extensionUri,
       log,
       handlers: this.handlers(),
       panelState: () => this.panelState(),
       init: () => ({
         conversation: this.presenter.initialView(this.session.data),
-        draft: context.workspaceState.get<string>(DRAFT_KEY, ''),
+        draft: context.workspaceState.get<string>(this.key(DRAFT_KEY), ''),
         attachments: this.attachments.views(),
+        ...(this.tab ? { tab: this.tab } : {}),
       }),
       onReady: () => {
         this.showQueue();
         this.resumeIfInterrupted();
       },
       onAttach: () => this.restoreActive(),
-    });
+    };
+    this.view = this.tab ? new ChatTab(hostDeps) : new ChatView(hostDeps);
     const host = this.view.host;
     this.content = new ContentActions(context.globalStorageUri.fsPath, log, (t, k) => host.toast(t, k));
-    this.attachments = new ChatAttachments(join((context.storageUri ?? context.globalStorageUri).fsPath, 'pending-attachments.json'), log, {
-      show: (attachments) => host.post({ type: 'attachments', attachments }),
-      toast: (t, k) => host.toast(t, k),
-    });
+    this.attachments = new ChatAttachments(
+      join((context.storageUri ?? context.globalStorageUri).fsPath, this.tab ? `pending-attachments-${this.tab}.json` : 'pending-attachments.json'),
+      log,
+      {
+        show: (attachments) => host.post({ type: 'attachments', attachments }),
+        toast: (t, k) => host.toast(t, k),
+      },
+    );
     this.presenter = new SessionPresenter(host, {
       turnStarted: () => {
         // The conversation exists from its first turn on: it is this window's active one.
@@ -219,10 +240,10 @@ export class ChatController implements vscode.Disposable {
       confirmUnsaved: (why) => this.confirmUnsaved(why),
     });
     // The picks of the last chat in this workspace carry over to a new one (per window: never the user settings).
-    const saved = context.workspaceState.get<ComposerChoices>(COMPOSER_KEY);
+    const saved = context.workspaceState.get<ComposerChoices>(this.key(COMPOSER_KEY)) ?? (this.tab ? context.workspaceState.get<ComposerChoices>(COMPOSER_KEY) : undefined);
     if (saved && typeof saved === 'object') this.session.setComposer(saved);
+    if (this.view instanceof ChatView) this.disposables.push(vscode.window.registerWebviewViewProvider(ChatView.viewType, this.view));
     this.disposables.push(
-      vscode.window.registerWebviewViewProvider(ChatView.viewType, this.view),
       this.view,
       keys.onDidChange(() => host.keyChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -236,6 +257,16 @@ export class ChatController implements vscode.Disposable {
   }
 
   private readonly log: Log;
+  /** In an editor tab: the tab's key (undefined for the sidebar's conversation). */
+  readonly tab: string | undefined;
+  /** The store, leases and history, for the window's other conversation surfaces. */
+  readonly shared: SharedChat;
+  /** Whether another surface of this window shows a conversation (one conversation, one place: set by ChatTabs). */
+  shownElsewhere: (id: string) => boolean = () => false;
+  /** A per-surface key in the workspace state (the sidebar keeps the keys it always had). */
+  private key(base: string): string {
+    return this.tab ? `${base}:${this.tab}` : base;
+  }
   /** When the message being sent reached the host, and when its input was ready (until its first request leaves). */
   private sendTiming: { arrived: number; prepared: number } | undefined;
   /** Messages were queued while another window answered here: they go once it has finished. */
@@ -395,7 +426,7 @@ export class ChatController implements vscode.Disposable {
         this.choose({ mode: m.mode });
       },
       setToggle: (m) => this.choose(m.name === 'googleSearch' ? { googleSearch: m.value } : m.name === 'urlContext' ? { urlContext: m.value } : { codeExecution: m.value }),
-      draft: (m) => this.context.workspaceState.update(DRAFT_KEY, m.text),
+      draft: (m) => this.context.workspaceState.update(this.key(DRAFT_KEY), m.text),
       attach: (m) => this.attachments.attach(m.kind),
       attachData: (m) => this.attachments.addBytes(m.name, Buffer.from(m.data, 'base64'), m.mimeType),
       removeAttachment: (m) => this.attachments.remove(m.id),
@@ -435,7 +466,7 @@ export class ChatController implements vscode.Disposable {
   choose(patch: ComposerChoices): void {
     this.session.setComposer(patch);
     const { mode: _mode, ...carry } = this.session.composer();
-    void this.context.workspaceState.update(COMPOSER_KEY, carry);
+    void this.context.workspaceState.update(this.key(COMPOSER_KEY), carry);
     void this.view.host.refreshState();
   }
 
@@ -444,8 +475,8 @@ export class ChatController implements vscode.Disposable {
   private restoreActive(): void {
     if (this.restored || this.session.data) return;
     this.restored = true;
-    const active = this.context.workspaceState.get<string>(ACTIVE_KEY);
-    if (active && this.store.exists(active)) this.session.open(active);
+    const active = this.context.workspaceState.get<string>(this.key(ACTIVE_KEY));
+    if (active && this.store.exists(active) && !this.shownElsewhere(active)) this.session.open(active);
   }
 
   private async panelState(): Promise<PanelState> {
@@ -465,7 +496,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private rememberActive(): void {
-    void this.context.workspaceState.update(ACTIVE_KEY, this.session.conversationId);
+    void this.context.workspaceState.update(this.key(ACTIVE_KEY), this.session.conversationId);
   }
 
   /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
@@ -598,10 +629,10 @@ export class ChatController implements vscode.Disposable {
         return;
       }
     }
-    const previous = this.context.workspaceState.get<string>(DRAFT_KEY, '');
+    const previous = this.context.workspaceState.get<string>(this.key(DRAFT_KEY), '');
     this.newChat();
     // The draft is saved before the view shows, so a view that opens now starts with it.
-    await this.context.workspaceState.update(DRAFT_KEY, link.prompt);
+    await this.context.workspaceState.update(this.key(DRAFT_KEY), link.prompt);
     await this.view.reveal(false);
     const opened = `${uri.scheme}://${uri.authority}${uri.path}`;
     this.view.host.post({ type: 'linkDraft', text: link.prompt, notice: chatLinkNotice(link, opened), ...(previous.trim() && previous !== link.prompt ? { previous } : {}) });
@@ -619,7 +650,7 @@ export class ChatController implements vscode.Disposable {
   newChat(): void {
     this.session.newChat();
     this.presenter.showConversation(undefined);
-    void this.context.workspaceState.update(ACTIVE_KEY, undefined);
+    void this.context.workspaceState.update(this.key(ACTIVE_KEY), undefined);
     void this.view.host.refreshState();
     this.changed.fire();
   }
@@ -685,10 +716,23 @@ export class ChatController implements vscode.Disposable {
     return exportConversation(this.session.data, format);
   }
 
+  /**
+   * The user closed this editor tab: its running answer is suspended (it continues, resumed, where
+   * the conversation is opened next), and what the workspace kept for the tab goes.
+   */
+  closed(): void {
+    if (!this.tab) return;
+    for (const k of [ACTIVE_KEY, DRAFT_KEY, COMPOSER_KEY, QUEUE_KEY, 'gemini.researchMode']) void this.context.workspaceState.update(this.key(k), undefined);
+    this.attachments.clear();
+  }
+
   dispose(): void {
     this.session.suspend();
-    // A reload or a closed window hands its conversations over at once (a crash: when the lease lapses).
-    this.leases.releaseAll();
+    // A reload or a closed window hands its conversations over at once (a crash: when the lease
+    // lapses); a closed tab hands over its own conversation only.
+    const id = this.session.conversationId;
+    if (!this.tab) this.leases.releaseAll();
+    else if (id) this.leases.release(id);
     this.changed.dispose();
     this.disposables.forEach((d) => d.dispose());
     this.mentions.dispose();

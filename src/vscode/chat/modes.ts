@@ -19,8 +19,12 @@ export class ComposerModes {
   plan = false;
   private researchOn: boolean;
 
-  constructor(private readonly state: vscode.Memento) {
-    this.researchOn = state.get<boolean>(RESEARCH_KEY) === true;
+  /** `key`: where it is kept (each chat surface has its own). */
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly key = RESEARCH_KEY,
+  ) {
+    this.researchOn = state.get<boolean>(key) === true;
   }
 
   /** Deep Research is on: messages go to the Deep Research agent in the background. */
@@ -35,7 +39,7 @@ export class ComposerModes {
 
   setResearch(on: boolean): void {
     this.researchOn = on;
-    void this.state.update(RESEARCH_KEY, on || undefined);
+    void this.state.update(this.key, on || undefined);
     if (on) this.plan = false;
   }
 }
