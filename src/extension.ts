@@ -12,6 +12,7 @@ import { CustomAgents } from './vscode/agents/customAgents';
 import { ApiClientProvider } from './vscode/api';
 import { ChatController } from './vscode/chat/controller';
 import { ChatTabs } from './vscode/chat/chatTabs';
+import { Sessions } from './vscode/chat/sessions';
 import { chatCommands, register } from './vscode/commands';
 import { HistoryTree } from './vscode/history';
 import { ApiKeyStore } from './vscode/keys';
@@ -38,6 +39,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatController(context, api, keys, log, { tools, runRemote });
   // More conversations, each in an editor tab, over the same store, leases and history.
   const tabs = new ChatTabs(chat, (tab) => new ChatController(context, api, keys, log, { tools, runRemote, tab, shared: chat.shared }), log);
+  const sessions = new Sessions(
+    tabs,
+    {
+      list: () => agents.store.list(),
+      onDidChange: (listener) => ({ dispose: agents.store.onDidChange(() => listener()) }),
+      open: (id) => agents.open(id),
+    },
+    log,
+  );
   const actions = new GeminiActions(context, chat, api, log);
   const history = new HistoryTree(chat.history, () => chat.session.conversationId);
   const native = new NativeChat(() => ({
@@ -50,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     api,
     external,
     // The tabs' conversations are suspended before the sidebar's hands every lease over.
+    sessions,
     tabs,
     chat,
     tools,
@@ -63,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   register(context, [
     ...chatCommands({ chat, tabs, tools, keys, api, log, history }),
+    { id: 'gemini.sessions.next', execute: () => sessions.next() },
+    { id: 'gemini.sessions.open', execute: (arg?: unknown) => sessions.open(arg) },
     ...actions.commands(),
     ...agents.commands(),
     ...customAgents.commands((agent) => agents.launch(undefined, agent)),

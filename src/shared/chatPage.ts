@@ -24,6 +24,7 @@ export function chatBody(T: (text: string) => string, thinkingLabel: (level: str
   </div>
   <div id="empty">${T('Ask Gemini about your code. Attach files with {0}, press Enter to send, Shift+Enter for a new line.').replace('{0}', '<i class="codicon codicon-attach" aria-hidden="true"></i>')}</div>
   <div id="toast" role="alert" hidden></div>
+  <div id="announce" class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true"></div>
   <form id="composer" aria-label="${T('Message Gemini')}" onsubmit="return false">
     <div id="queue" hidden></div>
     <div id="attachments" hidden></div>

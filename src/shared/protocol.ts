@@ -272,7 +272,9 @@ export type HostMessage =
   /** The options set from a chip were applied (no error) or refused (the reason; the form keeps them). */
   | { type: 'attachmentOptionsResult'; id: string; error?: string }
   | { type: 'focus' }
-  | { type: 'toast'; text: string; kind: 'info' | 'error' };
+  | { type: 'toast'; text: string; kind: 'info' | 'error' }
+  /** Said to screen-reader users at once (a conversation waits for an approval, failed, finished). */
+  | { type: 'announce'; text: string };
 
 // ------------------------------------------------------------------ webview → host
 
@@ -522,6 +524,7 @@ export const HOST_VALIDATORS: { [K in HostMessage['type']]: (m: Obj) => OfH<K> |
   attachmentOptionsResult: (m) => (typeof m.id === 'string' && (m.error === undefined || typeof m.error === 'string') ? (m as OfH<'attachmentOptionsResult'>) : undefined),
   focus: () => ({ type: 'focus' }),
   toast: (m) => (typeof m.text === 'string' ? (m as OfH<'toast'>) : undefined),
+  announce: (m) => (typeof m.text === 'string' && m.text.length <= 500 ? (m as OfH<'announce'>) : undefined),
 };
 
 /** Validate a message from the host (the webview trusts nothing it did not check). */

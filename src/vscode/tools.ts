@@ -137,13 +137,15 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
               const done = (d: ApprovalDecision) => {
                 this.pending.delete(request.requestId);
                 signal.removeEventListener('abort', onAbort);
+                ui.waiting?.(request.requestId, false);
                 resolve(d);
               };
               const onAbort = () => done('reject');
               if (signal.aborted) return done('reject');
               signal.addEventListener('abort', onAbort, { once: true });
               this.pending.set(request.requestId, done);
-              ui.reveal();
+              if (ui.waiting) ui.waiting(request.requestId, true);
+              else ui.reveal();
             }),
         },
       },

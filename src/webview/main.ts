@@ -150,6 +150,12 @@ const handlers: HostHandlers = {
   attachmentOptionsResult: (m) => attachments.options.result(m.id, m.error),
   focus: () => input.focus(),
   toast: (m) => toast.show(m.text, m.kind),
+  announce: (m) => {
+    // Emptied first, so the same words said twice are announced twice.
+    const el = $('announce');
+    el.textContent = '';
+    requestAnimationFrame(() => (el.textContent = m.text));
+  },
 };
 const dispatcher = new FrameDispatcher(handlers);
 window.addEventListener('message', (e: MessageEvent) => dispatcher.receive(e.data));

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, useWorkbench, waitForTurnState } from './harness';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, toolCallReply, useWorkbench, waitForTurnState } from './harness';
+import { text } from '../fake-api/scenario';
 import { textReply } from '../fake-api/library';
 
 let wb: Workbench;
@@ -63,4 +64,56 @@ test('two conversations stream at once, the sidebar’s and a tab’s, each with
   assert.equal(wb.fake.creates().length, 2, 'followed again, never created twice');
   assert.match(await tab2.locator('.user-text').last().innerText(), /BRAVO-Q/);
   assert.match(await chat.locator('.user-text').last().innerText(), /ALPHA-Q/);
+  tabFrame = tab2;
+});
+
+let tabFrame: Frame;
+
+async function sessionRows(): Promise<string[]> {
+  return p.page.locator('.monaco-list-row[aria-label*=" · "]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+}
+
+test('an approval waiting in a conversation that is not on screen: a notification, a count in the status bar, an announcement in the chat on screen; the sessions view says which one', async () => {
+  wb.fake.reset();
+  let release!: () => void;
+  const hold = new Promise<void>((r) => (release = r));
+  wb.fake.setScenario({
+    replies: [{ ...toolCallReply('run_command', { command: 'tail -f README.md', timeout_seconds: 2 }, 'fc_tail'), hold }, { steps: [text('It timed out.')] }],
+  });
+  // The sidebar's conversation goes on (it keeps the title of its first message).
+  await sendChat(chat, 'Watch the readme');
+  // The sidebar's conversation goes off screen; the tab's stays in view.
+  await p.command('View: Show Explorer');
+  await p.page.locator('.tab', { hasText: 'BRAVO-Q' }).first().click();
+  await tabFrame.waitForFunction(() => document.visibilityState === 'visible');
+  release();
+  await p.waitForNotification(/Gemini: “ALPHA-Q: write the alpha story” waits for your approval\./);
+  const bar = p.page.locator('.statusbar a.statusbar-item-label[aria-label="Gemini: 1 conversation(s) need you"]');
+  await bar.waitFor({ timeout: 10_000 });
+  await tabFrame.waitForFunction(() => /“ALPHA-Q: write the alpha story” waits for your approval/.test(document.getElementById('announce')?.textContent ?? ''), undefined, {
+    timeout: 10_000,
+  });
+  // The status bar opens the conversation that needs the user; its approval is there.
+  await bar.click();
+  chat = (await p.findChatFrame(20_000))!;
+  const approval = chat.locator('.tool-approval');
+  await approval.waitFor({ state: 'visible', timeout: 15_000 });
+  await bar.waitFor({ state: 'hidden', timeout: 10_000 });
+  // The sessions view lists both conversations with their state.
+  await p.command('Gemini: Focus on Sessions View');
+  const rows = async () => (await sessionRows()).join('\n');
+  await sampleUntil(
+    chat,
+    rows,
+    (r) => /ALPHA-Q: write the alpha story, waiting for your approval · sidebar/.test(r) && /BRAVO-Q.*, done · editor tab · \d+ tokens/.test(r),
+    15_000,
+  );
+  await approval.locator('button', { hasText: 'Run' }).click();
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('timed out'),
+    30_000,
+  );
+  await sampleUntil(chat, rows, (r) => /ALPHA-Q: write the alpha story, done · sidebar/.test(r), 15_000);
 });

@@ -102,6 +102,7 @@ const HOST_SAMPLES: { [K in HostMessage['type']]: OfH<K>[] } = {
   ],
   focus: [{ type: 'focus' }],
   toast: [{ type: 'toast', text: 'Saved', kind: 'info' }],
+  announce: [{ type: 'announce', text: 'Gemini: “Fix the build” waits for your approval.' }],
 };
 
 /** A copy with one field made wrong: the first non-type field turned into an object the validators never take. */

@@ -7,6 +7,8 @@ export interface ChatSurface extends vscode.Disposable {
   readonly host: WebviewHost;
   /** On screen now. */
   readonly visible: boolean;
+  /** It came on screen or went off it. */
+  readonly onDidChangeVisibility: vscode.Event<void>;
   /** Show it (and wait until its webview is ready); optionally focus the composer. */
   reveal(focusInput?: boolean): Promise<void>;
 }
@@ -16,6 +18,8 @@ export class ChatView implements vscode.WebviewViewProvider, ChatSurface {
   static readonly viewType = 'gemini.chat';
   readonly host: WebviewHost;
   private view: vscode.WebviewView | undefined;
+  private readonly visibility = new vscode.EventEmitter<void>();
+  readonly onDidChangeVisibility = this.visibility.event;
 
   constructor(deps: WebviewHostDeps) {
     this.host = new WebviewHost(deps);
@@ -28,10 +32,13 @@ export class ChatView implements vscode.WebviewViewProvider, ChatSurface {
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.host.attach(view.webview);
+    view.onDidChangeVisibility(() => this.visibility.fire());
     view.onDidDispose(() => {
       this.view = undefined;
       this.host.detach();
+      this.visibility.fire();
     });
+    this.visibility.fire();
   }
 
   async reveal(focusInput = true): Promise<void> {
@@ -41,6 +48,7 @@ export class ChatView implements vscode.WebviewViewProvider, ChatSurface {
   }
 
   dispose(): void {
+    this.visibility.dispose();
     this.host.dispose();
   }
 }
@@ -52,6 +60,8 @@ export class ChatTab implements ChatSurface {
   private panel: vscode.WebviewPanel | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private readonly closed = new vscode.EventEmitter<void>();
+  private readonly visibility = new vscode.EventEmitter<void>();
+  readonly onDidChangeVisibility = this.visibility.event;
   /** The user closed the tab (not fired when the window closes or reloads). */
   readonly onDidClose = this.closed.event;
 
@@ -68,6 +78,7 @@ export class ChatTab implements ChatSurface {
     this.panel = panel;
     this.host.attach(panel.webview);
     this.subs.push(
+      panel.onDidChangeViewState(() => this.visibility.fire()),
       panel.onDidDispose(() => {
         this.panel = undefined;
         this.host.detach();
@@ -89,6 +100,7 @@ export class ChatTab implements ChatSurface {
   dispose(): void {
     this.subs.forEach((d) => d.dispose());
     this.closed.dispose();
+    this.visibility.dispose();
     this.host.dispose();
   }
 }

@@ -34,6 +34,7 @@ import { exportConversation } from './export';
 import { MentionResolver, type LastCommand } from './mentions';
 import { l10n } from '../../shared/l10n';
 import { errorText } from '../../shared/errorText';
+import { sessionStatus, type SessionStatus } from '../../core/conversation/status';
 
 const ACTIVE_KEY = 'gemini.activeConversation';
 const DRAFT_KEY = 'gemini.draft';
@@ -44,6 +45,8 @@ const QUEUE_KEY = 'gemini.queue';
 export interface ToolsUi {
   /** Bring the chat forward (an approval waits there). */
   reveal(): void;
+  /** An approval started (`on`) or ended waiting in this conversation (instead of `reveal`: the conversation decides how to ask for attention). */
+  waiting?(requestId: string, on: boolean): void;
   notice(text: string): void;
   /** Plan first: only the tools that read (no edits, no commands, no tools of others). */
   readOnly?: boolean;
@@ -92,6 +95,11 @@ export interface SharedChat {
  * One conversation on one surface: the sidebar's (one per window), or an editor tab's (`tab`: the
  * tab's key, which keeps its conversation, draft, picks and queue apart from every other surface).
  */
+/** A change in how a conversation stands; `why`: the user should be told. */
+export interface Attention {
+  why: 'approval' | 'finished' | 'failed' | undefined;
+}
+
 export class ChatController implements vscode.Disposable {
   readonly view: ChatSurface;
   readonly session: ChatSession;
@@ -186,9 +194,13 @@ export class ChatController implements vscode.Disposable {
         // The conversation exists from its first turn on: it is this window's active one.
         this.rememberActive();
         this.changed.fire();
+        this.attentionChanged();
       },
       turnEnded: (turn) => {
         this.changed.fire();
+        // Not on screen when it ended: the user is told (the sessions view, the status bar, a notification).
+        if (!this.view.visible) this.unseen = true;
+        this.attentionChanged(turn.state === 'completed' || turn.state === 'incomplete' ? 'finished' : turn.state === 'stopped' ? undefined : 'failed');
         // The next queued message goes once this turn is over (after the session is idle), only
         // when the answer completed: after an error or a stop the user decides.
         if (this.queued().length) {
@@ -225,6 +237,11 @@ export class ChatController implements vscode.Disposable {
       tools: (turnId, report, opts) =>
         this.tools?.forTurn(turnId, report, {
           reveal: () => void this.view.reveal(false),
+          waiting: (requestId, on) => {
+            if (on) this.approvals.add(requestId);
+            else this.approvals.delete(requestId);
+            this.attentionChanged(on ? 'approval' : undefined);
+          },
           notice: (text) => this.presenter.notice(turnId, text, 'info'),
           readOnly: opts?.readOnly,
         }) ?? {
@@ -244,6 +261,9 @@ export class ChatController implements vscode.Disposable {
     if (saved && typeof saved === 'object') this.session.setComposer(saved);
     if (this.view instanceof ChatView) this.disposables.push(vscode.window.registerWebviewViewProvider(ChatView.viewType, this.view));
     this.disposables.push(
+      this.view.onDidChangeVisibility(() => {
+        if (this.view.visible) this.seen();
+      }),
       this.view,
       keys.onDidChange(() => host.keyChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -267,6 +287,31 @@ export class ChatController implements vscode.Disposable {
   private key(base: string): string {
     return this.tab ? `${base}:${this.tab}` : base;
   }
+  /** Approvals waiting in this conversation (their request ids). */
+  private readonly approvals = new Set<string>();
+  /** A turn ended while the conversation was not on screen, and the user has not looked since. */
+  unseen = false;
+  private readonly attention = new vscode.EventEmitter<Attention>();
+  /** The conversation's status changed; `why` when the user should be told (it needs them, or it finished). */
+  readonly onDidChangeAttention = this.attention.event;
+
+  /** How the conversation stands now (the sessions view). */
+  status(): SessionStatus {
+    return sessionStatus(this.session.data?.turns, this.session.busy, this.approvals.size);
+  }
+
+  /** Something changed; `why`: the user should be told. */
+  attentionChanged(why?: Attention['why']): void {
+    this.attention.fire({ why });
+  }
+
+  /** The surface came on screen: what it says is seen. */
+  seen(): void {
+    if (!this.unseen) return;
+    this.unseen = false;
+    this.attentionChanged();
+  }
+
   /** When the message being sent reached the host, and when its input was ready (until its first request leaves). */
   private sendTiming: { arrived: number; prepared: number } | undefined;
   /** Messages were queued while another window answered here: they go once it has finished. */
@@ -734,6 +779,7 @@ export class ChatController implements vscode.Disposable {
     if (!this.tab) this.leases.releaseAll();
     else if (id) this.leases.release(id);
     this.changed.dispose();
+    this.attention.dispose();
     this.disposables.forEach((d) => d.dispose());
     this.mentions.dispose();
   }
