@@ -8,8 +8,9 @@ import type { ApprovalDecision } from '../core/ports';
 import { CommandSandbox } from '../core/tools/commandSandbox';
 import { PathResolver } from '../core/tools/paths';
 import { ChildProcessRunner } from '../core/tools/process';
-import { ALL_TOOLS, WorkspaceToolRunner, clientToolSearch, toolDeclarations } from '../core/tools/registry';
+import { ALL_TOOLS, WorkspaceToolRunner, clientToolSearch, toolDeclarations, type ToolEnvironment } from '../core/tools/registry';
 import { loadSkillTool } from '../core/tools/defs/load_skill';
+import { DELEGATE_TOOL, subagentTool } from '../core/tools/subagents';
 import { skillsInstruction } from '../core/skills';
 import { AgentSkills } from './skills';
 import { planToolRetrieval, type ToolSearchMode } from '../core/tools/toolRetrieval';
@@ -117,40 +118,47 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     const tools = [...(workspace ? ALL_TOOLS.filter((t) => !ui.readOnly || t.kind === 'read') : []), ...skillTool, ...external.tools];
     if (!tools.length) return { declarations: [], runner: undefined, serverTools: external.serverTools };
     this.search ??= new RipgrepSearch(ripgrepPath(), excludeGlobs);
-    const runner = new WorkspaceToolRunner(
-      {
-        paths: this.paths,
-        docs: this.docs,
-        language: this.language,
-        git: this.git,
-        search: this.search,
-        process: this.process,
-        terminal: this.terminal,
-        sandbox: this.sandbox,
-        settings: toolSettings(),
-        undoBackups: this.undoStore.blobs(turnId),
-        activity: report,
-        approvals: {
-          ask: (_callId, request, signal) =>
-            ui.ask?.(request, signal) ??
-            new Promise<ApprovalDecision>((resolve) => {
-              const done = (d: ApprovalDecision) => {
-                this.pending.delete(request.requestId);
-                signal.removeEventListener('abort', onAbort);
-                ui.waiting?.(request.requestId, false);
-                resolve(d);
-              };
-              const onAbort = () => done('reject');
-              if (signal.aborted) return done('reject');
-              signal.addEventListener('abort', onAbort, { once: true });
-              this.pending.set(request.requestId, done);
-              if (ui.waiting) ui.waiting(request.requestId, true);
-              else ui.reveal();
-            }),
-        },
+    const env: ToolEnvironment = {
+      paths: this.paths,
+      docs: this.docs,
+      language: this.language,
+      git: this.git,
+      search: this.search,
+      process: this.process,
+      terminal: this.terminal,
+      sandbox: this.sandbox,
+      settings: toolSettings(),
+      undoBackups: this.undoStore.blobs(turnId),
+      activity: report,
+      approvals: {
+        ask: (_callId, request, signal) =>
+          ui.ask?.(request, signal) ??
+          new Promise<ApprovalDecision>((resolve) => {
+            const done = (d: ApprovalDecision) => {
+              this.pending.delete(request.requestId);
+              signal.removeEventListener('abort', onAbort);
+              ui.waiting?.(request.requestId, false);
+              resolve(d);
+            };
+            const onAbort = () => done('reject');
+            if (signal.aborted) return done('reject');
+            signal.addEventListener('abort', onAbort, { once: true });
+            this.pending.set(request.requestId, done);
+            if (ui.waiting) ui.waiting(request.requestId, true);
+            else ui.reveal();
+          }),
       },
-      tools,
-    );
+    };
+    // Subagents: children get a subset of this turn's tools; what they ask is asked on the parent's call.
+    const children = ui.subagents
+      ? subagentTool({
+          tools: () => tools,
+          model: () => ui.subagents!.model(),
+          engine: (r) => ui.subagents!.engine(r),
+          runner: (subset, callId) => new WorkspaceToolRunner({ ...env, activity: subagentReporter(report, callId) }, subset),
+        })
+      : undefined;
+    const runner = new WorkspaceToolRunner(env, children && tools.length ? [...tools, children.tool as unknown as ToolDefinition<never>] : tools);
     // Once per window: say why commands ask when there is no sandbox, and how to get one.
     void this.sandbox.status().then((st) => {
       if ((st.available && st.transactional) || this.sandboxNoticeShown || !workspace) return;
@@ -182,6 +190,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
       serverTools: plan.serverTools,
       instruction: skillsInstruction(found.skills),
       runner,
+      usage: () => children?.usage(),
       finish: () => {
         if (!runner.undo.files) return undefined;
         const snaps = runner.undo.toJSON();
@@ -245,4 +254,24 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     for (const resolve of this.pending.values()) resolve('reject');
     this.terminal.dispose();
   }
+}
+
+/**
+ * A child's tool activity, shown on the parent's `delegate_task` call: an approval it waits for
+ * appears there (answered as any other), and its commands' output streams there.
+ */
+function subagentReporter(report: ToolReporter, callId: string): ToolReporter {
+  let waiting = false;
+  return {
+    update: (a) => {
+      if (a.status === 'waiting' || a.approval) {
+        waiting = true;
+        report.update({ callId, name: DELEGATE_TOOL, status: 'waiting', approval: a.approval, reason: l10n.t('A subagent asks to use {0}.', a.name) });
+      } else if (waiting) {
+        waiting = false;
+        report.update({ callId, name: DELEGATE_TOOL, status: 'running', approval: undefined });
+      }
+    },
+    output: (_child, text) => report.output(callId, text),
+  };
 }

@@ -6,8 +6,8 @@ import { ApiError } from '../client/errors';
 import type { RetryNotice } from '../client/http';
 import type { ToolActivity } from '../../shared/protocol';
 import type { GenerationChoices, ThinkingChoice } from '../../shared/vocab';
-import type { Content, FunctionTool, GenerationConfig, InteractionEvent, Step, Tool } from '../protocol/types';
-import { TurnAccumulator, type StepChange } from './accumulator';
+import type { Content, FunctionTool, GenerationConfig, InteractionEvent, Step, Tool, Usage } from '../protocol/types';
+import { TurnAccumulator, sumUsage, type StepChange } from './accumulator';
 import { TurnEngine, type ToolRunner, type TurnContext, type TurnOutcome, type TurnSettings } from './engine';
 import {
   JOURNAL_TOOL_OUTPUT_CHARS,
@@ -85,6 +85,8 @@ export interface TurnTools {
   serverTools?: Tool[];
   /** What the system instruction says of these tools (the Agent Skills on offer). */
   instruction?: string;
+  /** Tokens the turn's tools spent on the API themselves (subagents): counted in the turn's usage. */
+  usage?(): Usage | undefined;
 }
 
 export interface SessionDeps {
@@ -601,7 +603,7 @@ export class ChatSession {
         turn.undo = undo;
         journal.append({ r: 'undo', t: turn.id, available: undo.available, files: undo.files });
       }
-      this.end(turn, journal, outcome);
+      this.end(turn, journal, outcome, tools.usage?.());
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError('protocol', errorText(err));
       this.end(turn, journal, { status: 'error', interactionId: undefined, chainFrom: undefined, steps: turn.steps, error: e, accumulator: new TurnAccumulator() });
@@ -642,13 +644,14 @@ export class ChatSession {
     this.deps.view.turnEnded(turn);
   }
 
-  private end(turn: TurnRecord, journal: Journal, outcome: TurnOutcome): void {
+  /** `extra`: what the turn's tools spent on the API (subagents), counted in its usage. */
+  private end(turn: TurnRecord, journal: Journal, outcome: TurnOutcome, extra?: Usage): void {
     // Shutting down (window reload), or another window took over: no end record, so the journal
     // shows the turn interrupted and the next holder resumes it from the last event.
     if (this.suspending || this.yielded) return;
     const acc = outcome.accumulator;
     turn.steps = outcome.steps;
-    turn.usage = acc.usage;
+    turn.usage = extra ? sumUsage([acc.usage, extra].filter((u): u is Usage => !!u)) : acc.usage;
     turn.interactionIds = [...acc.interactionIds];
     turn.state = outcome.status;
     turn.chainFrom = CHAINABLE.has(outcome.status) ? (outcome.interactionId ?? outcome.chainFrom) : undefined;

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AttachmentError } from '../../core/attachments';
-import { TurnEngine } from '../../core/conversation/engine';
+import { TurnEngine, type ToolRunner } from '../../core/conversation/engine';
 import { HistoryIndex } from '../../core/conversation/history';
 import { ripgrepPath } from '../adapters';
 import { ConversationStore, type ComposerChoices } from '../../core/conversation/journal';
@@ -47,6 +47,8 @@ export interface ToolsUi {
   reveal(): void;
   /** An approval started (`on`) or ended waiting in this conversation (instead of `reveal`: the conversation decides how to ask for attention). */
   waiting?(requestId: string, on: boolean): void;
+  /** Subagents (`delegate_task`): how a child interaction is made, with the parent's model. */
+  subagents?: { engine(runner: ToolRunner): TurnEngine; model(): string };
   notice(text: string): void;
   /** Plan first: only the tools that read (no edits, no commands, no tools of others). */
   readOnly?: boolean;
@@ -244,6 +246,7 @@ export class ChatController implements vscode.Disposable {
           },
           notice: (text) => this.presenter.notice(turnId, text, 'info'),
           readOnly: opts?.readOnly,
+          subagents: { engine: (runner) => new TurnEngine(this.api.get(), runner), model: () => this.session.settings().model },
         }) ?? {
           declarations: [],
           runner: undefined,
