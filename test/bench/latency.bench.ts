@@ -6,50 +6,9 @@
  *  2. Enter → the create request reaching the server, and Enter → the first token on screen.
  * Clocks: both sides read `performance.timeOrigin + performance.now()` (the same machine clock).
  */
-import type { Frame } from 'playwright-core';
 import { extensionHostLog, launch, launchBrowser, sendChat, WorkbenchPage } from '../e2e/harness';
 import { text } from '../fake-api/scenario';
-
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))]!;
-  return `p50 ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${s[s.length - 1]!.toFixed(1)} ms (n=${s.length})`;
-};
-
-/** Records, in the chat frame, when each `[#nnnn]` marker first appears in the DOM, and when Enter was pressed. */
-async function watch(chat: Frame): Promise<void> {
-  await chat.evaluate(() => {
-    const w = window as unknown as { __seen: Record<string, number>; __arrived: Record<string, number>; __enter: number[] };
-    w.__seen = {};
-    w.__arrived = {};
-    w.__enter = [];
-    const now = () => performance.timeOrigin + performance.now();
-    // When each marker reached the webview (a host message), before the page renders it.
-    window.addEventListener(
-      'message',
-      (e) => {
-        const t = now();
-        const s = JSON.stringify(e.data);
-        for (const m of s.matchAll(/\[#(\d{4})\]/g)) if (!(m[1]! in w.__arrived)) w.__arrived[m[1]!] = t;
-      },
-      true,
-    );
-    document.getElementById('input')!.addEventListener(
-      'keydown',
-      (e) => {
-        if ((e as KeyboardEvent).key === 'Enter') w.__enter.push(now());
-      },
-      true,
-    );
-    new MutationObserver(() => {
-      const turns = document.querySelectorAll('.turn');
-      const out = turns[turns.length - 1]?.querySelector('.model-output');
-      if (!out) return;
-      const t = now();
-      for (const m of out.textContent!.matchAll(/\[#(\d{4})\]/g)) if (!(m[1]! in w.__seen)) w.__seen[m[1]!] = t;
-    }).observe(document.getElementById('log')!, { subtree: true, childList: true, characterData: true });
-  });
-}
+import { markedText, markerWrites, markers, stats, watch } from './workbench-latency';
 
 void (async () => {
   const wb = await launch();
@@ -58,19 +17,11 @@ void (async () => {
     const p = await WorkbenchPage.open(browser, wb);
     const chat = await p.openChat();
     await watch(chat);
-    const written = new Map<string, number>();
-    wb.fake.onWrite = (piece, at) => {
-      for (const m of piece.toString('utf8').matchAll(/\[#(\d{4})\]/g)) if (!written.has(m[1]!)) written.set(m[1]!, at);
-    };
+    const written = markerWrites(wb.fake);
 
     // 1. Paced deltas, 40 ms apart: each a 16-character piece starting with its marker (paragraphs and list items).
     const N = 150;
-    let body = '';
-    for (let k = 0; k < N; k++) {
-      const tail = k % 10 === 4 ? '.\n\n- item' : k % 10 === 7 ? ' end.\n\nP' : ' lorem ip';
-      body += `[#${String(k).padStart(4, '0')}]${tail.padEnd(9, ' ').slice(0, 9)}`;
-    }
-    wb.fake.setScenario({ replies: [{ steps: [text(body)], delayMs: 40, textChunk: 16 }] });
+    wb.fake.setScenario({ replies: [{ steps: [text(markedText(N))], delayMs: 40, textChunk: 16 }] });
     await sendChat(chat, 'latency');
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -78,10 +29,7 @@ void (async () => {
       if (n >= N) break;
       await p.page.waitForTimeout(200);
     }
-    const { seen, arrived } = await chat.evaluate(() => {
-      const w = window as unknown as { __seen: Record<string, number>; __arrived: Record<string, number> };
-      return { seen: w.__seen, arrived: w.__arrived };
-    });
+    const { seen, arrived } = await markers(chat);
     const marks = [...written].filter(([k]) => seen[k] !== undefined && arrived[k] !== undefined);
     console.log(`1. server write → on screen (the frame that shows it), paced deltas: ${stats(marks.map(([k, at]) => seen[k]! - at))}`);
     console.log(`   of which server write → the webview's message event (extension host + the workbench's transport): ${stats(marks.map(([k, at]) => arrived[k]! - at))}`);

@@ -71,6 +71,8 @@ const setups: Record<string, { prepare?: () => Promise<void>; replies?: Reply[];
   'gemini.clearApiKey': {},
   'gemini.newChat': {},
   'gemini.focusChat': {},
+  'gemini.newChatInEditor': {},
+  'gemini.sessions.next': {},
   'gemini.exportChat': { after: 'escape' },
   'gemini.showLog': {},
   'gemini.searchHistory': { after: 'escape' },
