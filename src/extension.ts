@@ -13,6 +13,7 @@ import { ApiClientProvider } from './vscode/api';
 import { ChatController } from './vscode/chat/controller';
 import { ChatTabs } from './vscode/chat/chatTabs';
 import { Sessions } from './vscode/chat/sessions';
+import { Worktrees } from './vscode/chat/worktrees';
 import { chatCommands, register } from './vscode/commands';
 import { HistoryTree } from './vscode/history';
 import { ApiKeyStore } from './vscode/keys';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     log,
   );
+  const worktrees = new Worktrees(context, tabs, log, (folders) => agents.launch(undefined, undefined, folders));
   const actions = new GeminiActions(context, chat, api, log);
   const history = new HistoryTree(chat.history, () => chat.session.conversationId);
   const native = new NativeChat(() => ({
@@ -61,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
     external,
     // The tabs' conversations are suspended before the sidebar's hands every lease over.
     sessions,
+    worktrees,
     tabs,
     chat,
     tools,
@@ -75,6 +78,9 @@ export function activate(context: vscode.ExtensionContext): void {
   register(context, [
     ...chatCommands({ chat, tabs, tools, keys, api, log, history }),
     { id: 'gemini.sessions.next', execute: () => sessions.next() },
+    { id: 'gemini.newChatInWorktree', execute: () => worktrees.newChat() },
+    { id: 'gemini.worktree.actions', execute: () => worktrees.actions() },
+    { id: 'gemini.worktree.cleanup', execute: () => worktrees.cleanup() },
     { id: 'gemini.sessions.open', execute: (arg?: unknown) => sessions.open(arg) },
     ...actions.commands(),
     ...agents.commands(),

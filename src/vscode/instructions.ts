@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import { composeInstructions, instructionCandidates, type Candidate, type Root } from '../core/instructions';
 import { setting } from './config';
 
@@ -22,7 +22,12 @@ function isFile(abs: string): boolean {
 }
 
 export class ProjectInstructions {
+  /** `root`: the one folder this conversation works in (a worktree), instead of the workspace folders. */
+  constructor(private readonly root: () => string | undefined = () => undefined) {}
+
   private roots(): Root[] {
+    const own = this.root();
+    if (own) return [{ name: basename(own), path: own }];
     return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
   }
 

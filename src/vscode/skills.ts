@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { MAX_SKILL_BYTES, PROJECT_SKILL_DIRS, USER_SKILL_DIRS, discoverSkills, type Skill, type SkillProblem, type SkillRoot } from '../core/skills';
 import { setting } from './config';
 
@@ -24,12 +24,15 @@ export class AgentSkills {
 
   constructor(private readonly home: string = homedir()) {}
 
-  private roots(): Array<SkillRoot & { boundary: string }> {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  /** `own`: the one folder a conversation works in (a worktree), instead of the workspace folders. */
+  private roots(own?: string): Array<SkillRoot & { boundary: string }> {
+    const folders = own
+      ? [{ name: basename(own), path: own }]
+      : (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
     const out: Array<SkillRoot & { boundary: string }> = [];
     for (const f of folders) {
       for (const d of PROJECT_SKILL_DIRS) {
-        out.push({ dir: join(f.uri.fsPath, ...d.split('/')), display: folders.length > 1 ? `${f.name}/${d}` : d, origin: 'project', boundary: f.uri.fsPath });
+        out.push({ dir: join(f.path, ...d.split('/')), display: folders.length > 1 ? `${f.name}/${d}` : d, origin: 'project', boundary: f.path });
       }
     }
     // The user's skills may be links into their own files (dotfiles), not out of the home folder.
@@ -38,9 +41,9 @@ export class AgentSkills {
   }
 
   /** The skills on offer now, and the SKILL.md files that could not be read (each reported once). */
-  discover(): { skills: Skill[]; newProblems: SkillProblem[] } {
+  discover(own?: string): { skills: Skill[]; newProblems: SkillProblem[] } {
     if (!vscode.workspace.isTrusted || !setting('skillsEnabled')) return { skills: [], newProblems: [] };
-    const roots = this.roots();
+    const roots = this.roots(own);
     const boundaryOf = (p: string) => roots.find((r) => p === r.dir || p.startsWith(r.dir + sep))?.boundary;
     const real = (p: string) => {
       try {

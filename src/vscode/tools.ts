@@ -11,6 +11,8 @@ import { ChildProcessRunner } from '../core/tools/process';
 import { ALL_TOOLS, WorkspaceToolRunner, clientToolSearch, toolDeclarations, type ToolEnvironment } from '../core/tools/registry';
 import { loadSkillTool } from '../core/tools/defs/load_skill';
 import { DELEGATE_TOOL, subagentTool } from '../core/tools/subagents';
+import { CliGit } from '../core/git/cliGit';
+import { basename } from 'node:path';
 import { skillsInstruction } from '../core/skills';
 import { AgentSkills } from './skills';
 import { planToolRetrieval, type ToolSearchMode } from '../core/tools/toolRetrieval';
@@ -109,7 +111,9 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
         : { tools: [], serverTools: [], notes: [] };
     for (const n of external.notes) ui.notice(n);
     // Agent Skills: their names and descriptions go with the turn, their bodies load on use.
-    const found = workspace ? this.skills.discover() : { skills: [], newProblems: [] };
+    // A worktree conversation works in its own folder: its tools, search, git and commands see that folder only.
+    const own = ui.root;
+    const found = workspace ? this.skills.discover(own) : { skills: [], newProblems: [] };
     for (const p of found.newProblems) {
       this.log.warn(`Skill ${p.display} is not offered: ${p.message}`);
       ui.notice(l10n.t('The skill {0} is not offered: {1}', p.display, p.message));
@@ -119,10 +123,10 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     if (!tools.length) return { declarations: [], runner: undefined, serverTools: external.serverTools };
     this.search ??= new RipgrepSearch(ripgrepPath(), excludeGlobs);
     const env: ToolEnvironment = {
-      paths: this.paths,
+      paths: own ? new PathResolver(() => [{ name: basename(own), path: own }]) : this.paths,
       docs: this.docs,
       language: this.language,
-      git: this.git,
+      git: own ? new CliGit(own) : this.git,
       search: this.search,
       process: this.process,
       terminal: this.terminal,

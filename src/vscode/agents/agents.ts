@@ -122,8 +122,9 @@ export class RemoteAgents implements vscode.Disposable {
   /** Secret variables of runs started in this window, sent in their `environment.env` (memory only). */
   private readonly launchEnv = new Map<string, Record<string, string>>();
 
-  async launch(taskArg?: unknown, agent?: string): Promise<RunRecord | undefined> {
-    const choice = await askLaunch(taskArg, this.keys, this.api, { agent });
+  /** `folders`: what may be sent (a worktree conversation sends its worktree); the workspace folders by default. */
+  async launch(taskArg?: unknown, agent?: string, folders?: vscode.WorkspaceFolder[]): Promise<RunRecord | undefined> {
+    const choice = await askLaunch(taskArg, this.keys, this.api, { agent, folders });
     if (!choice) return undefined;
     return this.start(choice.task, choice.agent, choice.folder, choice.budget, choice.network, choice.includeSecrets);
   }

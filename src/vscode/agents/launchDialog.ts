@@ -17,7 +17,12 @@ export interface LaunchChoice {
 }
 
 /** Ask what to run, on which agent, with which files, and how; undefined when the user stops. */
-export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiClientProvider, preset: { agent?: string } = {}): Promise<LaunchChoice | undefined> {
+export async function askLaunch(
+  taskArg: unknown,
+  keys: ApiKeyStore,
+  api: ApiClientProvider,
+  preset: { agent?: string; folders?: vscode.WorkspaceFolder[] } = {},
+): Promise<LaunchChoice | undefined> {
   if (!vscode.workspace.isTrusted) {
     // Restricted Mode: the snapshot would run git in an untrusted folder and upload its files.
     void vscode.window.showWarningMessage(
@@ -44,7 +49,8 @@ export async function askLaunch(taskArg: unknown, keys: ApiKeyStore, api: ApiCli
   const agent = preset.agent ?? (await pickAgent(api));
   if (!agent) return undefined;
   // What to send.
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  // A worktree conversation sends its worktree; otherwise the workspace folders are offered.
+  const folders = preset.folders ?? (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   const sendPick = await vscode.window.showQuickPick(
     [
       ...folders.map((f) => ({

@@ -11,6 +11,7 @@ import { l10n } from '../../shared/l10n';
 import type { Log } from '../log';
 import { ChatController } from './controller';
 import { ChatTab } from './chatView';
+import type { WorktreeInfo } from '../../core/git/worktrees';
 
 /** The key of a tab, as the webview keeps it (the protocol accepts only this shape). */
 const TAB_KEY = /^[a-z0-9]{1,40}$/;
@@ -54,8 +55,11 @@ export class ChatTabs implements vscode.Disposable {
     return this.all().find((c) => c.session.conversationId === id);
   }
 
-  /** A new conversation in a new editor tab, or the given one (revealed where it is already open). */
-  async open(conversationId?: string): Promise<ChatController | undefined> {
+  /** The worktree a tab's or a conversation's conversation works in (set by Worktrees). */
+  worktreeOf: (tab: string, conversationId: string | undefined) => WorktreeInfo | undefined = () => undefined;
+
+  /** A new conversation in a new editor tab, or the given one (revealed where it is already open); `worktree`: it works there. */
+  async open(conversationId?: string, worktree?: WorktreeInfo): Promise<ChatController | undefined> {
     if (conversationId) {
       const there = this.showing(conversationId);
       if (there) {
@@ -73,7 +77,8 @@ export class ChatTabs implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       { enableFindWidget: true },
     );
-    const chat = this.attach(panel, newKey());
+    // A conversation that works in a worktree keeps working there.
+    const chat = this.attach(panel, newKey(), worktree ?? (conversationId ? this.worktreeOf('', conversationId) : undefined));
     if (conversationId) chat.open(conversationId);
     await chat.view.reveal(true);
     return chat;
@@ -86,8 +91,15 @@ export class ChatTabs implements vscode.Disposable {
       await there.view.reveal(false);
       return true;
     }
+    // A worktree conversation opens in a tab (the sidebar's conversation works in the workspace folders).
+    if (this.worktreeOf('', id)) return !!(await this.open(id));
     await this.sidebar.view.reveal(false);
     return this.sidebar.open(id);
+  }
+
+  /** Close a conversation's tab (its conversation stays in History). */
+  close(c: ChatController): void {
+    if (c.view instanceof ChatTab) c.view.close();
   }
 
   /** A conversation was deleted: a tab that shows it starts a new one. */
@@ -95,14 +107,18 @@ export class ChatTabs implements vscode.Disposable {
     for (const c of this.tabs.values()) if (c.session.conversationId === id) c.newChat();
   }
 
-  private attach(panel: vscode.WebviewPanel, key: string): ChatController {
+  private attach(panel: vscode.WebviewPanel, key: string, worktree?: WorktreeInfo): ChatController {
     const chat = this.make(key);
     chat.shownElsewhere = (id) => this.shownBesides(chat, id);
+    chat.worktree = worktree ?? this.worktreeOf(key, undefined);
     this.tabs.set(key, chat);
     const tab = chat.view as ChatTab;
     panel.iconPath = new vscode.ThemeIcon('comment-discussion');
     tab.attach(panel);
-    const title = () => (tab.title = chat.session.data?.meta.title || l10n.t('Gemini Chat'));
+    const title = () => {
+      const name = chat.session.data?.meta.title || l10n.t('Gemini Chat');
+      tab.title = chat.worktree ? `${name} (${chat.worktree.branch})` : name;
+    };
     title();
     const subs = [
       chat.onDidChangeConversations(() => {

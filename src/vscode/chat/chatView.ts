@@ -87,6 +87,11 @@ export class ChatTab implements ChatSurface {
     );
   }
 
+  /** Close the tab (as the user would). */
+  close(): void {
+    this.panel?.dispose();
+  }
+
   set title(t: string) {
     if (this.panel && this.panel.title !== t) this.panel.title = t;
   }

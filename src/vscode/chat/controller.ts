@@ -35,6 +35,7 @@ import { MentionResolver, type LastCommand } from './mentions';
 import { l10n } from '../../shared/l10n';
 import { errorText } from '../../shared/errorText';
 import { sessionStatus, type SessionStatus } from '../../core/conversation/status';
+import type { WorktreeInfo } from '../../core/git/worktrees';
 
 const ACTIVE_KEY = 'gemini.activeConversation';
 const DRAFT_KEY = 'gemini.draft';
@@ -47,6 +48,8 @@ export interface ToolsUi {
   reveal(): void;
   /** An approval started (`on`) or ended waiting in this conversation (instead of `reveal`: the conversation decides how to ask for attention). */
   waiting?(requestId: string, on: boolean): void;
+  /** The one folder the conversation works in (a worktree), instead of the workspace folders. */
+  root?: string;
   /** Subagents (`delegate_task`): how a child interaction is made, with the parent's model. */
   subagents?: { engine(runner: ToolRunner): TurnEngine; model(): string };
   notice(text: string): void;
@@ -115,9 +118,12 @@ export class ChatController implements vscode.Disposable {
   /** Fires when a conversation was created, changed or switched (history view). */
   readonly onDidChangeConversations = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly instructions = new ProjectInstructions();
+  private readonly instructions = new ProjectInstructions(() => this.worktree?.dir);
   /** #file, #problems, @symbol… in messages: completion, and the context read when one goes. */
-  readonly mentions = new MentionResolver(() => this.tools?.lastCommand?.() ?? { terminal: undefined, last: undefined });
+  readonly mentions = new MentionResolver(
+    () => this.tools?.lastCommand?.() ?? { terminal: undefined, last: undefined },
+    () => this.worktree?.dir,
+  );
   readonly tools: ToolsProvider | undefined;
   /** Plan first and Deep Research in the composer. */
   private readonly modes: ComposerModes;
@@ -246,6 +252,7 @@ export class ChatController implements vscode.Disposable {
           },
           notice: (text) => this.presenter.notice(turnId, text, 'info'),
           readOnly: opts?.readOnly,
+          root: this.worktree?.dir,
           subagents: { engine: (runner) => new TurnEngine(this.api.get(), runner), model: () => this.session.settings().model },
         }) ?? {
           declarations: [],
@@ -282,6 +289,8 @@ export class ChatController implements vscode.Disposable {
   private readonly log: Log;
   /** In an editor tab: the tab's key (undefined for the sidebar's conversation). */
   readonly tab: string | undefined;
+  /** A worktree conversation: the git worktree it works in (its tools, mentions, instructions and commands see only that folder). */
+  worktree: WorktreeInfo | undefined;
   /** The store, leases and history, for the window's other conversation surfaces. */
   readonly shared: SharedChat;
   /** Whether another surface of this window shows a conversation (one conversation, one place: set by ChatTabs). */

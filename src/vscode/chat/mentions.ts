@@ -34,6 +34,8 @@ export class MentionResolver implements vscode.Disposable {
   constructor(
     /** The Gemini Commands terminal's last command (the agent's). */
     private readonly geminiTerminal: () => { terminal: vscode.Terminal | undefined; last: LastCommand | undefined },
+    /** The one folder the conversation works in (a worktree): #file reads from there. */
+    private readonly root: () => string | undefined = () => undefined,
   ) {
     // Shell integration tells what a terminal ran and lets its output be read as it comes.
     this.subs.push(
@@ -180,6 +182,16 @@ export class MentionResolver implements vscode.Disposable {
   private async findFile(path: string): Promise<vscode.Uri | undefined> {
     const clean = path.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!clean || clean.split('/').includes('..')) return undefined;
+    const own = this.root();
+    if (own) {
+      // A worktree conversation: the file as it is in its worktree.
+      const uri = vscode.Uri.joinPath(vscode.Uri.file(own), clean);
+      try {
+        return (await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File ? uri : undefined;
+      } catch {
+        return undefined;
+      }
+    }
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       // "folder/path" names a root in a multi-root workspace.
       const rel = clean.startsWith(`${f.name}/`) && (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? clean.slice(f.name.length + 1) : clean;

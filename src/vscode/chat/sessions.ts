@@ -190,6 +190,7 @@ export class Sessions implements vscode.TreeDataProvider<Item>, vscode.Disposabl
     t.description = [
       statusLabel(status),
       c.tab ? l10n.t('editor tab') : l10n.t('sidebar'),
+      c.worktree ? l10n.t('worktree {0}', c.worktree.branch) : '',
       status === 'streaming' && last ? elapsed(Date.now() - last.created) : '',
       tokens ? l10n.t('{0} tokens', tokens) : '',
     ]
