@@ -18,7 +18,13 @@ void (async () => {
   const pkg = {
     name: 'bench',
     version: '1.0.0',
-    scripts: { test: `node -e "let i=0;const t=setInterval(()=>{for(let k=0;k<200;k++)console.log('out '+(i++));if(i>=60000)clearInterval(t)},25)"` },
+    // BENCH_COMMAND=quiet: as long and as busy, printing nothing (tells the command's output from its CPU).
+    scripts: {
+      test:
+        process.env.BENCH_COMMAND === 'quiet'
+          ? `node -e "const t=Date.now();while(Date.now()-t<8000){}"`
+          : `node -e "let i=0;const t=setInterval(()=>{for(let k=0;k<200;k++)console.log('out '+(i++));if(i>=60000)clearInterval(t)},25)"`,
+    },
   };
   const wb = await launch({
     files: { 'src/app.ts': 'export const answer = 42;\n', 'README.md': '# Bench\n', 'package.json': JSON.stringify(pkg, null, 2) },

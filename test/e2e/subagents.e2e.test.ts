@@ -78,7 +78,7 @@ test('three subagents run in parallel, each shown in its card, each answer retur
   assert.match(footer, /Tokens:/);
 });
 
-test('Stop while subagents run stops the parent and every child: no step after it', async () => {
+test('Stop while three subagents run stops all four (the parent and every child): no step after it', async () => {
   wb.fake.reset();
   let release!: () => void;
   const hold = new Promise<void>((r) => (release = r));
@@ -86,10 +86,15 @@ test('Stop while subagents run stops the parent and every child: no step after i
     replies: [
       {
         whenInputIncludes: 'Start two helpers',
-        steps: [functionCall('delegate_task', { task: 'TASK-X: look around.' }, 'fc_x'), functionCall('delegate_task', { task: 'TASK-Y: look elsewhere.' }, 'fc_y')],
+        steps: [
+          functionCall('delegate_task', { task: 'TASK-X: look around.' }, 'fc_x'),
+          functionCall('delegate_task', { task: 'TASK-Y: look elsewhere.' }, 'fc_y'),
+          functionCall('delegate_task', { task: 'TASK-Z: look again.' }, 'fc_z'),
+        ],
       },
       { whenInputIncludes: 'TASK-X', steps: [text('X done.')], hold },
       { whenInputIncludes: 'TASK-Y', steps: [text('Y done.')], hold },
+      { whenInputIncludes: 'TASK-Z', steps: [text('Z done.')], hold },
       { whenInputIncludes: 'function_result', steps: [text('Never sent.')] },
     ],
   });
@@ -97,14 +102,16 @@ test('Stop while subagents run stops the parent and every child: no step after i
   await sampleUntil(
     chat,
     async () => children().length,
-    (n) => n === 2,
+    (n) => n === 3,
     20_000,
   );
   await chat.locator('#stop').click();
   await waitForTurnState(chat, (f) => /Stopped/.test(f), 20_000);
   release();
   await p.page.waitForTimeout(1500);
-  assert.equal(wb.fake.creates().length, 3, 'nothing was sent after Stop (the parent and its two children only)');
-  const cards = chat.locator('.tool-call', { hasText: 'delegate_task' });
-  for (let k = 0; k < 2; k++) assert.doesNotMatch(await cards.nth(k).innerText(), /X done|Y done/);
+  assert.equal(wb.fake.creates().length, 4, 'nothing was sent after Stop (the parent and its three children only)');
+
+  const cards = chat.locator('.turn').last().locator('.tool-call', { hasText: 'delegate_task' });
+  assert.equal(await cards.count(), 3);
+  for (let k = 0; k < 3; k++) assert.doesNotMatch(await cards.nth(k).innerText(), /[XYZ] done/);
 });

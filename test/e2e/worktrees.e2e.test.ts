@@ -106,6 +106,13 @@ test('a worktree conversation edits and runs a sandboxed command in its worktree
   assert.equal(readFileSync(join(wb.workspace, 'src/app.ts'), 'utf8'), 'export const answer = 43;\n');
   assert.equal(readFileSync(join(wb.workspace, 'made.txt'), 'utf8').trim(), 'made-in-worktree');
   git('commit', '-q', '-m', 'merged from the worktree');
+  // A reload brings the worktree conversation back in its tab, still named after its branch.
+  await p.reloadWindow();
+  await p.page
+    .locator('.tab', { hasText: `gemini/${basename(dir)}` })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await p.command('View: Close All Editors');
 });
 
 test('a conflicting change opens the merge editor; discard names what is not merged, then removes the worktree and its branch', async () => {

@@ -100,6 +100,31 @@ test('a conflicting merge leaves the conflicts for the merge editor; the reposit
   }
 });
 
+test('removal waits out another git’s lock, and removes the branch of a worktree whose folder is already gone', async () => {
+  const r = repo();
+  try {
+    const w = await createWorktree(r.dir, 'lock1', 'main');
+    // Another git holds the branch's ref lock for a moment (VS Code's git extension, a terminal).
+    const lock = join(r.dir, '.git', 'refs', 'heads', 'gemini', 'lock1.lock');
+    writeFileSync(lock, '');
+    setTimeout(() => rmSync(lock, { force: true }), 400);
+    await removeWorktree(w);
+    assert.ok(!existsSync(w.dir));
+    assert.equal(r.git('branch', '--list', 'gemini/*'), '');
+    const gone = await createWorktree(r.dir, 'gone1', 'main');
+    rmSync(gone.dir, { recursive: true, force: true });
+    await removeWorktree(gone);
+    assert.equal(r.git('branch', '--list', 'gemini/*'), '', 'the branch went with the record');
+    assert.doesNotMatch(r.git('worktree', 'list'), /gone1/);
+    // A lock that stays is an error that says so, not a silent leftover.
+    const w2 = await createWorktree(r.dir, 'lock2', 'main');
+    writeFileSync(join(r.dir, '.git', 'refs', 'heads', 'gemini', 'lock2.lock'), '');
+    await assert.rejects(removeWorktree(w2), /Deleting the branch gemini\/lock2/);
+  } finally {
+    r.done();
+  }
+});
+
 test('a folder outside any repository has no worktree; a bad base is git’s own message', async () => {
   const top = mkdtempSync(join(tmpdir(), 'gemini-nowt-'));
   try {

@@ -5,6 +5,7 @@
  * user when a step fails.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SAFE_GIT_CONFIG } from './safeGit';
 
@@ -150,8 +151,27 @@ export async function mergeIntoMain(w: WorktreeInfo): Promise<MergeOutcome> {
   return { conflicts, upToDate: /Already up to date/i.test(r.stdout) };
 }
 
-/** Remove the worktree and its branch (`git worktree remove --force`, `git branch -D`). */
+/** Git refused because another git (VS Code's own, a terminal's) holds a lock for a moment. */
+const LOCKED = /\.lock\b|cannot lock ref|unable to create .*lock|another git process/i;
+
+/** A step that fails while another git holds a lock is tried again for a few seconds. */
+async function mustPatiently(root: string, step: string, args: string[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await gitRun(root, args);
+    if (r.code === 0) return;
+    if (attempt >= 20 || !LOCKED.test(r.stderr)) throw new GitStepError(step, r);
+    await new Promise((res) => setTimeout(res, 150));
+  }
+}
+
+/**
+ * Remove the worktree (`git worktree remove --force`; only its record when its folder is already
+ * gone) and its branch (`git branch -D`). Each is checked: a branch left behind is an error.
+ */
 export async function removeWorktree(w: WorktreeInfo): Promise<void> {
-  await must(w.repo, 'Removing the worktree', ['worktree', 'remove', '--force', w.dir]);
-  await gitRun(w.repo, ['branch', '-D', w.branch]);
+  const listed = (await gitRun(w.repo, ['worktree', 'list', '--porcelain', '-z'])).stdout.split('\0').includes(`worktree ${w.dir}`);
+  if (listed && existsSync(w.dir)) await mustPatiently(w.repo, 'Removing the worktree', ['worktree', 'remove', '--force', w.dir]);
+  else await mustPatiently(w.repo, 'Forgetting the worktree', ['worktree', 'prune']);
+  const branch = await gitRun(w.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${w.branch}`]);
+  if (branch.code === 0) await mustPatiently(w.repo, `Deleting the branch ${w.branch}`, ['branch', '-D', w.branch]);
 }

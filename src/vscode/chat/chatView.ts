@@ -22,7 +22,8 @@ export class ChatView implements vscode.WebviewViewProvider, ChatSurface {
   readonly onDidChangeVisibility = this.visibility.event;
 
   constructor(deps: WebviewHostDeps) {
-    this.host = new WebviewHost(deps);
+    // Off screen, a view keeps no webview content (no retainContextWhenHidden): nothing is sent until it shows.
+    this.host = new WebviewHost({ ...deps, hidden: () => !!this.view && !this.view.visible });
   }
 
   get visible(): boolean {
@@ -32,7 +33,10 @@ export class ChatView implements vscode.WebviewViewProvider, ChatSurface {
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.host.attach(view.webview);
-    view.onDidChangeVisibility(() => this.visibility.fire());
+    view.onDidChangeVisibility(() => {
+      if (view.visible) this.host.shown();
+      this.visibility.fire();
+    });
     view.onDidDispose(() => {
       this.view = undefined;
       this.host.detach();
@@ -66,7 +70,8 @@ export class ChatTab implements ChatSurface {
   readonly onDidClose = this.closed.event;
 
   constructor(deps: WebviewHostDeps) {
-    this.host = new WebviewHost(deps);
+    // A tab behind another keeps no webview content: nothing is sent until it shows.
+    this.host = new WebviewHost({ ...deps, hidden: () => !!this.panel && !this.panel.visible });
   }
 
   get visible(): boolean {
@@ -78,7 +83,10 @@ export class ChatTab implements ChatSurface {
     this.panel = panel;
     this.host.attach(panel.webview);
     this.subs.push(
-      panel.onDidChangeViewState(() => this.visibility.fire()),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) this.host.shown();
+        this.visibility.fire();
+      }),
       panel.onDidDispose(() => {
         this.panel = undefined;
         this.host.detach();

@@ -272,7 +272,7 @@ export class Worktrees implements vscode.Disposable {
     const ok = await vscode.window.showWarningMessage(l10n.t('Discard the worktree {0} ({1})?', w.branch, w.dir), { modal: true, detail: lost }, yes);
     if (ok !== yes) return false;
     try {
-      if (existsSync(w.dir)) await removeWorktree(w);
+      await removeWorktree(w);
     } catch (err) {
       void vscode.window.showErrorMessage(l10n.t('Gemini: {0}', errorText(err)));
       return false;

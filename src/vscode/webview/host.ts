@@ -40,6 +40,12 @@ export interface WebviewHostDeps {
   onReady?(): void;
   /** The webview is being created (load what it shows, lazily). */
   onAttach?(): void;
+  /**
+   * The surface is off screen and keeps no webview content meanwhile (no retainContextWhenHidden):
+   * messages are not sent (nothing would render them); when it shows again, the webview gets the
+   * whole state at once (`shown()`).
+   */
+  hidden?(): boolean;
 }
 
 export class WebviewHost implements vscode.Disposable {
@@ -48,6 +54,8 @@ export class WebviewHost implements vscode.Disposable {
   private keyMessage: string | undefined;
   private readyWaiters: Array<() => void> = [];
   private readonly subs: vscode.Disposable[] = [];
+  /** Messages were held back while the surface was off screen. */
+  private stale = false;
 
   constructor(private readonly deps: WebviewHostDeps) {}
 
@@ -78,7 +86,18 @@ export class WebviewHost implements vscode.Disposable {
 
   post(msg: HostMessage): void {
     if (!this.webview || !this.isReady) return;
+    if (this.deps.hidden?.()) {
+      this.stale = true;
+      return;
+    }
     void this.webview.postMessage(msg);
+  }
+
+  /** The surface is on screen again: what was held back arrives as one fresh state. */
+  shown(): void {
+    if (!this.stale || !this.isReady || this.deps.hidden?.()) return;
+    this.stale = false;
+    void this.state().then((state) => this.post({ type: 'init', state, ...this.deps.init() }));
   }
 
   toast(text: string, kind: 'info' | 'error' = 'info'): void {
