@@ -200,15 +200,9 @@ export class WorkbenchPage {
       await this.dismissNotificationsIfBlocking();
       await p.keyboard.press('F1');
       const input = p.locator('.quick-input-widget input');
-      // F1 can be lost while a webview takes the focus (a tab shown again builds its webview): pressed again until the deadline.
-      const opened = await input.waitFor({ state: 'visible', timeout: 3_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (!opened) {
-        if (Date.now() > deadline) throw new Error(`the command palette did not open for “${title}” (screenshot: ${await this.snap('palette')})`);
-        continue;
-      }
+      await input.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (err: Error) => {
+        throw new Error(`the command palette did not open for “${title}”: ${err.message.split('\n')[0]} (screenshot: ${await this.snap('palette')})`);
+      });
       // The palette can close again at once when the workbench moves the focus (a restored tab, a
       // view opening after a reload): then it is opened again, as a user would, until the deadline.
       const typed = await input.fill(`>${title}`, { timeout: 3_000 }).then(
