@@ -72,6 +72,9 @@ export async function launch(opts: LaunchOptions = {}): Promise<Workbench> {
   if (opts.locale) installLanguagePack(extensionsDir, userDataDir, opts.locale);
   const envKey = opts.envKey !== false;
   writeUserSettings(userDataDir, {
+    // Sticky scroll puts the file's first heading over the top lines once the editor scrolls, over
+    // the lightbulb there: VS Code's own overlay, not what the tests look at.
+    'editor.stickyScroll.enabled': false,
     'gemini.apiBaseUrl': fake.url,
     ...(envKey ? { 'gemini.useEnvironmentKey': true } : {}),
     ...opts.settings,
