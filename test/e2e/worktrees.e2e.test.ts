@@ -55,10 +55,16 @@ async function worktreeAction(label: string): Promise<void> {
 /** Answer each approval in the tab until the answer has `done`. */
 async function untilAnswered(tab: Frame, done: string): Promise<void> {
   const deadline = Date.now() + 40_000;
-  while (!(await lastAnswerText(tab)).includes(done)) {
-    assert.ok(Date.now() < deadline, `no “${done}” in the worktree conversation; last: ${(await lastAnswerText(tab)).slice(-200)}`);
-    const approve = tab.locator('.tool-approval button', { hasText: /^(Accept|Run)$/ }).first();
-    if (await approve.isVisible().catch(() => false)) await approve.click();
+  let frame = tab;
+  for (;;) {
+    // The card is drawn again when its call's state changes (a button can go from under a click),
+    // and a webview built again is a new frame: each round looks again.
+    if (frame.isDetached()) frame = (await p.findChatTabFrame(10_000)) ?? frame;
+    const text = await lastAnswerText(frame).catch(() => '');
+    if (text.includes(done)) return;
+    assert.ok(Date.now() < deadline, `no “${done}” in the worktree conversation; last: ${text.slice(-200)}`);
+    const approve = frame.locator('.tool-approval button', { hasText: /^(Accept|Run)$/ }).first();
+    if (await approve.isVisible().catch(() => false)) await approve.click({ timeout: 2_000 }).catch(() => undefined);
     await p.page.waitForTimeout(150);
   }
 }
