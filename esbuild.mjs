@@ -4,6 +4,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { workerSource } from './scripts/worker-source.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -26,6 +27,7 @@ const extension = {
   target: 'node22',
   external: ['vscode'],
   mainFields: ['module', 'main'],
+  plugins: [workerSource({ minify: production })],
 };
 
 const webview = {

@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { workerSource } from './worker-source.mjs';
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -29,6 +30,7 @@ await esbuild.build({
   target: 'node22',
   sourcemap: 'inline',
   logLevel: 'warning',
+  plugins: [workerSource()],
 });
 // The integration suite runs inside the extension host: `vscode` is provided there.
 await esbuild.build({
@@ -42,4 +44,5 @@ await esbuild.build({
   target: 'node22',
   sourcemap: 'inline',
   logLevel: 'warning',
+  plugins: [workerSource()],
 });

@@ -27,6 +27,7 @@ const TRACKED = 450_000;
 const MODULES = 50_000;
 const ROOT = join(tmpdir(), `gemini-bench-monorepo-${TRACKED + MODULES}`);
 const LIST = `${ROOT}.list`;
+const OUT = `${ROOT}.snapshot.tar.gz`;
 const RG = findRipgrep();
 
 function fixture(): void {
@@ -136,8 +137,12 @@ const cases: Record<string, () => Promise<Sample>> = {
   'baseline git ls-files -co --exclude-standard': () => measureCommand('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT }),
   'snapshot: the archive (product buildSnapshot)': () =>
     measureHere(async () => {
-      const s = await buildSnapshot(ROOT, { maxBytes: 4e9 });
-      return `${s.files.length} files, ${(s.tar.length / 1e6).toFixed(1)} MB sent`;
+      const before = process.memoryUsage().rss / 1e6;
+      let heap = 0;
+      const t = setInterval(() => (heap = Math.max(heap, process.memoryUsage().heapUsed / 1e6)), 20);
+      const s = await buildSnapshot(ROOT, { maxBytes: 4e9, out: OUT });
+      clearInterval(t);
+      return `${s.files} files, ${(s.archiveBytes / 1e6).toFixed(1)} MB sent, written to a file as it is made; process RSS before ${before.toFixed(0)} MB, host heap at most ${heap.toFixed(0)} MB`;
     }),
   'baseline tar -czf (same file list)': () => measureCommand('tar', ['-czf', '-', '--null', '-T', LIST], { cwd: ROOT }),
 };

@@ -7,7 +7,7 @@
  * `node_modules/` and untracked files. Each row: wall time, peak memory, longest event-loop stall.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSnapshot, planSnapshot } from '../../src/core/agents/snapshot';
@@ -17,6 +17,7 @@ import { measureCommand, measureHere, runCases, type Sample } from './host-work'
 const FILES = 27_000;
 const ROOT = join(tmpdir(), `gemini-bench-snapshot-${FILES}`);
 const LIST = `${ROOT}.list`;
+const OUT = `${ROOT}.snapshot.tar.gz`;
 const WORDS = ['const', 'function', 'return', 'import', 'export', 'value', 'node', 'path', 'babel', 'plugin', 'transform', 'visitor', 'scope', 'binding', 'types', 'await'];
 
 function fixture(): void {
@@ -49,16 +50,16 @@ function fixture(): void {
 const cases: Record<string, () => Promise<Sample>> = {
   'product buildSnapshot (list + stat + tar + gzip)': () =>
     measureHere(async () => {
-      const s = await buildSnapshot(ROOT, { maxBytes: 1e9 });
-      return `${s.files.length} files, ${(s.bytes / 1e6).toFixed(1)} MB content, ${(s.tar.length / 1e6).toFixed(1)} MB sent`;
+      const s = await buildSnapshot(ROOT, { maxBytes: 1e9, out: OUT });
+      return `${s.files} files, ${(s.bytes / 1e6).toFixed(1)} MB content, ${(s.archiveBytes / 1e6).toFixed(1)} MB sent`;
     }),
   'baseline tar -c (same file list, uncompressed)': () => measureCommand('tar', ['-cf', '-', '--null', '-T', LIST], { cwd: ROOT }),
   'baseline tar -cz (same file list, gzipped)': () => measureCommand('tar', ['-czf', '-', '--null', '-T', LIST], { cwd: ROOT }),
   'product review: read the snapshot back (streamed gunzip + untar)': async () => {
-    const s = await buildSnapshot(ROOT, { maxBytes: 1e9 });
+    await buildSnapshot(ROOT, { maxBytes: 1e9, out: OUT });
     (globalThis as { gc?: () => void }).gc?.();
     return measureHere(async () => {
-      const files = await snapshotFiles(s.tar);
+      const files = await snapshotFiles(new Uint8Array(readFileSync(OUT)));
       return `${files.size} files`;
     });
   },

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { classify, merge3, remoteToLocal } from '../../src/core/agents/results';
 import { FINISHED, RunStore, RunWatcher, type RunRecord } from '../../src/core/agents/runs';
-import { buildSnapshot, planSnapshot, SnapshotTooLargeError } from '../../src/core/agents/snapshot';
+import { buildSnapshot, planSnapshot, SnapshotTooLargeError, type SnapshotOptions, type WorkspaceSnapshot } from '../../src/core/agents/snapshot';
 import { readTar, writeTar } from '../../src/core/agents/tar';
 import type { InteractionsClient } from '../../src/core/client/client';
 import { collectChanges } from '../../src/core/agents/collect';
@@ -21,6 +21,17 @@ import type { FakeApi } from '../fake-api/server';
 import { clientFor, useFake } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+
+/** A snapshot written into a temporary file, with the archive read back and the paths it holds. */
+async function snapshot(dir: string, opts: Omit<SnapshotOptions, 'out'>): Promise<WorkspaceSnapshot & { tar: Buffer; paths: string[] }> {
+  const out = join(mkdtempSync(join(tmpdir(), 'snap-out-')), 'snapshot.tar.gz');
+  const snap = await buildSnapshot(dir, { ...opts, out });
+  const archive = readFileSync(out);
+  assert.equal(archive.length, snap.archiveBytes);
+  const paths = readTar(gunzipSync(archive)).map((e) => e.path);
+  assert.equal(paths.length, snap.files, 'the count is what the archive holds');
+  return { ...snap, tar: archive, paths };
+}
 
 function repo(files: Record<string, string | Buffer>, opts: { git?: boolean } = {}): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'snap-')));
@@ -48,9 +59,9 @@ describe('snapshot', () => {
     writeFileSync(join(dir, 'debug.log'), 'ignored');
     const indexBefore = readFileSync(join(dir, '.git/index'));
     const headBefore = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' });
-    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    const snap = await snapshot(dir, { maxBytes: 1e6 });
     assert.equal(snap.usedGit, true);
-    assert.deepEqual(snap.files.map((f) => f.path).sort(), ['.gitignore', 'README.md', 'new.ts', 'src/a.ts']);
+    assert.deepEqual([...snap.paths].sort(), ['.gitignore', 'README.md', 'new.ts', 'src/a.ts']);
     assert.deepEqual([...snap.tar.subarray(0, 2)], [0x1f, 0x8b], 'sent gzipped');
     const entries = new Map(readTar(gunzipSync(snap.tar)).map((e) => [e.path, e]));
     assert.deepEqual([...entries.keys()].sort(), ['.gitignore', 'README.md', 'new.ts', 'src/a.ts'], 'the archive holds exactly the list');
@@ -63,7 +74,7 @@ describe('snapshot', () => {
   test('binary files travel byte for byte; the `tar` package reads our archive', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255, 0, 0]);
     const dir = repo({ 'img/logo.png': png, 'a.txt': 'hello\n' });
-    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    const snap = await snapshot(dir, { maxBytes: 1e6 });
     const out = mkdtempSync(join(tmpdir(), 'snap-x-'));
     await pipeline(Readable.from([Buffer.from(snap.tar)]), tar.x({ cwd: out, strict: true }));
     assert.deepEqual(readFileSync(join(out, 'img/logo.png')), png);
@@ -77,7 +88,7 @@ describe('snapshot', () => {
     symlinkSync(join(dir, 'src/real.ts'), join(dir, 'link-in.ts'));
     symlinkSync(join(outside, 'secret.txt'), join(dir, 'link-out.txt'));
     symlinkSync(outside, join(dir, 'dir-out'));
-    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    const snap = await snapshot(dir, { maxBytes: 1e6 });
     assert.equal(snap.usedGit, false);
     assert.deepEqual(snap.skipped.map((s) => s.path).sort(), ['dir-out', 'link-out.txt']);
     assert.ok(!gunzipSync(snap.tar).includes(Buffer.from('SECRET')));
@@ -89,12 +100,12 @@ describe('snapshot', () => {
     // Incompressible files over the limit: refused with the largest named.
     const dir = repo({ 'big.bin': randomBytes(300_000), 'medium.dat': randomBytes(200_000), 'small.txt': 'x' });
     await assert.rejects(
-      () => buildSnapshot(dir, { maxBytes: 400_000 }),
+      () => snapshot(dir, { maxBytes: 400_000 }),
       (e: unknown) => e instanceof SnapshotTooLargeError && /big\.bin \(293\.0 KB\), medium\.dat/.test(e.message) && /gemini\.agents\.maxSnapshotMB/.test(e.message),
     );
     // The same sizes of compressible content fit: the limit is on the compressed archive.
     const text = repo({ 'big.txt': 'a line of text\n'.repeat(20_000), 'medium.txt': 'more text\n'.repeat(20_000) });
-    const snap = await buildSnapshot(text, { maxBytes: 400_000 });
+    const snap = await snapshot(text, { maxBytes: 400_000 });
     assert.ok(snap.bytes > 400_000 && snap.tar.length < 400_000, `${snap.bytes} bytes of files sent as ${snap.tar.length}`);
   });
 
@@ -103,11 +114,57 @@ describe('snapshot', () => {
     for (let k = 0; k < 450; k++) files[`f${k}.txt`] = `file ${k}\n`;
     const dir = repo(files);
     const seen: string[] = [];
-    await buildSnapshot(dir, { maxBytes: 1e7, onProgress: (p) => seen.push(`${p.phase} ${p.files}/${p.total}`) });
-    assert.ok(seen.includes('packing 450/450'), seen.join(', '));
+    await snapshot(dir, { maxBytes: 1e7, onProgress: (p) => seen.push(`${p.files}`) });
+    assert.equal(seen.at(-1), '450', seen.join(', '));
     const ctrl = new AbortController();
     ctrl.abort();
-    await assert.rejects(() => buildSnapshot(dir, { maxBytes: 1e7, signal: ctrl.signal }));
+    await assert.rejects(() => snapshot(dir, { maxBytes: 1e7, signal: ctrl.signal }));
+  });
+
+  test('a failed or cancelled snapshot leaves no archive behind', async () => {
+    const dir = repo({ 'big.bin': randomBytes(300_000), 'b.txt': 'b\n' });
+    const folder = mkdtempSync(join(tmpdir(), 'snap-fail-'));
+    await assert.rejects(() => buildSnapshot(dir, { maxBytes: 100_000, out: join(folder, 'a.tar.gz') }), SnapshotTooLargeError);
+    const ctrl = new AbortController();
+    const run = buildSnapshot(dir, { maxBytes: 1e7, out: join(folder, 'b.tar.gz'), signal: ctrl.signal });
+    ctrl.abort();
+    await assert.rejects(run, /cancelled/);
+    assert.deepEqual(readdirSync(folder), []);
+  });
+
+  test('a long listing in many pieces, an unmerged path, a file too large to read ahead, a link never followed at the moment of reading', async () => {
+    const files: Record<string, string | Buffer> = {};
+    // About 400 KB of names: git's output arrives in many chunks, names cut between them.
+    for (let k = 0; k < 3000; k++) files[`deep/${'segment-'.repeat(12)}${k}/file-${k}.ts`] = `export const v${k} = ${k};\n`;
+    files['conflict.txt'] = 'base\n';
+    const dir = repo(files);
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', ...a], { cwd: dir, stdio: 'ignore' });
+    git('checkout', '-q', '-b', 'other');
+    writeFileSync(join(dir, 'conflict.txt'), 'theirs\n');
+    git('commit', '-qam', 'theirs');
+    git('checkout', '-q', 'main');
+    writeFileSync(join(dir, 'conflict.txt'), 'ours\n');
+    git('commit', '-qam', 'ours');
+    assert.throws(() => git('merge', '-q', 'other'));
+    assert.equal(execFileSync('git', ['ls-files', '--cached', 'conflict.txt'], { cwd: dir, encoding: 'utf8' }).split('\n').filter(Boolean).length, 3, 'three stages in the index');
+    const big = randomBytes(5 * 1024 * 1024);
+    writeFileSync(join(dir, 'big.bin'), big);
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET');
+    symlinkSync(join(outside, 'secret.txt'), join(dir, 'sneaky.npmrc.txt'));
+    const snap = await snapshot(dir, { maxBytes: 1e8 });
+    assert.equal(snap.paths.filter((p) => p === 'conflict.txt').length, 1, 'an unmerged path is sent once');
+    assert.equal(snap.paths.filter((p) => p.startsWith('deep/')).length, 3000);
+    assert.equal(new Set(snap.paths).size, snap.paths.length, 'no name twice');
+    const entries = new Map(readTar(gunzipSync(snap.tar)).map((e) => [e.path, e]));
+    assert.deepEqual(Buffer.from(entries.get('big.bin')!.data!), big, 'streamed byte for byte');
+    assert.equal(new TextDecoder().decode(entries.get(`deep/${'segment-'.repeat(12)}2999/file-2999.ts`)!.data), 'export const v2999 = 2999;\n');
+    assert.deepEqual(snap.skipped, [{ path: 'sneaky.npmrc.txt', reason: 'symbolic link to a place outside the workspace' }]);
+    assert.ok(!gunzipSync(snap.tar).includes(Buffer.from('SECRET')));
+    // From a subfolder: its paths, relative to it.
+    const sub = await snapshot(join(dir, 'deep'), { maxBytes: 1e8 });
+    assert.equal(sub.files, 3000);
+    assert.ok(sub.paths.every((p) => p.startsWith('segment-')));
   });
 
   test('a hostile repository config (core.fsmonitor) never runs while the snapshot lists files', async () => {
@@ -119,8 +176,8 @@ describe('snapshot', () => {
     execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: dir });
     assert.equal(existsSync(marker), true, 'the hook runs for a plain git ls-files');
     rmSync(marker);
-    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
-    assert.deepEqual(snap.files.map((f) => f.path).sort(), ['a.ts', 'untracked.ts']);
+    const snap = await snapshot(dir, { maxBytes: 1e6 });
+    assert.deepEqual([...snap.paths].sort(), ['a.ts', 'untracked.ts']);
     assert.equal(existsSync(marker), false, 'the snapshot never ran it');
     await planSnapshot(dir);
     assert.equal(existsSync(marker), false);
@@ -143,7 +200,7 @@ describe('snapshot', () => {
     assert.deepEqual(plan.secrets.sort(), ['.env', 'id_ed25519', 'keys/server.pem']);
     assert.deepEqual(plan.redacted.sort(), ['.yarnrc.yml', 'config/.npmrc', 'gradle.properties']);
     assert.ok(plan.files.includes('.env.example') && plan.files.includes('src/a.ts') && plan.files.includes('.yarnrc.yml') && plan.files.includes('plain/.npmrc'));
-    const snap = await buildSnapshot(dir, { maxBytes: 1e6 });
+    const snap = await snapshot(dir, { maxBytes: 1e6 });
     assert.deepEqual(snap.secrets.sort(), plan.secrets.sort());
     assert.deepEqual(snap.redacted.sort(), plan.redacted.sort());
     const entries = new Map(readTar(gunzipSync(snap.tar)).map((e) => [e.path, new TextDecoder().decode(e.data)]));
@@ -153,8 +210,7 @@ describe('snapshot', () => {
     assert.equal(entries.get('.yarnrc.yml'), yarnrc.replace('"npm_SECRET1"', '""'), 'the rest of the file is as it was: Yarn still finds its release');
     assert.equal(entries.get('config/.npmrc'), 'registry=https://r.example/\n//r/:_authToken=\n');
     assert.equal(entries.get('plain/.npmrc'), 'save-exact=true\n', 'nothing to remove: sent as it is');
-    assert.equal(snap.files.find((f) => f.path === '.yarnrc.yml')!.size, Buffer.byteLength(entries.get('.yarnrc.yml')!));
-    const all = await buildSnapshot(dir, { maxBytes: 1e6, includeSecrets: true });
+    const all = await snapshot(dir, { maxBytes: 1e6, includeSecrets: true });
     const allEntries = new Map(readTar(gunzipSync(all.tar)).map((e) => [e.path, new TextDecoder().decode(e.data)]));
     assert.ok(allEntries.has('.env'));
     assert.equal(allEntries.get('.yarnrc.yml'), yarnrc, 'included on purpose: as it is');
@@ -295,12 +351,8 @@ describe('launch and collect (core, against the fake API)', () => {
     return {
       client,
       store,
-      snapshot: (root: string, o: { maxBytes: number; includeSecrets: boolean }) => buildSnapshot(root, o),
-      keepSnapshot: (runId: string, tar: Uint8Array) => {
-        const p = join(dir, `${runId}.tar`);
-        writeFileSync(p, tar);
-        return p;
-      },
+      snapshot: (root: string, o: SnapshotOptions) => buildSnapshot(root, o),
+      snapshotFile: (runId: string) => join(dir, `${runId}.tar.gz`),
       progress: (m: string) => messages.push(m),
       log: (m: string) => messages.push(m),
     };

@@ -3,7 +3,8 @@
  * TypeScript behind small ports, so the whole sequence (and how it fails) is unit-tested; the
  * VS Code side only asks the questions and shows progress.
  */
-import type { InteractionsClient } from '../client/client';
+import { open } from 'node:fs/promises';
+import type { InteractionsClient, UploadSource } from '../client/client';
 import { REMOTE_ROOT } from './results';
 import type { RunRecord, RunStore } from './runs';
 import { SnapshotTooLargeError, type SnapshotOptions, type WorkspaceSnapshot } from './snapshot';
@@ -14,8 +15,8 @@ export interface LaunchPorts {
   store: RunStore;
   /** Build the snapshot of a folder. */
   snapshot(root: string, opts: SnapshotOptions): Promise<WorkspaceSnapshot>;
-  /** Keep the launch snapshot (the base of the later review); returns where it went. */
-  keepSnapshot(runId: string, tar: Uint8Array): string;
+  /** Where the launch snapshot is written and kept (the base of the later review); its folder exists. */
+  snapshotFile(runId: string): string;
   progress(message: string): void;
   log(message: string): void;
 }
@@ -51,24 +52,20 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
     network: req.network,
   });
   try {
-    let tar: Uint8Array | undefined;
+    let archive: UploadSource | undefined;
     if (req.root) {
       p.progress('taking a snapshot of the workspace…');
       const n = (x: number) => x.toLocaleString('en-US');
+      const out = p.snapshotFile(req.id);
       const snap = await p.snapshot(req.root, {
         maxBytes: req.maxSnapshotBytes,
+        out,
         includeSecrets: req.includeSecrets,
         signal: req.signal,
-        onProgress: (g) =>
-          p.progress(
-            g.phase === 'listing'
-              ? `looking at ${n(g.files)} of ${n(g.total)} files…`
-              : `packing ${n(g.files)} of ${n(g.total)} files (${(g.bytes / 1024 / 1024).toFixed(1)} MB compressed)…`,
-          ),
+        onProgress: (g) => p.progress(`packing ${n(g.files)} files (${(g.bytes / 1024 / 1024).toFixed(1)} MB compressed)…`),
       });
-      tar = snap.tar;
-      const snapshotPath = p.keepSnapshot(req.id, tar);
-      p.store.update(req.id, { snapshotPath, snapshotFiles: snap.files.length, snapshotBytes: snap.bytes });
+      archive = fileSource(out, snap.archiveBytes);
+      p.store.update(req.id, { snapshotPath: out, snapshotFiles: snap.files, snapshotBytes: snap.bytes });
       if (snap.skipped.length)
         p.log(`Snapshot skipped ${snap.skipped.length} entr${snap.skipped.length === 1 ? 'y' : 'ies'}: ${snap.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}`);
       if (snap.secrets.length) p.log(`Snapshot left out ${snap.secrets.length} secret file(s): ${snap.secrets.join(', ')}`);
@@ -78,15 +75,34 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
     p.store.update(req.id, { status: 'uploading' });
     const env = await p.client.createEnvironment({ network: req.network === 'disabled' ? 'disabled' : undefined });
     p.store.update(req.id, { environmentId: env.id });
-    if (tar) {
-      p.progress(`uploading ${(tar.length / 1024).toFixed(0)} KB (gzipped)…`);
-      await p.client.uploadFile(env.id, REMOTE_ROOT, tar, { extract: true, overwrite: true, mimeType: 'application/gzip' });
+    if (archive) {
+      const kb = ((archive instanceof Uint8Array ? archive.length : archive.size) / 1024).toFixed(0);
+      p.progress(`uploading ${kb} KB (gzipped)…`);
+      await p.client.uploadFile(env.id, REMOTE_ROOT, archive, { extract: true, overwrite: true, mimeType: 'application/gzip', signal: req.signal });
     }
     return { ok: true, run: p.store.update(req.id, { status: 'queued' }) ?? run };
   } catch (err) {
     const message = err instanceof SnapshotTooLargeError ? err.message : `Could not start the run: ${errorText(err)}`;
     return { ok: false, run: p.store.update(req.id, { status: 'failed', error: message }) ?? run, message };
   }
+}
+
+/** A file read a chunk at a time, as an upload sends it (the archive is never held whole). */
+function fileSource(path: string, size: number): UploadSource {
+  return {
+    size,
+    read: async (offset, length) => {
+      const fh = await open(path, 'r');
+      try {
+        const buf = Buffer.alloc(length);
+        const { bytesRead } = await fh.read(buf, 0, length, offset);
+        if (bytesRead !== length) throw new Error(`The snapshot ${path} changed while it was being uploaded.`);
+        return buf;
+      } finally {
+        await fh.close();
+      }
+    },
+  };
 }
 
 /** The first message of a run: the task, and where the workspace copy is. */

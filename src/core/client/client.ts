@@ -381,10 +381,11 @@ export class InteractionsClient {
   async uploadFile(
     env: string,
     path: string,
-    data: Uint8Array,
+    data: UploadSource,
     opts: CallOptions & { mimeType?: string; extract?: boolean; overwrite?: boolean; chunkBytes?: number; onProgress?(sent: number, total: number): void } = {},
   ): Promise<EnvironmentFile[]> {
     const base = this.transport.baseUrl;
+    const size = data instanceof Uint8Array ? data.length : data.size;
     const startUrl = `${base}/upload/${this.transport.apiVersion}/environments/${envPath(env)}/files/${encodeFilePath(path)}`;
     const start = await this.transport.open({
       method: 'PUT',
@@ -394,7 +395,7 @@ export class InteractionsClient {
       headers: {
         'x-goog-upload-protocol': 'resumable',
         'x-goog-upload-command': 'start',
-        'x-goog-upload-header-content-length': String(data.length),
+        'x-goog-upload-header-content-length': String(size),
         'x-goog-upload-header-content-type': opts.mimeType ?? 'application/octet-stream',
       },
       what: l10n.t('start an environment file upload'),
@@ -414,12 +415,12 @@ export class InteractionsClient {
     let offset = 0;
     let final: unknown;
     do {
-      const end = Math.min(offset + chunk, data.length);
-      const last = end >= data.length;
+      const end = Math.min(offset + chunk, size);
+      const last = end >= size;
       final = await this.transport.json<unknown>({
         method: 'POST',
         path: absolute,
-        rawBody: data.subarray(offset, end),
+        rawBody: data instanceof Uint8Array ? data.subarray(offset, end) : await data.read(offset, end - offset),
         accept: '*/*',
         headers: {
           'x-goog-upload-offset': String(offset),
@@ -431,8 +432,8 @@ export class InteractionsClient {
         signal: opts.signal,
       });
       offset = end;
-      opts.onProgress?.(offset, data.length);
-    } while (offset < data.length);
+      opts.onProgress?.(offset, size);
+    } while (offset < size);
     return normalizeUploadResult(final);
   }
 
@@ -448,6 +449,9 @@ export class InteractionsClient {
     await this.transport.json({ method: 'DELETE', path: `credentials/${encodeURIComponent(id)}`, what: l10n.t('delete the credential'), ...opts });
   }
 }
+
+/** What an upload sends: bytes in memory, or a file read a chunk at a time. */
+export type UploadSource = Uint8Array | { size: number; read(offset: number, length: number): Promise<Uint8Array> };
 
 /** The SDK normalises an upload response to `{files:[…]}` from `{files}`, a bare file, or `{file}`. */
 export function normalizeUploadResult(raw: unknown): EnvironmentFile[] {

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { SAFE_GIT_CONFIG } from './safeGit';
+import { gitEnv, SAFE_GIT_CONFIG } from './safeGit';
 
 export interface GitRun {
   code: number;
@@ -24,7 +24,7 @@ export function gitRun(root: string, args: string[], opts: { signal?: AbortSigna
       {
         maxBuffer: 256 * 1024 * 1024,
         signal: opts.signal,
-        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '', GIT_EDITOR: 'true', GIT_MERGE_AUTOEDIT: 'no', ...opts.env },
+        env: { ...gitEnv(), GIT_EDITOR: 'true', GIT_MERGE_AUTOEDIT: 'no', ...opts.env },
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code as number) : 127) : 0;

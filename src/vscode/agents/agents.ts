@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectChanges } from '../../core/agents/collect';
 import { launchPrompt, prepareRun } from '../../core/agents/launch';
@@ -162,10 +162,9 @@ export class RemoteAgents implements vscode.Disposable {
             client,
             store: this.store,
             snapshot: (root, o) => buildSnapshot(root, o),
-            keepSnapshot: (runId, tar) => {
+            snapshotFile: (runId) => {
               const dir = join(this.dir, runId);
               mkdirSync(dir, { recursive: true });
-              writeFileSync(join(dir, 'snapshot.tar.gz'), tar);
               return join(dir, 'snapshot.tar.gz');
             },
             progress: (message) => progress.report({ message }),
