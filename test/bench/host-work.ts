@@ -83,6 +83,8 @@ export async function runCases(title: string, cases: Record<string, () => Promis
   await prepare();
   console.log(`\n${title}\n`);
   console.log(`${'case'.padEnd(58)} ${'time'.padStart(10)} ${'peak mem'.padStart(10)} ${'longest stall'.padStart(14)}`);
+  // A baseline row is compared with the product row before it: the ratio of their times.
+  let product: { name: string; ms: number } | undefined;
   for (const name of Object.keys(cases)) {
     let out: string;
     try {
@@ -96,5 +98,7 @@ export async function runCases(title: string, cases: Record<string, () => Promis
     console.log(
       `${name.padEnd(58)} ${`${s.ms.toFixed(0)} ms`.padStart(10)} ${`${s.peakMb.toFixed(0)} MB`.padStart(10)} ${`${s.stallMs.toFixed(1)} ms`.padStart(14)}${s.note ? `   ${s.note}` : ''}`,
     );
+    if (!name.startsWith('baseline')) product = { name, ms: s.ms };
+    else if (product) console.log(`${'  ratio: product / this baseline'.padEnd(58)} ${`${(product.ms / s.ms).toFixed(2)}×`.padStart(10)}`);
   }
 }
