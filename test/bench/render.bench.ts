@@ -107,6 +107,64 @@ function stopFrames(): number[] {
   return w.__frames.slice(1);
 }
 
+/**
+ * 3. One agent turn of 500 tool calls, each running with 40 lines of output, then its result: the
+ * turn's DOM size and the time each step costs in the webview, from the first call to the last.
+ */
+async function longTurn(browser: import('playwright-core').Browser, url: string): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+  await page.goto(url);
+  await page.evaluate(
+    (s) => window.postMessage({ type: 'init', state: s, conversation: { id: 'c', title: 't', mode: 'stateful', turns: [] }, draft: '', attachments: [] }, '*'),
+    state,
+  );
+  await page.waitForSelector('#input');
+  const rows = await page.evaluate(async () => {
+    const post = (data: unknown) => window.dispatchEvent(new MessageEvent('message', { data }));
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    post({ type: 'turnStart', turn: { id: 't1', input: [{ type: 'text', text: 'go' }], steps: [], state: 'streaming', notices: [], model: 'm' } });
+    await frame();
+    const output = Array.from({ length: 40 }, (_, k) => `line ${k} of the command's output`).join('\n') + '\n';
+    const out: Array<{ calls: number; elements: number; msPerCall: number }> = [];
+    let t0 = performance.now();
+    for (let k = 0; k < 500; k++) {
+      const callId = `c${k}`;
+      const a = { callId, name: 'run_command', status: 'running' };
+      post({
+        type: 'turnChanges',
+        turnId: 't1',
+        changes: [
+          { k: 'add', s: 2 * k, step: { type: 'function_call', id: callId, name: 'run_command', arguments: { command: `npm test -- ${k}` } } },
+          { k: 'done', s: 2 * k },
+        ],
+      });
+      post({ type: 'tool', turnId: 't1', activity: a });
+      post({ type: 'toolOutput', turnId: 't1', callId, text: output });
+      post({ type: 'tool', turnId: 't1', activity: { ...a, status: 'done', durationMs: 1200, result: 'exit 0' } });
+      post({
+        type: 'turnChanges',
+        turnId: 't1',
+        changes: [
+          { k: 'add', s: 2 * k + 1, step: { type: 'function_result', call_id: callId, name: 'run_command', result: 'exit 0' } },
+          { k: 'done', s: 2 * k + 1 },
+        ],
+      });
+      if ((k + 1) % 10 === 0) await frame();
+      if ((k + 1) % 50 === 0) {
+        const now = performance.now();
+        const turn = document.querySelector('.turn:last-of-type')!;
+        out.push({ calls: k + 1, elements: turn.querySelectorAll('*').length, msPerCall: (now - t0) / 50 });
+        t0 = performance.now();
+      }
+    }
+    return out;
+  });
+  console.log('3. One agent turn of 500 tool calls (each running, 40 lines of output, done, its result), in the webview:');
+  for (const r of rows)
+    console.log(`   after ${String(r.calls).padStart(3)} calls: ${String(r.elements).padStart(5)} elements in the turn, ${r.msPerCall.toFixed(2)} ms per call (with its frames)`);
+  await page.close();
+}
+
 void (async () => {
   const { url, close } = await serveWebview();
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
@@ -296,6 +354,8 @@ void (async () => {
       await page.close();
     };
     const only = process.env.BENCH_ONLY;
+    if (only === 'longturn' || !only) await longTurn(browser, url);
+    if (only === 'longturn') return;
     if (only === 'paced') await stream('b', 10, 2);
     else if (only !== 'scroll') {
       await stream('a', 10, 0);

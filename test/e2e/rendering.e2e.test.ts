@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { type Workbench, WorkbenchPage, lastAnswerText, modalDialog, sampleUntil, sendChat, useWorkbench } from './harness';
-import { text } from '../fake-api/scenario';
+import { functionCall, text } from '../fake-api/scenario';
 
 let wb: Workbench;
 let p: WorkbenchPage;
@@ -159,4 +159,53 @@ test('the search-suggestions widget shows its own styles, runs no script, loads 
   assert.equal(await widget!.locator('.chip').count(), 1);
   assert.equal(widget!.url(), 'about:srcdoc');
   assert.deepEqual(remote, [], 'nothing remote loaded');
+});
+
+test('a long agent turn keeps only its newest steps in the DOM; the earlier ones fold behind a button that brings them back; a reload shows the same', async () => {
+  const CALLS = 50;
+  const calls = Array.from({ length: CALLS }, (_, k) => functionCall('list_directory', { path: '.' }, `fc_long_${k}`));
+  wb.fake.setScenario({ replies: [{ steps: calls }, { steps: [text('Looked everywhere.')] }] });
+  await sendChat(chat, 'Look around a lot');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('Looked everywhere.'),
+    60_000,
+  );
+  await chat.waitForFunction(() => !document.querySelector('.turn[aria-busy]'), undefined, { timeout: 20_000 });
+  const seen = (frame: Frame) =>
+    frame.evaluate(() => {
+      const turns = document.querySelectorAll('.turn');
+      const turn = turns[turns.length - 1]!;
+      return {
+        fold: turn.querySelector('.steps-fold')?.textContent ?? null,
+        cards: Array.from(turn.querySelectorAll('.tool-call')).map((c) => `${c.querySelector('.tool-name')?.textContent}:${c.querySelector('.tool-status')?.className}`),
+        results: turn.querySelectorAll('.tool-call .tool-result:not([hidden])').length,
+        elements: turn.querySelectorAll('*').length,
+      };
+    });
+  const streamed = await seen(chat);
+  // 50 calls, then their 50 results, then the answer: 101 steps, of which the newest 80 keep their
+  // views. The 21 folded steps are the first 21 calls (their results, among the newest, wait with them).
+  assert.equal(streamed.fold, 'Show 21 earlier steps');
+  assert.equal(streamed.cards.length, CALLS - 21);
+  assert.equal(streamed.results, CALLS - 21, 'every shown call has its result');
+
+  // The same turn rendered in one piece after the webview reloads: the same fold, the same cards.
+  const old = chat;
+  await p.command('Developer: Reload Webviews');
+  for (let k = 0; k < 200 && !old.isDetached(); k++) await p.page.waitForTimeout(50);
+  chat = (await p.findChatFrame(40_000))!;
+  await chat.waitForFunction(() => document.querySelectorAll('.turn .tool-call').length > 0, undefined, { timeout: 20_000 });
+  const oneShot = await seen(chat);
+  assert.deepEqual({ ...oneShot, elements: 0 }, { ...streamed, elements: 0 });
+
+  // The button brings every step back, each call with its result; focus goes to the first.
+  await chat.click('.turn:last-of-type .steps-fold');
+  await chat.waitForFunction((n) => document.querySelector('.turn:last-of-type')!.querySelectorAll('.tool-call').length === n, CALLS, { timeout: 10_000 });
+  const all = await seen(chat);
+  assert.equal(all.fold, null);
+  assert.equal(all.results, CALLS);
+  assert.ok(all.elements > streamed.elements, `${all.elements} elements unfolded, ${streamed.elements} folded`);
+  assert.equal(await chat.evaluate(() => document.activeElement?.classList.contains('tool-call')), true, 'focus on the first restored step');
 });

@@ -48,6 +48,7 @@ export class LogView {
       edit: (t) => hooks.edit(t),
       more: (t) => hooks.more(t),
       focusInput: () => hooks.focusInput(),
+      following: () => this.follow.stick,
     };
   }
 

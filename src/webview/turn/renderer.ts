@@ -1,7 +1,9 @@
 /**
  * One turn of the conversation in the DOM: the user's message, every step as it streams (each
  * kind by its view, see views/), tool activity, notices, status, usage. Turns far from the
- * viewport are not rendered until needed.
+ * viewport are not rendered until needed. Inside a long agent turn only its newest steps have
+ * views: the finished ones before them fold behind one button (the DOM stays bounded however
+ * many steps a turn takes), and the button brings them back.
  */
 import type { CitationView, ErrorView, ToolActivity, TurnView, UiChange, UsageView, WireContent, WireStep } from '../../shared/protocol';
 import { l10n } from '../../shared/l10n';
@@ -10,6 +12,9 @@ import type { CallView, StepContext, StepView } from './context';
 import { renderFooter } from './footer';
 import { renderUser } from './user';
 import { stepView } from './views';
+
+/** Steps of a turn kept as views at its end; finished steps before them fold. */
+export const KEEP_STEPS = 80;
 
 export class TurnRenderer implements StepContext {
   readonly el = h('section', 'turn');
@@ -23,6 +28,12 @@ export class TurnRenderer implements StepContext {
   readonly citeNumbers = new Map<string, number>();
   private dirty = new Set<StepView>();
   private doneSteps = new Set<number>();
+  /** Steps before this index are folded (they have no view); function calls among them, by id. */
+  private foldedTo = 0;
+  private foldedCalls = new Set<string>();
+  private foldEl: HTMLButtonElement | undefined;
+  /** The user brought the folded steps back: nothing folds again in this turn. */
+  private unfolded = false;
 
   constructor(
     public view: TurnView,
@@ -35,6 +46,8 @@ export class TurnRenderer implements StepContext {
       more(t: TurnRenderer): void;
       /** Put the cursor in the message box (to revise a plan). */
       focusInput(): void;
+      /** The log follows its end (nothing folds while the user reads further up). */
+      following(): boolean;
     },
   ) {
     this.el.dataset.turn = view.id;
@@ -88,7 +101,10 @@ export class TurnRenderer implements StepContext {
     this.el.textContent = '';
     this.renderUser();
     this.el.append(this.userEl, this.stepsEl, this.noticesEl, this.footerEl);
-    this.view.steps.forEach((s, k) => this.addStep(k, s));
+    this.foldTo(this.foldBoundary());
+    this.view.steps.forEach((s, k) => {
+      if (k >= this.foldedTo) this.addStep(k, s);
+    });
     for (const a of this.view.tools ?? []) this.tool(a);
     for (const n of this.view.notices) this.noticesEl.appendChild(h('div', 'notice', n));
     this.flush(true);
@@ -116,11 +132,117 @@ export class TurnRenderer implements StepContext {
   }
 
   private addStep(k: number, step: WireStep): void {
+    // A result whose call is folded is shown by that call when it comes back.
+    if (step.type === 'function_result' && this.foldedCalls.has(str(step.call_id))) return;
     const view = stepView(k, step, this);
     this.stepViews[k] = view;
     if (view) {
       this.stepsEl.appendChild(view.el);
       this.dirty.add(view);
+    }
+  }
+
+  // ---------------------------------------------------------------- folding
+
+  /** Whether step `k` may fold: finished, and not a call that is waiting for approval or running. */
+  private foldable(k: number): boolean {
+    if (!this.doneSteps.has(k)) return false;
+    const s = this.view.steps[k];
+    if (s?.type !== 'function_call') return true;
+    const status = this.view.tools?.find((a) => a.callId === str(s.id))?.status;
+    return status !== 'waiting' && status !== 'running';
+  }
+
+  /** Where folding would stop now: KEEP_STEPS before the end, or the first step that may not fold. */
+  private foldBoundary(): number {
+    if (this.unfolded) return this.foldedTo;
+    const target = this.view.steps.length - KEEP_STEPS;
+    let k = this.foldedTo;
+    while (k < target && this.foldable(k)) k++;
+    return k;
+  }
+
+  /** Fold every step before `to` (removing the views it has), and say how many are folded. */
+  private foldTo(to: number): void {
+    if (to <= this.foldedTo) return;
+    for (let k = this.foldedTo; k < to; k++) {
+      const s = this.view.steps[k];
+      if (s?.type === 'function_call') {
+        this.foldedCalls.add(str(s.id));
+        this.callViews.delete(str(s.id));
+      }
+      const v = this.stepViews[k];
+      if (v) {
+        v.el.remove();
+        this.dirty.delete(v);
+        this.stepViews[k] = undefined;
+      }
+    }
+    this.foldedTo = to;
+    this.showFold();
+  }
+
+  /** The folded steps that would be cards of their own (a result shows in its call's card). */
+  private foldedCards(): number {
+    let n = 0;
+    for (let k = 0; k < this.foldedTo; k++) {
+      const s = this.view.steps[k];
+      if (!(s?.type === 'function_result' && this.foldedCalls.has(str(s.call_id)))) n++;
+    }
+    return n;
+  }
+
+  private showFold(): void {
+    if (!this.foldedTo) {
+      this.foldEl?.remove();
+      this.foldEl = undefined;
+      return;
+    }
+    if (!this.foldEl) {
+      this.foldEl = h('button', 'text-btn steps-fold');
+      this.foldEl.type = 'button';
+      this.foldEl.addEventListener('click', () => this.unfold());
+      this.stepsEl.prepend(this.foldEl);
+    }
+    const n = this.foldedCards();
+    this.foldEl.textContent = n === 1 ? l10n.t('Show 1 earlier step') : l10n.t('Show {0} earlier steps', n);
+  }
+
+  /** Fold what may fold now (called as steps arrive and finish). */
+  private refold(): void {
+    if (this.rendered && !this.unfolded && this.view.steps.length - KEEP_STEPS > this.foldedTo && this.hooks.following()) this.foldTo(this.foldBoundary());
+  }
+
+  /** Bring the folded steps back, in order, with their calls' results, state and output. */
+  private unfold(): void {
+    const to = this.foldedTo;
+    const calls = this.foldedCalls;
+    this.unfolded = true;
+    this.foldedTo = 0;
+    this.foldedCalls = new Set();
+    this.showFold();
+    const before = this.stepsEl.firstChild;
+    for (let k = 0; k < to; k++) {
+      const s = this.view.steps[k];
+      if (!s) continue;
+      const view = stepView(k, s, this);
+      this.stepViews[k] = view;
+      if (view) {
+        this.stepsEl.insertBefore(view.el, before);
+        this.dirty.add(view);
+      }
+    }
+    // Results that arrived after the fold, and each call's state and output.
+    for (let k = to; k < this.view.steps.length; k++) {
+      const s = this.view.steps[k];
+      if (s?.type === 'function_result' && calls.has(str(s.call_id))) this.callViews.get(str(s.call_id))?.setResult(resultText(s.result), s.is_error === true);
+    }
+    for (const a of this.view.tools ?? []) if (calls.has(a.callId)) this.callViews.get(a.callId)?.setActivity(a);
+    this.flush(true);
+    const first = this.stepsEl.firstElementChild as HTMLElement | null;
+    if (first) {
+      first.tabIndex = -1;
+      first.focus();
     }
   }
 
@@ -150,13 +272,21 @@ export class TurnRenderer implements StepContext {
         case 'add':
           steps[c.s] = c.step;
           this.doneSteps.delete(c.s);
-          if (this.rendered) this.addStep(c.s, c.step);
+          if (this.rendered) {
+            this.addStep(c.s, c.step);
+            this.refold();
+          }
           continue;
         case 'restart':
           steps.length = c.from;
           if (this.rendered) {
             for (let k = c.from; k < this.stepViews.length; k++) this.stepViews[k]?.el.remove();
             this.stepViews.length = c.from;
+          }
+          if (c.from < this.foldedTo) {
+            this.foldedTo = c.from;
+            this.foldedCalls = new Set(steps.filter((s) => s.type === 'function_call').map((s) => str(s.id)));
+            this.showFold();
           }
           continue;
         case 'text': {
@@ -202,6 +332,7 @@ export class TurnRenderer implements StepContext {
             const call = this.callViews.get(str(steps[c.s]!.call_id));
             call?.setResult(resultText(steps[c.s]!.result), steps[c.s]!.is_error === true);
           }
+          this.refold();
           break;
       }
       if (!this.rendered) continue;
@@ -237,6 +368,7 @@ export class TurnRenderer implements StepContext {
     else list.push(a);
     if (!this.rendered) return;
     this.callViews.get(a.callId)?.setActivity(list[k >= 0 ? k : list.length - 1]!);
+    if (a.status !== 'waiting' && a.status !== 'running') this.refold();
   }
 
   toolOutput(callId: string, text: string): void {
@@ -255,6 +387,7 @@ export class TurnRenderer implements StepContext {
     this.view.error = error;
     this.view.usage = usage;
     if (undo) this.view.undo = undo;
+    this.refold();
     this.flush(true);
     this.renderFooter();
     this.refreshUser();
