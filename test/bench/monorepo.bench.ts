@@ -14,7 +14,7 @@
  * characters: it is not measurable outside the workbench and is not in this table.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSnapshot, planSnapshot } from '../../src/core/agents/snapshot';
@@ -131,8 +131,8 @@ const cases: Record<string, () => Promise<Sample>> = {
     }),
   'snapshot: the file list (product planSnapshot)': () =>
     measureHere(async () => {
-      const p = await planSnapshot(ROOT);
-      return `${p.files.length} files, ${(p.bytes / 1e6).toFixed(0)} MB`;
+      const p = await planSnapshot(ROOT, `${ROOT}.plan.txt`);
+      return `${p.files} files, ${(p.bytes / 1e6).toFixed(0)} MB, the names written to a file`;
     }),
   'baseline git ls-files -co --exclude-standard': () => measureCommand('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT }),
   'snapshot: the archive (product buildSnapshot)': () =>
@@ -151,13 +151,13 @@ void runCases(`Monorepo of ${(TRACKED + MODULES).toLocaleString('en')} files`, c
   if (!RG) throw new Error('ripgrep not found (run the tests once: the workbench cache brings it)');
   const t0 = performance.now();
   fixture();
-  const plan = await planSnapshot(ROOT);
-  writeFileSync(LIST, plan.files.join('\0') + '\0');
+  const plan = await planSnapshot(ROOT, LIST);
+  writeFileSync(LIST, readFileSync(LIST, 'utf8').replace(/\n/g, '\0'));
   // Every file read once, so that each case (product or baseline) meets a warm page cache.
   try {
     execFileSync(RG, ['-c', '--no-ignore', '--hidden', 'zz-warm-up-zz', '.'], { cwd: ROOT, stdio: 'ignore' });
   } catch {
     /* no match: exit code 1 */
   }
-  console.log(`fixture ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${plan.files.length} files in the snapshot's list (${ROOT})`);
+  console.log(`fixture ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${plan.files} files in the snapshot's list (${ROOT})`);
 });

@@ -74,7 +74,7 @@ async function waitForRow(re: RegExp, timeoutMs = 30_000): Promise<string> {
 }
 
 /** Launch a run through the palette's steps; returns what the upload step said it would send. */
-async function launchRun(task: string, options = 'Start the run'): Promise<string> {
+async function launchRun(task: string, options = 'Start the run', showList?: (list: string) => void): Promise<string> {
   await p.command('Gemini: Run Task on Remote Agent');
   await p.answerQuickInput(task);
   await p.answerQuickInput('', { pickRow: 'antigravity-preview-05-2026' });
@@ -82,6 +82,17 @@ async function launchRun(task: string, options = 'Start the run'): Promise<strin
   const send = p.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Send ' }).first();
   await send.waitFor({ timeout: 15_000 });
   const upload = await send.innerText();
+  if (showList) {
+    // The list of names opens in an editor; then the same choice comes back.
+    await p.answerQuickInput('list of files', { pickRow: 'Show the list of files' });
+    let text = '';
+    for (let k = 0; k < 100 && !text.includes('Secret files left out'); k++) {
+      await p.page.waitForTimeout(100);
+      text = await p.editorText();
+    }
+    showList(text);
+    await send.waitFor({ timeout: 15_000 });
+  }
   await p.answerQuickInput('', { pickRow: 'Send ' });
   await p.answerQuickInput('', { pickRow: options });
   return upload;
@@ -118,8 +129,13 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   // Yarn's configuration goes with the snapshot (the install needs it), without its token.
   writeFileSync(join(wb.workspace, '.yarnrc.yml'), 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\nnpmAuthToken: "npm_E2E_SECRET"\n');
   wb.fake.setScenario({ replies: [agentReply({ delayMs: 900 })] });
-  const upload = await launchRun('Bump the version and add a greeting');
+  let listed = '';
+  const upload = await launchRun('Bump the version and add a greeting', undefined, (t) => (listed = t));
   assert.match(upload, /Sent with their credential values removed: \.yarnrc\.yml/);
+  const count = /Files sent from \S+ \((\d+)\):/.exec(listed);
+  assert.ok(count, listed.slice(0, 300));
+  assert.match(upload, new RegExp(`Send ${count[1]} file`), 'the list and the choice count the same files');
+  for (const name of ['src/util.ts', 'untracked.md', '.yarnrc.yml']) assert.ok(listed.split('\n').includes(name), `${name} in the list`);
   // The snapshot arrived in the environment (extracted under workspace/).
   const deadline = Date.now() + 20_000;
   while (wb.fake.environments.size === 0 && Date.now() < deadline) await p.page.waitForTimeout(100);

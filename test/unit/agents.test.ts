@@ -179,7 +179,7 @@ describe('snapshot', () => {
     const snap = await snapshot(dir, { maxBytes: 1e6 });
     assert.deepEqual([...snap.paths].sort(), ['a.ts', 'untracked.ts']);
     assert.equal(existsSync(marker), false, 'the snapshot never ran it');
-    await planSnapshot(dir);
+    await planSnapshot(dir, join(mkdtempSync(join(tmpdir(), 'plan-')), 'files.txt'));
     assert.equal(existsSync(marker), false);
   });
 
@@ -196,12 +196,16 @@ describe('snapshot', () => {
       'keys/server.pem': 'KEY',
       id_ed25519: 'k',
     });
-    const plan = await planSnapshot(dir);
+    const plan = await planSnapshot(dir, join(mkdtempSync(join(tmpdir(), 'plan-')), 'files.txt'));
     assert.deepEqual(plan.secrets.sort(), ['.env', 'id_ed25519', 'keys/server.pem']);
     assert.deepEqual(plan.redacted.sort(), ['.yarnrc.yml', 'config/.npmrc', 'gradle.properties']);
-    assert.ok(plan.files.includes('.env.example') && plan.files.includes('src/a.ts') && plan.files.includes('.yarnrc.yml') && plan.files.includes('plain/.npmrc'));
+    const listed = readFileSync(plan.list, 'utf8').split('\n').filter(Boolean);
+    assert.equal(listed.length, plan.files);
+    assert.ok(listed.includes('.env.example') && listed.includes('src/a.ts') && listed.includes('.yarnrc.yml') && listed.includes('plain/.npmrc'));
     const snap = await snapshot(dir, { maxBytes: 1e6 });
     assert.deepEqual(snap.secrets.sort(), plan.secrets.sort());
+    assert.equal(snap.files, plan.files, 'the plan counts what the snapshot sends');
+    assert.deepEqual([...snap.paths].sort(), readFileSync(plan.list, 'utf8').split('\n').filter(Boolean).sort(), 'and lists the same names');
     assert.deepEqual(snap.redacted.sort(), plan.redacted.sort());
     const entries = new Map(readTar(gunzipSync(snap.tar)).map((e) => [e.path, new TextDecoder().decode(e.data)]));
     assert.ok(![...entries.keys()].some((p) => p === '.env' || p.endsWith('.pem')));

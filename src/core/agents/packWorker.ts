@@ -7,6 +7,9 @@
  * contents read straight into the archive's next buffer (no copy), which goes through gzip (zlib,
  * in the thread pool) into the archive file.
  *
+ * In `plan` mode the same listing and the same decisions, each path only looked at (`lstat`),
+ * and the names that would be sent written one a line instead of an archive.
+ *
  * Messages out: `{ progress }` now and then, then `{ done }` or `{ failed }`. In: `{ stop: true }`.
  */
 import * as fs from 'node:fs';
@@ -21,7 +24,10 @@ import { entryHeaderBytes, writeEntryHeader } from './tar';
 
 export interface PackInit {
   root: string;
+  /** The archive (a gzipped tar); in `plan` mode, the list of the files that would be sent, one a line. */
   out: string;
+  /** Only say what would be sent (the launch dialog's preview): nothing is read but configuration. */
+  plan?: boolean;
   maxBytes: number;
   includeSecrets: boolean;
   /** `[0]` set to 1 asks the packer to stop at the next file. */
@@ -86,6 +92,11 @@ function run(): void {
     const used = pos === buf.length ? buf : buf.subarray(0, pos);
     buf = fresh();
     pos = 0;
+    if (init.plan) {
+      fs.writeSync(fd, used);
+      if (full.length === BUFFER) pool.push(full);
+      return;
+    }
     // A few buffers may wait for the compressor (in the thread pool) while the next is read.
     gzip.write(used, () => {
       if (full.length === BUFFER) pool.push(full);
@@ -122,6 +133,8 @@ function run(): void {
   const done: PackDone = { files: 0, bytes: 0, archiveBytes: 0, skipped: [], secrets: [], redacted: [], usedGit: false };
   const largest: Array<{ path: string; size: number }> = [];
   let lastProgress = 0;
+  /** A name in the plan's list (a line break in a name is shown escaped: the list is for reading). */
+  const line = (rel: string) => put(Buffer.from(`${rel.replace(/\n/g, '\\n')}\n`));
   const written = (path: string, size: number) => {
     done.files++;
     done.bytes += size;
@@ -151,11 +164,28 @@ function run(): void {
       to = resolve(dirname(abs), target);
     }
     if (to !== init.root && !to.startsWith(init.root + sep)) return skip(rel, 'symbolic link to a place outside the workspace');
+    if (init.plan) {
+      await line(rel);
+      return written(rel, 0);
+    }
     await header({ path: rel, type: 'symlink', size: 0, mode: portable(st.mode), mtime: Math.floor(st.mtimeMs / 1000), linkTarget: target });
     written(rel, 0);
   };
 
+  /** What the plan says of a path: looked at, never read. */
+  const look = async (rel: string): Promise<void> => {
+    const abs = join(init.root, rel);
+    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isSymbolicLink()) return link(rel, abs);
+    if (st.isDirectory()) return skip(rel, 'a nested repository or folder entry');
+    if (!st.isFile()) return skip(rel, 'not a regular file');
+    await line(rel);
+    written(rel, st.size);
+  };
+
   const file = async (rel: string): Promise<void> => {
+    if (init.plan) return look(rel);
     const abs = join(init.root, rel);
     let f: number;
     try {
@@ -228,6 +258,12 @@ function run(): void {
             done.secrets.push(rel);
             continue;
           }
+          if (r !== 'as-is' && init.plan) {
+            await line(rel);
+            done.redacted.push(rel);
+            written(rel, r.length);
+            continue;
+          }
           if (r !== 'as-is') {
             await header({ path: rel, type: 'file', size: r.length, mode: portable(c!.mode), mtime: Math.floor(c!.mtimeMs / 1000) });
             await put(r);
@@ -246,6 +282,10 @@ function run(): void {
     }
     if (stopped()) return fail({ failed: cancelled });
     if (failure) return fail(failure);
+    if (init.plan) {
+      await flush();
+      return finish({ done });
+    }
     await zeros(BLOCK * 2);
     await flush();
     gzip.end();

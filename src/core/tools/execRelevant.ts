@@ -31,10 +31,17 @@ export function foldName(segment: string): string {
   return out;
 }
 
+/** Printable ASCII: nothing to remove or normalise, and upper-then-lower case is lower case (most names: folded without the Unicode work). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function foldUncached(segment: string): string {
-  let s = segment.replace(IGNORABLE, '').normalize('NFKC');
-  // Upper then lower: folds Kelvin sign, long s, dotless forms the way case-insensitive lookups do.
-  s = s.toUpperCase().toLowerCase().normalize('NFKC');
+  let s: string;
+  if (PRINTABLE_ASCII.test(segment)) s = segment.toLowerCase();
+  else {
+    s = segment.replace(IGNORABLE, '').normalize('NFKC');
+    // Upper then lower: folds Kelvin sign, long s, dotless forms the way case-insensitive lookups do.
+    s = s.toUpperCase().toLowerCase().normalize('NFKC');
+  }
   // NTFS: an alternate data stream names the file before the colon; trailing dots and spaces vanish.
   const colon = s.indexOf(':');
   if (colon > 0) s = s.slice(0, colon);

@@ -22,7 +22,7 @@ import type { ApiKeyStore } from '../keys';
 import type { Log } from '../log';
 import { reviewAndApply, RunContents } from './review';
 import { RunPanel } from './runPanel';
-import { askLaunch } from './launchDialog';
+import { askLaunch, registerSnapshotLists } from './launchDialog';
 import { RunsTree } from './runsTree';
 import { l10n } from '../../shared/l10n';
 import { errorText } from '../../shared/errorText';
@@ -82,6 +82,7 @@ export class RemoteAgents implements vscode.Disposable {
         deserializeWebviewPanel: async (panel, state) => this.restorePanel(panel, state),
       }),
       vscode.workspace.registerTextDocumentContentProvider('gemini-run', this.contents),
+      registerSnapshotLists(),
     );
     // Resume watching after a reload; keep elapsed times fresh while runs are active.
     this.watcher.resumeAll();

@@ -1,5 +1,8 @@
 /** The questions before a remote run starts: the task, the agent, what is sent (and what is left out), how to start. */
 import * as vscode from 'vscode';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { planSnapshot } from '../../core/agents/snapshot';
 import { formatBytes } from '../../core/attachments';
 import type { ApiClientProvider } from '../api';
@@ -125,14 +128,24 @@ async function pickAgent(api: ApiClientProvider): Promise<string | undefined> {
  * size, and the secret files (.env*, keys, credentials) left out unless the user includes them.
  */
 async function confirmUpload(folder: vscode.WorkspaceFolder): Promise<{ includeSecrets: boolean } | undefined> {
+  // The list of names goes into a file of its own (a monorepo's half a million names are never held here).
+  const dir = mkdtempSync(join(tmpdir(), 'gemini-plan-'));
+  try {
+    return await confirmPlan(folder, join(dir, 'files.txt'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function confirmPlan(folder: vscode.WorkspaceFolder, listFile: string): Promise<{ includeSecrets: boolean } | undefined> {
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l10n.t('Gemini: listing the files to send…') }, () =>
-    planSnapshot(folder.uri.fsPath),
+    planSnapshot(folder.uri.fsPath, listFile),
   );
   type Item = vscode.QuickPickItem & { act: 'send' | 'secrets' | 'list' };
   for (;;) {
     const items: Item[] = [
       {
-        label: l10n.t('$(cloud-upload) Send {0} file(s) ({1})', plan.files.length, formatBytes(plan.bytes)),
+        label: l10n.t('$(cloud-upload) Send {0} file(s) ({1})', plan.files, formatBytes(plan.bytes)),
         detail: [
           plan.secrets.length
             ? l10n.t('Left out (secret files): {0}{1}', plan.secrets.slice(0, 8).join(', '), plan.secrets.length > 8 ? ', …' : '')
@@ -162,16 +175,32 @@ async function confirmUpload(folder: vscode.WorkspaceFolder): Promise<{ includeS
     if (!pick) return undefined;
     if (pick.act === 'send') return { includeSecrets: false };
     if (pick.act === 'secrets') return { includeSecrets: true };
-    const doc = await vscode.workspace.openTextDocument({
-      content: [
-        l10n.t('Files sent from {0} ({1}):', folder.name, plan.files.length),
-        ...plan.files,
-        '',
-        l10n.t('Secret files left out ({0}):', plan.secrets.length),
-        ...plan.secrets,
-        ...(plan.redacted.length ? ['', l10n.t('Configuration files sent with their credential values removed ({0}):', plan.redacted.length), ...plan.redacted] : []),
-      ].join('\n'),
-    });
+    // A read-only document: nothing to save when it is closed.
+    const text = [
+      l10n.t('Files sent from {0} ({1}):', folder.name, plan.files),
+      readFileSync(plan.list, 'utf8').trimEnd(),
+      '',
+      l10n.t('Secret files left out ({0}):', plan.secrets.length),
+      ...plan.secrets,
+      ...(plan.redacted.length ? ['', l10n.t('Configuration files sent with their credential values removed ({0}):', plan.redacted.length), ...plan.redacted] : []),
+    ].join('\n');
+    const uri = vscode.Uri.from({ scheme: LIST_SCHEME, path: `/${folder.name}/${Date.now()}/files to send.txt` });
+    lists.set(uri.toString(), text);
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
   }
+}
+
+const LIST_SCHEME = 'gemini-snapshot-list';
+/** The lists open in this window, by document (each dropped when its document closes). */
+const lists = new Map<string, string>();
+
+/** The read-only documents that show what a snapshot would send. */
+export function registerSnapshotLists(): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.workspace.registerTextDocumentContentProvider(LIST_SCHEME, { provideTextDocumentContent: (uri) => lists.get(uri.toString()) ?? '' }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d.uri.scheme === LIST_SCHEME) lists.delete(d.uri.toString());
+    }),
+  );
 }
