@@ -31,6 +31,13 @@ export function keepTail(text: string, max: number): string {
   return text.length <= max ? text : `[… ${text.length - max} earlier characters not sent]\n${text.slice(-max)}`;
 }
 
+/** The characters of a `#file:` query that a file's name must have, in order (those of its last segment). */
+export function mentionChars(query: string): string[] {
+  const last = query.replace(/\s+/g, '').split('/').pop() ?? '';
+  // Characters a glob gives a meaning to are left out of it (the ranking still requires them).
+  return [...last].filter((c) => !/[*?[\]{}!,\\]/.test(c)).slice(0, 24);
+}
+
 /**
  * A glob that finds, anywhere in the tree, the files whose name holds the query's characters in
  * order, in any case (`pars`: `[pP]*[aA]*[rR]*[sS]` in a name under any folder): the search for a `#file:` mention
@@ -38,9 +45,7 @@ export function keepTail(text: string, max: number): string {
  * listing cap). The characters of a path query's last segment are used; `fuzzy` ranks the rest.
  */
 export function mentionGlob(query: string): string | undefined {
-  const last = query.replace(/\s+/g, '').split('/').pop() ?? '';
-  // Characters a glob gives a meaning to are left out of it (the ranking still requires them).
-  const chars = [...last].filter((c) => !/[*?[\]{}!,\\]/.test(c)).slice(0, 24);
+  const chars = mentionChars(query);
   if (!chars.length) return undefined;
   const one = (c: string) => {
     const lo = c.toLowerCase();

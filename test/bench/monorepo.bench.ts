@@ -18,7 +18,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSnapshot, planSnapshot } from '../../src/core/agents/snapshot';
+import { FileIndex } from '../../src/core/fileIndex';
 import { instructionCandidates } from '../../src/core/instructions';
+import { mentionChars } from '../../src/core/mentions';
 import { discoverSkills, PROJECT_SKILL_DIRS } from '../../src/core/skills';
 import { call, findRipgrep, sandbox } from '../unit/tool-fakes';
 import { measureCommand, measureHere, runCases, type Sample } from './host-work';
@@ -129,6 +131,33 @@ const cases: Record<string, () => Promise<Sample>> = {
       );
       return `${ins.length} instruction file(s), ${skills.length} skill(s)`;
     }),
+  '#file: the list of names, made once (product FileIndex)': () =>
+    measureHere(async () => {
+      const index = new FileIndex(RG!, [{ prefix: '', path: ROOT }]);
+      while (!(await index.query(['x'], 10))) await new Promise((r) => setTimeout(r, 5));
+      index.dispose();
+      return 'ripgrep lists every name into a file, in the background (the first keystrokes ask VS Code meanwhile)';
+    }),
+  'baseline rg --files (every name)': () => measureCommand(RG!, ['--files', '--hidden', '--no-ignore', '-g', '!**/node_modules/**', '-g', '!**/.git/**'], { cwd: ROOT }),
+  '#file: typing "file12345", each keystroke (product FileIndex)': () =>
+    measureHere(async () => {
+      const index = new FileIndex(RG!, [{ prefix: '', path: ROOT }]);
+      while (!(await index.query(['x'], 10))) await new Promise((r) => setTimeout(r, 5));
+      const times: number[] = [];
+      let found = 0;
+      const typed = 'file12345';
+      const t0 = performance.now();
+      for (let k = 1; k <= typed.length; k++) {
+        const t = performance.now();
+        found = (await index.query(mentionChars(typed.slice(0, k)), 2000))!.length;
+        times.push(performance.now() - t);
+      }
+      const all = performance.now() - t0;
+      index.dispose();
+      return `${typed.length} keystrokes in ${all.toFixed(0)} ms (the list already made): each ${Math.min(...times).toFixed(0)}-${Math.max(...times).toFixed(0)} ms, ${found} names for the last`;
+    }),
+  'baseline rg --files -g "**/*f*i*l*e*1*2*3*4*5*" (one keystroke)': () =>
+    measureCommand(RG!, ['--files', '--hidden', '--no-ignore', '-g', '!**/node_modules/**', '-g', '!**/.git/**', '-g', '**/*[fF]*[iI]*[lL]*[eE]*1*2*3*4*5*'], { cwd: ROOT }),
   'snapshot: the file list (product planSnapshot)': () =>
     measureHere(async () => {
       const p = await planSnapshot(ROOT, `${ROOT}.plan.txt`);

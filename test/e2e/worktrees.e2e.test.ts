@@ -92,6 +92,11 @@ test('a worktree conversation edits and runs a sandboxed command in its worktree
   assert.ok(!existsSync(join(wb.workspace, 'made.txt')));
   assert.equal(git('status', '--porcelain'), '', 'the main tree is clean');
   assert.match(functionResultText(functionResultFor(wb, 'fc_cmd')), /sandbox/, 'the command ran in the sandbox');
+  // #file: offers the worktree's files (made.txt is only there), named from the worktree.
+  await tab.locator('#input').focus();
+  await p.page.keyboard.type('#file:made', { delay: 15 });
+  await tab.locator('#mention-menu:not([hidden]) .mention-option', { hasText: 'made.txt' }).first().waitFor({ timeout: 15_000 });
+  await tab.locator('#input').fill('');
   // The tab names the worktree's branch.
   await p.page
     .locator('.tab', { hasText: `gemini/${basename(dir)}` })

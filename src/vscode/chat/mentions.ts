@@ -5,14 +5,16 @@
  */
 import * as vscode from 'vscode';
 import { readFile, stat } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { AttachmentError, attachmentFromBytes, formatBytes } from '../../core/attachments';
-import { fuzzy, keepTail, mentionBlock, mentionGlob, problemsText, type ProblemLine } from '../../core/mentions';
+import { fuzzy, keepTail, mentionBlock, mentionChars, mentionGlob, problemsText, type ProblemLine } from '../../core/mentions';
+import { FileIndex, type IndexRoot } from '../../core/fileIndex';
 import { parseMentions, type Mention } from '../../shared/mentions';
 import type { Content } from '../../core/protocol/types';
 import { l10n } from '../../shared/l10n';
 import type { MentionCandidate } from '../../shared/protocol';
 import { setting } from '../config';
-import { gitApi } from '../adapters';
+import { gitApi, ripgrepPath } from '../adapters';
 
 /** The output kept of the last command in a terminal (its end, where the result is). */
 const TERMINAL_CHARS = 32_000;
@@ -68,19 +70,29 @@ export class MentionResolver implements vscode.Disposable {
     const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     const exclude = '{**/node_modules/**,**/.git/**}';
     const glob = mentionGlob(query);
+    // A worktree conversation's files are its worktree's, named from there.
+    const own = this.root();
+    const pattern = (g: string) => (own ? new vscode.RelativePattern(vscode.Uri.file(own), g) : g);
+    const named = (u: vscode.Uri) => (own ? relative(own, u.fsPath).split(sep).join('/') : vscode.workspace.asRelativePath(u, multi));
     let list: string[];
     if (!glob) {
       // Nothing typed yet: the first files of the tree, listed at most every few seconds.
       if (!this.files || Date.now() - this.files.at > 5_000) {
-        const uris = await vscode.workspace.findFiles('**/*', exclude, 5_000);
-        this.files = { at: Date.now(), list: uris.map((u) => vscode.workspace.asRelativePath(u, multi)).sort() };
+        const uris = await vscode.workspace.findFiles(pattern('**/*'), exclude, 5_000);
+        this.files = { at: Date.now(), list: uris.map(named).sort() };
       }
       list = this.files.list;
     } else {
-      // The whole tree searched for names with the query's characters (VS Code's file search, in
-      // its own process): a file past any listing cap is found, and the results are bounded.
-      const uris = await vscode.workspace.findFiles(glob, exclude, 2_000);
-      list = uris.map((u) => vscode.workspace.asRelativePath(u, multi));
+      // The names with the query's characters, from the workspace's list of files (ripgrep over a
+      // file: milliseconds on a monorepo). Before that list exists, or when it has nothing (a file
+      // made a moment ago), the whole tree is searched (VS Code's file search, in its own
+      // process): a file past any listing cap is found, and the results are bounded.
+      const indexed = await this.fromIndex(query).catch(() => undefined);
+      if (indexed?.length) list = indexed;
+      else {
+        const uris = await vscode.workspace.findFiles(pattern(glob), exclude, 2_000);
+        list = uris.map(named);
+      }
     }
     return fuzzy(list, query)
       .slice(0, 20)
@@ -205,8 +217,55 @@ export class MentionResolver implements vscode.Disposable {
     return undefined;
   }
 
+  private index: { key: string; index: FileIndex; watchers: vscode.Disposable[] } | undefined;
+
+  /** Names for a `#file:` query from the list of the conversation's files (undefined: none yet). */
+  private fromIndex(query: string): Promise<string[] | undefined> {
+    const rg = ripgrepPath();
+    if (!rg) return Promise.resolve(undefined);
+    const own = this.root();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const roots: IndexRoot[] = own ? [{ prefix: '', path: own }] : folders.map((f) => ({ prefix: folders.length > 1 ? `${f.name}/` : '', path: f.uri.fsPath }));
+    if (!roots.length) return Promise.resolve(undefined);
+    const key = JSON.stringify(roots);
+    if (this.index?.key !== key) {
+      this.disposeIndex();
+      const index = new FileIndex(rg, roots);
+      // Files made or deleted since the list was made are merged into each answer; a new folder lists the tree again.
+      const watchers = roots.map((r) => {
+        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(r.path), '**/*'));
+        const name = (uri: vscode.Uri) => {
+          const rel = relative(r.path, uri.fsPath).split(sep).join('/');
+          return rel && !rel.startsWith('..') && !/(^|\/)(node_modules|\.git)(\/|$)/.test(rel) ? r.prefix + rel : undefined;
+        };
+        w.onDidCreate((uri) => {
+          const n = name(uri);
+          if (n)
+            void vscode.workspace.fs.stat(uri).then(
+              (st) => (st.type & vscode.FileType.Directory ? index.invalidate() : index.changed(n, 'add')),
+              () => undefined,
+            );
+        });
+        w.onDidDelete((uri) => {
+          const n = name(uri);
+          if (n) index.changed(n, 'remove');
+        });
+        return w;
+      });
+      this.index = { key, index, watchers };
+    }
+    return this.index.index.query(mentionChars(query), 2_000);
+  }
+
+  private disposeIndex(): void {
+    this.index?.watchers.forEach((w) => w.dispose());
+    this.index?.index.dispose();
+    this.index = undefined;
+  }
+
   dispose(): void {
     this.subs.forEach((s) => s.dispose());
+    this.disposeIndex();
   }
 }
 
