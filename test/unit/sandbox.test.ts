@@ -15,8 +15,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { executionRelevance, foldName } from '../../src/core/tools/execRelevant';
+import { COMMAND_NICENESS } from '../../src/core/tools/process';
 import { sandboxEnvironment } from '../../src/core/tools/sandbox';
 import { maskUrlCredentials } from '../../src/core/tools/redactUrls';
 import { call, sandbox, type Sandbox } from './tool-fakes';
@@ -491,6 +493,15 @@ describe('the sandbox: no privileges, also as root', opts, () => {
     assert.match(r.text, /CapEff:\s*0000000000000000/);
     assert.doesNotMatch(r.text, /REMOUNTED|UNMOUNTED|USERNS/);
     assert.match(r.text, new RegExp(`\\n${process.getuid?.() ?? 0}\\n`), 'the command sees the user’s own uid');
+  });
+
+  test('a command runs at a lower CPU priority than the editor, and cannot raise it back', async () => {
+    const s = gitRepo();
+    s.approvals.decisions = ['accept'];
+    const r = await call(s, 'run_command', { command: 'echo "nice=$(nice)"; echo "raised=$(nice -n -5 nice 2>/dev/null)"' });
+    const expected = Math.min(19, getPriority() + COMMAND_NICENESS);
+    assert.match(r.text, new RegExp(`nice=${expected}\\b`), r.text);
+    assert.match(r.text, new RegExp(`raised=${expected}\\b`), 'asking for a higher priority changes nothing');
   });
 });
 

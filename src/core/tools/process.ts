@@ -24,6 +24,20 @@ export function defaultShell(): string {
   return '/bin/sh';
 }
 
+/** How much lower than the editor's a command's CPU priority is (its whole tree inherits it). */
+export const COMMAND_NICENESS = 10;
+const NICE = process.platform === 'win32' ? undefined : ['/usr/bin/nice', '/bin/nice'].find((p) => existsSync(p));
+
+/**
+ * The command started through `nice`, which lowers its priority and then becomes it (the same
+ * process: its group, its sandbox and the kill on Stop are unchanged): a build the agent runs
+ * yields the CPU to the editor, the extension host and the visible conversation. Raising a
+ * priority back takes a privilege no command here has.
+ */
+function niced(c: { file: string; args: string[] }): { file: string; args: string[] } {
+  return NICE ? { file: NICE, args: ['-n', String(COMMAND_NICENESS), c.file, ...c.args] } : c;
+}
+
 export class ChildProcessRunner implements ProcessPort {
   constructor(private readonly shell = defaultShell()) {}
 
@@ -37,7 +51,8 @@ export class ChildProcessRunner implements ProcessPort {
       Object.assign(env, { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', TERM: 'dumb', NO_COLOR: '1', CI: env.CI ?? '1' });
       if (o.sandbox && process.platform === 'linux') Object.assign(env, { TMPDIR: '/tmp' });
       const shellArgs = process.platform === 'win32' ? ['/d', '/s', '/c', commandLine] : ['-c', commandLine];
-      const { file, args } = o.sandbox ? sandboxedCommand(o.sandbox.status, o.sandbox.policy, o.cwd, [this.shell, ...shellArgs]) : { file: this.shell, args: shellArgs };
+      const plain = o.sandbox ? sandboxedCommand(o.sandbox.status, o.sandbox.policy, o.cwd, [this.shell, ...shellArgs]) : { file: this.shell, args: shellArgs };
+      const { file, args } = niced(plain);
       let child: ReturnType<typeof spawn>;
       try {
         child = spawn(file, args, { cwd: o.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
