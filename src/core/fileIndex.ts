@@ -64,7 +64,11 @@ export class FileIndex {
    * list yet (the first listing runs in the background; the caller asks another way meanwhile).
    */
   async query(chars: string[], limit: number): Promise<string[] | undefined> {
-    if (this.stale && !this.building) this.building = this.build().finally(() => (this.building = undefined));
+    if (this.stale && !this.building)
+      this.building = this.build()
+        // ripgrep could not list the tree: the next query tries again (meanwhile VS Code's search answers).
+        .catch(() => void (this.stale = true))
+        .finally(() => (this.building = undefined));
     if (!this.list) return undefined;
     const re = nameRegex(chars);
     const found = await this.search(this.list, re, limit);

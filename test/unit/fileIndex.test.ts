@@ -102,3 +102,16 @@ test('the name pattern: the characters in order within the last segment', () => 
   assert.ok(!re.test('p/.r'), 'across a folder boundary: no');
   assert.ok(!re.test('src/pxr'), 'a dot is a dot');
 });
+
+test('ripgrep missing or failing: no list, no unhandled failure; each query tries again (the caller asks VS Code)', async () => {
+  const dir = tree(['a.ts']);
+  const index = new FileIndex(join(dir, 'no-such-rg'), [{ prefix: '', path: dir }]);
+  try {
+    for (let k = 0; k < 3; k++) {
+      assert.equal(await index.query(['a'], 10), undefined);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  } finally {
+    index.dispose();
+  }
+});
