@@ -13,8 +13,18 @@ export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, v
     private readonly activeId: () => string | undefined,
   ) {}
 
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Redraw the list once for a burst of changes (a turn's end reaches here from the conversation
+   * and from its tab): each redraw rebuilds the rows under the pointer, and a click that lands
+   * while a row is rebuilt is lost.
+   */
   refresh(): void {
-    this.changed.fire();
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.changed.fire();
+    }, 50);
   }
 
   getTreeItem(m: ConversationMeta): vscode.TreeItem {
@@ -34,6 +44,7 @@ export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, v
   }
 
   dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
     this.changed.dispose();
   }
 }

@@ -219,6 +219,24 @@ test('deleting a conversation from the history view removes it here and its inte
   const ids = mine().map((i) => i.id);
   assert.ok(mine().some((i) => !i.deleted));
   assert.equal(journalsWith('Tell me a long story').length, 1);
+  // The view was just opened: it may still draw its rows again (a refresh queued while it was
+  // collapsed). A click that lands while a row is rebuilt is lost, so act once the list is quiet.
+  await row.evaluate(
+    (el) =>
+      new Promise<void>((resolve) => {
+        const list = el.closest('.monaco-list-rows') ?? document.body;
+        let timer = setTimeout(done, 400);
+        const mo = new MutationObserver(() => {
+          clearTimeout(timer);
+          timer = setTimeout(done, 400);
+        });
+        function done() {
+          mo.disconnect();
+          resolve();
+        }
+        mo.observe(list, { subtree: true, childList: true });
+      }),
+  );
   await row.hover();
   await row.locator('.action-label[aria-label="Delete Conversation"]').click();
   const dialog = p.page.locator('.monaco-dialog-box');
