@@ -16,9 +16,9 @@ export class HistoryTree implements vscode.TreeDataProvider<ConversationMeta>, v
   private pending: ReturnType<typeof setTimeout> | undefined;
 
   /**
-   * Redraw the list once for a burst of changes (a turn's end reaches here from the conversation
-   * and from its tab): each redraw rebuilds the rows under the pointer, and a click that lands
-   * while a row is rebuilt is lost.
+   * Redraw the list once for a burst of changes (a turn's start and end, a tab's conversation
+   * changing): each redraw rebuilds the rows under the pointer, and a click that lands while its
+   * row is rebuilt is lost.
    */
   refresh(): void {
     this.pending ??= setTimeout(() => {
