@@ -7,14 +7,22 @@ import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import source from './packWorker?worker-source';
 import type { PackDone, PackInit, PackResult, PackSummary } from './packWorker';
+import { formatBytes } from '../attachments';
 
-export class PackTooLarge extends Error {
+export class SnapshotTooLargeError extends Error {
   constructor(
+    /** Compressed bytes written when the limit was passed (what would be sent is at least this). */
     readonly bytes: number,
-    readonly largest: Array<{ path: string; size: number }>,
-    readonly contentBytes: number,
+    readonly limit: number,
+    largest: Array<{ path: string; size: number }>,
+    /** Size of all the files' contents. */
+    readonly contentBytes?: number,
   ) {
-    super('too large');
+    super(
+      `The workspace snapshot is more than ${formatBytes(limit)} to send, compressed (the limit, setting “gemini.agents.maxSnapshotMB”${contentBytes !== undefined ? `; the files hold ${formatBytes(contentBytes)}` : ''}). ` +
+        `Largest files: ${largest.map((f) => `${f.path} (${formatBytes(f.size)})`).join(', ')}. Add large generated files to .gitignore, or raise the limit.`,
+    );
+    this.name = 'SnapshotTooLargeError';
   }
 }
 
@@ -43,7 +51,7 @@ export async function pack(init: Omit<PackInit, 'stop'>, onProgress: (p: PackSum
         if ('progress' in m) return onProgress(m.progress);
         settled = true;
         if ('done' in m) resolve(m.done);
-        else reject(m.tooLarge !== undefined ? new PackTooLarge(m.tooLarge, m.largest ?? [], m.bytes ?? 0) : new Error(m.failed));
+        else reject(m.tooLarge !== undefined ? new SnapshotTooLargeError(m.tooLarge, init.maxBytes, m.largest ?? [], m.bytes) : new Error(m.failed));
       });
       worker.once('error', (e: Error) => reject(e));
       worker.once('exit', () => {

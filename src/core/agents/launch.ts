@@ -52,7 +52,7 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
     network: req.network,
   });
   try {
-    let archive: UploadSource | undefined;
+    let archive: Exclude<UploadSource, Uint8Array> | undefined;
     if (req.root) {
       p.progress('taking a snapshot of the workspace…');
       const n = (x: number) => x.toLocaleString('en-US');
@@ -76,8 +76,7 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
     const env = await p.client.createEnvironment({ network: req.network === 'disabled' ? 'disabled' : undefined });
     p.store.update(req.id, { environmentId: env.id });
     if (archive) {
-      const kb = ((archive instanceof Uint8Array ? archive.length : archive.size) / 1024).toFixed(0);
-      p.progress(`uploading ${kb} KB (gzipped)…`);
+      p.progress(`uploading ${(archive.size / 1024).toFixed(0)} KB (gzipped)…`);
       await p.client.uploadFile(env.id, REMOTE_ROOT, archive, { extract: true, overwrite: true, mimeType: 'application/gzip', signal: req.signal });
     }
     return { ok: true, run: p.store.update(req.id, { status: 'queued' }) ?? run };
@@ -88,7 +87,7 @@ export async function prepareRun(req: LaunchRequest, p: LaunchPorts): Promise<La
 }
 
 /** A file read a chunk at a time, as an upload sends it (the archive is never held whole). */
-function fileSource(path: string, size: number): UploadSource {
+function fileSource(path: string, size: number): Exclude<UploadSource, Uint8Array> {
   return {
     size,
     read: async (offset, length) => {

@@ -251,27 +251,27 @@ function run(): void {
         if (failure || stopped()) break;
         if (!init.includeSecrets && isRedactableConfig(rel)) {
           // Configuration that may hold a credential goes with the values removed (the user's
-          // choice to include secret files sends it as it is).
+          // choice to include secret files sends it as it is). What was checked is what is sent:
+          // the file is read once, so a change after the check cannot slip a value through.
           const c = await readConfig(init.root, rel);
           const r = c ? redaction(rel, c.data) : 'as-is';
           if (r === 'leave-out') {
             done.secrets.push(rel);
             continue;
           }
-          if (r !== 'as-is' && init.plan) {
-            await line(rel);
-            done.redacted.push(rel);
-            written(rel, r.length);
+          const data = r === 'as-is' ? c?.data : r;
+          if (c && data) {
+            if (r !== 'as-is') done.redacted.push(rel);
+            if (init.plan) await line(rel);
+            else {
+              await header({ path: rel, type: 'file', size: data.length, mode: portable(c.mode), mtime: Math.floor(c.mtimeMs / 1000) });
+              await put(data);
+              await zeros(pad(data.length));
+            }
+            written(rel, data.length);
             continue;
           }
-          if (r !== 'as-is') {
-            await header({ path: rel, type: 'file', size: r.length, mode: portable(c!.mode), mtime: Math.floor(c!.mtimeMs / 1000) });
-            await put(r);
-            await zeros(pad(r.length));
-            done.redacted.push(rel);
-            written(rel, r.length);
-            continue;
-          }
+          // Too large to be configuration (and no secret by its name), a link or gone: as any other path.
         } else if (!init.includeSecrets && secretReason(rel)) {
           done.secrets.push(rel);
           continue;

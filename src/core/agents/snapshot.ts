@@ -12,8 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
-import { pack, PackTooLarge } from './archive';
-import { formatBytes } from '../attachments';
+import { pack, SnapshotTooLargeError } from './archive';
+
+export { SnapshotTooLargeError };
 
 export interface WorkspaceSnapshot {
   root: string;
@@ -36,23 +37,6 @@ export interface WorkspaceSnapshot {
 export interface SnapshotProgress {
   files: number;
   bytes: number;
-}
-
-export class SnapshotTooLargeError extends Error {
-  constructor(
-    /** Compressed bytes written when the limit was passed (what would be sent is at least this). */
-    readonly bytes: number,
-    readonly limit: number,
-    largest: Array<{ path: string; size: number }>,
-    /** Size of all the files' contents. */
-    readonly contentBytes?: number,
-  ) {
-    super(
-      `The workspace snapshot is more than ${formatBytes(limit)} to send, compressed (the limit, setting “gemini.agents.maxSnapshotMB”${contentBytes !== undefined ? `; the files hold ${formatBytes(contentBytes)}` : ''}). ` +
-        `Largest files: ${largest.map((f) => `${f.path} (${formatBytes(f.size)})`).join(', ')}. Add large generated files to .gitignore, or raise the limit.`,
-    );
-    this.name = 'SnapshotTooLargeError';
-  }
 }
 
 export function sha256(data: Uint8Array): string {
@@ -117,8 +101,7 @@ export async function buildSnapshot(rootIn: string, opts: SnapshotOptions): Prom
       usedGit: r.usedGit,
     };
   } catch (err) {
-    if (err instanceof PackTooLarge) throw new SnapshotTooLargeError(err.bytes, opts.maxBytes, err.largest, err.contentBytes);
-    if (opts.signal?.aborted) throw new Error('The snapshot was cancelled.');
+    if (opts.signal?.aborted && !(err instanceof SnapshotTooLargeError)) throw new Error('The snapshot was cancelled.');
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What a workspace snapshot lists and how it treats configuration that may hold a credential:
- * shared by the plan (on the extension host) and the packer (in its worker thread), so it imports
- * nothing that starts a thread.
+ * the packer's (`packWorker.ts`, for the snapshot and its plan alike), kept apart so that it
+ * imports nothing that starts a thread (the packer's own source is bundled from it).
  */
 import { constants } from 'node:fs';
 import { open, readdir, type FileHandle } from 'node:fs/promises';

@@ -89,7 +89,7 @@ export function entryHeader(e: HeaderFields): Uint8Array {
   const link = e.linkTarget ?? '';
   const type = TYPE_FLAG[e.type];
   if (plain(e)) return header(name, e.size, type, e.mode, e.mtime, link);
-  const pax = enc.encode(paxRecord('path', name) + (link && !PRINTABLE.test(link) ? paxRecord('linkpath', link) : link.length > 100 ? paxRecord('linkpath', link) : ''));
+  const pax = enc.encode(paxRecord('path', name) + (link.length > 100 || !PRINTABLE.test(link) ? paxRecord('linkpath', link) : ''));
   const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '_');
   const parts = [
     header('PaxHeader', pax.length, 'x', 0o644, e.mtime),

@@ -31,6 +31,8 @@ export class TurnRenderer implements StepContext {
   /** Steps before this index are folded (they have no view); function calls among them, by id. */
   private foldedTo = 0;
   private foldedCalls = new Set<string>();
+  /** Of the folded steps, those that would be cards of their own (a result shows in its call's card). */
+  private foldedCards = 0;
   private foldEl: HTMLButtonElement | undefined;
   /** The user brought the folded steps back: nothing folds again in this turn. */
   private unfolded = false;
@@ -167,6 +169,7 @@ export class TurnRenderer implements StepContext {
     if (to <= this.foldedTo) return;
     for (let k = this.foldedTo; k < to; k++) {
       const s = this.view.steps[k];
+      if (!(s?.type === 'function_result' && this.foldedCalls.has(str(s.call_id)))) this.foldedCards++;
       if (s?.type === 'function_call') {
         this.foldedCalls.add(str(s.id));
         this.callViews.delete(str(s.id));
@@ -182,16 +185,6 @@ export class TurnRenderer implements StepContext {
     this.showFold();
   }
 
-  /** The folded steps that would be cards of their own (a result shows in its call's card). */
-  private foldedCards(): number {
-    let n = 0;
-    for (let k = 0; k < this.foldedTo; k++) {
-      const s = this.view.steps[k];
-      if (!(s?.type === 'function_result' && this.foldedCalls.has(str(s.call_id)))) n++;
-    }
-    return n;
-  }
-
   private showFold(): void {
     if (!this.foldedTo) {
       this.foldEl?.remove();
@@ -204,7 +197,7 @@ export class TurnRenderer implements StepContext {
       this.foldEl.addEventListener('click', () => this.unfold());
       this.stepsEl.prepend(this.foldEl);
     }
-    const n = this.foldedCards();
+    const n = this.foldedCards;
     this.foldEl.textContent = n === 1 ? l10n.t('Show 1 earlier step') : l10n.t('Show {0} earlier steps', n);
   }
 
@@ -220,6 +213,7 @@ export class TurnRenderer implements StepContext {
     this.unfolded = true;
     this.foldedTo = 0;
     this.foldedCalls = new Set();
+    this.foldedCards = 0;
     this.showFold();
     const before = this.stepsEl.firstChild;
     for (let k = 0; k < to; k++) {
@@ -284,8 +278,11 @@ export class TurnRenderer implements StepContext {
             this.stepViews.length = c.from;
           }
           if (c.from < this.foldedTo) {
-            this.foldedTo = c.from;
-            this.foldedCalls = new Set(steps.filter((s) => s.type === 'function_call').map((s) => str(s.id)));
+            // Every step left is folded: counted again from the start.
+            this.foldedTo = 0;
+            this.foldedCalls = new Set();
+            this.foldedCards = 0;
+            this.foldTo(c.from);
             this.showFold();
           }
           continue;
