@@ -151,10 +151,12 @@ test('a conflicting change opens the merge editor; discard names what is not mer
   assert.match(readFileSync(join(wb.workspace, 'README.md'), 'utf8'), /<<<<<<<[\s\S]*# From main[\s\S]*# From the worktree[\s\S]*>>>>>>>/);
   git('merge', '--abort');
   await p.command('View: Close All Editors');
-  for (let k = 0; k < 3; k++) {
-    const dont = p.page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
-    if (!(await dont.isVisible({ timeout: 1000 }).catch(() => false))) break;
-    await dont.click();
+  // VS Code may ask about the merge editor (the file still had conflicts when it was opened) and
+  // about its unsaved result, in either order: each question is answered without keeping anything.
+  for (let k = 0; k < 4; k++) {
+    const answer = p.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(Don't Save|Close with Conflicts)$/ }).first();
+    if (!(await answer.isVisible({ timeout: 1000 }).catch(() => false))) break;
+    await answer.click();
   }
   // Discard: a confirmation naming the unmerged commit; then the worktree and its branch are gone.
   await p.command('Gemini: Clean Up Worktrees…');
