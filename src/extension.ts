@@ -19,6 +19,7 @@ import { HistoryTree } from './vscode/history';
 import { ApiKeyStore } from './vscode/keys';
 import { Log } from './vscode/log';
 import { WorkspaceTools } from './vscode/tools';
+import { TurnInputs } from './vscode/turnInputs';
 import { ExternalTools } from './vscode/externalTools';
 import { setShellWasmDir } from './core/tools/shellParse';
 
@@ -33,7 +34,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const userData = dirname(dirname(dirname(context.globalStorageUri.fsPath)));
   const hidden = () => [userData, context.globalStorageUri.fsPath, context.logUri.fsPath, ...(context.storageUri ? [context.storageUri.fsPath] : [])];
   const external = new ExternalTools(context, log);
-  const tools = new WorkspaceTools(log, join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'), hidden, join(context.globalStorageUri.fsPath, 'tx'), external);
+  const inputs = new TurnInputs(context.secrets, [external.onDidChange]);
+  const tools = new WorkspaceTools(
+    log,
+    join((context.storageUri ?? context.globalStorageUri).fsPath, 'undo'),
+    hidden,
+    join(context.globalStorageUri.fsPath, 'tx'),
+    inputs,
+    external,
+  );
   const customAgents = new CustomAgents(context, api, keys, log);
   const agents = new RemoteAgents(context, api, keys, log, (agent) => customAgents.secretEnv(agent));
   const runRemote = async (text: string) => void (await agents.launch(text));
@@ -67,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tabs,
     chat,
     tools,
+    inputs,
     actions,
     agents,
     customAgents,

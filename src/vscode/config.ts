@@ -35,10 +35,30 @@ function typed(s: SettingSpec<unknown>, v: unknown): unknown {
   }
 }
 
+/**
+ * Values read since the last change: a send reads a few dozen settings, and each read through
+ * VS Code's configuration API costs tens of microseconds. Cleared on any configuration change and
+ * when trust or the folders change (both change which values apply). Values are frozen: shared.
+ */
+const cache = new Map<SettingName, unknown>();
+// Subscribed when this module loads, before any other part of the extension subscribes: a
+// listener that reads a setting in its handler already reads the new value.
+for (const on of [vscode.workspace.onDidChangeConfiguration, vscode.workspace.onDidGrantWorkspaceTrust, vscode.workspace.onDidChangeWorkspaceFolders]) on(() => cache.clear());
+function freeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) freeze(x);
+  }
+  return v;
+}
+
 /** A setting's value (typed by its table entry). */
 export function setting<N extends SettingName>(name: N): SettingValue<N> {
+  if (cache.has(name)) return cache.get(name) as SettingValue<N>;
   const s = SETTINGS[name] as SettingSpec<unknown>;
-  return typed(s, read(s)) as SettingValue<N>;
+  const v = freeze(typed(s, read(s)));
+  cache.set(name, v);
+  return v as SettingValue<N>;
 }
 
 export function affects(e: vscode.ConfigurationChangeEvent, names: readonly SettingName[]): boolean {

@@ -323,7 +323,16 @@ export class ExternalTools implements vscode.Disposable {
    * their tools are missing) and the picked remote servers. `token`: the chat request's
    * `toolInvocationToken` when VS Code's Chat view runs the turn.
    */
-  async forTurn(taken: ReadonlySet<string>, notice: (text: string) => void, toolInvocationToken?: vscode.ChatParticipantToolToken): Promise<ExternalForTurn> {
+  /**
+   * The picked tools for a turn. `ahead` (made before the user sends): undefined rather than
+   * start a server, since nobody asked for one yet.
+   */
+  async forTurn(
+    taken: ReadonlySet<string>,
+    notice: (text: string) => void,
+    toolInvocationToken?: vscode.ChatParticipantToolToken,
+    ahead = false,
+  ): Promise<ExternalForTurn | undefined> {
     const picked = this.picked();
     if (!picked.lm.length && !picked.remote.length) return { tools: [], serverTools: [], notes: [] };
     const reason = this.unavailable();
@@ -331,6 +340,7 @@ export class ExternalTools implements vscode.Disposable {
     const notes: string[] = [];
     const live = () => new Set(vscode.lm.tools.map((t) => t.name));
     if (picked.lm.some((n) => !live().has(n))) {
+      if (ahead) return undefined;
       notice(l10n.t('Starting the MCP servers of the tools you picked…'));
       const ok = await this.startServers('for this turn');
       if (!ok) notes.push(l10n.t('Some MCP servers did not start within {0} s.', START_TIMEOUT_MS / 1000));

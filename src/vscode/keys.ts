@@ -27,28 +27,40 @@ export class ApiKeyStore implements vscode.Disposable {
     });
   }
 
+  /** The stored key's promise once it has settled: whether one is stored, known without waiting. */
+  private storedNow: { has: boolean; of: Promise<string | undefined> } | undefined;
+
   async get(): Promise<string | undefined> {
     const read = (this.stored ??= Promise.resolve(this.secrets.get(SECRET_KEY)).catch((err: unknown) => {
       this.stored = undefined;
       throw err;
     }));
     const stored = await read;
+    if (this.stored === read) this.storedNow = { has: !!stored, of: read };
     if (stored) {
       registerSecret(stored);
       return stored;
     }
-    if (setting('useEnvironmentKey')) {
-      const env = process.env.GEMINI_API_KEY?.trim();
-      if (env) {
-        registerSecret(env);
-        return env;
-      }
-    }
-    return undefined;
+    return this.environmentKey();
+  }
+
+  private environmentKey(): string | undefined {
+    if (!setting('useEnvironmentKey')) return undefined;
+    const env = process.env.GEMINI_API_KEY?.trim();
+    if (!env) return undefined;
+    registerSecret(env);
+    return env;
   }
 
   async has(): Promise<boolean> {
-    return (await this.get()) !== undefined;
+    return this.hasNow() ?? (await this.get()) !== undefined;
+  }
+
+  /** Whether there is a key, when that is known without a round trip (undefined: ask `has`). */
+  hasNow(): boolean | undefined {
+    const now = this.storedNow;
+    if (!now || now.of !== this.stored) return undefined;
+    return now.has || this.environmentKey() !== undefined;
   }
 
   async set(key: string): Promise<void> {

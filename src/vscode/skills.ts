@@ -40,9 +40,9 @@ export class AgentSkills {
     return out;
   }
 
-  /** The skills on offer now, and the SKILL.md files that could not be read (each reported once). */
-  discover(own?: string): { skills: Skill[]; newProblems: SkillProblem[] } {
-    if (!vscode.workspace.isTrusted || !setting('skillsEnabled')) return { skills: [], newProblems: [] };
+  /** The skills on offer now, and the SKILL.md files that could not be read (see `newProblems`). */
+  discover(own?: string): { skills: Skill[]; problems: SkillProblem[] } {
+    if (!vscode.workspace.isTrusted || !setting('skillsEnabled')) return { skills: [], problems: [] };
     const roots = this.roots(own);
     const boundaryOf = (p: string) => roots.find((r) => p === r.dir || p.startsWith(r.dir + sep))?.boundary;
     const real = (p: string) => {
@@ -77,14 +77,18 @@ export class AgentSkills {
         }
       },
     });
-    const newProblems = problems.filter((p) => {
+    this.lastSkills = skills;
+    return { skills, problems };
+  }
+
+  /** The problems not shown in this window yet (each is shown once, until its text changes). */
+  newProblems(problems: SkillProblem[]): SkillProblem[] {
+    return problems.filter((p) => {
       const key = `${p.display}\n${p.message}`;
       if (this.shown.has(key)) return false;
       this.shown.add(key);
       return true;
     });
-    this.lastSkills = skills;
-    return { skills, newProblems };
   }
 
   /** Open a skill's SKILL.md that a turn listed (by its display path). */

@@ -13,7 +13,8 @@ import { loadSkillTool } from '../core/tools/defs/load_skill';
 import { DELEGATE_TOOL, subagentTool } from '../core/tools/subagents';
 import { CliGit } from '../core/git/cliGit';
 import { basename } from 'node:path';
-import { skillsInstruction } from '../core/skills';
+import { skillsInstruction, type Skill, type SkillProblem } from '../core/skills';
+import { PREPARED_MAX_AGE_MS, Prepared } from '../core/prepared';
 import { AgentSkills } from './skills';
 import { planToolRetrieval, type ToolSearchMode } from '../core/tools/toolRetrieval';
 import { RipgrepSearch } from '../core/tools/ripgrep';
@@ -23,12 +24,24 @@ import type { ToolReporter, TurnTools } from '../core/conversation/session';
 import type { ToolsProvider, ToolsUi } from './chat/controller';
 import { setting } from './config';
 import { CommandTerminal, VsDocuments, VsGit, VsLanguage, excludeGlobs, ripgrepPath } from './adapters';
-import type { ExternalTools } from './externalTools';
+import type { ExternalForTurn, ExternalTools } from './externalTools';
+import type { TurnInputs } from './turnInputs';
 import type { Log } from './log';
 import { l10n } from '../shared/l10n';
 import { errorText } from '../shared/errorText';
 
 /** Settings that decide what runs without asking: read from user settings only, never a workspace. */
+/** Our own tools' names (an MCP or extension tool of the same name is offered under another). */
+const OUR_NAMES: ReadonlySet<string> = new Set(ALL_TOOLS.map((t) => t.name));
+
+interface ToolsAhead {
+  workspace: boolean;
+  external: ExternalForTurn;
+  found: { skills: Skill[]; problems: SkillProblem[] };
+}
+/** The tools VS Code offers (MCP servers, other extensions) have no change event: their names are part of the key. */
+const aheadKey = (readOnly: boolean | undefined): string => (readOnly ? 'read-only' : `all\n${vscode.lm.tools.map((t) => t.name).join('\n')}`);
+
 export function toolSettings(): ToolSettings {
   return {
     autoApproveEdits: setting('autoApproveEdits'),
@@ -60,6 +73,8 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
   readonly sandbox: CommandSandbox;
   private sandboxNoticeShown = false;
   private readonly skills = new AgentSkills();
+  /** What a turn's tools are made from that does not depend on the turn, made ahead (see `prepare`). */
+  private readonly ahead: Prepared<ToolsAhead>;
 
   openSkill(display: string): Promise<boolean> {
     return this.skills.open(display);
@@ -79,9 +94,12 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     /** Folders of the editor and of this extension that sandboxed commands must not see. */
     hidden: () => string[],
     txBase: string,
+    /** When what a turn's inputs are made from changed (prepared values are made again). */
+    readonly inputs: TurnInputs,
     external?: ExternalTools,
   ) {
     this.external = external;
+    this.ahead = new Prepared(inputs.generation, PREPARED_MAX_AGE_MS);
     this.undoStore = new UndoStore(undoDir);
     this.sandbox = new CommandSandbox({
       enabled: () => setting('sandboxEnabled'),
@@ -102,19 +120,44 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     return { enabled: true };
   }
 
-  async forTurn(turnId: string, report: ToolReporter, ui: ToolsUi, toolInvocationToken?: vscode.ChatParticipantToolToken): Promise<TurnTools> {
+  /**
+   * Make ahead what the next turn's tools are made from (the user is writing a message), so that
+   * sending does not wait for it. Not for a worktree conversation: its folder is not watched.
+   */
+  prepare(opts: { readOnly?: boolean; root?: string }): void {
+    if (opts.root) return;
+    this.ahead.prepare(aheadKey(opts.readOnly), () => this.makeAhead(!!opts.readOnly, undefined, () => undefined, undefined, true));
+  }
+
+  /**
+   * The picked MCP and extension tools, and the skills, for a turn (`own`: a worktree conversation's
+   * folder). `ahead`: undefined rather than start an MCP server nobody asked for yet.
+   */
+  private async makeAhead(
+    readOnly: boolean,
+    own: string | undefined,
+    notice: (text: string) => void,
+    token: vscode.ChatParticipantToolToken | undefined,
+    ahead: boolean,
+  ): Promise<ToolsAhead | undefined> {
     const workspace = this.enabled().enabled;
     // Plan first: only our tools that read; no MCP or extension tools (what they change is unknown).
-    const external =
-      this.external && !ui.readOnly
-        ? await this.external.forTurn(new Set(ALL_TOOLS.map((t) => t.name)), (t) => ui.notice(t), toolInvocationToken)
-        : { tools: [], serverTools: [], notes: [] };
-    for (const n of external.notes) ui.notice(n);
+    const external = this.external && !readOnly ? await this.external.forTurn(OUR_NAMES, notice, token, ahead) : { tools: [], serverTools: [], notes: [] };
+    if (!external) return undefined;
     // Agent Skills: their names and descriptions go with the turn, their bodies load on use.
+    return { workspace, external, found: workspace ? this.skills.discover(own) : { skills: [], problems: [] } };
+  }
+
+  async forTurn(turnId: string, report: ToolReporter, ui: ToolsUi, toolInvocationToken?: vscode.ChatParticipantToolToken): Promise<TurnTools> {
+    const notice = (t: string) => ui.notice(t);
     // A worktree conversation works in its own folder: its tools, search, git and commands see that folder only.
     const own = ui.root;
-    const found = workspace ? this.skills.discover(own) : { skills: [], newProblems: [] };
-    for (const p of found.newProblems) {
+    // Prepared while the user wrote (or made now and kept for the next turn), unless the turn is bound to a chat request or a worktree.
+    const prepared =
+      !own && !toolInvocationToken ? await this.ahead.get(aheadKey(ui.readOnly), () => this.makeAhead(!!ui.readOnly, undefined, notice, undefined, false)) : undefined;
+    const { workspace, external, found } = prepared ?? (await this.makeAhead(!!ui.readOnly, own, notice, toolInvocationToken, false))!;
+    for (const n of external.notes) ui.notice(n);
+    for (const p of this.skills.newProblems(found.problems)) {
       this.log.warn(`Skill ${p.display} is not offered: ${p.message}`);
       ui.notice(l10n.t('The skill {0} is not offered: {1}', p.display, p.message));
     }

@@ -43,6 +43,10 @@ void (async () => {
       const mark = `[#${String(9000 + k)}]`;
       wb.fake.setScenario({ replies: [{ steps: [text(`${mark} done`)] }] });
       const before = wb.fake.creates().length;
+      // As a user writes: the message is typed, and Enter comes a moment after (the host prepares the turn's tools and instruction files meanwhile).
+      await chat.waitForFunction(() => document.body.dataset.ready === 'true' && !(document.getElementById('send') as HTMLButtonElement).hidden, undefined, { timeout: 20_000 });
+      await chat.locator('#input').pressSequentially(`question ${k}`);
+      await p.page.waitForTimeout(300);
       await sendChat(chat, `question ${k}`);
       while (wb.fake.creates().length === before) await p.page.waitForTimeout(5);
       await chat.waitForFunction((m) => (window as unknown as { __seen: Record<string, number> }).__seen[m] !== undefined, mark.slice(2, 6), { timeout: 20_000 });

@@ -2,6 +2,8 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type Workbench,
   WorkbenchPage,
@@ -201,4 +203,27 @@ test('the project’s AGENTS.md and the GEMINI.md nearest the open file go into 
   // The link opens the file in the editor.
   await line.locator('button', { hasText: 'src/GEMINI.md' }).click();
   await p.page.locator('.tab.active', { hasText: 'GEMINI.md' }).waitFor({ timeout: 10_000 });
+});
+
+test('a turn’s instruction files are read while the message is written, and a file changed before Enter goes as it is then', async () => {
+  const before = readWorkspaceFile(wb, 'AGENTS.md');
+  wb.fake.setScenario({ replies: [{ steps: [text('Noted.')] }] });
+  try {
+    // The first character goes to the host, which prepares the turn's tools and instruction files.
+    await chat.locator('#input').pressSequentially('How do I');
+    await p.page.waitForTimeout(500);
+    // Changed after that (by another program: no editor event), just before Enter.
+    writeFileSync(join(wb.workspace, 'AGENTS.md'), 'Run the checks with `make verify` first.\n');
+    await sendChat(chat, 'How do I check a change?');
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (t) => t.includes('Noted.'),
+    );
+    const sys = (wb.fake.creates()[0]!.body as { system_instruction?: string }).system_instruction ?? '';
+    assert.match(sys, /## AGENTS\.md\n\nRun the checks with `make verify` first\./);
+    assert.doesNotMatch(sys, /npm test/);
+  } finally {
+    writeFileSync(join(wb.workspace, 'AGENTS.md'), before);
+  }
 });

@@ -258,6 +258,9 @@ export class ChatSession {
    * read what other windows wrote, so the next message chains from the newest turn on disk.
    * False (and the view told) when another window is sending.
    */
+  /** The conversation whose lease `claim` took last, and when. */
+  private claimed: { id: string; at: number } | undefined;
+
   private claim(): boolean {
     const id = this.data?.meta.id;
     if (!id || !this.deps.lease) return true;
@@ -265,6 +268,7 @@ export class ChatSession {
       this.deps.view.otherWindow?.('sending');
       return false;
     }
+    this.claimed = { id, at: Date.now() };
     this.deps.view.otherWindow?.(undefined);
     this.sync();
     return true;
@@ -329,7 +333,8 @@ export class ChatSession {
   ): Promise<TurnRecord | undefined> {
     if (this.running) return undefined;
     const problem = this.storageProblem();
-    if (!opts.saveChecked && !(await this.okToSend(problem))) return undefined;
+    // Awaited only when there is something to ask (a send goes on in the same task otherwise).
+    if (problem && !opts.saveChecked && !(await this.okToSend(problem))) return undefined;
     if (this.running || !this.claim()) return undefined;
     let conv: { data: ConversationData; journal: Journal };
     try {
@@ -440,7 +445,10 @@ export class ChatSession {
     // Keep the conversation's lease while the turn runs; taken over by another window, this one lets the answer go to it.
     const convId = this.data?.meta.id;
     const lease = this.deps.lease;
-    if (convId && lease) lease.acquire(convId);
+    // Taken by `claim` a moment ago (for this turn): not written again.
+    const claimed = this.claimed;
+    if (convId && lease && !(claimed?.id === convId && Date.now() - claimed.at < 1000)) lease.acquire(convId);
+    this.claimed = undefined;
     const renew =
       convId && lease
         ? setInterval(() => {

@@ -29,6 +29,7 @@ import { MAX_QUEUED, MessageQueue } from '../../core/conversation/queue';
 import { ComposerModes, ResearchReports } from './modes';
 import { chatLinkNotice, parseChatLink, type ChatLink } from '../../core/chatLink';
 import { ProjectInstructions } from '../instructions';
+import type { TurnInputs } from '../turnInputs';
 import { ChatTab, ChatView, type ChatSurface } from './chatView';
 import { exportConversation } from './export';
 import { MentionResolver, type LastCommand } from './mentions';
@@ -71,6 +72,10 @@ export interface ToolsProvider {
   lastCommand?(): { terminal: vscode.Terminal | undefined; last: LastCommand | undefined };
   /** Open the SKILL.md of a skill a turn loaded (by its display path). */
   openSkill?(display: string): Promise<boolean>;
+  /** Make ahead what the next turn's tools are made from (the user is writing). */
+  prepare?(opts: { readOnly?: boolean; root?: string }): void;
+  /** When what a turn's inputs are made from changed. */
+  readonly inputs?: TurnInputs;
 }
 
 /** The composer's choices as the webview shows them. */
@@ -118,7 +123,7 @@ export class ChatController implements vscode.Disposable {
   /** Fires when a conversation was created, changed or switched (history view). */
   readonly onDidChangeConversations = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly instructions = new ProjectInstructions(() => this.worktree?.dir);
+  private readonly instructions: ProjectInstructions;
   /** #file, #problems, @symbol… in messages: completion, and the context read when one goes. */
   readonly mentions = new MentionResolver(
     () => this.tools?.lastCommand?.() ?? { terminal: undefined, last: undefined },
@@ -141,6 +146,7 @@ export class ChatController implements vscode.Disposable {
   ) {
     this.tab = deps.tab;
     this.tools = deps.tools;
+    this.instructions = new ProjectInstructions(() => this.worktree?.dir, deps.tools?.inputs);
     this.runRemote = deps.runRemote;
     this.modes = new ComposerModes(context.workspaceState, this.tab ? `gemini.researchMode:${this.tab}` : undefined);
     this.research = new ResearchReports({
@@ -483,7 +489,10 @@ export class ChatController implements vscode.Disposable {
         this.choose({ mode: m.mode });
       },
       setToggle: (m) => this.choose(m.name === 'googleSearch' ? { googleSearch: m.value } : m.name === 'urlContext' ? { urlContext: m.value } : { codeExecution: m.value }),
-      draft: (m) => this.context.workspaceState.update(this.key(DRAFT_KEY), m.text),
+      draft: (m) => {
+        if (m.text.trim()) this.prepareSend();
+        return this.context.workspaceState.update(this.key(DRAFT_KEY), m.text);
+      },
       attach: (m) => this.attachments.attach(m.kind),
       attachData: (m) => this.attachments.addBytes(m.name, Buffer.from(m.data, 'base64'), m.mimeType),
       removeAttachment: (m) => this.attachments.remove(m.id),
@@ -557,6 +566,16 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
+  /**
+   * The user is writing a message: make ahead what its turn is sent with that does not depend on
+   * it (the tools on offer, the skills, the instruction files), so that Enter sends at once.
+   */
+  private prepareSend(): void {
+    if (this.session.busy || this.modes.research) return;
+    this.tools?.prepare?.({ readOnly: this.modes.plan, root: this.worktree?.dir });
+    this.instructions.prepare(this.session.settings().systemInstruction);
+  }
+
   async send(text: string, extra: Content[] = [], opts: { background?: boolean; research?: ResearchPhase } = {}): Promise<void> {
     const arrived = performance.now();
     this.restoreActive();
@@ -581,7 +600,7 @@ export class ChatController implements vscode.Disposable {
       // With collaborative planning a message asks for a plan (or edits the one there is); "Start research" runs it.
       research = setting('researchPlanning') ? 'plan' : 'run';
     }
-    if (!(await this.keys.has())) {
+    if (!(this.keys.hasNow() ?? (await this.keys.has()))) {
       host.authRequired(l10n.t('No Gemini API key is set. Add one to start chatting; your message is kept.'));
       host.post({ type: 'draft', text });
       return;

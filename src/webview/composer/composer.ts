@@ -25,14 +25,21 @@ export class Composer {
       this.saveLocal();
       this.autosize();
       if (this.draftTimer) clearTimeout(this.draftTimer);
-      this.draftTimer = setTimeout(() => this.post({ type: 'draft', text: input.value }), 250);
+      // The first character of a message goes to the host at once: it prepares the turn's tools
+      // and instruction files while the rest is written. Later keystrokes are saved in a batch.
+      if (!this.posted.trim() && input.value.trim()) this.post({ type: 'draft', text: input.value });
+      else this.draftTimer = setTimeout(() => this.post({ type: 'draft', text: input.value }), 250);
     });
     input.addEventListener('keydown', (e) => this.onKey(e));
     const saved = page.saved();
     if (saved) input.value = saved.draft;
   }
 
+  /** The draft as last posted to the host. */
+  private posted = '';
+
   private post(m: WebviewMessage): void {
+    if (m.type === 'draft') this.posted = m.text;
     this.page.post(m);
   }
 
