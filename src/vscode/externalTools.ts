@@ -79,6 +79,11 @@ export class ExternalTools implements vscode.Disposable {
     return isPicked(v) ? v : { lm: [], remote: [] };
   }
 
+  /** Whether any of VS Code's tools (MCP servers, other extensions) are picked for this workspace. */
+  picksVsCodeTools(): boolean {
+    return this.picked().lm.length > 0;
+  }
+
   /** How many tools and servers are picked for this workspace (the chat's Tools button). */
   pickedCount(): number {
     const p = this.picked();

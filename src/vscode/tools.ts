@@ -39,8 +39,6 @@ interface ToolsAhead {
   external: ExternalForTurn;
   found: { skills: Skill[]; problems: SkillProblem[] };
 }
-/** The tools VS Code offers (MCP servers, other extensions) have no change event: their names are part of the key. */
-const aheadKey = (readOnly: boolean | undefined): string => (readOnly ? 'read-only' : `all\n${vscode.lm.tools.map((t) => t.name).join('\n')}`);
 
 export function toolSettings(): ToolSettings {
   return {
@@ -126,7 +124,13 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
    */
   prepare(opts: { readOnly?: boolean; root?: string }): void {
     if (opts.root) return;
-    this.ahead.prepare(aheadKey(opts.readOnly), () => this.makeAhead(!!opts.readOnly, undefined, () => undefined, undefined, true));
+    this.ahead.prepare(this.aheadKey(opts.readOnly), () => this.makeAhead(!!opts.readOnly, undefined, () => undefined, undefined, true));
+  }
+
+  /** What prepared tools are kept under: the mode, and the tools VS Code offers when some are picked (that list has no change event). */
+  private aheadKey(readOnly: boolean | undefined): string {
+    if (readOnly) return 'read-only';
+    return this.external?.picksVsCodeTools() ? `all\n${vscode.lm.tools.map((t) => t.name).join('\n')}` : 'all';
   }
 
   /**
@@ -154,7 +158,7 @@ export class WorkspaceTools implements ToolsProvider, vscode.Disposable {
     const own = ui.root;
     // Prepared while the user wrote (or made now and kept for the next turn), unless the turn is bound to a chat request or a worktree.
     const prepared =
-      !own && !toolInvocationToken ? await this.ahead.get(aheadKey(ui.readOnly), () => this.makeAhead(!!ui.readOnly, undefined, notice, undefined, false)) : undefined;
+      !own && !toolInvocationToken ? await this.ahead.get(this.aheadKey(ui.readOnly), () => this.makeAhead(!!ui.readOnly, undefined, notice, undefined, false)) : undefined;
     const { workspace, external, found } = prepared ?? (await this.makeAhead(!!ui.readOnly, own, notice, toolInvocationToken, false))!;
     for (const n of external.notes) ui.notice(n);
     for (const p of this.skills.newProblems(found.problems)) {
