@@ -4,6 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { ApiError } from '../../src/core/client/errors';
 import { TurnAccumulator } from '../../src/core/conversation/accumulator';
 import type { CreateInteractionRequest, InteractionEvent, Step } from '../../src/core/protocol/types';
@@ -89,6 +90,28 @@ describe('streaming reassembles the same steps as a non-streaming read', () => {
     const { acc } = await run({ ...textReply('hi'), variant: SEED_S3 });
     assert.equal(acc.usage?.total_input_tokens, 12);
     assert.equal(acc.usage?.total_output_tokens, 34);
+  });
+});
+
+describe('a turn of many requests', () => {
+  test('each finished request lets go of the turn’s Stop signal (a long turn does not hold every request until it ends)', async () => {
+    const stop = new AbortController();
+    const { client } = clientFor(fake);
+    fake.setScenario({ replies: Array.from({ length: 5 }, () => textReply('ok')) });
+    for (let k = 0; k < 5; k++) {
+      for await (const _ev of client.stream(REQ, { signal: stop.signal })) {
+        /* read to the end */
+      }
+      assert.equal(getEventListeners(stop.signal, 'abort').length, 0, `request ${k + 1} still listens`);
+    }
+    // A request that fails with a status lets go too.
+    fake.setScenario({ replies: [{ http: { status: 400, body: { error: { code: 400, message: 'no' } } } }] });
+    await assert.rejects(async () => {
+      for await (const _ev of client.stream(REQ, { signal: stop.signal })) {
+        /* nothing */
+      }
+    });
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   });
 });
 

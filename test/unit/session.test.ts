@@ -12,6 +12,8 @@ import { TurnEngine } from '../../src/core/conversation/engine';
 import { ConversationStore, type TurnRecord } from '../../src/core/conversation/journal';
 import { ChatSession, type ChatSettings, type SessionView } from '../../src/core/conversation/session';
 import { Leases } from '../../src/core/lease';
+import { WARM_TURNS } from '../../src/core/conversation/paging';
+import { exportMarkdown } from '../../src/core/conversation/export';
 import type { FakeApi } from '../fake-api/server';
 import { text } from '../fake-api/scenario';
 import { clientFor, useFake } from './helpers';
@@ -152,5 +154,57 @@ describe('a disk that cannot be written', () => {
     assert.equal(sent?.state, 'completed');
     assert.match(JSON.stringify(sent?.steps), /kept in memory/);
     assert.equal(typeof yes.view.problems[0], 'string', 'told what is not saved');
+  });
+});
+
+describe('a long conversation', () => {
+  test('older finished turns live on disk only; what is asked of them is what was answered, in the page, the export and the chain', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paged-'));
+    const store = new ConversationStore(join(dir, 'conversations'));
+    const w = window(store, join(dir, 'leases'), 'P');
+    const N = WARM_TURNS + 4;
+    fake.setScenario({ replies: Array.from({ length: N }, (_, k) => ({ steps: [text(`answer ${k}`)] })) });
+    for (let k = 0; k < N; k++) assert.equal((await w.session.send([{ type: 'text', text: `question ${k}` }]))?.state, 'completed');
+    const data = w.session.data!;
+    const whole = store.load(data.meta.id)!;
+    const paged = (t: TurnRecord) => typeof Object.getOwnPropertyDescriptor(t, 'steps')?.get === 'function';
+    assert.deepEqual(
+      data.turns.map(paged),
+      data.turns.map((_, k) => k < N - WARM_TURNS),
+      'the newest turns stay in memory, the older ones are paged',
+    );
+    // Read back, each is what the journal holds and what was answered.
+    assert.deepEqual(JSON.parse(JSON.stringify(data.turns)), JSON.parse(JSON.stringify(whole.turns)));
+    assert.match(JSON.stringify(data.turns[0]!.steps), /answer 0/);
+    assert.deepEqual(data.turns[1]!.input, [{ type: 'text', text: 'question 1' }]);
+    assert.equal(exportMarkdown(data), exportMarkdown(whole));
+    // The next message still chains from the newest turn.
+    fake.setScenario({ replies: [{ steps: [text('one more')] }] });
+    await w.session.send([{ type: 'text', text: 'again' }]);
+    const body = fake.creates().at(-1)!.body as { previous_interaction_id?: string };
+    assert.equal(body.previous_interaction_id, whole.turns.at(-1)!.chainFrom);
+    // Reopened, the same: paged after loading.
+    const r = window(store, join(dir, 'leases2'), 'R');
+    assert.ok(r.session.open(data.meta.id));
+    assert.equal(r.session.data!.turns.filter(paged).length, N + 1 - WARM_TURNS);
+    assert.match(JSON.stringify(r.session.data!.turns[2]!.steps), /answer 2/);
+  });
+
+  test('a stateless conversation keeps every turn in memory (its history goes with each message)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unpaged-'));
+    const store = new ConversationStore(join(dir, 'conversations'));
+    const view = new View();
+    const session = new ChatSession({
+      engine: (tools) => new TurnEngine(clientFor(fake).client, tools),
+      store,
+      view,
+      settings: () => ({ ...SETTINGS, mode: 'stateless' }),
+      tools: () => ({ declarations: [], runner: undefined }),
+      newId: () => `id${++ids}S`,
+    });
+    const N = WARM_TURNS + 2;
+    fake.setScenario({ replies: Array.from({ length: N }, (_, k) => ({ steps: [text(`answer ${k}`)] })) });
+    for (let k = 0; k < N; k++) await session.send([{ type: 'text', text: `question ${k}` }]);
+    assert.ok(session.data!.turns.every((t) => Object.getOwnPropertyDescriptor(t, 'steps')?.get === undefined));
   });
 });

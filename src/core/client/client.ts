@@ -146,6 +146,7 @@ export class InteractionsClient {
         }
         if (!res.contentType.includes('text/event-stream')) {
           await res.body.dump().catch(() => undefined);
+          res.release?.();
           throw ApiError.protocol(l10n.t('The API answered with content type “{0}” instead of an event stream (status {1}).', res.contentType || 'none', res.status));
         }
         outer: for await (const chunk of this.transport.chunks(res, opts.signal)) {
@@ -403,6 +404,7 @@ export class InteractionsClient {
       onRetry: opts.onRetry,
     });
     await start.body.dump().catch(() => undefined);
+    start.release?.();
     const sessionUrl = start.headers['x-goog-upload-url'];
     const uploadUrl = Array.isArray(sessionUrl) ? sessionUrl[0] : sessionUrl;
     if (!uploadUrl) throw ApiError.protocol(l10n.t('The upload was accepted but the server sent no X-Goog-Upload-URL.'));

@@ -102,6 +102,8 @@ export interface OpenResponse {
   started: number;
   path: string;
   attempt: number;
+  /** The body is over (read to its end, failed or left): the user's Stop no longer needs to reach it. */
+  release?: () => void;
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -455,14 +457,22 @@ export class Transport {
       const contentType = String(res.headers['content-type'] ?? '').toLowerCase();
       // We ask for an uncompressed body; a server that compresses anyway is decoded (or named).
       res = { ...res, body: decodedBody(res.body, res.headers['content-encoding']) };
+      // From here on the user's Stop reaches the body through `onUserAbort`, until the body is over
+      // (without that, a turn of many requests would hold every one of them until it ends).
+      const release = () => spec.signal?.removeEventListener('abort', onUserAbort);
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        return { status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt };
+        return { status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt, release };
       }
       // Error status: read the (small) body for the message, under the idle timer.
       let parsed: unknown;
       try {
         const text = new TextDecoder().decode(
-          await this.readAll({ status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt }, spec.signal, MAX_ERROR_BODY, true),
+          await this.readAll(
+            { status: res.statusCode, headers: res.headers, body: res.body, contentType, started, path: logPath, attempt, release },
+            spec.signal,
+            MAX_ERROR_BODY,
+            true,
+          ),
         );
         try {
           parsed = JSON.parse(text);
@@ -588,6 +598,7 @@ export class Transport {
       if (timer) clearTimeout(timer);
       // The consumer stopped early: release the connection.
       if (!finished) body.destroy();
+      res.release?.();
     }
   }
 }

@@ -26,6 +26,7 @@ import {
 import { l10n } from '../../shared/l10n';
 import { researchTurnSettings, type ResearchOptions, type ResearchPhase } from '../research';
 import { parseLine } from './frame';
+import { TurnPager } from './paging';
 import { errorText } from '../../shared/errorText';
 
 export interface ChatSettings {
@@ -224,7 +225,21 @@ export class ChatSession {
     }
     this.seen = stamp;
     this.deps.view.conversationLoaded(data);
+    this.pageOld();
     return true;
+  }
+
+  /** Older finished turns are kept on disk only (core/conversation/paging.ts). */
+  private readonly pager = new TurnPager((id) => this.deps.store.load(id));
+
+  /**
+   * Page out the older finished turns: only in a stored conversation whose journal holds all of
+   * it (a stateless one sends its whole history with every message; a full disk keeps it here).
+   */
+  private pageOld(): void {
+    const data = this.data;
+    if (!data || data.meta.mode !== 'stateful' || !this.journal || this.journal.unsaved || this.journal.problem) return;
+    this.pager.page(data);
   }
 
   /**
@@ -243,6 +258,7 @@ export class ChatSession {
     if (this.journal?.unsaved) return false;
     this.data = data;
     this.deps.view.conversationLoaded(data);
+    this.pageOld();
     return true;
   }
 
@@ -685,6 +701,7 @@ export class ChatSession {
     }
     if (this.data) this.data.meta.updated = rec.at;
     this.deps.view.turnEnded(turn);
+    this.pageOld();
     if (outcome.error?.kind === 'auth') this.deps.view.authRequired(outcome.error.message);
   }
 

@@ -30,6 +30,7 @@ import { ComposerModes, ResearchReports } from './modes';
 import { chatLinkNotice, parseChatLink, type ChatLink } from '../../core/chatLink';
 import { ProjectInstructions } from '../instructions';
 import type { TurnInputs } from '../turnInputs';
+import { DurableMemento } from './durableMemento';
 import { ChatTab, ChatView, type ChatSurface } from './chatView';
 import { exportConversation } from './export';
 import { MentionResolver, type LastCommand } from './mentions';
@@ -124,6 +125,8 @@ export class ChatController implements vscode.Disposable {
   readonly onDidChangeConversations = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly instructions: ProjectInstructions;
+  /** This surface's lasting state: the workspace state, kept in files as well (it must survive a reload of the page). */
+  private readonly state: vscode.Memento;
   /** #file, #problems, @symbol… in messages: completion, and the context read when one goes. */
   readonly mentions = new MentionResolver(
     () => this.tools?.lastCommand?.() ?? { terminal: undefined, last: undefined },
@@ -138,7 +141,7 @@ export class ChatController implements vscode.Disposable {
   private readonly runRemote: ((text: string) => Promise<void>) | undefined;
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    context: vscode.ExtensionContext,
     private readonly api: ApiClientProvider,
     private readonly keys: ApiKeyStore,
     log: Log,
@@ -148,7 +151,8 @@ export class ChatController implements vscode.Disposable {
     this.tools = deps.tools;
     this.instructions = new ProjectInstructions(() => this.worktree?.dir, deps.tools?.inputs);
     this.runRemote = deps.runRemote;
-    this.modes = new ComposerModes(context.workspaceState, this.tab ? `gemini.researchMode:${this.tab}` : undefined);
+    this.state = context.storageUri ? new DurableMemento(join(context.storageUri.fsPath, 'chat-state'), context.workspaceState) : context.workspaceState;
+    this.modes = new ComposerModes(this.state, this.tab ? `gemini.researchMode:${this.tab}` : undefined);
     this.research = new ResearchReports({
       session: () => this.session,
       chatVisible: () => this.view.visible,
@@ -157,9 +161,9 @@ export class ChatController implements vscode.Disposable {
     });
     this.queue = new MessageQueue(
       {
-        load: () => context.workspaceState.get<unknown>(this.key(QUEUE_KEY)),
+        load: () => this.state.get<unknown>(this.key(QUEUE_KEY)),
         save: (items) => {
-          void context.workspaceState.update(this.key(QUEUE_KEY), items);
+          void this.state.update(this.key(QUEUE_KEY), items);
           this.view.host.post({ type: 'queue', items });
         },
       },
@@ -182,7 +186,7 @@ export class ChatController implements vscode.Disposable {
       panelState: () => this.panelState(),
       init: () => ({
         conversation: this.presenter.initialView(this.session.data),
-        draft: context.workspaceState.get<string>(this.key(DRAFT_KEY), ''),
+        draft: this.state.get<string>(this.key(DRAFT_KEY), ''),
         attachments: this.attachments.views(),
         ...(this.tab ? { tab: this.tab } : {}),
       }),
@@ -273,7 +277,7 @@ export class ChatController implements vscode.Disposable {
       confirmUnsaved: (why) => this.confirmUnsaved(why),
     });
     // The picks of the last chat in this workspace carry over to a new one (per window: never the user settings).
-    const saved = context.workspaceState.get<ComposerChoices>(this.key(COMPOSER_KEY)) ?? (this.tab ? context.workspaceState.get<ComposerChoices>(COMPOSER_KEY) : undefined);
+    const saved = this.state.get<ComposerChoices>(this.key(COMPOSER_KEY)) ?? (this.tab ? this.state.get<ComposerChoices>(COMPOSER_KEY) : undefined);
     if (saved && typeof saved === 'object') this.session.setComposer(saved);
     if (this.view instanceof ChatView) this.disposables.push(vscode.window.registerWebviewViewProvider(ChatView.viewType, this.view));
     this.disposables.push(
@@ -491,7 +495,7 @@ export class ChatController implements vscode.Disposable {
       setToggle: (m) => this.choose(m.name === 'googleSearch' ? { googleSearch: m.value } : m.name === 'urlContext' ? { urlContext: m.value } : { codeExecution: m.value }),
       draft: (m) => {
         if (m.text.trim()) this.prepareSend();
-        return this.context.workspaceState.update(this.key(DRAFT_KEY), m.text);
+        return this.state.update(this.key(DRAFT_KEY), m.text);
       },
       attach: (m) => this.attachments.attach(m.kind),
       attachData: (m) => this.attachments.addBytes(m.name, Buffer.from(m.data, 'base64'), m.mimeType),
@@ -532,7 +536,7 @@ export class ChatController implements vscode.Disposable {
   choose(patch: ComposerChoices): void {
     this.session.setComposer(patch);
     const { mode: _mode, ...carry } = this.session.composer();
-    void this.context.workspaceState.update(this.key(COMPOSER_KEY), carry);
+    void this.state.update(this.key(COMPOSER_KEY), carry);
     void this.view.host.refreshState();
   }
 
@@ -541,7 +545,7 @@ export class ChatController implements vscode.Disposable {
   private restoreActive(): void {
     if (this.restored || this.session.data) return;
     this.restored = true;
-    const active = this.context.workspaceState.get<string>(this.key(ACTIVE_KEY));
+    const active = this.state.get<string>(this.key(ACTIVE_KEY));
     if (active && this.store.exists(active) && !this.shownElsewhere(active)) this.session.open(active);
   }
 
@@ -562,7 +566,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private rememberActive(): void {
-    void this.context.workspaceState.update(this.key(ACTIVE_KEY), this.session.conversationId);
+    void this.state.update(this.key(ACTIVE_KEY), this.session.conversationId);
   }
 
   /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
@@ -705,10 +709,10 @@ export class ChatController implements vscode.Disposable {
         return;
       }
     }
-    const previous = this.context.workspaceState.get<string>(this.key(DRAFT_KEY), '');
+    const previous = this.state.get<string>(this.key(DRAFT_KEY), '');
     this.newChat();
     // The draft is saved before the view shows, so a view that opens now starts with it.
-    await this.context.workspaceState.update(this.key(DRAFT_KEY), link.prompt);
+    await this.state.update(this.key(DRAFT_KEY), link.prompt);
     await this.view.reveal(false);
     const opened = `${uri.scheme}://${uri.authority}${uri.path}`;
     this.view.host.post({ type: 'linkDraft', text: link.prompt, notice: chatLinkNotice(link, opened), ...(previous.trim() && previous !== link.prompt ? { previous } : {}) });
@@ -726,7 +730,7 @@ export class ChatController implements vscode.Disposable {
   newChat(): void {
     this.session.newChat();
     this.presenter.showConversation(undefined);
-    void this.context.workspaceState.update(this.key(ACTIVE_KEY), undefined);
+    void this.state.update(this.key(ACTIVE_KEY), undefined);
     void this.view.host.refreshState();
     this.changed.fire();
   }
@@ -798,7 +802,7 @@ export class ChatController implements vscode.Disposable {
    */
   closed(): void {
     if (!this.tab) return;
-    for (const k of [ACTIVE_KEY, DRAFT_KEY, COMPOSER_KEY, QUEUE_KEY, 'gemini.researchMode']) void this.context.workspaceState.update(this.key(k), undefined);
+    for (const k of [ACTIVE_KEY, DRAFT_KEY, COMPOSER_KEY, QUEUE_KEY, 'gemini.researchMode']) void this.state.update(this.key(k), undefined);
     this.attachments.clear();
   }
 
