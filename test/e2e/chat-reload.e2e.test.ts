@@ -179,43 +179,6 @@ test('reopen from history: search finds prompts and answers; the conversation co
   assert.match(String(last.previous_interaction_id), /^v1_/);
 });
 
-test('a conversation longer than the turns kept in memory comes back whole after a reload, and goes on from its last turn', async () => {
-  await chat.locator('#new-chat').click();
-  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);
-  // More turns than the host keeps in memory (older finished turns are read back from the journal).
-  const N = WARM_TURNS + 3;
-  wb.fake.setScenario({ replies: Array.from({ length: N }, (_, k) => textReply(`Answer number ${k}.`)) });
-  for (let k = 0; k < N; k++) {
-    await sendChat(chat, `Question number ${k}`);
-    await sampleUntil(
-      chat,
-      () => lastAnswerText(chat),
-      (v) => v.trim() === `Answer number ${k}.`,
-    );
-  }
-  // A reload of the page at once (the workbench's own storage is saved only every so often there).
-  await reloadAndOpenChat();
-  await chat.waitForFunction((n) => document.querySelectorAll('.turn').length === n, N, { timeout: 20_000 });
-  const first = chat.locator('.turn').first();
-  await first.scrollIntoViewIfNeeded();
-  await sampleUntil(
-    chat,
-    () => first.innerText(),
-    (t) => t.includes('Question number 0') && t.includes('Answer number 0.'),
-  );
-  assert.match(await chat.locator('.turn').nth(1).innerText(), /Question number 1[\s\S]*Answer number 1\./);
-  const lastId = [...wb.fake.interactions.keys()].at(-1);
-  wb.fake.setScenario({ replies: [textReply('Still here.')] });
-  await sendChat(chat, 'One more');
-  await sampleUntil(
-    chat,
-    () => lastAnswerText(chat),
-    (v) => v.trim() === 'Still here.',
-  );
-  const body = wb.fake.creates().at(-1)!.body as { previous_interaction_id?: string };
-  assert.equal(body.previous_interaction_id, lastId);
-});
-
 test('when the server copy is gone, resending the local history is offered (never done behind the user’s back)', async () => {
   const id = [...wb.fake.interactions.keys()].pop()!;
   wb.fake.interactions.get(id)!.deleted = true;
@@ -451,4 +414,41 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   assert.ok(wb.fake.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/${[...wb.fake.interactions.values()].at(-1)!.id}/cancel`)));
   await chat.locator('#send-mode').selectOption('chat');
   await chat.waitForFunction(() => !document.body.classList.contains('research-mode'));
+});
+
+test('a conversation longer than the turns kept in memory comes back whole after a reload, and goes on from its last turn', async () => {
+  await chat.locator('#new-chat').click();
+  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0);
+  // More turns than the host keeps in memory (older finished turns are read back from the journal).
+  const N = WARM_TURNS + 3;
+  wb.fake.setScenario({ replies: Array.from({ length: N }, (_, k) => textReply(`Answer number ${k}.`)) });
+  for (let k = 0; k < N; k++) {
+    await sendChat(chat, `Question number ${k}`);
+    await sampleUntil(
+      chat,
+      () => lastAnswerText(chat),
+      (v) => v.trim() === `Answer number ${k}.`,
+    );
+  }
+  // A reload of the page at once (the workbench's own storage is saved only every so often there).
+  await reloadAndOpenChat();
+  await chat.waitForFunction((n) => document.querySelectorAll('.turn').length === n, N, { timeout: 20_000 });
+  const first = chat.locator('.turn').first();
+  await first.scrollIntoViewIfNeeded();
+  await sampleUntil(
+    chat,
+    () => first.innerText(),
+    (t) => t.includes('Question number 0') && t.includes('Answer number 0.'),
+  );
+  assert.match(await chat.locator('.turn').nth(1).innerText(), /Question number 1[\s\S]*Answer number 1\./);
+  const lastId = [...wb.fake.interactions.keys()].at(-1);
+  wb.fake.setScenario({ replies: [textReply('Still here.')] });
+  await sendChat(chat, 'One more');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.trim() === 'Still here.',
+  );
+  const body = wb.fake.creates().at(-1)!.body as { previous_interaction_id?: string };
+  assert.equal(body.previous_interaction_id, lastId);
 });
