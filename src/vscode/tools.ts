@@ -30,16 +30,17 @@ import type { Log } from './log';
 import { l10n } from '../shared/l10n';
 import { errorText } from '../shared/errorText';
 
-/** Settings that decide what runs without asking: read from user settings only, never a workspace. */
 /** Our own tools' names (an MCP or extension tool of the same name is offered under another). */
 const OUR_NAMES: ReadonlySet<string> = new Set(ALL_TOOLS.map((t) => t.name));
 
+/** What a turn's tools are made from that does not depend on the turn (prepared ahead). */
 interface ToolsAhead {
   workspace: boolean;
   external: ExternalForTurn;
   found: { skills: Skill[]; problems: SkillProblem[] };
 }
 
+/** Settings that decide what runs without asking: read from user settings only, never a workspace. */
 export function toolSettings(): ToolSettings {
   return {
     autoApproveEdits: setting('autoApproveEdits'),

@@ -356,11 +356,16 @@ void (async () => {
     const only = process.env.BENCH_ONLY;
     if (only === 'longturn' || !only) await longTurn(browser, url);
     if (only === 'longturn') return;
-    if (only === 'paced') await stream('b', 10, 2);
-    else if (only !== 'scroll') {
+    /** The paced stream's main-thread time, untraced (what the floor is compared with). */
+    let pacedTask: number | undefined;
+    if (only === 'paced') {
+      await stream('b', 10, 2);
+      pacedTask = task1 - task0;
+    } else if (only !== 'scroll') {
       await stream('a', 10, 0);
       await stream('a', 10, 0, true);
       await stream('b', 10, 2);
+      pacedTask = task1 - task0;
       await stream('b', 10, 2, true);
     }
 
@@ -417,10 +422,8 @@ void (async () => {
       `   a floor, the same stream as plain paragraphs in a scrolling box on an empty page: ${floor.toFixed(0)} ms (${(floor - baseline).toFixed(0)} ms after receiving)`,
     );
 
-    if (only === 'paced') {
-      console.log(`   ratio to the floor (paced): ${((task1 - task0) / floor).toFixed(2)}×`);
-      return;
-    }
+    if (pacedTask !== undefined) console.log(`   ratio to the floor (the paced stream's main-thread time over the floor's): ${(pacedTask / floor).toFixed(2)}× (goal ≤ 1.25×)`);
+    if (only === 'paced') return;
     // ---------------------------------------------------------------- 2. 1,000 turns
     const page2 = await browser.newPage({ viewport: { width: 420, height: 900 } });
     await page2.goto(url);

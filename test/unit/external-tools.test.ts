@@ -5,6 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { externalTools, resultOf, type ExternalInvoker, type ExternalPart } from '../../src/core/tools/external';
 import { ALL_TOOLS, WorkspaceToolRunner } from '../../src/core/tools/registry';
 import { checkRemoteServer, remoteServerTool } from '../../src/core/tools/remoteMcp';
@@ -140,7 +141,7 @@ describe('calls through the approval policy', () => {
       const r = out!.result as Array<{ text?: string }> | string;
       return { text: typeof r === 'string' ? r : r.map((c) => c.text ?? '').join(''), isError: out!.isError };
     };
-    return { built, calls, s, run };
+    return { built, calls, s, run, runner };
   }
 
   test('a tool that is not an object schema is skipped with a note; a name that shadows ours is renamed', () => {
@@ -179,6 +180,16 @@ describe('calls through the approval policy', () => {
     assert.equal((await run('mcp_notes_lookup', { word: 'a' })).isError, false);
     assert.equal(s.approvals.requests.length, 0);
     assert.ok(s.activity.updates.some((u) => /user settings allow/.test(u.reason ?? '')));
+  });
+
+  test('a call that ended lets go of the turn’s Stop signal (a turn of many calls does not hold each one)', async () => {
+    const { runner } = setup('pre');
+    const stop = new AbortController();
+    for (let k = 0; k < 3; k++) {
+      const [out] = await runner.run([{ id: `c_${k}`, name: 'mcp_notes_lookup', arguments: { word: 'a' } }], { signal: stop.signal });
+      assert.equal(out!.isError, false);
+    }
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   });
 
   test('bad arguments: a clear error, nothing called', async () => {

@@ -98,7 +98,11 @@ async function runExternal(info: ExternalToolInfo, invoker: ExternalInvoker, opt
     };
     arm();
   });
-  const stopped = new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(new ToolError('Stopped by the user.')), { once: true }));
+  let onStop = (): void => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onStop = () => reject(new ToolError('Stopped by the user.'));
+    ctx.signal.addEventListener('abort', onStop, { once: true });
+  });
   // Whichever loses the race may still settle later: never an unhandled rejection.
   overdue.catch(() => undefined);
   stopped.catch(() => undefined);
@@ -113,6 +117,8 @@ async function runExternal(info: ExternalToolInfo, invoker: ExternalInvoker, opt
     // An answer that came while the user was being asked takes the question away.
     asking?.abort();
     ctx.signal.removeEventListener('abort', onAbort);
+    // A call that ended lets go of the Stop signal (a turn of many calls would hold each one).
+    ctx.signal.removeEventListener('abort', onStop);
   }
 }
 
