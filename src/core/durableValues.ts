@@ -11,6 +11,9 @@ import { join } from 'node:path';
 export class DurableValues {
   constructor(private readonly dir: string) {}
 
+  /** The folder was made (a write that fails makes it again). */
+  private made = false;
+
   private file(key: string): string {
     return join(this.dir, `${encodeURIComponent(key)}.json`);
   }
@@ -29,12 +32,14 @@ export class DurableValues {
   write(key: string, value: unknown): boolean {
     const target = this.file(key);
     try {
-      mkdirSync(this.dir, { recursive: true });
+      if (!this.made) mkdirSync(this.dir, { recursive: true });
+      this.made = true;
       const tmp = `${target}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(value === undefined ? {} : { v: value }));
       renameSync(tmp, target);
       return true;
     } catch {
+      this.made = false;
       try {
         rmSync(`${target}.${process.pid}.tmp`, { force: true });
       } catch {

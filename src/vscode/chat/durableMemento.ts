@@ -30,6 +30,9 @@ export class DurableMemento implements vscode.Memento {
   }
 
   update(key: string, value: unknown): Thenable<void> {
+    // The same plain value as the file holds (the conversation's id at each of its turns): a read
+    // is cheaper than a write, and another window's value since would be seen.
+    if ((value === undefined || typeof value !== 'object') && this.files.read(key)?.value === value && this.inner.get(key) === value) return Promise.resolve();
     this.files.write(key, value);
     return this.inner.update(key, value);
   }
