@@ -200,8 +200,12 @@ test('a long agent turn keeps only its newest steps in the DOM; the earlier ones
   const oneShot = await seen(chat);
   assert.deepEqual({ ...oneShot, elements: 0 }, { ...streamed, elements: 0 });
 
-  // The button brings every step back, each call with its result; focus goes to the first.
-  await chat.click('.turn:last-of-type .steps-fold');
+  // The button brings every step back, each call with its result; focus goes to the first. (By
+  // keyboard: the log follows its end until a user scrolls or moves focus into it, so a click
+  // with no scroll before it would race the following.)
+  const fold = chat.locator('.turn:last-of-type .steps-fold');
+  await fold.focus();
+  await fold.press('Enter');
   await chat.waitForFunction((n) => document.querySelector('.turn:last-of-type')!.querySelectorAll('.tool-call').length === n, CALLS, { timeout: 10_000 });
   const all = await seen(chat);
   assert.equal(all.fold, null);

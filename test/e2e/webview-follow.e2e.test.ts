@@ -102,6 +102,21 @@ test('the log follows a streaming answer, stops where the user scrolled, and fol
     d.gaps.every((g) => g < 40),
     `a browser-made scroll does not stop the following: ${d.gaps.join(',')}`,
   );
+
+  // 5. Focus moved to a control far above the end (a keyboard or screen-reader user): the browser
+  // shows it, and the log stays there while more text arrives (it is not pulled back to the end).
+  const control = page.locator('.turn').first().locator('button').first();
+  await control.focus();
+  const shown = () =>
+    control.evaluate((el) => {
+      const log = document.getElementById('log')!.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return r.bottom > log.top && r.top < log.bottom;
+    });
+  await page.waitForFunction(() => document.activeElement?.closest('#log') !== null);
+  assert.equal(await shown(), true, 'the focused control is in view');
+  await stream(10, 'E');
+  assert.equal(await shown(), true, 'still in view after more text arrived');
 });
 
 test('a long conversation opens at its end and renders the turns above as the user scrolls to them', async () => {

@@ -14,8 +14,9 @@ export class Follower {
   private ownScroll = false;
   /**
    * Until when a scroll is the user's doing (a wheel, touch, key or scrollbar drag just happened
-   * in the log). Any other scroll (the browser's scroll anchoring, content realised at its true
-   * size) never stops the log from following the end.
+   * in the log, or focus moved into it: a keyboard or screen-reader user reaching a control above
+   * the end, which the browser scrolls into view). Any other scroll (the browser's scroll
+   * anchoring, content realised at its true size) never stops the log from following the end.
    */
   private userScrollUntil = 0;
   private pointerDown = false;
@@ -27,7 +28,7 @@ export class Follower {
 
   constructor(private readonly log: HTMLElement) {
     const userIntent = () => (this.userScrollUntil = performance.now() + 750);
-    for (const ev of ['wheel', 'touchmove', 'keydown'] as const) log.addEventListener(ev, userIntent, { passive: true });
+    for (const ev of ['wheel', 'touchmove', 'keydown', 'focusin'] as const) log.addEventListener(ev, userIntent, { passive: true });
     log.addEventListener('pointerdown', () => ((this.pointerDown = true), userIntent()), { passive: true });
     window.addEventListener('pointerup', () => ((this.pointerDown = false), userIntent()), { passive: true });
     log.addEventListener(
