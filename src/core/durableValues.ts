@@ -28,7 +28,10 @@ export class DurableValues {
     }
   }
 
-  /** Write `value` for `key` (undefined clears it). False when it could not be written. */
+  /**
+   * Write `value` for `key` (undefined clears it). False when it could not be written: then no
+   * older value is left to be read either (the caller's other store answers).
+   */
   write(key: string, value: unknown): boolean {
     const target = this.file(key);
     try {
@@ -40,10 +43,12 @@ export class DurableValues {
       return true;
     } catch {
       this.made = false;
-      try {
-        rmSync(`${target}.${process.pid}.tmp`, { force: true });
-      } catch {
-        /* left for the next write to replace */
+      for (const stale of [`${target}.${process.pid}.tmp`, target]) {
+        try {
+          rmSync(stale, { force: true });
+        } catch {
+          /* left for the next write to replace */
+        }
       }
       return false;
     }

@@ -35,11 +35,6 @@ export class Prepared<V> {
     if (!this.fresh(key)) void this.start(key, make);
   }
 
-  /** Whether a fresh value (made or on its way) is there for `key`. */
-  has(key: string): boolean {
-    return this.fresh(key) !== undefined;
-  }
-
   private fresh(key: string): { value: Promise<V | undefined> } | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;

@@ -326,11 +326,8 @@ export class ExternalTools implements vscode.Disposable {
   /**
    * The external tools of one turn: the picked VS Code tools (MCP servers started first when
    * their tools are missing) and the picked remote servers. `token`: the chat request's
-   * `toolInvocationToken` when VS Code's Chat view runs the turn.
-   */
-  /**
-   * The picked tools for a turn. `ahead` (made before the user sends): undefined rather than
-   * start a server, since nobody asked for one yet.
+   * `toolInvocationToken` when VS Code's Chat view runs the turn. `ahead` (made before the user
+   * sends): undefined rather than start a server, since nobody asked for one yet.
    */
   async forTurn(
     taken: ReadonlySet<string>,

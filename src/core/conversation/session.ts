@@ -229,6 +229,9 @@ export class ChatSession {
     return true;
   }
 
+  /** The conversation whose lease `claim` took last, and when (the turn it was taken for does not write it again). */
+  private claimed: { id: string; at: number } | undefined;
+
   /** Older finished turns are kept on disk only (core/conversation/paging.ts). */
   private readonly pager = new TurnPager((id) => this.deps.store.load(id));
 
@@ -274,9 +277,6 @@ export class ChatSession {
    * read what other windows wrote, so the next message chains from the newest turn on disk.
    * False (and the view told) when another window is sending.
    */
-  /** The conversation whose lease `claim` took last, and when. */
-  private claimed: { id: string; at: number } | undefined;
-
   private claim(): boolean {
     const id = this.data?.meta.id;
     if (!id || !this.deps.lease) return true;

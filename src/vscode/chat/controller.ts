@@ -569,7 +569,6 @@ export class ChatController implements vscode.Disposable {
     void this.state.update(this.key(ACTIVE_KEY), this.session.conversationId);
   }
 
-  /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
   /**
    * The user is writing a message: make ahead what its turn is sent with that does not depend on
    * it (the tools on offer, the skills, the instruction files), so that Enter sends at once.
@@ -580,6 +579,7 @@ export class ChatController implements vscode.Disposable {
     this.instructions.prepare(this.session.settings().systemInstruction);
   }
 
+  /** Send a message (from the panel or a command). Attachments pending in the composer go with it. */
   async send(text: string, extra: Content[] = [], opts: { background?: boolean; research?: ResearchPhase } = {}): Promise<void> {
     const arrived = performance.now();
     this.restoreActive();
