@@ -401,7 +401,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
         { label: l10n.t('Model default'), value: undefined as ImageResponseFormat['aspect_ratio'] },
         ...IMAGE_RATIOS.map((r) => ({ label: r, value: r as ImageResponseFormat['aspect_ratio'] })),
       ],
-      { title: l10n.t('Gemini: Generate Image (aspect ratio)'), placeHolder: l10n.t('Aspect ratio of the image') },
+      { title: l10n.t('Gemini: Generate Image (aspect ratio)'), placeHolder: l10n.t('Aspect ratio of the image'), ignoreFocusOut: true },
     );
     if (!ratio) return undefined;
     const size = await vscode.window.showQuickPick(
@@ -409,7 +409,7 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
         { label: l10n.t('Model default'), value: undefined as ImageResponseFormat['image_size'] },
         ...IMAGE_SIZES.map((s) => ({ label: s, value: s as ImageResponseFormat['image_size'] })),
       ],
-      { title: l10n.t('Gemini: Generate Image (size)'), placeHolder: l10n.t('Size of the image') },
+      { title: l10n.t('Gemini: Generate Image (size)'), placeHolder: l10n.t('Size of the image'), ignoreFocusOut: true },
     );
     if (!size) return undefined;
     const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,gif}', '**/node_modules/**', 200);
@@ -417,7 +417,12 @@ export class GeminiActions implements vscode.CodeActionProvider, vscode.Disposab
     const refs = images.length
       ? await vscode.window.showQuickPick(
           images.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
-          { title: l10n.t('Gemini: Generate Image (reference images)'), placeHolder: l10n.t('Check images to edit or take after (none: a new image)'), canPickMany: true },
+          {
+            title: l10n.t('Gemini: Generate Image (reference images)'),
+            placeHolder: l10n.t('Check images to edit or take after (none: a new image)'),
+            canPickMany: true,
+            ignoreFocusOut: true,
+          },
         )
       : [];
     if (!refs) return undefined;

@@ -155,7 +155,7 @@ export function chatCommands(d: CommandDeps): Command[] {
         const current = d.chat.session.settings().model;
         const pick = await vscode.window.showQuickPick(
           models().map((m) => ({ label: m, description: m === current ? l10n.t('current') : undefined })),
-          { placeHolder: l10n.t('Model for the next messages of this chat (the default is the setting “gemini.model”)') },
+          { placeHolder: l10n.t('Model for the next messages of this chat (the default is the setting “gemini.model”)'), ignoreFocusOut: true },
         );
         if (pick) d.chat.choose({ model: pick.label });
       },

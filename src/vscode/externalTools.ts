@@ -310,7 +310,7 @@ export class ExternalTools implements vscode.Disposable {
     }
     const pick = await vscode.window.showQuickPick(
       servers.map((s) => ({ label: s.name, description: s.url, id: s.id })),
-      { title: l10n.t('Remove Remote MCP Server') },
+      { title: l10n.t('Remove Remote MCP Server'), ignoreFocusOut: true },
     );
     if (!pick) return;
     const server = servers.find((s) => s.id === pick.id)!;

@@ -61,6 +61,7 @@ export async function searchHistory(history: HistoryIndex): Promise<Conversation
   qp.placeholder = l10n.t('Search chat history (prompts and answers)');
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
+  qp.ignoreFocusOut = true;
   let running: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const run = (q: string) => {

@@ -61,3 +61,28 @@ test('every command the code or the manifest runs exists', () => {
   const walkthrough = JSON.stringify(pkg.contributes.walkthroughs ?? []);
   for (const m of walkthrough.matchAll(/command:(gemini\.[\w.]+)/g)) assert.ok(exists.has(m[1]!), `the walkthrough runs ${m[1]}, which nothing registers`);
 });
+
+/** The text of the call that opens at `open` (the index of its "("), to its matching ")". */
+function callText(s: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')' && --depth === 0) return s.slice(open, i + 1);
+  }
+  return s.slice(open);
+}
+
+test('every quick pick and input box stays open when the focus flickers (a webview taking the focus back after the palette closed closed them)', () => {
+  const missing: string[] = [];
+  sources('src').forEach((file) => {
+    const s = readFileSync(file, 'utf8');
+    const line = (i: number) => `${file}:${s.slice(0, i).split('\n').length}`;
+    for (const m of s.matchAll(/window\.(showQuickPick|showInputBox)\(/g)) {
+      if (!/\bignoreFocusOut: true\b/.test(callText(s, m.index + m[0].length - 1))) missing.push(line(m.index));
+    }
+    for (const m of s.matchAll(/(?:const|let) (\w+) = vscode\.window\.(?:createQuickPick|createInputBox)\b/g)) {
+      if (!new RegExp(`\\b${m[1]}\\.ignoreFocusOut = true\\b`).test(s.slice(m.index))) missing.push(line(m.index));
+    }
+  });
+  assert.deepEqual(missing, [], 'set ignoreFocusOut: true (the pick closes on Escape)');
+});

@@ -96,6 +96,7 @@ export async function askLaunch(
       title: l10n.t('Token budget for this run'),
       prompt: l10n.t('Maximum total tokens (agent_config.max_total_tokens).'),
       value: '500000',
+      ignoreFocusOut: true,
       validateInput: (x) => (/^\d+$/.test(x.trim()) && Number(x) > 0 ? undefined : l10n.t('A positive whole number.')),
     });
     if (!v) return undefined;

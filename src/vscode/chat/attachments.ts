@@ -181,7 +181,7 @@ export class ChatAttachments {
     if (!urlMediaKind(url.trim())) {
       const pick = await vscode.window.showQuickPick(
         (['image', 'audio', 'video', 'document'] as const).map((k) => ({ label: k, media: k })),
-        { title: l10n.t('Gemini: what does the link point to?'), placeHolder: l10n.t('The file type is not in the URL') },
+        { title: l10n.t('Gemini: what does the link point to?'), placeHolder: l10n.t('The file type is not in the URL'), ignoreFocusOut: true },
       );
       if (!pick) return;
       as = { kind: pick.media };
@@ -270,7 +270,7 @@ export class ChatAttachments {
       const files = await vscode.workspace.findFiles('**/*', undefined, 5000);
       const pick = await vscode.window.showQuickPick(
         files.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })).sort((a, b) => a.label.localeCompare(b.label)),
-        { placeHolder: l10n.t('Attach a workspace file'), matchOnDescription: true },
+        { placeHolder: l10n.t('Attach a workspace file'), matchOnDescription: true, ignoreFocusOut: true },
       );
       if (pick) await this.addUri(pick.uri);
       return;

@@ -17,7 +17,7 @@ export async function exportConversation(data: ConversationData | undefined, for
           { label: 'Markdown', v: 'markdown' as const },
           { label: 'JSON', v: 'json' as const },
         ],
-        { placeHolder: l10n.t('Export format') },
+        { placeHolder: l10n.t('Export format'), ignoreFocusOut: true },
       )
     )?.v;
   if (!fmt) return undefined;

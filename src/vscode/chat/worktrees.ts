@@ -159,7 +159,7 @@ export class Worktrees implements vscode.Disposable {
         ? { r: records[0]! }
         : await vscode.window.showQuickPick(
             records.map((r) => ({ label: `$(git-branch) ${r.branch}`, description: r.dir, r })),
-            { title: l10n.t('Which worktree?') },
+            { title: l10n.t('Which worktree?'), ignoreFocusOut: true },
           );
     if (!pick) return undefined;
     return { w: pick.r, chat: this.tabs.all().find((c) => c.worktree?.dir === pick.r.dir) };
@@ -188,7 +188,7 @@ export class Worktrees implements vscode.Disposable {
       },
       { label: l10n.t('$(trash) Discard the Worktree'), detail: l10n.t('After a confirmation that names what is not merged'), act: () => this.discard(t.w) },
     ];
-    const pick = await vscode.window.showQuickPick(acts, { title: l10n.t('Worktree {0}', t.w.branch), matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(acts, { title: l10n.t('Worktree {0}', t.w.branch), matchOnDetail: true, ignoreFocusOut: true });
     if (pick) await pick.act();
   }
 
@@ -303,7 +303,12 @@ export class Worktrees implements vscode.Disposable {
         };
       }),
     );
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: l10n.t('Clean Up Worktrees'), placeHolder: l10n.t('The worktrees to discard') });
+    const picked = await vscode.window.showQuickPick(items, {
+      canPickMany: true,
+      title: l10n.t('Clean Up Worktrees'),
+      placeHolder: l10n.t('The worktrees to discard'),
+      ignoreFocusOut: true,
+    });
     for (const p of picked ?? []) await this.discard(p.r);
   }
 
