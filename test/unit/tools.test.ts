@@ -390,6 +390,27 @@ describe('run_command', () => {
     assert.ok(ticks >= 60, `the event loop kept ticking (${ticks} ticks of 20 ms in 2 s)`);
   });
 
+  test('a command that prints line by line reaches the chat in few pieces, whole and in order; a URL split across writes is masked whole', async () => {
+    const s = sandbox();
+    s.approvals.decisions = ['accept', 'accept'];
+    const t0 = performance.now();
+    const r = await call(s, 'run_command', { command: 'for i in $(seq 1 4000); do echo "line $i"; done' });
+    const ms = performance.now() - t0;
+    assert.match(r.text, /^Exit code 0/);
+    const want = Array.from({ length: 4000 }, (_, k) => `line ${k + 1}\n`).join('');
+    assert.equal(s.activity.outputs.join(''), want, 'nothing lost, nothing reordered');
+    // 4,000 writes of one line each: at most one piece per 50 ms (and the first at once), not one per write.
+    assert.ok(s.activity.outputs.length <= ms / 50 + 3, `${s.activity.outputs.length} pieces in ${ms.toFixed(0)} ms`);
+    s.activity.outputs.length = 0;
+    await call(s, 'run_command', {
+      command: "printf 'clone https://deploy:'; sleep 0.02; printf 'hunter2-secret@example.com/repo.git\\n'; sleep 0.02; printf 'Password: '; sleep 0.3",
+    });
+    const shown = s.activity.outputs.join('');
+    assert.doesNotMatch(shown, /hunter2/);
+    assert.match(shown, /https:\/\/deploy:••••@example\.com/);
+    assert.match(shown, /Password: $/, 'an unfinished line is shown too');
+  });
+
   test('Stop kills a running command', async () => {
     const s = sandbox();
     s.approvals.decisions = ['accept'];

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { CommandResult } from '../../ports';
 import { changeLine, changeReason, changesDiff, countsOf, decide } from '../admission';
+import { CoalescedOutput } from '../coalesce';
 import { maskUrlCredentials } from '../redactUrls';
 import { sandboxFailureHint } from '../sandbox';
 import { classifyCommand } from '../shell';
@@ -108,6 +109,11 @@ export const runCommand: ToolDefinition<Args> = {
             interim = setInterval(landNow, 2000);
           }, 5000)
         : undefined;
+      // Shown in the chat and the mirror terminal in few pieces (a pipe delivers a chatty command's lines one write at a time).
+      const shown = new CoalescedOutput((t) => {
+        ctx.output(maskUrlCredentials(t));
+        mirror?.write(t);
+      });
       let result: CommandResult;
       try {
         result = await ctx.process.run(args.command, {
@@ -116,13 +122,11 @@ export const runCommand: ToolDefinition<Args> = {
           maxOutputBytes: ctx.settings.maxCommandOutputBytes,
           limitBytes: ctx.settings.commandOutputLimitBytes,
           signal: ctx.signal,
-          onOutput: (t) => {
-            ctx.output(maskUrlCredentials(t));
-            mirror?.write(t);
-          },
+          onOutput: (t) => shown.write(t),
           sandbox: prepared && status.available ? { status, policy: prepared.policy, env: prepared.env } : undefined,
         });
       } finally {
+        shown.end();
         clearTimeout(startInterim);
         clearInterval(interim);
         await inflight;
