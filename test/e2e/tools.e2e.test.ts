@@ -156,6 +156,43 @@ test('a command runs, its output streams into the chat and the exit code returns
   assert.match(resultText(resultFor('fc_run_command')), /^Exit code 0 after [\d.]+ s \(ran in the sandbox\)\.\nOutput:\nstreamed-output\nGEMINI\.md\napp\.ts/);
 });
 
+test('a long command output shows its newest lines as they come, and stays where the user scrolled it', async () => {
+  wb.fake.setScenario({
+    replies: [callReply('run_command', { command: 'for i in $(seq 1 80); do echo "line $i"; sleep 0.05; done' }), { steps: [text('Counted.')] }],
+  });
+  await sendChat(chat, 'Count slowly');
+  const call = chat.locator('.tool-call', { hasText: 'run_command' }).last();
+  const out = call.locator('.tool-output');
+  const box = () => out.evaluate((el) => ({ fromEnd: el.scrollHeight - el.scrollTop - el.clientHeight, top: el.scrollTop, text: el.textContent ?? '' }));
+  // The command asks (a loop is not a known read-only or build command).
+  const run = call.locator('.tool-approval button', { hasText: 'Run' });
+  await run.waitFor({ timeout: 15_000 });
+  await run.click();
+  // More lines than the box shows: it keeps its end in view while they come.
+  let b = await box();
+  for (const deadline = Date.now() + 15_000; !/line 30\n/.test(b.text); b = await box()) {
+    assert.ok(Date.now() < deadline, `no 30 lines yet: ${b.text.slice(-80)}`);
+    await p.page.waitForTimeout(50);
+  }
+  await sampleUntil(chat, box, (v) => v.fromEnd < 8, 5_000);
+  // The user scrolls the box up (the wheel over it): new lines do not pull it back down.
+  await out.hover();
+  await p.page.mouse.wheel(0, -5000);
+  await sampleUntil(chat, box, (v) => v.top === 0, 5_000);
+  const before = (await box()).text.length;
+  await sampleUntil(chat, box, (v) => v.text.length > before + 40, 10_000);
+  assert.equal((await box()).top, 0, 'the box stayed where the user put it');
+  await sampleUntil(
+    chat,
+    () => lastAnswerText(chat),
+    (v) => v.includes('Counted.'),
+    20_000,
+  );
+  b = await box();
+  assert.match(b.text, /line 80\n?$/);
+  assert.equal(b.top, 0, 'the end of the command did not move it either');
+});
+
 test('a command that would run forever asks first, then is stopped by its timeout', async () => {
   wb.fake.setScenario({ replies: [callReply('run_command', { command: 'tail -f README.md', timeout_seconds: 2 }), { steps: [text('It timed out.')] }] });
   await sendChat(chat, 'Wait forever');

@@ -68,6 +68,15 @@ export class FunctionCallView implements CallView {
     this.el.setAttribute('role', 'group');
     this.el.setAttribute('aria-label', l10n.t('Tool call {0}', str(step.name)));
     if (step.arguments && Object.keys(obj(step.arguments)).length) this.args.textContent = revealHidden(json(step.arguments), { spaces: true });
+    // The output box shows its newest lines, as a terminal does, unless the user scrolled it up.
+    this.output.addEventListener(
+      'scroll',
+      () => {
+        if (this.ownOutputScroll) this.ownOutputScroll = false;
+        else this.outputFollows = this.output.scrollHeight - this.output.scrollTop - this.output.clientHeight < 8;
+      },
+      { passive: true },
+    );
   }
   change(c: UiChange): void {
     if (c.k === 'args') {
@@ -90,6 +99,21 @@ export class FunctionCallView implements CallView {
     if (a.result !== undefined) this.setResult(a.result, a.status === 'failed' || a.status === 'rejected');
     this.renderApproval(a);
   }
+  private outputFollows = true;
+  private ownOutputScroll = false;
+  private endQueued = false;
+  /** Keep the output box at its end after a change (at the next frame, when layout is due anyway). */
+  private followOutput(): void {
+    if (!this.outputFollows || this.endQueued) return;
+    this.endQueued = true;
+    requestAnimationFrame(() => {
+      this.endQueued = false;
+      if (!this.outputFollows) return;
+      const before = this.output.scrollTop;
+      this.output.scrollTop = this.output.scrollHeight;
+      if (this.output.scrollTop !== before) this.ownOutputScroll = true;
+    });
+  }
   /** Characters of output received (the panel shows the last OUTPUT_SHOWN / OUTPUT_LINES of them: layout stays cheap while a command floods). */
   private outputLength = 0;
   private outputShown = 0;
@@ -101,6 +125,7 @@ export class FunctionCallView implements CallView {
     this.outputShownLines += countLines(t);
     if (this.outputShown > OUTPUT_SHOWN || this.outputShownLines > OUTPUT_LINES) this.showOutput(this.output.textContent! + t, false);
     else this.output.append(revealAnswerText(t));
+    this.followOutput();
   }
   private showOutput(all: string, whole = true): void {
     const over = all.length > OUTPUT_SHOWN || countLines(all) > OUTPUT_LINES;
@@ -109,6 +134,7 @@ export class FunctionCallView implements CallView {
     this.outputShown = keep.length;
     this.outputShownLines = countLines(keep);
     if (whole) this.outputLength = Math.max(this.outputLength, all.length);
+    this.followOutput();
   }
   setResult(text: string, isError: boolean): void {
     this.result.hidden = false;
