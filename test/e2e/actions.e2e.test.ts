@@ -2,10 +2,10 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { lastAnswerText, pickCodeActionIn, readWorkspaceFile, sampleUntil, useWorkbench, type Workbench, type WorkbenchPage } from './harness';
+import { lastAnswerText, pickCodeActionIn, readWorkspaceFile, sampleUntil, settledFile, useWorkbench, type Workbench, type WorkbenchPage } from './harness';
 import { DEMO_PNG } from '../fake-api/library';
 import { functionCall, text, type Json } from '../fake-api/scenario';
 
@@ -243,10 +243,9 @@ test('Generate Image: the prompt goes to the image model; the result is shown an
   await p.answerQuickInput('2K', { pickRow: '2K' });
   const target = join(wb.workspace, 'board.png');
   await p.saveAs(target);
-  const deadline = Date.now() + 10_000;
-  while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
-  if (!existsSync(target)) throw new Error(`not saved (screenshot: ${await p.snap('image')})`);
-  assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
+  const saved = await settledFile(target);
+  if (!saved) throw new Error(`not saved (screenshot: ${await p.snap('image')})`);
+  assert.deepEqual(saved, Buffer.from(DEMO_PNG, 'base64'));
   const body = wb.fake.creates()[0]!.body as { model: string; input: Json[]; response_format?: Json; store?: boolean };
   assert.equal(body.model, 'gemini-3.1-flash-image');
   assert.deepEqual(body.input, [{ type: 'text', text: 'a blue and white checkerboard' }]);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, extensionHostLog, hostLatencyProbe, modalDialog, sendChat, useWorkbench } from './harness';
+import { type Workbench, WorkbenchPage, extensionHostLog, hostLatencyProbe, modalDialog, sendChat, settledFile, useWorkbench } from './harness';
 import type { Browser } from 'playwright-core';
 import type { Reply } from '../fake-api/scenario';
 
@@ -140,10 +140,11 @@ test('launch with an uncommitted change; watch it in the tree; reload mid-run (t
   const deadline = Date.now() + 20_000;
   while (wb.fake.environments.size === 0 && Date.now() < deadline) await p.page.waitForTimeout(100);
   const env = [...wb.fake.environments.values()][0]!;
-  while (!existsSync(join(env.dir, 'workspace', 'src', 'util.ts')) && Date.now() < deadline) await p.page.waitForTimeout(100);
-  assert.equal(readFileSync(join(env.dir, 'workspace', 'src', 'util.ts'), 'utf8'), 'export const util = "uncommitted";\n');
-  assert.equal(readFileSync(join(env.dir, 'workspace', 'untracked.md'), 'utf8'), 'not yet in git\n');
-  assert.equal(readFileSync(join(env.dir, 'workspace', '.yarnrc.yml'), 'utf8'), 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\nnpmAuthToken: ""\n');
+  // The environment's files are unpacked one after another: each is read once it is whole.
+  const unpacked = async (rel: string) => (await settledFile(join(env.dir, 'workspace', rel), Math.max(1000, deadline - Date.now())))?.toString('utf8');
+  assert.equal(await unpacked('src/util.ts'), 'export const util = "uncommitted";\n');
+  assert.equal(await unpacked('untracked.md'), 'not yet in git\n');
+  assert.equal(await unpacked('.yarnrc.yml'), 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\nnpmAuthToken: ""\n');
   assert.ok(!wb.fake.requests.some((r) => JSON.stringify(r).includes('npm_E2E_SECRET')), 'the token is in no request');
   while (!wb.fake.creates().length && Date.now() < deadline) await p.page.waitForTimeout(100);
   const create = wb.fake.creates()[0]!.body as Record<string, unknown>;

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { lastAnswerText, sampleUntil, sendChat, toolCallReply, useWorkbench, waitForFunctionResult, WorkbenchPage, type Workbench } from './harness';
+import { lastAnswerText, sampleUntil, sendChat, settledFile, toolCallReply, useWorkbench, waitForFunctionResult, WorkbenchPage, type Workbench } from './harness';
 import { text } from '../fake-api/scenario';
 import type { Browser } from 'playwright-core';
 
@@ -101,9 +101,7 @@ test('every run-tab button does what the same button does in the chat', async ()
   await (await backToRun()).locator('.image-content button', { hasText: 'Save to workspace' }).click();
   const target = join(wb.workspace, 'from-run.png');
   await p.saveAs(target);
-  const until = Date.now() + 10_000;
-  while (!existsSync(target) && Date.now() < until) await p.page.waitForTimeout(100);
-  assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
+  assert.deepEqual(await settledFile(target), Buffer.from(DEMO_PNG, 'base64'));
   // Edit and resend the (finished) task.
   wb.fake.setScenario({ replies: [{ steps: [text('Edited run answer.')], delayMs: 50 }] });
   const again = await backToRun();

@@ -1,10 +1,10 @@
 /** The chat panel in the real workbench: every step type, code and image actions, faults, export. */
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, settledFile, useWorkbench, waitForTurnState } from './harness';
 import { citedAnswer, continuationReplies, DEMO_PNG, everyStepReply, textReply } from '../fake-api/library';
 import { SEED_S0, SEED_S3, functionCall, text, type Reply, type Variant } from '../fake-api/scenario';
 
@@ -142,10 +142,9 @@ describe('images', () => {
     await chat.locator('.image-content button', { hasText: 'Save to workspace' }).click();
     const target = join(wb.workspace, 'generated.png');
     await p.saveAs(target);
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
-    assert.ok(existsSync(target), `saved as generated.png; the workspace has ${JSON.stringify(readdirSync(wb.workspace))}`);
-    assert.deepEqual(readFileSync(target), Buffer.from(DEMO_PNG, 'base64'));
+    const saved = await settledFile(target);
+    assert.ok(saved, `saved as generated.png; the workspace has ${JSON.stringify(readdirSync(wb.workspace))}`);
+    assert.deepEqual(saved, Buffer.from(DEMO_PNG, 'base64'));
   });
 });
 
@@ -314,9 +313,7 @@ describe('export', () => {
     await p.answerQuickInput('Markdown', { pickRow: 'Markdown' });
     const target = join(wb.workspace, 'exported-chat.md');
     await p.saveAs(target);
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
-    const md = readFileSync(target, 'utf8');
+    const md = (await settledFile(target))?.toString('utf8') ?? '';
     assert.match(md, /^# Who won Euro 2024\?/);
     assert.match(md, /## You\n\nWho won Euro 2024\?/);
     assert.match(md, /Spain beat England 2–1 in Berlin/);

@@ -1,10 +1,10 @@
 /** Nothing is lost across window reloads: the draft, attachments, a stream in flight, and the history. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, useWorkbench, waitForTurnState } from './harness';
+import { type Workbench, WorkbenchPage, lastAnswerText, sampleUntil, sendChat, settledFile, useWorkbench, waitForTurnState } from './harness';
 import { DEMO_PNG, textReply } from '../fake-api/library';
 import type { Json } from '../fake-api/scenario';
 import { WARM_TURNS } from '../../src/core/conversation/paging';
@@ -371,8 +371,7 @@ test('Deep Research from the palette: a plan to confirm, edited, started; progre
   await chat.locator('.turn:last-child .research-save').click();
   const target = join(wb.workspace, 'tpu-report.md');
   await p.saveAs(target);
-  const deadline = Date.now() + 10_000;
-  while (!existsSync(target) && Date.now() < deadline) await p.page.waitForTimeout(100);
+  await settledFile(target);
   // The saved report opens in an editor, which takes the focus: typing before it has opened would send Enter there.
   await p.page.locator('.tabs-container .tab', { hasText: 'tpu-report.md' }).first().waitFor({ timeout: 15_000 });
   await p.page.waitForTimeout(300);

@@ -8,11 +8,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { askInChatView, launch, launchBrowser, modalDialog, readWorkspaceFile, sendChat, WorkbenchPage, type Workbench } from './harness';
+import { askInChatView, launch, launchBrowser, modalDialog, readWorkspaceFile, sendChat, settledFile, WorkbenchPage, type Workbench } from './harness';
 import { functionCall, text, thought, type Json } from '../fake-api/scenario';
 
 let wb: Workbench;
@@ -132,10 +132,9 @@ after(async () => {
 });
 
 test('another extension uses Gemini through the LM API: models, streamed text, a tool call round trip, cancellation, a rate limit', async () => {
-  const deadline = Date.now() + 90_000;
-  while (!existsSync(out) && Date.now() < deadline) await p.page.waitForTimeout(300);
-  assert.ok(existsSync(out), 'the consumer extension reported');
-  const r = JSON.parse(readFileSync(out, 'utf8')) as {
+  const report = await settledFile(out, 90_000);
+  assert.ok(report, 'the consumer extension reported');
+  const r = JSON.parse(report.toString('utf8')) as {
     failed?: unknown;
     models: Array<{ id: string; vendor: string; maxInputTokens: number }>;
     tokens: number;

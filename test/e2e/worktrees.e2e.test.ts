@@ -168,8 +168,10 @@ test('a conflicting change opens the merge editor; discard names what is not mer
   const dialog = await modalDialog(p);
   assert.match(dialog.text, /Not merged: 1 commit\(s\) on gemini\//);
   await dialog.click('Discard');
+  // The folder goes first (git worktree remove), the branch after it (git branch -D): wait for both.
+  const branchListed = () => new RegExp(basename(dir)).test(git('branch', '--list', 'gemini/*'));
   const until = Date.now() + 15_000;
-  while (existsSync(dir) && Date.now() < until) await p.page.waitForTimeout(200);
+  while ((existsSync(dir) || branchListed()) && Date.now() < until) await p.page.waitForTimeout(200);
   assert.ok(!existsSync(dir), 'the worktree folder is gone');
   assert.doesNotMatch(git('branch', '--list', 'gemini/*'), new RegExp(basename(dir)), 'its branch is gone');
   assert.doesNotMatch(git('worktree', 'list'), new RegExp(basename(dir)));
