@@ -69,11 +69,18 @@ export class FunctionCallView implements CallView {
     this.el.setAttribute('aria-label', l10n.t('Tool call {0}', str(step.name)));
     if (step.arguments && Object.keys(obj(step.arguments)).length) this.args.textContent = revealHidden(json(step.arguments), { spaces: true });
     // The output box shows its newest lines, as a terminal does, unless the user scrolled it up.
+    // Only a scroll the user makes (wheel, touch, keys, the scrollbar) decides: the browser sends
+    // one scroll event per frame, so ours and the user's can arrive as one.
+    const intent = () => (this.userScrollUntil = performance.now() + 750);
+    for (const ev of ['wheel', 'touchmove', 'keydown'] as const) this.output.addEventListener(ev, intent, { passive: true });
+    // A scrollbar drag lasts as long as the button is down.
+    this.output.addEventListener('pointerdown', () => (this.userScrollUntil = Infinity), { passive: true });
+    this.output.addEventListener('pointerup', intent, { passive: true });
+    this.output.addEventListener('lostpointercapture', intent, { passive: true });
     this.output.addEventListener(
       'scroll',
       () => {
-        if (this.ownOutputScroll) this.ownOutputScroll = false;
-        else this.outputFollows = this.output.scrollHeight - this.output.scrollTop - this.output.clientHeight < 8;
+        if (performance.now() < this.userScrollUntil) this.outputFollows = this.output.scrollHeight - this.output.scrollTop - this.output.clientHeight < 8;
       },
       { passive: true },
     );
@@ -100,7 +107,7 @@ export class FunctionCallView implements CallView {
     this.renderApproval(a);
   }
   private outputFollows = true;
-  private ownOutputScroll = false;
+  private userScrollUntil = 0;
   private endQueued = false;
   /** Keep the output box at its end after a change (at the next frame, when layout is due anyway). */
   private followOutput(): void {
@@ -109,9 +116,7 @@ export class FunctionCallView implements CallView {
     requestAnimationFrame(() => {
       this.endQueued = false;
       if (!this.outputFollows) return;
-      const before = this.output.scrollTop;
       this.output.scrollTop = this.output.scrollHeight;
-      if (this.output.scrollTop !== before) this.ownOutputScroll = true;
     });
   }
   /** Characters of output received (the panel shows the last OUTPUT_SHOWN / OUTPUT_LINES of them: layout stays cheap while a command floods). */
