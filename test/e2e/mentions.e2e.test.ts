@@ -111,6 +111,8 @@ test('a mention that names nothing (#selection with no selection) is refused wit
   await chat.locator('#input').fill('Explain #selection please');
   await chat.locator('#input').press('Enter');
   await chat.waitForFunction(() => /#selection: select some text in an editor first/.test(document.getElementById('toast')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  // The reason and the text come back as two messages: the text may land a moment after the reason.
+  await chat.waitForFunction(() => (document.getElementById('input') as HTMLTextAreaElement).value !== '', undefined, { timeout: 5_000 }).catch(() => undefined);
   assert.equal(await chat.locator('#input').inputValue(), 'Explain #selection please');
   assert.equal(wb.fake.creates().length, before);
   // A binary file named with #file goes as its content part (an image as an image).
