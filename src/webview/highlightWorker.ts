@@ -1,9 +1,10 @@
 /**
  * Syntax highlighting off the webview's main thread: highlight.js (and its grammars, compiled on
- * first use) runs here; the page gets HTML back (highlight.js escapes the code) and keeps only
- * `span class` from it. Started from a blob: URL by `main.ts`; it has no DOM and no network.
+ * first use) runs here; the page gets a tree of class names and text back (`hlTree.ts`), never
+ * HTML. Started from a blob: URL by `main.ts`; it has no DOM and no network.
  */
 import hljs from 'highlight.js/lib/common';
+import { hljsTree, hlText, type HlNode } from './markdown/hlTree';
 
 interface Request {
   id: number;
@@ -13,11 +14,13 @@ interface Request {
 const ctx = self as unknown as { onmessage: ((e: MessageEvent<Request>) => void) | null; postMessage(m: unknown): void };
 ctx.onmessage = (e) => {
   const { id, code, lang } = e.data;
-  let html: string | null = null;
+  let tree: HlNode[] | null = null;
   try {
-    if (hljs.getLanguage(lang)) html = hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+    if (hljs.getLanguage(lang)) tree = hljsTree(hljs.highlight(code, { language: lang, ignoreIllegals: true }).value);
   } catch {
-    html = null;
+    tree = null;
   }
-  ctx.postMessage({ id, html });
+  // Highlighting never changes the text: if it would, the code shows plain.
+  if (tree && hlText(tree) !== code) tree = null;
+  ctx.postMessage({ id, tree });
 };

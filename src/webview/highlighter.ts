@@ -2,14 +2,14 @@
  * Syntax highlighting runs in a worker (off this thread). Its script is one of the extension's
  * own files: fetched, then started from a blob: URL (a worker must be same-origin).
  */
-import { renderDocument, setHighlighter } from './markdown';
+import { renderDocument, setHighlighter, type HlNode } from './markdown';
 
 export function startHighlighter(): void {
   const url = document.querySelector('meta[name="gemini-highlighter"]')?.getAttribute('content');
   if (!url) return;
   let worker: Worker | undefined;
   let next = 0;
-  const waiting = new Map<number, (html: string | null) => void>();
+  const waiting = new Map<number, (tree: HlNode[] | null) => void>();
   const giveUp = () => {
     for (const r of waiting.values()) r(null);
     waiting.clear();
@@ -18,8 +18,8 @@ export function startHighlighter(): void {
     .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
     .then((code) => {
       worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-      worker.onmessage = (e: MessageEvent<{ id: number; html: unknown }>) => {
-        waiting.get(e.data.id)?.(typeof e.data.html === 'string' ? e.data.html : null);
+      worker.onmessage = (e: MessageEvent<{ id: number; tree: unknown }>) => {
+        waiting.get(e.data.id)?.(Array.isArray(e.data.tree) ? (e.data.tree as HlNode[]) : null);
         waiting.delete(e.data.id);
       };
       worker.onerror = () => {
@@ -32,7 +32,7 @@ export function startHighlighter(): void {
   setHighlighter((code, lang) =>
     ready.then(
       () =>
-        new Promise<string | null>((resolve) => {
+        new Promise<HlNode[] | null>((resolve) => {
           if (!worker) return resolve(null);
           const id = ++next;
           waiting.set(id, resolve);

@@ -44,7 +44,7 @@ const ANSWER = [
 
 /** The answer's markdown DOM once its highlighting has landed. */
 async function answerHtml(frame: Frame): Promise<string> {
-  await frame.waitForFunction(() => !document.querySelector('.turn:last-of-type .md-tail, .turn:last-of-type [data-hl="pending"]'), undefined, { timeout: 20_000 });
+  await frame.waitForFunction(() => !document.querySelector('.turn:last-of-type [data-tail], .turn:last-of-type [data-hl="pending"]'), undefined, { timeout: 20_000 });
   return frame.evaluate(() => {
     const turns = document.querySelectorAll('.turn');
     return (turns[turns.length - 1]!.querySelector('.model-output .markdown') as HTMLElement).innerHTML;

@@ -64,7 +64,7 @@ async function render(turnId: string, text: string, streamed: boolean): Promise<
     },
     { turnId, text, streamed },
   );
-  await page.waitForFunction((id) => document.querySelector(`[data-turn="${id}"] .turn-footer`) !== null && !document.querySelector(`[data-turn="${id}"] .md-tail`), turnId);
+  await page.waitForFunction((id) => document.querySelector(`[data-turn="${id}"] .turn-footer`) !== null && !document.querySelector(`[data-turn="${id}"] [data-tail]`), turnId);
   await page.waitForTimeout(300);
 }
 

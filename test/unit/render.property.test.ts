@@ -54,6 +54,20 @@ const GFM: string[] = [
   'intro\n\n[a]: /a\n"title\ncontinued"\n\n[a] and [b]\n\n[b]: /b\n',
   '<div>\n*not emphasis*\n</div>\n\n<!-- comment\n\nstill -->\n\nafter\n',
   'Setext\n===\n\nand\n---\n\n    indented code\n\n    still code\n\nend\n',
+  // Long enough to cross chunk boundaries (32 blocks each) while blocks freeze as they were shown,
+  // with code (highlighted when it froze), a reference used before its definition, and lists.
+  Array.from({ length: 75 }, (_, k) =>
+    k % 5 === 0
+      ? `\`\`\`${k % 2 ? 'js' : 'python'}\nx = ${k}\n\`\`\`\n`
+      : k % 5 === 1
+        ? `- item ${k} [r${k % 3}]\n- two\n`
+        : k % 5 === 2
+          ? `[r${(k + 1) % 3}]: https://example.com/${k}\n`
+          : k % 5 === 3
+            ? `## Heading ${k}\n`
+            : `Paragraph ${k} with *emphasis* and \`code\`.\n`,
+  ).join('\n'),
+  Array.from({ length: 70 }, (_, k) => (k % 7 === 3 ? '```ts\nconst a = ' + k + ';\n```' : `p${k}`)).join('\n\n') + '\n',
 ];
 
 let browser: Browser;
@@ -65,9 +79,12 @@ before(async () => {
       contents: [
         "import { renderDocument, MarkdownStream, setHighlighter, highlightsSettled } from './src/webview/markdown';",
         "import hljs from 'highlight.js/lib/common';",
+        "import { hljsTree } from './src/webview/markdown/hlTree';",
         // The worker's answer, asynchronously (as in the webview).
-        'setHighlighter((code, lang) => new Promise((r) => setTimeout(() => r(hljs.getLanguage(lang) ? hljs.highlight(code, { language: lang, ignoreIllegals: true }).value : null))));',
-        '(window as any).__md = { renderDocument, MarkdownStream, highlightsSettled };',
+        'const hl = (code: string, lang: string) => new Promise((r) => setTimeout(() => r(hljs.getLanguage(lang) ? hljsTree(hljs.highlight(code, { language: lang, ignoreIllegals: true }).value) : null)));',
+        'setHighlighter(hl);',
+        // Setting it again empties the cache: each stream must ask for its own highlighting.
+        '(window as any).__md = { renderDocument, MarkdownStream, highlightsSettled, forgetHighlights: () => setHighlighter(hl) };',
       ].join('\n'),
       resolveDir: join(__dirname, '..', '..', '..'),
       loader: 'ts',
@@ -103,8 +120,10 @@ interface Mismatch {
 async function check(docs: { name: string; text: string }[], randomChunkings: number, seed: number): Promise<{ streams: number; bad: Mismatch[] }> {
   return page.evaluate(
     async ({ docs, randomChunkings, seed }) => {
-      const { renderDocument, MarkdownStream, highlightsSettled } = (
-        window as unknown as { __md: { renderDocument(el: HTMLElement, s: string): void; MarkdownStream: StreamClass; highlightsSettled(): Promise<void> } }
+      const { renderDocument, MarkdownStream, highlightsSettled, forgetHighlights } = (
+        window as unknown as {
+          __md: { renderDocument(el: HTMLElement, s: string): void; MarkdownStream: StreamClass; highlightsSettled(): Promise<void>; forgetHighlights(): void };
+        }
       ).__md;
       let state = seed >>> 0;
       const rnd = () => {
@@ -167,6 +186,7 @@ async function check(docs: { name: string; text: string }[], randomChunkings: nu
         }
         for (const w of ways) {
           streams++;
+          forgetHighlights();
           const el = stream(w.chunks, w.budget, w.cont !== undefined);
           await highlightsSettled();
           const got = el.innerHTML;

@@ -2,15 +2,16 @@
 import { ANSWER_HIDDEN } from '../../shared/hidden';
 import { l10n } from '../../shared/l10n';
 import { appendText } from './text';
+import type { HlNode } from './hlTree';
 
 /**
  * Highlighting is asynchronous (a worker, see `highlightWorker.ts`): a code block shows plain
  * text first and its highlighted form when the worker answers (`data-hl="pending"` until then).
  * Results are cached, so the same code renders highlighted at once the next time.
  */
-export type Highlighter = (code: string, lang: string) => Promise<string | null>;
+export type Highlighter = (code: string, lang: string) => Promise<HlNode[] | null>;
 let highlighter: Highlighter | undefined;
-const highlighted = new Map<string, string | null>();
+const highlighted = new Map<string, HlNode[] | null>();
 let pendingHighlights = 0;
 let settledWaiters: (() => void)[] = [];
 export function setHighlighter(h: Highlighter | undefined): void {
@@ -35,7 +36,28 @@ function fillCode(code: HTMLElement, text: string, lang: string, request: boolea
     return;
   }
   appendText(code, text, undefined);
-  if (!request || !highlighter) return;
+  if (request) requestHighlight(code, text, lang, key);
+}
+
+/**
+ * Code blocks rendered with `'cached'` (the tail being written) that stay as they are: ask for
+ * the highlighting of those not highlighted from the cache, as `'now'` would have.
+ */
+export function requestHighlights(root: Element): void {
+  const codes = root.classList.contains('code-block') ? [root.querySelector(':scope > pre > code')] : Array.from(root.querySelectorAll('.code-block > pre > code'));
+  for (const code of codes) {
+    const lang = code && /^hljs language-(\S+)$/.exec(code.className)?.[1];
+    // Already coloured from the cache, or invisible characters shown (never highlighted).
+    if (!code || !lang || code.firstElementChild || code.hasAttribute('data-hl')) continue;
+    const text = code.textContent ?? '';
+    const key = `${lang}\u0000${text}`;
+    if (ANSWER_HIDDEN.test(text) || highlighted.has(key)) continue;
+    requestHighlight(code as HTMLElement, text, lang, key);
+  }
+}
+
+function requestHighlight(code: HTMLElement, text: string, lang: string, key: string): void {
+  if (!highlighter) return;
   code.setAttribute('data-hl', 'pending');
   pendingHighlights++;
   const done = () => {
@@ -47,12 +69,12 @@ function fillCode(code: HTMLElement, text: string, lang: string, request: boolea
     }
   };
   highlighter(text, lang).then(
-    (html) => {
+    (tree) => {
       if (highlighted.size > 2000) highlighted.clear();
-      highlighted.set(key, html);
-      if (html !== null && code.textContent === text) {
+      highlighted.set(key, tree);
+      if (tree !== null && code.textContent === text) {
         code.textContent = '';
-        insertHighlighted(code, html);
+        insertHighlighted(code, tree);
       }
       done();
     },
@@ -60,18 +82,17 @@ function fillCode(code: HTMLElement, text: string, lang: string, request: boolea
   );
 }
 
-/** highlight.js output into DOM: it escapes the code; still, only `span class` is kept. */
-function insertHighlighted(code: HTMLElement, html: string): void {
-  const tpl = document.createElement('template');
-  tpl.innerHTML = html;
-  const walker = document.createTreeWalker(tpl.content, NodeFilter.SHOW_ELEMENT);
-  const bad: Element[] = [];
-  for (let n = walker.nextNode() as Element | null; n; n = walker.nextNode() as Element | null) {
-    if (n.localName !== 'span') bad.push(n);
-    else for (const a of Array.from(n.attributes)) if (a.name !== 'class') n.removeAttribute(a.name);
+/** The highlighted tree into spans (only a class) and text nodes: no HTML is parsed. */
+function insertHighlighted(parent: Node, nodes: readonly HlNode[]): void {
+  for (const n of nodes) {
+    if (typeof n === 'string') parent.appendChild(document.createTextNode(n));
+    else if (n && typeof n.c === 'string' && Array.isArray(n.k)) {
+      const span = document.createElement('span');
+      span.className = n.c;
+      insertHighlighted(span, n.k);
+      parent.appendChild(span);
+    }
   }
-  for (const n of bad) n.replaceWith(document.createTextNode(n.textContent ?? ''));
-  code.appendChild(tpl.content);
 }
 
 /**

@@ -21,6 +21,7 @@
 export { renderDocument } from './build';
 export { MarkdownStream } from './stream';
 export { codeBlockElement, setHighlighter } from './code';
+export type { HlNode } from './hlTree';
 /** @public the render property test bundles this module and waits for highlighting. */
 export { highlightsSettled } from './code';
 export { hostOf, makeHostLink } from './links';

@@ -11,7 +11,7 @@
 import type { Token } from 'markdown-it';
 import type { CitationView } from '../../shared/protocol';
 import { BLOCKS_PER_CHUNK, buildTokens, newChunk } from './build';
-import { codeBlockElement } from './code';
+import { codeBlockElement, requestHighlights } from './code';
 import { lineStarts, parse, topLevel, type Refs, type TopBlock } from './parse';
 import { appendText, CITE_MARK, type Cites } from './text';
 
@@ -37,7 +37,14 @@ export class MarkdownStream {
   /** Definitions of frozen blocks (first wins). */
   private refs: Refs = {};
   private waiting = new Map<string, Set<FrozenBlock>>();
-  private tail: HTMLElement | undefined;
+  /**
+   * The tail: the nodes of the blocks not frozen yet, rendered as they stand. They live at the end
+   * of the chunk the next frozen block goes to, so a block that closes as it was shown becomes
+   * frozen where it is (no second build, no second style and layout of the same nodes).
+   */
+  private tail: Node[] = [];
+  /** A chunk that holds the tail and no frozen block yet. */
+  private spare: HTMLElement | undefined;
   /** An open code fence at the top level: its code streams as text until the closing line arrives. */
   private fence: { marker: string; lang: string; codeStart: number; scanned: number; code: HTMLElement | undefined; shown: number } | undefined;
   private cites: Cites | undefined;
@@ -90,12 +97,14 @@ export class MarkdownStream {
     this.blocks = [];
     this.refs = {};
     this.waiting.clear();
-    this.tail = undefined;
+    this.tail = [];
+    this.spare = undefined;
     this.fence = undefined;
     this.provisional = undefined;
     this.finalPending = false;
     this.dirty = false;
     this.el.textContent = '';
+    this.el.removeAttribute('data-tail');
   }
 
   private rebuildSource(): void {
@@ -172,13 +181,22 @@ export class MarkdownStream {
     if (open > 0 && blocks[open]!.lines[0] === partialLine) open--;
     while (open > 0 && blocks[open - 1]!.type === 'reference_definition') open--;
     const froze = open > 0;
-    if (froze) {
-      const defined = Object.keys(refs).length > known;
+    const last = blocks[blocks.length - 1];
+    const fence = show && last?.type === 'fence' && last.lines[0] !== partialLine;
+    // The blocks that close now are shown in the tail as they will stay, when the text up to here
+    // defined no reference (then frozen blocks would be rendered without those definitions) and
+    // the tail is not a code fence streaming as text: they are frozen where they are.
+    const defined = Object.keys(refs).length > known;
+    const adopted = froze && show && !defined;
+    if (adopted) {
+      const counts = this.showTail(tokens, blocks, 0);
+      this.adopt(base, base + starts[blocks[open]!.lines[0]]!, blocks.slice(0, open), counts, env.missing);
+    } else if (froze) {
+      this.removeTail();
       this.freeze(base, base + starts[blocks[open]!.lines[0]]!, defined ? undefined : { tokens, blocks: blocks.slice(0, open), missing: env.missing });
     }
     if (!show) return froze;
-    const last = blocks[blocks.length - 1];
-    if (last?.type === 'fence' && last.lines[0] !== partialLine) {
+    if (fence) {
       const l = last.lines[1] - 1;
       const lastLine = l > last.lines[0] && l !== partialLine ? text.slice(starts[l], (starts[l + 1] ?? text.length + 1) - 1) : undefined;
       this.openFence(base + starts[last.lines[0]]!, tokens[last.from]!, lastLine, base + (partialLine >= 0 ? starts[partialLine]! : text.length));
@@ -187,16 +205,49 @@ export class MarkdownStream {
         return froze;
       }
     }
-    const fresh = document.createElement('div');
-    fresh.className = 'md-tail';
-    if (open >= 0) buildTokens(tokens, blocks[Math.max(open, 0)]!.from, tokens.length, fresh, this.cites, 'cached');
-    if (!fresh.firstChild) this.removeTail();
-    else if (this.tail) morph(this.tail, fresh);
-    else {
-      this.tail = fresh;
-      this.el.appendChild(fresh);
-    }
+    if (!adopted) this.showTail(tokens, blocks, Math.max(open, 0));
     return froze;
+  }
+
+  /**
+   * Render blocks [from, end) and make the tail equal to them, touching only what differs (the
+   * tail usually grows by a few characters of its last text node: style and layout stay local).
+   * Returns the number of nodes of each block.
+   */
+  private showTail(tokens: Token[], blocks: TopBlock[], from: number): number[] {
+    const fresh = document.createDocumentFragment();
+    const counts: number[] = [];
+    for (let k = from; k < blocks.length; k++) {
+      const before = fresh.childNodes.length;
+      buildTokens(tokens, blocks[k]!.from, blocks[k]!.to, fresh, this.cites, 'cached');
+      counts.push(fresh.childNodes.length - before);
+    }
+    if (!fresh.firstChild) this.removeTail();
+    else this.setTail(morphList(this.tailChunk(), this.tail, fresh));
+    return counts;
+  }
+
+  /** The first blocks of the tail closed as shown: they become frozen blocks where they are. */
+  private adopt(from: number, to: number, tops: TopBlock[], counts: number[], missing: Map<number, Set<string>> | undefined): void {
+    const text = this.src.slice(from, to);
+    const starts = lineStarts(text);
+    const tail = this.tail;
+    let at = 0;
+    tops.forEach((b, k) => {
+      const start = from + (starts[b.lines[0]] ?? text.length);
+      const end = k + 1 < tops.length ? from + (starts[tops[k + 1]!.lines[0]] ?? text.length) : to;
+      const nodes = tail.slice(at, at + counts[k]!);
+      at += counts[k]!;
+      const chunk = this.chunkFor(this.blocks.length);
+      // A new chunk starts with this block: the tail (this block first) moves into it.
+      if (nodes[0] && nodes[0].parentNode !== chunk) for (const n of tail.slice(at - nodes.length)) chunk.appendChild(n);
+      for (const n of nodes) if (n instanceof Element) requestHighlights(n);
+      const block: FrozenBlock = { start, end, nodes, chunk };
+      this.setWaits(block, missing?.get(k));
+      this.blocks.push(block);
+    });
+    this.setTail(tail.slice(at));
+    this.frozenEnd = to;
   }
 
   /** The last block is a fence that is not closed yet: from now on its code streams as text. */
@@ -222,15 +273,13 @@ export class MarkdownStream {
 
   private streamFence(): void {
     const f = this.fence!;
-    if (!this.tail || !f.code) {
+    if (!this.tail.length || !f.code) {
       this.removeTail();
-      this.tail = document.createElement('div');
-      this.tail.className = 'md-tail';
       const block = codeBlockElement('', f.lang, 'none');
       f.code = block.querySelector('code')!;
       f.shown = 0;
-      this.tail.appendChild(block);
-      this.el.appendChild(this.tail);
+      this.tailChunk().appendChild(block);
+      this.setTail([block]);
     }
     const code = this.src.slice(f.codeStart);
     if (code.length > f.shown) {
@@ -256,7 +305,7 @@ export class MarkdownStream {
       const frag = document.createDocumentFragment();
       buildTokens(tokens, b.from, b.to, frag, this.cites);
       block.nodes = Array.from(frag.childNodes);
-      block.chunk.appendChild(frag);
+      block.chunk.insertBefore(frag, this.tail[0]?.parentNode === block.chunk ? this.tail[0] : null);
       this.setWaits(block, env.missing?.get(k));
       this.blocks.push(block);
     });
@@ -291,13 +340,27 @@ export class MarkdownStream {
     for (const b of p.touched) if (this.blocks.includes(b)) this.rerender(b);
   }
 
+  /** The chunk of the block at `index` (the next one to freeze): the last block's, or a new one. */
   private chunkFor(index: number): HTMLElement {
     const last = this.blocks[index - 1]?.chunk;
     if (last && index % BLOCKS_PER_CHUNK !== 0) return last;
-    const c = newChunk();
-    if (this.tail) this.el.insertBefore(c, this.tail);
-    else this.el.appendChild(c);
+    const c = this.spare ?? this.el.appendChild(newChunk());
+    this.spare = undefined;
     return c;
+  }
+
+  /** Where the tail lives: the chunk the next frozen block goes to (the tail moves there when a new one starts). */
+  private tailChunk(): HTMLElement {
+    const index = this.blocks.length;
+    const last = this.blocks[index - 1]?.chunk;
+    const c = last && index % BLOCKS_PER_CHUNK !== 0 ? last : (this.spare ??= this.el.appendChild(newChunk()));
+    if (this.tail[0] && this.tail[0].parentNode !== c) for (const n of this.tail) c.appendChild(n);
+    return c;
+  }
+
+  private setTail(nodes: Node[]): void {
+    this.tail = nodes;
+    if (this.el.hasAttribute('data-tail') !== nodes.length > 0) this.el.toggleAttribute('data-tail', nodes.length > 0);
   }
 
   private setWaits(block: FrozenBlock, labels: Set<string> | undefined): void {
@@ -332,18 +395,47 @@ export class MarkdownStream {
   }
 
   private removeTail(): void {
-    if (this.tail) {
-      this.tail.remove();
-      this.tail = undefined;
-      if (this.fence) this.fence.code = undefined;
+    for (const n of this.tail) (n as ChildNode).remove();
+    this.setTail([]);
+    if (this.fence) this.fence.code = undefined;
+    // A chunk opened only for the tail goes with it.
+    if (this.spare && !this.spare.firstChild) {
+      this.spare.remove();
+      this.spare = undefined;
     }
   }
 }
 
 /**
- * Make `old`'s children equal to `fresh`'s, touching only what differs (the tail of a streamed
- * answer usually grows by a few characters of its last text node: style and layout stay local).
+ * Make the nodes `old` (the last children of `parent`) equal to `fresh`'s children, touching only
+ * what differs. Returns the nodes now in their place.
  */
+function morphList(parent: Node, old: Node[], fresh: DocumentFragment): Node[] {
+  const b = Array.from(fresh.childNodes);
+  const out: Node[] = [];
+  for (let i = 0; i < b.length; i++) {
+    const o = old[i];
+    const n = b[i]!;
+    if (!o) {
+      parent.appendChild(n);
+      out.push(n);
+    } else if (o.nodeType === Node.TEXT_NODE && n.nodeType === Node.TEXT_NODE) {
+      if ((o as Text).data !== (n as Text).data) (o as Text).data = (n as Text).data;
+      out.push(o);
+    } else if (o.nodeType === Node.ELEMENT_NODE && n.nodeType === Node.ELEMENT_NODE && sameShell(o as Element, n as Element)) {
+      morph(o, n);
+      out.push(o);
+    } else if (o.isEqualNode(n)) out.push(o);
+    else {
+      parent.replaceChild(n, o);
+      out.push(n);
+    }
+  }
+  for (let i = b.length; i < old.length; i++) (old[i] as ChildNode).remove();
+  return out;
+}
+
+/** Make `old`'s children equal to `fresh`'s, touching only what differs. */
 function morph(old: Node, fresh: Node): void {
   const a = old.childNodes;
   const b = fresh.childNodes;
