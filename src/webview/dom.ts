@@ -73,3 +73,36 @@ export function formatSize(n: number): string {
   if (n < 1024 * 1024) return l10n.t('{0} KB', (n / 1024).toFixed(1));
   return l10n.t('{0} MB', (n / 1024 / 1024).toFixed(1));
 }
+
+/**
+ * Calls `onScroll` at each scroll of `el`, saying whether the user made it: one that follows
+ * their own input there (`intents`: a wheel, touch or key by default) within 750 ms, or comes
+ * while a pointer pressed in it is down (a scrollbar drag, released anywhere). Any other scroll
+ * (ours, the browser's scroll anchoring, content realised at its true size) is not theirs. The
+ * browser sends one scroll event per frame, so a flag set around our own scrolls cannot tell.
+ */
+export function onScrollBy(el: HTMLElement, onScroll: (byUser: boolean) => void, intents: readonly string[] = ['wheel', 'touchmove', 'keydown']): void {
+  let until = 0;
+  let dragging = false;
+  const intent = () => (until = performance.now() + 750);
+  for (const ev of intents) el.addEventListener(ev, intent, { passive: true });
+  const release = () => {
+    if (!dragging) return;
+    dragging = false;
+    intent();
+    window.removeEventListener('pointerup', release);
+    window.removeEventListener('pointercancel', release);
+  };
+  el.addEventListener(
+    'pointerdown',
+    () => {
+      dragging = true;
+      intent();
+      window.addEventListener('pointerup', release, { passive: true });
+      window.addEventListener('pointercancel', release, { passive: true });
+    },
+    { passive: true },
+  );
+  el.addEventListener('lostpointercapture', release, { passive: true });
+  el.addEventListener('scroll', () => onScroll(dragging || performance.now() < until), { passive: true });
+}

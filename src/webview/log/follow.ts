@@ -1,3 +1,5 @@
+import { onScrollBy } from '../dom';
+
 /**
  * Following the end of the log while an answer streams, unless the user scrolled away: kept by
  * scroll events (not measured every frame, which forces a layout), and done in a ResizeObserver
@@ -12,14 +14,6 @@ export class Follower {
    * layout every frame while an answer streamed.)
    */
   private ownScroll = false;
-  /**
-   * Until when a scroll is the user's doing (a wheel, touch, key or scrollbar drag just happened
-   * in the log, or focus moved into it: a keyboard or screen-reader user reaching a control above
-   * the end, which the browser scrolls into view). Any other scroll (the browser's scroll
-   * anchoring, content realised at its true size) never stops the log from following the end.
-   */
-  private userScrollUntil = 0;
-  private pointerDown = false;
   private bottomQueued = false;
   /** The log's box and every turn group in it: when either changes size while following, the end stays in view. */
   readonly sizes = new ResizeObserver(() => {
@@ -27,19 +21,18 @@ export class Follower {
   });
 
   constructor(private readonly log: HTMLElement) {
-    const userIntent = () => (this.userScrollUntil = performance.now() + 750);
-    for (const ev of ['wheel', 'touchmove', 'keydown', 'focusin'] as const) log.addEventListener(ev, userIntent, { passive: true });
-    log.addEventListener('pointerdown', () => ((this.pointerDown = true), userIntent()), { passive: true });
-    window.addEventListener('pointerup', () => ((this.pointerDown = false), userIntent()), { passive: true });
-    log.addEventListener(
-      'scroll',
-      () => {
+    // The user's own scroll (a wheel, touch, key or scrollbar drag, or focus moving into the log:
+    // a keyboard or screen-reader user reaching a control above the end, which the browser scrolls
+    // into view) decides whether the log follows; any other scroll never stops it.
+    onScrollBy(
+      log,
+      (byUser) => {
         const own = this.ownScroll;
         this.ownScroll = false;
-        if (this.pointerDown || performance.now() < this.userScrollUntil) this.stick = this.isAtBottom();
+        if (byUser) this.stick = this.isAtBottom();
         else if (this.stick && !own) this.scrollNow();
       },
-      { passive: true },
+      ['wheel', 'touchmove', 'keydown', 'focusin'],
     );
     this.sizes.observe(log);
   }

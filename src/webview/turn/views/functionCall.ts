@@ -2,7 +2,7 @@
 import type { ToolActivity, UiChange, WireStep } from '../../../shared/protocol';
 import { revealAnswerText, revealHidden } from '../../../shared/hidden';
 import { l10n } from '../../../shared/l10n';
-import { h, icon, json, obj, str } from '../../dom';
+import { h, icon, json, obj, onScrollBy, str } from '../../dom';
 import type { CallView, StepContext } from '../context';
 import { renderApproval } from './approval';
 
@@ -69,21 +69,9 @@ export class FunctionCallView implements CallView {
     this.el.setAttribute('aria-label', l10n.t('Tool call {0}', str(step.name)));
     if (step.arguments && Object.keys(obj(step.arguments)).length) this.args.textContent = revealHidden(json(step.arguments), { spaces: true });
     // The output box shows its newest lines, as a terminal does, unless the user scrolled it up.
-    // Only a scroll the user makes (wheel, touch, keys, the scrollbar) decides: the browser sends
-    // one scroll event per frame, so ours and the user's can arrive as one.
-    const intent = () => (this.userScrollUntil = performance.now() + 750);
-    for (const ev of ['wheel', 'touchmove', 'keydown'] as const) this.output.addEventListener(ev, intent, { passive: true });
-    // A scrollbar drag lasts as long as the button is down.
-    this.output.addEventListener('pointerdown', () => (this.userScrollUntil = Infinity), { passive: true });
-    this.output.addEventListener('pointerup', intent, { passive: true });
-    this.output.addEventListener('lostpointercapture', intent, { passive: true });
-    this.output.addEventListener(
-      'scroll',
-      () => {
-        if (performance.now() < this.userScrollUntil) this.outputFollows = this.output.scrollHeight - this.output.scrollTop - this.output.clientHeight < 8;
-      },
-      { passive: true },
-    );
+    onScrollBy(this.output, (byUser) => {
+      if (byUser) this.outputFollows = this.output.scrollHeight - this.output.scrollTop - this.output.clientHeight < 8;
+    });
   }
   change(c: UiChange): void {
     if (c.k === 'args') {
@@ -107,7 +95,6 @@ export class FunctionCallView implements CallView {
     this.renderApproval(a);
   }
   private outputFollows = true;
-  private userScrollUntil = 0;
   private endQueued = false;
   /** Keep the output box at its end after a change (at the next frame, when layout is due anyway). */
   private followOutput(): void {
