@@ -579,7 +579,6 @@ export async function lastAnswerText(frame: Frame): Promise<string> {
   });
 }
 
-/** Sample a frame value until `done` holds; returns every distinct value seen (progress). */
 /**
  * A file another process writes, once it is whole: it exists, is not empty, and reads the same
  * twice 100 ms apart (a file is created before its bytes are written). Undefined at the deadline.
@@ -596,6 +595,7 @@ export async function settledFile(path: string, timeoutMs = 10_000): Promise<Buf
   }
 }
 
+/** Sample a frame value until `done` holds; returns every distinct value seen (progress). */
 export async function sampleUntil<T>(frame: Frame, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T[]> {
   const seen: T[] = [];
   const deadline = Date.now() + timeoutMs;

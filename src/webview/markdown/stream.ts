@@ -238,7 +238,7 @@ export class MarkdownStream {
       const end = k + 1 < tops.length ? from + (starts[tops[k + 1]!.lines[0]] ?? text.length) : to;
       const nodes = tail.slice(at, at + counts[k]!);
       at += counts[k]!;
-      const chunk = this.chunkFor(this.blocks.length);
+      const chunk = this.chunkForFrozen();
       // A new chunk starts with this block: the tail (this block first) moves into it.
       if (nodes[0] && nodes[0].parentNode !== chunk) for (const n of tail.slice(at - nodes.length)) chunk.appendChild(n);
       for (const n of nodes) if (n instanceof Element) requestHighlights(n);
@@ -288,7 +288,7 @@ export class MarkdownStream {
     }
   }
 
-  /** Render the text [from, to) as frozen blocks, with the definitions known so far. */
+  /** Render the text [from, to) as frozen blocks, with the definitions known so far (the tail is removed first by every caller). */
   private freeze(from: number, to: number, parsed?: { tokens: Token[]; blocks: TopBlock[]; missing: Map<number, Set<string>> | undefined }): void {
     const text = this.src.slice(from, to);
     const before = new Set(Object.keys(this.refs));
@@ -301,11 +301,11 @@ export class MarkdownStream {
     tops.forEach((b, k) => {
       const start = from + (starts[b.lines[0]] ?? text.length);
       const end = k + 1 < tops.length ? from + (starts[tops[k + 1]!.lines[0]] ?? text.length) : to;
-      const block: FrozenBlock = { start, end, nodes: [], chunk: this.chunkFor(this.blocks.length) };
+      const block: FrozenBlock = { start, end, nodes: [], chunk: this.chunkForFrozen() };
       const frag = document.createDocumentFragment();
       buildTokens(tokens, b.from, b.to, frag, this.cites);
       block.nodes = Array.from(frag.childNodes);
-      block.chunk.insertBefore(frag, this.tail[0]?.parentNode === block.chunk ? this.tail[0] : null);
+      block.chunk.appendChild(frag);
       this.setWaits(block, env.missing?.get(k));
       this.blocks.push(block);
     });
@@ -340,20 +340,23 @@ export class MarkdownStream {
     for (const b of p.touched) if (this.blocks.includes(b)) this.rerender(b);
   }
 
-  /** The chunk of the block at `index` (the next one to freeze): the last block's, or a new one. */
-  private chunkFor(index: number): HTMLElement {
+  /** The chunk the next frozen block goes to: the last block's, or a new one (held as `spare` until a block is frozen into it). */
+  private nextChunk(): HTMLElement {
+    const index = this.blocks.length;
     const last = this.blocks[index - 1]?.chunk;
-    if (last && index % BLOCKS_PER_CHUNK !== 0) return last;
-    const c = this.spare ?? this.el.appendChild(newChunk());
-    this.spare = undefined;
+    return last && index % BLOCKS_PER_CHUNK !== 0 ? last : (this.spare ??= this.el.appendChild(newChunk()));
+  }
+
+  /** The chunk for the block being frozen now. */
+  private chunkForFrozen(): HTMLElement {
+    const c = this.nextChunk();
+    if (c === this.spare) this.spare = undefined;
     return c;
   }
 
   /** Where the tail lives: the chunk the next frozen block goes to (the tail moves there when a new one starts). */
   private tailChunk(): HTMLElement {
-    const index = this.blocks.length;
-    const last = this.blocks[index - 1]?.chunk;
-    const c = last && index % BLOCKS_PER_CHUNK !== 0 ? last : (this.spare ??= this.el.appendChild(newChunk()));
+    const c = this.nextChunk();
     if (this.tail[0] && this.tail[0].parentNode !== c) for (const n of this.tail) c.appendChild(n);
     return c;
   }
